@@ -1,0 +1,24 @@
+"""Settings every process reads, from the environment (see the README's configuration table).
+
+Nameko services also get them through ``config.yaml``, which substitutes the same variables, so
+a test can point one container at its own data directory without touching the environment.
+"""
+
+import os
+from pathlib import Path
+
+
+def setting(config: dict | None, key: str, default: str | None = None) -> str | None:
+    """A setting from Nameko's config if present there, else from the environment."""
+    value = (config or {}).get(key)
+    if value in (None, ""):
+        value = os.environ.get(key, default)
+    return value
+
+
+def data_dir(config: dict | None = None) -> Path:
+    return Path(setting(config, "EOFFICE_DATA_DIR", "./var")).resolve()
+
+
+def mongodb_uri(config: dict | None = None) -> str | None:
+    return setting(config, "MONGODB_URI") or None

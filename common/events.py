@@ -1,0 +1,86 @@
+"""The event contract shared by producers and consumers.
+
+Every event is the envelope ``{event_id, type, occurred_at, actor, office_path, payload, v}``.
+Its ``type`` names a payload model below, so a producer cannot publish, and a consumer cannot
+read, a payload that the other side does not know.
+"""
+
+import uuid
+from datetime import datetime, timezone
+
+from pydantic import BaseModel, ConfigDict
+
+from common.actor import Actor
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReceiptDiarised(Payload):
+    receipt_id: str
+    number: str
+    subject: str
+    office_id: str
+    post_id: str  # the post that diarised it and now holds it
+    post_name: str
+    seq: int  # position in the receipt's history, so consumers can order events
+
+
+class ReceiptSent(Payload):
+    receipt_id: str
+    number: str
+    subject: str
+    from_post_id: str
+    to_post_id: str
+    to_post_name: str
+    to_office_id: str
+    to_office_path: list[str]
+    remark: str = ""
+    seq: int
+
+
+class ReceiptOpened(Payload):
+    receipt_id: str
+    number: str
+    post_id: str
+    seq: int
+
+
+# type -> (source service, payload model)
+EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
+    "receipt.diarised": ("files", ReceiptDiarised),
+    "receipt.sent": ("files", ReceiptSent),
+    "receipt.opened": ("files", ReceiptOpened),
+}
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str
+    type: str
+    occurred_at: datetime
+    actor: dict | None
+    office_path: list[str]
+    payload: dict
+    v: int = 1
+
+    def body(self) -> Payload:
+        """The payload as its typed model."""
+        return EVENT_TYPES[self.type][1].model_validate(self.payload)
+
+
+def new_event(
+    payload: Payload, actor: Actor, office_path, occurred_at: datetime | None = None
+) -> dict:
+    """Build an event envelope (as a plain dict, ready for the outbox) for a typed payload."""
+    (event_type,) = [t for t, (_, model) in EVENT_TYPES.items() if model is type(payload)]
+    return Event(
+        event_id=uuid.uuid4().hex,
+        type=event_type,
+        occurred_at=occurred_at or datetime.now(timezone.utc),
+        actor=actor.audit(),
+        office_path=list(office_path),
+        payload=payload.model_dump(mode="json"),
+    ).model_dump(mode="json")

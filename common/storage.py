@@ -1,0 +1,178 @@
+"""Each service's own database and document store, as Nameko dependencies.
+
+With ``MONGODB_URI`` set: a real MongoDB (database ``eoffice_<service>``) and GridFS for
+documents. Without it: the embedded engine (litemongo) under ``EOFFICE_DATA_DIR/<service>`` and
+a content-addressed directory for documents. The embedded engine is only safe for one process
+per directory (its counters and indexes are not shared across processes), so the service takes
+an exclusive lock on its directory and a second process refuses to start.
+"""
+
+import fcntl
+import hashlib
+import os
+from pathlib import Path
+
+import litemongo
+import structlog
+from nameko.extensions import DependencyProvider
+from pymongo import MongoClient
+from pymongo.errors import DuplicateKeyError
+
+from common.config import data_dir, mongodb_uri
+
+log = structlog.get_logger()
+
+
+class DataDirLocked(RuntimeError):
+    """Another process already runs this service on the same data directory."""
+
+
+class DirectoryLock:
+    def __init__(self, directory: Path):
+        self.path = directory / "LOCK"
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise DataDirLocked(
+                f"The data directory {self.path.parent} is already in use by another process "
+                f"(pid {holder}). Only one process may run this service on the embedded store: "
+                "stop the other one, or give this one its own EOFFICE_DATA_DIR, or set "
+                "MONGODB_URI to share a real MongoDB."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class BlobStore:
+    """Documents kept by the SHA-256 of their bytes, verified when read back."""
+
+    def __init__(self, directory: Path | None = None, gridfs_db=None):
+        self._dir = directory
+        self._gridfs = None
+        if gridfs_db is not None:
+            import gridfs
+
+            self._gridfs = gridfs.GridFS(gridfs_db, collection="documents")
+
+    def put(self, content: bytes) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        if self._gridfs is not None:
+            if not self._gridfs.exists(digest):
+                try:
+                    self._gridfs.put(content, _id=digest)
+                except DuplicateKeyError:
+                    pass  # stored by a concurrent writer: same bytes, same id
+            return digest
+        path = self._path(digest)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                f.write(content)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)  # readers never see half a document
+        return digest
+
+    def get(self, digest: str) -> bytes | None:
+        if not _is_sha256(digest):
+            return None
+        if self._gridfs is not None:
+            if not self._gridfs.exists(digest):
+                return None
+            content = self._gridfs.get(digest).read()
+        else:
+            path = self._path(digest)
+            if not path.exists():
+                return None
+            content = path.read_bytes()
+        if hashlib.sha256(content).hexdigest() != digest:
+            raise RuntimeError(f"stored document {digest} does not match its hash")
+        return content
+
+    def _path(self, digest: str) -> Path:
+        return self._dir / digest[:2] / digest
+
+
+def _is_sha256(value: str) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+class Storage:
+    """One service's database and blob store, opened once per process."""
+
+    def __init__(self, service_name: str, config: dict | None = None):
+        uri = mongodb_uri(config)
+        self._lock = None
+        if uri:
+            self._client = MongoClient(uri)
+            self.db = self._client[f"eoffice_{service_name}"]
+            self.blobs = BlobStore(gridfs_db=self.db)
+        else:
+            directory = data_dir(config) / service_name
+            self._lock = DirectoryLock(directory)
+            self._lock.acquire()
+            self._client = litemongo.connect(str(directory / "db"))
+            self.db = self._client[f"eoffice_{service_name}"]
+            self.blobs = BlobStore(directory=directory / "blobs")
+        log.info("storage.opened", service=service_name, engine="mongodb" if uri else "embedded")
+
+    def close(self) -> None:
+        self._client.close()
+        if self._lock:
+            self._lock.release()
+
+
+class Database(DependencyProvider):
+    """Gives the service its Storage; ``indexes(db)`` is run once at start."""
+
+    def __init__(self, indexes=None):
+        self.indexes = indexes
+        self.storage: Storage | None = None
+
+    def setup(self):
+        self.storage = Storage(self.container.service_name, self.container.config)
+        if self.indexes:
+            self.indexes(self.storage.db)
+
+    def stop(self):
+        if self.storage:
+            self.storage.close()
+            self.storage = None
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.storage
+
+
+def apply_once(coll, key: str, event_id: str, update: dict, extra_filter: dict | None = None) -> bool:
+    """Apply ``update`` to document ``key`` unless event ``event_id`` was already applied there.
+
+    The check and the change are one atomic document update: the event id is recorded in the
+    same write (the last 100 are kept), so a redelivered event changes nothing. Returns whether
+    the update was applied.
+    """
+    update = {op: dict(fields) for op, fields in update.items()}
+    update.setdefault("$push", {})["applied_events"] = {"$each": [event_id], "$slice": -100}
+    query = {"_id": key, "applied_events": {"$ne": event_id}, **(extra_filter or {})}
+    try:
+        result = coll.update_one(query, update, upsert=True)
+    except DuplicateKeyError:
+        return False  # the document exists and has seen this event (or a later one)
+    return result.matched_count == 1 or result.upserted_id is not None

@@ -1,0 +1,40 @@
+"""Login, token refresh, logout, and who am I."""
+
+from flask import jsonify
+from pydantic import BaseModel
+
+from gateway.api import api
+from gateway.api.common import caller, json_body, rpc
+from gateway.openapi import documented
+from services.identity.schemas import Credentials, RefreshRequest, Tokens, User
+
+
+class Ok(BaseModel):
+    ok: bool
+
+
+@api.post("/auth/login")
+@documented("Log in with username and password", body=Credentials, response=Tokens, public=True,
+            errors=(401,))
+def login():
+    return jsonify(rpc().identity.login(json_body()))
+
+
+@api.post("/auth/refresh")
+@documented("Exchange a refresh token for new tokens (each refresh token works once)",
+            body=RefreshRequest, response=Tokens, public=True, errors=(401,))
+def refresh():
+    return jsonify(rpc().identity.refresh(json_body()))
+
+
+@api.post("/auth/logout")
+@documented("End this login everywhere its tokens were refreshed", body=RefreshRequest,
+            response=Ok, public=True)
+def logout():
+    return jsonify(rpc().identity.logout(json_body()))
+
+
+@api.get("/me")
+@documented("The person logged in, with their posts", response=User)
+def me():
+    return jsonify(rpc().identity.me(caller()))

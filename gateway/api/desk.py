@@ -1,0 +1,36 @@
+"""The desk: inbox, notices, and the posts work can be marked to."""
+
+from flask import jsonify, request
+
+from gateway.api import api
+from gateway.api.common import caller, page_limit, rpc
+from gateway.openapi import documented
+from services.files.schemas import Page
+from services.identity.schemas import Posts
+from services.notify.schemas import Notice, NoticeList
+
+
+@api.get("/inbox")
+@documented("What is with my posts: unread first", response=Page,
+            query={"limit": "page size, 1-200", "cursor": "from next_cursor"})
+def inbox():
+    actor = caller()
+    return jsonify(rpc().files.inbox(actor, page_limit(), request.args.get("cursor")))
+
+
+@api.get("/notices")
+@documented("My notices, newest first", response=NoticeList)
+def notices():
+    return jsonify(rpc().notify.notices(caller()))
+
+
+@api.post("/notices/<notice_id>/read")
+@documented("Mark a notice read", response=Notice, errors=(404,))
+def read_notice(notice_id):
+    return jsonify(rpc().notify.mark_read(caller(), notice_id))
+
+
+@api.get("/posts")
+@documented("Posts I can send work to (my district)", response=Posts)
+def posts():
+    return jsonify(rpc().identity.markable_posts(caller()))

@@ -1,0 +1,15 @@
+"""Reports for supervisors and HQ."""
+
+from flask import jsonify, request
+
+from gateway.api import api
+from gateway.api.common import caller, rpc
+from gateway.openapi import documented
+from services.reports.schemas import Pendency
+
+
+@api.get("/reports/pendency")
+@documented("Items pending per post in an office and below", response=Pendency,
+            query={"office": "office id (default: yours; others need HQ or admin)"}, errors=(403,))
+def pendency():
+    return jsonify(rpc().reports.pendency(caller(), request.args.get("office") or None))

@@ -1,0 +1,93 @@
+"""Who is calling: verify the access token with identity's public keys and build the Actor
+that every service call carries."""
+
+import threading
+import time
+
+from flask import current_app, g, request, session
+
+from common.actor import Actor
+from common.errors import Unauthenticated
+from common.tokens import verify_access_token
+
+
+class PublicKeys:
+    """Identity's token-verifying keys, fetched once and again only when an unknown key id
+    shows up (key rotation), at most every few seconds so forged key ids cannot flood identity."""
+
+    REFETCH_SECONDS = 5.0
+
+    def __init__(self):
+        self._keys: dict[str, str] = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    def verify(self, token: str, rpc) -> dict:
+        try:
+            return verify_access_token(token, self._keys)
+        except Unauthenticated as exc:
+            if exc.code not in ("TOKEN_UNKNOWN_KEY",) or not self._refetch(rpc):
+                raise
+        return verify_access_token(token, self._keys)
+
+    def _refetch(self, rpc) -> bool:
+        with self._lock:
+            if time.monotonic() - self._fetched_at < self.REFETCH_SECONDS and self._keys:
+                return False
+            self._keys = rpc.identity.public_keys()
+            self._fetched_at = time.monotonic()
+            return True
+
+
+def actor_from_claims(claims: dict, lang: str) -> Actor:
+    return Actor(
+        user_id=claims["sub"],
+        name=claims.get("name", ""),
+        roles=tuple(claims.get("roles", ())),
+        post_ids=tuple(claims.get("posts", ())),
+        office_id=claims.get("office"),
+        office_path=tuple(claims.get("office_path", ())),
+        lang=lang,
+    )
+
+
+def bearer_actor() -> dict:
+    """The API caller, from ``Authorization: Bearer``."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not header[7:].strip():
+        raise Unauthenticated("NO_TOKEN")
+    return _actor(header[7:].strip())
+
+
+def session_actor() -> dict:
+    """The browser user, from the session cookie; an expired access token is renewed with the
+    refresh token once, transparently."""
+    token = session.get("access_token")
+    if not token:
+        raise Unauthenticated("NO_TOKEN")
+    try:
+        return _actor(token)
+    except Unauthenticated as exc:
+        if exc.code != "TOKEN_EXPIRED" or not session.get("refresh_token"):
+            raise
+    tokens = current_app.extensions["rpc"].identity.refresh(
+        {"refresh_token": session["refresh_token"]}
+    )
+    remember(tokens)
+    return _actor(tokens["access_token"])
+
+
+def remember(tokens: dict) -> None:
+    session["access_token"] = tokens["access_token"]
+    session["refresh_token"] = tokens["refresh_token"]
+    session["user_name"] = tokens["user"]["name_en"]
+    session["user_name_hi"] = tokens["user"]["name_hi"]
+
+
+def _actor(token: str) -> dict:
+    from gateway.i18n import current_language
+
+    rpc = current_app.extensions["rpc"]
+    claims = current_app.extensions["public_keys"].verify(token, rpc)
+    g.actor = actor_from_claims(claims, current_language())
+    return g.actor.model_dump()

@@ -1,0 +1,64 @@
+"""The one place where failures become HTTP: status from the error's class, the API's error
+envelope, the message in the caller's language. Views never build error bodies."""
+
+import structlog
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from nameko.exceptions import RemoteError, RpcTimeout
+from werkzeug.exceptions import HTTPException
+
+from common.errors import OfficeError
+from gateway.messages import message_for
+
+log = structlog.get_logger()
+
+_HTTP_CODES = {
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "REQUEST_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+def _wants_page() -> bool:
+    return not (request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"))
+
+
+def error_response(status: int, code: str, details: dict | None = None):
+    body = {"error": {"code": code, "message": message_for(code), "details": details or {}}}
+    if _wants_page():
+        return render_template("error.html", error=body["error"], status=status), status
+    return jsonify(body), status
+
+
+def register(app) -> None:
+    @app.errorhandler(OfficeError)
+    def office_error(exc: OfficeError):
+        if exc.status == 401 and _wants_page():
+            from flask import redirect, session, url_for
+
+            session.clear()
+            return redirect(url_for("pages.login", next=request.full_path))
+        return error_response(exc.status, exc.code, exc.details)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return error_response(400, "CSRF_FAILED")
+
+    @app.errorhandler(RpcTimeout)
+    def rpc_timeout(exc):
+        app.extensions["rpc"].reset()
+        log.warning("rpc.timeout", path=request.path)
+        return error_response(503, "SERVICE_UNAVAILABLE")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500, _HTTP_CODES.get(exc.code, "INTERNAL"))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        if isinstance(exc, (ConnectionError, OSError)):
+            app.extensions["rpc"].reset()
+        log.exception("request.failed", path=request.path, error=repr(exc)[:300],
+                      remote=isinstance(exc, RemoteError))
+        return error_response(500, "INTERNAL")

@@ -1,0 +1,54 @@
+"""Probes and the API description."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel
+
+from gateway import openapi
+from gateway.openapi import documented
+
+meta = Blueprint("meta", __name__)
+
+SERVICES = ("identity", "files", "signing", "notify", "reports")
+
+
+class Health(BaseModel):
+    ok: bool
+
+
+class Readiness(BaseModel):
+    ok: bool
+    services: dict[str, bool]
+
+
+@meta.get("/healthz")
+@documented("The gateway process is alive", response=Health, public=True)
+def healthz():
+    return jsonify(ok=True)
+
+
+@meta.get("/readyz")
+@documented("Every service answers over RPC (503 if any does not)", response=Readiness,
+            public=True, errors=(503,))
+def readyz():
+    rpc = current_app.extensions["rpc"]
+
+    def answers(service: str) -> bool:
+        # On a thread of its own, so the probe uses that thread's proxy and a slow service
+        # cannot stall the others' answers.
+        try:
+            return bool(getattr(rpc, service).health().get("ok"))
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            rpc.reset()
+            return False
+
+    with ThreadPoolExecutor(len(SERVICES)) as pool:
+        status = dict(zip(SERVICES, pool.map(answers, SERVICES)))
+    ready = all(status.values())
+    return jsonify(ok=ready, services=status), 200 if ready else 503
+
+
+@meta.get("/api/v1/openapi.json")
+def openapi_json():
+    return jsonify(openapi.build(current_app))

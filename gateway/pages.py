@@ -1,0 +1,148 @@
+"""The web UI: server-rendered pages that work on a slow police-station link (no script
+needed). It calls the same services as the API, as the person in the session cookie."""
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from common.errors import OfficeError
+from gateway.api.receipts import pdf_response
+from gateway.auth import remember, session_actor
+from gateway.i18n import LANGUAGES
+from gateway.messages import label, message_for
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.app_context_processor
+def labels():
+    return {
+        "priority_label": lambda v: label("priority", v),
+        "grading_label": lambda v: label("grading", v),
+        "action_label": lambda v: label("action", v),
+    }
+
+
+def rpc():
+    return current_app.extensions["rpc"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only ever redirect within this site after login."""
+    if target and urlparse(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("pages.inbox")
+
+
+@pages.get("/")
+def home():
+    return redirect(url_for("pages.inbox"))
+
+
+@pages.get("/lang/<code>")
+def choose_language(code):
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            tokens = rpc().identity.login(
+                {"username": request.form.get("username", ""), "password": request.form.get("password", "")}
+            )
+        except OfficeError as exc:
+            error = message_for(exc.code if exc.status in (400, 401) else "INTERNAL")
+        else:
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            remember(tokens)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@pages.post("/logout")
+def logout():
+    if session.get("refresh_token"):
+        rpc().identity.logout({"refresh_token": session["refresh_token"]})
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("pages.login"))
+
+
+@pages.get("/inbox")
+def inbox():
+    actor = session_actor()
+    items = rpc().files.inbox(actor, 200)["items"]
+    notices = rpc().notify.notices(actor, 20)
+    return render_template("inbox.html", items=items, notices=notices)
+
+
+@pages.route("/receipts/new", methods=["GET", "POST"])
+def diarise():
+    actor = session_actor()
+    error, details = None, {}
+    if request.method == "POST":
+        from gateway.api.receipts import form_fields, uploaded_pdf_b64
+
+        fields = {k: v for k, v in form_fields().items() if k != "csrf_token"}
+        try:
+            receipt = rpc().files.diarise(actor, fields, uploaded_pdf_b64())
+        except OfficeError as exc:
+            if exc.status >= 500:
+                raise
+            error, details = message_for(exc.code), exc.details
+        else:
+            flash(_("Diarised as %(number)s.", number=receipt["number"]))
+            return redirect(url_for("pages.receipt", receipt_id=receipt["id"]))
+    bad_fields = {f["field"] for f in details.get("fields", [])}
+    return render_template("diarise.html", error=error, bad_fields=bad_fields, form=request.form), (
+        400 if error else 200
+    )
+
+
+@pages.get("/receipts/<receipt_id>")
+def receipt(receipt_id):
+    actor = session_actor()
+    doc = rpc().files.get_receipt(actor, receipt_id)
+    history = rpc().files.receipt_history(actor, receipt_id)["items"]
+    can_send = doc["holder_post_id"] in actor["post_ids"]
+    posts = rpc().identity.markable_posts(actor)["items"] if can_send else []
+    posts = [p for p in posts if p["id"] != doc["holder_post_id"]]
+    return render_template("receipt.html", r=doc, history=history, posts=posts, can_send=can_send)
+
+
+@pages.post("/receipts/<receipt_id>/send")
+def send(receipt_id):
+    actor = session_actor()
+    try:
+        doc = rpc().files.send_receipt(
+            actor,
+            receipt_id,
+            {
+                "to_post_id": request.form.get("to_post_id", ""),
+                "remark": request.form.get("remark", ""),
+                "priority": request.form.get("priority", "normal"),
+                "version": int(request.form["version"]) if request.form.get("version", "").isdigit() else None,
+            },
+        )
+    except OfficeError as exc:
+        if exc.status >= 500 or exc.status == 404:
+            raise
+        flash(message_for(exc.code), "error")
+        return redirect(url_for("pages.receipt", receipt_id=receipt_id))
+    flash(_("Sent %(number)s to %(post)s.", number=doc["number"], post=doc["holder_post_name"]))
+    return redirect(url_for("pages.inbox"))
+
+
+@pages.get("/documents/<sha256>")
+def document(sha256):
+    return pdf_response(rpc().files.document(session_actor(), sha256), sha256)

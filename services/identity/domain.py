@@ -1,0 +1,82 @@
+"""Identity's rules: passwords, tokens and who may administer what. No I/O here."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from common.actor import Actor
+from common.errors import Forbidden
+from common.tokens import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER
+
+REFRESH_TOKEN_DAYS = 7
+
+# argon2id with the library's defaults (RFC 9106 low-memory profile).
+_hasher = PasswordHasher()
+# Verified against when a username is unknown, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_signing_key() -> tuple[str, str, str]:
+    """A fresh Ed25519 key: (key id, private PEM, public PEM)."""
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    return uuid.uuid4().hex[:16], private_pem, public_pem
+
+
+def access_token_claims(user: dict, posts: list[dict], office_path: list[str], now: datetime) -> dict:
+    """What the gateway needs to build an Actor without asking identity on every request."""
+    return {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": user["_id"],
+        "name": user["name_en"],
+        "roles": list(user.get("roles", [])),
+        "posts": [p["_id"] for p in posts],
+        "office": user["office_id"],
+        "office_path": office_path,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ACCESS_TOKEN_SECONDS)).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+
+
+def sign_access_token(claims: dict, kid: str, private_pem: str) -> str:
+    return jwt.encode(claims, private_pem, algorithm="EdDSA", headers={"kid": kid})
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """(the token handed to the client, the hash we keep): a stolen database yields no tokens."""
+    token = secrets.token_urlsafe(32)
+    return token, refresh_token_id(token)
+
+
+def refresh_token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def require_admin(actor: Actor) -> None:
+    if not (actor.has_role("admin") or actor.has_role("system")):
+        raise Forbidden("ADMIN_ONLY")

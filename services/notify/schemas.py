@@ -1,0 +1,20 @@
+"""Notify's answers."""
+
+from pydantic import BaseModel
+
+
+class Notice(BaseModel):
+    """An in-app notice. ``kind`` and ``params`` let the gateway phrase it in the reader's
+    language; notify never stores prose."""
+
+    id: str
+    kind: str
+    post_id: str
+    params: dict
+    created_at: str
+    read_at: str | None
+
+
+class NoticeList(BaseModel):
+    items: list[Notice]
+    unread: int

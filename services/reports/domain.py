@@ -1,0 +1,47 @@
+"""Pendency from events, pure: where each item is now, and what that adds up to per post."""
+
+from common.actor import Actor
+from common.errors import Forbidden
+from common.events import Event, ReceiptDiarised, ReceiptSent
+
+
+def whereabouts(event: Event) -> tuple[str, dict] | None:
+    """(item id, where it now waits) for an event that moves an item, else None."""
+    body = event.body()
+    at = event.occurred_at.isoformat(timespec="microseconds")
+    if isinstance(body, ReceiptDiarised):
+        return body.receipt_id, {
+            "post_id": body.post_id, "post_name": body.post_name,
+            "office_path": event.office_path, "since": at, "seq": body.seq,
+        }
+    if isinstance(body, ReceiptSent):
+        return body.receipt_id, {
+            "post_id": body.to_post_id, "post_name": body.to_post_name,
+            "office_path": body.to_office_path, "since": at, "seq": body.seq,
+        }
+    return None
+
+
+def pendency_by_post(items: list[dict]) -> list[dict]:
+    """How many items wait at each post and since when the oldest has waited; most first."""
+    posts: dict[str, dict] = {}
+    for item in items:
+        row = posts.setdefault(
+            item["post_id"],
+            {"post_id": item["post_id"], "post_name": item["post_name"], "items": 0,
+             "oldest_since": item["since"]},
+        )
+        row["items"] += 1
+        row["oldest_since"] = min(row["oldest_since"], item["since"])
+    return sorted(posts.values(), key=lambda r: (-r["items"], r["oldest_since"]))
+
+
+def office_to_report(actor: Actor, office_id: str | None) -> str:
+    """Anyone sees their own office (and what lies under it); other offices need HQ or admin."""
+    if office_id in (None, actor.office_id):
+        if actor.office_id is None:
+            raise Forbidden("NO_OFFICE")
+        return actor.office_id
+    if actor.has_role("hq_viewer") or actor.has_role("admin"):
+        return office_id
+    raise Forbidden("NOT_YOUR_OFFICE")

@@ -1,0 +1,42 @@
+"""Reports: read models built from events. Pendency per post now; adoption, registers and
+HQ rollups follow."""
+
+from nameko.events import SERVICE_POOL, event_handler
+from nameko.rpc import rpc
+
+from common.actor import Actor
+from common.events import Event
+from common.storage import Database
+from services.reports import domain, store
+from services.reports.schemas import Pendency
+
+
+class ReportsService:
+    name = "reports"
+
+    storage = Database(indexes=store.ensure_indexes)
+
+    @rpc
+    def health(self) -> dict:
+        return {"service": self.name, "ok": True}
+
+    @event_handler("files", "receipt.diarised", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_receipt_diarised(self, event: dict):
+        self._follow(event)
+
+    @event_handler("files", "receipt.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_receipt_sent(self, event: dict):
+        self._follow(event)
+
+    def _follow(self, raw: dict) -> None:
+        event = Event.model_validate(raw)
+        moved = domain.whereabouts(event)
+        if moved:
+            store.move_item(self.storage.db, moved[0], event.event_id, moved[1])
+
+    @rpc
+    def pendency(self, actor: dict, office_id: str | None = None) -> dict:
+        """Items pending per post in an office and the offices under it."""
+        office = domain.office_to_report(Actor.parse(actor), office_id)
+        rows = domain.pendency_by_post(store.items_under(self.storage.db, office))
+        return Pendency(office_id=office, posts=rows, total=sum(r["items"] for r in rows)).model_dump()

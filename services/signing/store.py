@@ -1,0 +1,1 @@
+"""Signing's collections (prepared signings, seals, trust roots) arrive with the signing issue."""
