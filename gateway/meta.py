@@ -2,7 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, abort, current_app, jsonify
 from pydantic import BaseModel
 
 from gateway import openapi
@@ -47,6 +47,16 @@ def readyz():
         status = dict(zip(SERVICES, pool.map(answers, SERVICES)))
     ready = all(status.values())
     return jsonify(ok=ready, services=status), 200 if ready else 503
+
+
+@meta.get("/readyz/<service>")
+@documented("One service answers over RPC: one round trip through the gateway, the baseline "
+            "that bench/ compares real work against", response=Health, public=True, errors=(404, 503))
+def ready_service(service):
+    if service not in SERVICES:
+        abort(404)
+    getattr(current_app.extensions["rpc"], service).health()
+    return jsonify(ok=True)
 
 
 @meta.get("/api/v1/openapi.json")

@@ -1,0 +1,41 @@
+# The two commands that matter: `make run` (the whole office) and `make test` (every test).
+PY      := .venv/bin/python
+PYTEST  := .venv/bin/pytest
+STAMP   := .venv/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+
+.PHONY: run test bench lint translations update-translations clean
+
+run: $(STAMP) translations
+	$(PY) -m tools.office
+
+# Three pytest runs: the service tests need eventlet's monkey-patching; the browser and
+# end-to-end tests must not have it (Playwright hangs in a patched process).
+test: $(STAMP) translations
+	tools/ensure-test-system.sh
+	$(PYTEST) -q tests/unit
+	$(PYTEST) -q -p no:randomly tests/service
+	$(PYTEST) -q tests/e2e tests/browser
+
+bench: $(STAMP) translations
+	$(PY) -m bench.office
+
+lint: $(STAMP)
+	.venv/bin/ruff check common services gateway tools tests bench
+
+# Refresh the catalogs from the code and templates (then translate what is new in hi/), and
+# compile them; `make test` fails while any Hindi string is missing.
+translations: $(STAMP)
+	@.venv/bin/pybabel compile -q -d gateway/translations
+
+update-translations: $(STAMP)
+	.venv/bin/pybabel extract -q -F babel.cfg -k _l -o gateway/translations/messages.pot .
+	.venv/bin/pybabel update -q -i gateway/translations/messages.pot -d gateway/translations --no-fuzzy-matching
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	rm -f .venv/.installed-* && touch $(STAMP)
+
+clean:
+	rm -rf .venv var .pytest_cache

@@ -1,0 +1,83 @@
+"""The whole office, started exactly as `make run` starts it (tools/office.py), on a free port,
+a fresh data directory and a RabbitMQ vhost of its own, for end-to-end and browser tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RABBIT_API = os.environ.get("RABBIT_API_URI", "http://guest:guest@127.0.0.1:15672")
+DEMO_PASSWORD = "demo-Secret-1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_vhost() -> str:
+    vhost = f"eoffice-test-{uuid.uuid4().hex[:8]}"
+    requests.put(f"{RABBIT_API}/api/vhosts/{vhost}", timeout=10).raise_for_status()
+    requests.put(
+        f"{RABBIT_API}/api/permissions/{vhost}/guest",
+        json={"configure": ".*", "write": ".*", "read": ".*"},
+        timeout=10,
+    ).raise_for_status()
+    return vhost
+
+
+def drop_vhost(vhost: str) -> None:
+    requests.delete(f"{RABBIT_API}/api/vhosts/{vhost}", timeout=10)
+
+
+class Office:
+    def __init__(self, data_dir: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.vhost = make_vhost()
+        self.amqp_uri = f"pyamqp://guest:guest@127.0.0.1:5672/{self.vhost}"
+        self.data_dir = data_dir
+        self.log_path = data_dir / "office.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 120) -> "Office":
+        env = {
+            **os.environ,
+            "AMQP_URI": self.amqp_uri,
+            "EOFFICE_PORT": str(self.port),
+            "EOFFICE_DATA_DIR": str(self.data_dir),
+            "EOFFICE_DEMO_PASSWORD": DEMO_PASSWORD,
+        }
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tools.office"], cwd=ROOT, env=env, stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the office exited while starting:\n{self.log()}")
+            if "[office] ready." in self.log():
+                return self
+            time.sleep(0.3)
+        raise RuntimeError(f"the office did not start within {timeout} s:\n{self.log()[-5000:]}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        drop_vhost(self.vhost)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# What the tests need from the machine, installed or started if missing:
+# RabbitMQ with its management API (Nameko's test fixtures make a vhost per test through it),
+# Debian's Chromium (browser tests), poppler (pdfsig, pdftotext) and the Noto fonts.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v pdfsig >/dev/null || need+=(poppler-utils)
+[ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing system packages: ${need[*]}. Install them: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "Installing ${need[*]} ..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! rabbitmqctl -q status >/dev/null 2>&1; then
+  echo "Starting RabbitMQ ..."
+  rabbitmq-server -detached
+  for _ in $(seq 60); do rabbitmqctl -q status >/dev/null 2>&1 && break; sleep 1; done
+fi
+rabbitmq-plugins -q is_enabled rabbitmq_management >/dev/null 2>&1 \
+  || rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+for _ in $(seq 60); do
+  curl -fsS -u guest:guest http://127.0.0.1:15672/api/overview >/dev/null 2>&1 && exit 0
+  sleep 1
+done
+echo "RabbitMQ's management API did not come up on 127.0.0.1:15672" >&2
+exit 1
