@@ -28,7 +28,7 @@ translations: $(STAMP)
 	@.venv/bin/pybabel compile -q -d gateway/translations
 
 update-translations: $(STAMP)
-	.venv/bin/pybabel extract -q -F babel.cfg -k _l -o gateway/translations/messages.pot .
+	.venv/bin/pybabel extract -F babel.cfg -k _l -o gateway/translations/messages.pot .
 	.venv/bin/pybabel update -q -i gateway/translations/messages.pot -d gateway/translations --no-fuzzy-matching
 
 $(STAMP): pyproject.toml

@@ -1,0 +1,54 @@
+"""The gateway's contract, checked without the services: the OpenAPI document is generated from
+the routes, and every screen and message exists in Hindi."""
+
+import subprocess
+from pathlib import Path
+
+from babel.messages import pofile
+
+from gateway.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_api_route_is_in_the_openapi_document(tmp_path, monkeypatch):
+    monkeypatch.setenv("EOFFICE_DATA_DIR", str(tmp_path))
+    app = create_app({"TESTING": True})
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    served = {
+        (rule.rule.replace("<", "{").replace(">", "}"), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "meta.openapi_json"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    assert served and served <= documented
+    diarise = spec["paths"]["/api/v1/receipts"]["post"]
+    assert "multipart/form-data" in diarise["requestBody"]["content"]
+    assert {"400", "401", "413", "415"} <= set(diarise["responses"])
+    assert "DiariseReceipt" in spec["components"]["schemas"]
+
+
+def test_every_string_of_every_screen_has_a_hindi_translation(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [str(ROOT / ".venv/bin/pybabel"), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
+        cwd=ROOT, check=True,
+    )
+    with open(pot, "rb") as f:
+        wanted = {m.id for m in pofile.read_po(f) if m.id}
+    with open(ROOT / "gateway/translations/hi/LC_MESSAGES/messages.po", "rb") as f:
+        hindi = {m.id: m for m in pofile.read_po(f) if m.id}
+    missing = sorted(i for i in wanted if i not in hindi or not hindi[i].string or hindi[i].fuzzy)
+    assert missing == []
+    assert any("\u0900" <= ch <= "\u097f" for m in hindi.values() for ch in m.string)
+
+
+def test_errors_are_phrased_in_the_callers_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("EOFFICE_DATA_DIR", str(tmp_path))
+    client = create_app({"TESTING": True}).test_client()
+    english = client.get("/api/v1/me").get_json()["error"]
+    hindi = client.get("/api/v1/me", headers={"Accept-Language": "hi"}).get_json()["error"]
+    assert english == {"code": "NO_TOKEN", "message": "Please log in first.", "details": {}}
+    assert hindi["code"] == "NO_TOKEN" and hindi["message"] == "कृपया पहले लॉग इन करें।"

@@ -1,0 +1,74 @@
+"""What reports and notify make of events."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from common.actor import Actor
+from common.errors import Forbidden
+from common.events import Event, ReceiptOpened, ReceiptSent, new_event
+from services.notify import domain as notify
+from services.reports import domain as reports
+
+CRU = Actor(user_id="u1", name="Pooja Yadav", post_ids=("cru",), office_id="sp", office_path=("up", "sp"))
+
+
+def sent_event(to="reader", seq=2) -> Event:
+    return Event.model_validate(new_event(
+        ReceiptSent(receipt_id="r1", number="1/2026/SP-HTR", subject="शिकायत", from_post_id="cru",
+                    to_post_id=to, to_post_name="Reader to SP", to_office_id="sp",
+                    to_office_path=["up", "sp"], remark="pl. put up", seq=seq),
+        CRU, ["up", "sp"], datetime(2026, 1, 5, tzinfo=timezone.utc),
+    ))
+
+
+def test_a_sent_receipt_raises_one_notice_for_the_receiving_post():
+    event = sent_event()
+    (notice,) = notify.notices_for(event)
+    assert notice["post_id"] == "reader" and notice["kind"] == "receipt_received"
+    assert notice["params"]["sender"] == "Pooja Yadav" and notice["params"]["number"] == "1/2026/SP-HTR"
+    assert notice["_id"].startswith(event.event_id)  # a redelivery maps to the same notice
+
+
+def test_an_opened_receipt_raises_no_notice():
+    event = Event.model_validate(new_event(
+        ReceiptOpened(receipt_id="r1", number="1", post_id="reader", seq=3), CRU, ["sp"]))
+    assert notify.notices_for(event) == []
+
+
+def test_a_notice_of_another_post_is_not_yours():
+    with pytest.raises(Exception):
+        notify.require_own(CRU, {"post_id": "reader"})
+
+
+def test_a_sent_receipt_now_waits_at_the_receiving_post_since_it_was_sent():
+    item, where = reports.whereabouts(sent_event())
+    assert item == "r1"
+    assert where["post_id"] == "reader" and where["since"].startswith("2026-01-05") and where["seq"] == 2
+
+
+def test_pendency_counts_items_and_the_oldest_per_post_busiest_first():
+    rows = reports.pendency_by_post([
+        {"post_id": "a", "post_name": "A", "since": "2026-01-03"},
+        {"post_id": "b", "post_name": "B", "since": "2026-01-01"},
+        {"post_id": "b", "post_name": "B", "since": "2026-01-02"},
+    ])
+    assert rows == [
+        {"post_id": "b", "post_name": "B", "items": 2, "oldest_since": "2026-01-01"},
+        {"post_id": "a", "post_name": "A", "items": 1, "oldest_since": "2026-01-03"},
+    ]
+
+
+def test_pendency_of_another_office_needs_hq_or_admin():
+    assert reports.office_to_report(CRU, None) == "sp"
+    with pytest.raises(Forbidden):
+        reports.office_to_report(CRU, "aligarh")
+    hq = Actor(user_id="h", name="HQ", roles=("hq_viewer",), office_id="up")
+    assert reports.office_to_report(hq, "aligarh") == "aligarh"
+
+
+def test_an_event_with_an_unknown_field_in_its_payload_is_refused():
+    raw = sent_event().model_dump(mode="json")
+    raw["payload"]["surprise"] = 1
+    with pytest.raises(ValueError):
+        Event.model_validate(raw).body()

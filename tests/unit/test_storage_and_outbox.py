@@ -1,0 +1,111 @@
+"""The embedded store, the content-addressed documents, the outbox and once-only consumers."""
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+
+from common.outbox import relay, with_events
+from common.storage import BlobStore, DataDirLocked, Storage, apply_once
+
+
+@pytest.fixture
+def config(tmp_path):
+    return {"EOFFICE_DATA_DIR": str(tmp_path), "MONGODB_URI": ""}
+
+
+def test_data_survives_closing_and_reopening(config):
+    first = Storage("files", config)
+    first.db.receipts.insert_one({"_id": "r1", "subject": "शिकायत"})
+    first.close()
+    again = Storage("files", config)
+    assert again.db.receipts.find_one({"_id": "r1"})["subject"] == "शिकायत"
+    again.close()
+
+
+def test_a_second_opener_of_the_same_data_directory_is_refused_with_a_clear_message(config):
+    holder = Storage("files", config)
+    with pytest.raises(DataDirLocked) as refused:
+        Storage("files", config)
+    assert "already in use by another process" in str(refused.value)
+    assert "EOFFICE_DATA_DIR" in str(refused.value)
+    holder.close()
+    Storage("files", config).close()  # free again once the first one let go
+
+
+def test_another_process_is_refused_too(config):
+    holder = Storage("files", config)
+    code = (
+        "import sys; from common.storage import Storage, DataDirLocked\n"
+        f"try: Storage('files', {config!r})\n"
+        "except DataDirLocked as e: print(e); sys.exit(3)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    holder.close()
+    assert result.returncode == 3, result.stderr
+    assert "already in use" in result.stdout
+
+
+def test_documents_are_kept_by_their_hash_and_checked_when_read(tmp_path):
+    blobs = BlobStore(directory=tmp_path)
+    content = b"%PDF-1.7 letter"
+    digest = blobs.put(content)
+    assert digest == hashlib.sha256(content).hexdigest()
+    assert blobs.put(content) == digest  # the same letter twice is stored once
+    assert blobs.get(digest) == content
+    (tmp_path / digest[:2] / digest).write_bytes(b"tampered")
+    with pytest.raises(RuntimeError):
+        blobs.get(digest)
+
+
+def test_unknown_or_malformed_document_ids_find_nothing(tmp_path):
+    blobs = BlobStore(directory=tmp_path)
+    assert blobs.get("0" * 64) is None
+    assert blobs.get("../../etc/passwd") is None
+
+
+def test_a_change_and_its_events_are_one_write_and_the_relay_empties_the_outbox(config):
+    storage = Storage("files", config)
+    db = storage.db
+    db.receipts.insert_one({"_id": "r1", "version": 1})
+    event = {"event_id": "e1", "type": "receipt.sent", "payload": {}}
+    db.receipts.update_one({"_id": "r1"}, with_events({"$set": {"holder": "reader"}}, event))
+    stored = db.receipts.find_one({"_id": "r1"})
+    assert stored["holder"] == "reader" and stored["outbox"] == [event] and stored["has_outbox"]
+
+    published = []
+    assert relay(db, lambda kind, body: published.append((kind, body["event_id"])), ["receipts"]) == 1
+    assert published == [("receipt.sent", "e1")]
+    stored = db.receipts.find_one({"_id": "r1"})
+    assert stored["outbox"] == [] and stored["has_outbox"] is False
+    assert relay(db, lambda *a: published.append(a), ["receipts"]) == 0  # nothing twice
+    storage.close()
+
+
+def test_a_failed_publish_keeps_the_event_for_the_next_relay(config):
+    storage = Storage("files", config)
+    db = storage.db
+    db.receipts.insert_one({"_id": "r1", "outbox": [{"event_id": "e1", "type": "t"}], "has_outbox": True})
+
+    def broker_down(kind, body):
+        raise ConnectionError("broker unreachable")
+
+    with pytest.raises(ConnectionError):
+        relay(db, broker_down, ["receipts"])
+    assert db.receipts.find_one({"_id": "r1"})["has_outbox"] is True
+    published = []
+    relay(db, lambda kind, body: published.append(body["event_id"]), ["receipts"])
+    assert published == ["e1"]
+    storage.close()
+
+
+def test_a_consumer_applies_each_event_once_and_ignores_older_ones_arriving_late(config):
+    storage = Storage("reports", config)
+    items = storage.db.pending_items
+    newer = {"seq": {"$lt": 2}}
+    assert apply_once(items, "r1", "e2", {"$set": {"post": "reader", "seq": 2}}, newer)
+    assert not apply_once(items, "r1", "e2", {"$set": {"post": "reader", "seq": 2}}, newer)
+    assert not apply_once(items, "r1", "e1", {"$set": {"post": "cru", "seq": 1}}, {"seq": {"$lt": 1}})
+    assert items.find_one({"_id": "r1"})["post"] == "reader"
+    storage.close()
