@@ -41,6 +41,7 @@ from tests.support.pdfs import pdf
 
 RESULTS = Path(__file__).resolve().parent / "results" / "office-latest.json"
 CONCURRENCY = (1, 16)
+BUSY = str(max(CONCURRENCY))  # the load whose memory peak is reported
 DIARIST = "cru.hathras"
 READER_POST = "RDR-SP-HTR"
 # name -> (max operations, max seconds) per measured phase; warm-up is separate and discarded.
@@ -161,7 +162,8 @@ def office_rss_kib(root_pid: int) -> int:
 
 
 class PeakMemory:
-    """Samples the office's RSS in a background thread while the ``with`` block runs."""
+    """Samples the office's RSS every MEMORY_EVERY s in a background thread while the ``with``
+    block runs, keeping the peak."""
 
     def __init__(self, root_pid: int):
         self.root_pid, self.peak_kib, self.samples = root_pid, 0, 0
@@ -226,6 +228,10 @@ def operations(url: str) -> tuple[dict, callable]:
 
 # --- report -------------------------------------------------------------------------------------
 
+def mib(kib: int) -> float:
+    return round(kib / 1024, 1)
+
+
 def ratio(a, b) -> float | None:
     return round(a / b, 2) if a and b else None
 
@@ -260,15 +266,15 @@ def print_report(result: dict) -> None:
               f"echo/plain p50 x{r['echo_vs_plain_p50']}, "
               f"plain/echo throughput x{r['plain_vs_echo_throughput']}")
     mem = result["memory_mib"]
+    peaks = ", ".join(f"{name} {p[BUSY]['peak_rss_mib']}" for name, p in result["phases"].items())
     print(f"\nResident memory of the office ({mem['processes']} processes): idle {mem['idle']} MiB, "
-          f"peak under 16 clients {mem['peak_16_clients']} MiB "
-          f"({', '.join(f'{k} {v}' for k, v in mem['peak_by_phase'].items())})")
+          f"peak under {BUSY} clients {mem['peak_busy']} MiB ({peaks})")
     failures = [(name, r["clients"], f) for name, by_clients in result["phases"].items()
                 for r in by_clients.values() for f in r["failures"].items()]
     print("\nFailures: " + ("none" if not failures else ""))
     for name, clients, (what, count) in failures:
         print(f"  {name} x{clients}: {count} x {what}")
-    print(f"\nWritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    print(f"\nWritten to {RESULTS}")
 
 
 def main() -> int:
@@ -287,20 +293,15 @@ def main() -> int:
             processes = len(office_pids(pid))
 
             phases: dict[str, dict] = {}
-            peaks: dict[str, int] = {}
             for name, operation in ops.items():
                 max_ops, max_seconds = LIMITS[name]
                 run_phase(operation, 4, *WARMUP, diarist_session)
                 phases[name] = {}
                 for clients in CONCURRENCY:
                     print(f"[bench] {name} x{clients} ...", flush=True)
-                    if clients == max(CONCURRENCY):
-                        with PeakMemory(pid) as memory:
-                            r = run_phase(operation, clients, max_ops, max_seconds, diarist_session)
-                        peaks[name] = memory.peak_kib
-                    else:
+                    with PeakMemory(pid) as memory:
                         r = run_phase(operation, clients, max_ops, max_seconds, diarist_session)
-                    phases[name][str(clients)] = r
+                    phases[name][str(clients)] = {**r, "peak_rss_mib": mib(memory.peak_kib)}
         except BaseException:
             if office.proc is not None:
                 print("[bench] office log (tail):\n" + office.log()[-4000:], file=sys.stderr)
@@ -308,7 +309,6 @@ def main() -> int:
         finally:
             office.stop()
 
-    mib = lambda kib: round(kib / 1024, 1)
     result = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False,
@@ -319,8 +319,7 @@ def main() -> int:
         "phases": phases,
         "ratios": ratios(phases),
         "memory_mib": {"processes": processes, "idle": mib(idle_kib),
-                       "peak_16_clients": mib(max(peaks.values())),
-                       "peak_by_phase": {k: mib(v) for k, v in peaks.items()}},
+                       "peak_busy": max(p[BUSY]["peak_rss_mib"] for p in phases.values())},
         "bench_seconds": round(time.monotonic() - began, 1),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,58 @@
+"""Logging in, rotating tokens, and who may set up the office."""
+
+import pytest
+
+from common.errors import Forbidden, InvalidInput, Unauthenticated
+from tests.service.conftest import PASSWORD
+
+
+def login(office, username="reader.hathras", password=PASSWORD):
+    return office.rpc.identity.login({"username": username, "password": password})
+
+
+def test_a_person_logs_in_and_sees_their_posts(office):
+    tokens = login(office)
+    assert tokens["expires_in"] == 900 and tokens["token_type"] == "Bearer"
+    assert [p["abbreviation"] for p in tokens["user"]["posts"]] == ["RDR-SP-HTR"]
+
+
+@pytest.mark.parametrize(("username", "password"), [("reader.hathras", "wrong"), ("nobody", PASSWORD)])
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(office, username, password):
+    with pytest.raises(Unauthenticated) as refused:
+        login(office, username, password)
+    assert refused.value.code == "BAD_CREDENTIALS"
+
+
+def test_refresh_tokens_rotate_and_a_reused_one_ends_the_whole_login(office):
+    first = login(office)
+    second = office.rpc.identity.refresh({"refresh_token": first["refresh_token"]})
+    assert second["refresh_token"] != first["refresh_token"]
+    with pytest.raises(Unauthenticated) as reused:
+        office.rpc.identity.refresh({"refresh_token": first["refresh_token"]})
+    assert reused.value.code == "REFRESH_TOKEN_REUSED"
+    with pytest.raises(Unauthenticated):  # the thief's and the owner's newer token alike
+        office.rpc.identity.refresh({"refresh_token": second["refresh_token"]})
+    other_login = login(office)  # another login of the same person is untouched
+    assert office.rpc.identity.refresh({"refresh_token": other_login["refresh_token"]})
+
+
+def test_logout_ends_the_refresh_token(office):
+    tokens = login(office)
+    office.rpc.identity.logout({"refresh_token": tokens["refresh_token"]})
+    with pytest.raises(Unauthenticated):
+        office.rpc.identity.refresh({"refresh_token": tokens["refresh_token"]})
+
+
+def test_only_an_admin_sets_up_offices_posts_and_people(office):
+    clerk = office.actor("cru.hathras")
+    with pytest.raises(Forbidden):
+        office.rpc.identity.create_office(clerk, {"code": "X", "name_en": "X", "name_hi": "X", "level": "circle"})
+    with pytest.raises(Unauthenticated):
+        office.rpc.identity.create_office({"user_id": "forged"}, {})
+
+
+def test_bad_login_input_is_refused(office):
+    with pytest.raises(InvalidInput):
+        office.rpc.identity.login({"username": "reader.hathras", "password": PASSWORD, "admin": True})
+    with pytest.raises(InvalidInput):
+        office.rpc.identity.login(["reader.hathras"])
