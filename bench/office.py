@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,7 +46,7 @@ BUSY = str(max(CONCURRENCY))  # the load whose memory peak is reported
 DIARIST = "cru.hathras"
 READER_POST = "RDR-SP-HTR"
 # name -> (max operations, max seconds) per measured phase; warm-up is separate and discarded.
-LIMITS = {"plain": (5000, 10), "echo": (3000, 10), "dak": (1000, 15)}
+LIMITS = {"plain": (10000, 10), "echo": (5000, 10), "dak": (1000, 15)}
 WARMUP = (50, 3)
 MEMORY_EVERY = 0.2
 
@@ -62,13 +63,18 @@ def expect(response: requests.Response, status: int, step: str) -> requests.Resp
 
 # --- load ---------------------------------------------------------------------------------------
 
+def ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 2)
+
+
 def percentile(sorted_values: list[float], p: float) -> float | None:
     if not sorted_values:
         return None
     return sorted_values[min(len(sorted_values) - 1, round(p / 100 * (len(sorted_values) - 1)))]
 
 
-def run_phase(operation, clients: int, max_ops: int, max_seconds: float, make_session) -> dict:
+def run_phase(operation: Callable[[requests.Session], None], clients: int, max_ops: int,
+              max_seconds: float, make_session: Callable[[], requests.Session]) -> dict:
     """Run ``operation(session)`` from ``clients`` threads, each with its own session, until
     ``max_ops`` operations have started or ``max_seconds`` have passed, whichever is first."""
     lock = threading.Lock()
@@ -114,7 +120,6 @@ def run_phase(operation, clients: int, max_ops: int, max_seconds: float, make_se
     wall = time.perf_counter() - t0
 
     latencies.sort()
-    ms = lambda s: None if s is None else round(s * 1000, 2)
     return {
         "clients": clients,
         "ok": len(latencies),
@@ -166,13 +171,12 @@ class PeakMemory:
     block runs, keeping the peak."""
 
     def __init__(self, root_pid: int):
-        self.root_pid, self.peak_kib, self.samples = root_pid, 0, 0
+        self.root_pid, self.peak_kib = root_pid, 0
         self._stop = threading.Event()
 
     def _run(self):
         while not self._stop.is_set():
             self.peak_kib = max(self.peak_kib, office_rss_kib(self.root_pid))
-            self.samples += 1
             self._stop.wait(MEMORY_EVERY)
 
     def __enter__(self):
@@ -187,7 +191,7 @@ class PeakMemory:
 
 # --- the office's operations -------------------------------------------------------------------
 
-def operations(url: str) -> tuple[dict, callable]:
+def operations(url: str) -> tuple[dict[str, Callable], Callable[[], requests.Session]]:
     """The three operations, and a session factory logged in as the diarist."""
     login = requests.post(f"{url}/api/v1/auth/login",
                           json={"username": DIARIST, "password": DEMO_PASSWORD}, timeout=30)

@@ -6,16 +6,22 @@ A service raises one of these with a stable ``code`` (``RECEIPT_NOT_FOUND``) and
 the caller's language. Services never phrase messages for people: the gateway does.
 """
 
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
 class OfficeError(Exception):
     status = 500
 
-    def __init__(self, code: str, details: dict | None = None):
-        super().__init__(code, details or {})
+    def __init__(self, code: str, details: dict | str | None = None):
+        # Nameko turns non-string arguments into their str() on the way across the bus (3
+        # would arrive as "3"), so the details travel as JSON text and are decoded on arrival.
+        if isinstance(details, str):
+            details = json.loads(details)
         self.code = code
         self.details = details or {}
+        super().__init__(code, json.dumps(self.details, ensure_ascii=False))
 
     def __str__(self) -> str:
         return self.code

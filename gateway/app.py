@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 
 from common.config import data_dir
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["rpc"] = Rpc(app.config["AMQP_URI"], app.config["RPC_TIMEOUT"])
     app.extensions["public_keys"] = PublicKeys()
     Babel(app, locale_selector=current_language)
+    app.jinja_env.globals["get_locale"] = get_locale
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to defend against
     csrf.exempt(meta)

@@ -21,7 +21,7 @@ _HTTP_CODES = {
 
 
 def _wants_page() -> bool:
-    return not (request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"))
+    return not (request.path.startswith(("/api/", "/readyz")) or request.path == "/healthz")
 
 
 def error_response(status: int, code: str, details: dict | None = None):

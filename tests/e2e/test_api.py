@@ -14,7 +14,7 @@ import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jwt
 import pytest
@@ -190,7 +190,7 @@ def test_a_letter_is_diarised_sent_to_the_reader_and_opened(cru, reader, sho, po
     receipt = r.json()
     number = NUMBER.match(receipt["number"])
     assert number, receipt["number"]
-    assert int(number.group(2)) == datetime.now(timezone.utc).year
+    assert int(number.group(2)) == datetime.now(UTC).year
     assert receipt["subject"] == "Request for a new police post at Sasni"
     assert receipt["grading"] == "confidential"
     assert receipt["letter_date"] == "2025-01-15"
@@ -621,8 +621,7 @@ def test_a_stale_version_is_refused_and_the_current_one_accepted(cru, reader, po
     stale = current - 1
     sp = posts["SP-HTR"]["id"]
 
-    error = assert_error(reader.send(receipt["id"], sp, version=stale), 409, "VERSION_CONFLICT")
-    assert error["details"]["current_version"] == current
+    conflict = assert_error(reader.send(receipt["id"], sp, version=stale), 409, "VERSION_CONFLICT")
     assert_error(reader.send(receipt["id"], sp, headers={"If-Match": f'"{stale}"'}),
                  409, "VERSION_CONFLICT")
     assert_error(reader.send(receipt["id"], sp, headers={"If-Match": str(stale)}),
@@ -636,6 +635,9 @@ def test_a_stale_version_is_refused_and_the_current_one_accepted(cru, reader, po
     assert r.status_code == 200, r.text
     assert r.json()["holder_post_id"] == sp
     assert r.json()["version"] == current + 1
+
+    # The refusal said which version is current, as a number a client can send back.
+    assert conflict["details"]["current_version"] == current
 
 
 # --- language --------------------------------------------------------------------------------
@@ -731,7 +733,7 @@ EXERCISED = {
 def served_api_routes(monkeypatch) -> set[tuple[str, str]]:
     """Every /api/v1 route of the gateway app as built by its factory, in OpenAPI spelling."""
     monkeypatch.setenv("EOFFICE_SECRET_KEY", "only-to-list-routes")
-    from gateway.app import create_app  # noqa: PLC0415 - only this test looks inside
+    from gateway.app import create_app
 
     app = create_app()
     routes = set()

@@ -81,6 +81,25 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
+def fill_diarise_form(page: Page, subject: str, sender: str, letter: Path, letter_number: str = "") -> None:
+    """Open "Diarise a receipt" from the menu, fill it in and submit it."""
+    page.get_by_role("link", name="Diarise a receipt").click()
+    expect(page.get_by_role("heading", name="Diarise a receipt")).to_be_visible()
+    page.get_by_label("Subject").fill(subject)
+    page.get_by_label("Sender").fill(sender)
+    if letter_number:
+        page.get_by_label("Letter number").fill(letter_number)
+    page.get_by_label("Scanned letter").set_input_files(letter)
+    page.get_by_role("button", name="Diarise", exact=True).click()
+
+
+def receipt_number_shown(page: Page) -> str:
+    """The number in the heading of the receipt page the browser is on."""
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"^Receipt \d+/\d{4}/SP-HTR$"))
+    return heading.inner_text().removeprefix("Receipt ").strip()
+
+
 def inbox_rows(page: Page):
     return page.locator("table.inbox tbody tr")
 
@@ -103,19 +122,10 @@ def test_diarise_send_and_read_a_receipt(page: Page, tmp_path):
     expect(page.get_by_role("heading", name="Inbox", exact=True)).to_be_visible()
     expect(page.locator("header .who")).to_have_text("Pooja Yadav")
 
-    page.get_by_role("link", name="Diarise a receipt").click()
-    expect(page.get_by_role("heading", name="Diarise a receipt")).to_be_visible()
-    page.get_by_label("Subject").fill(subject)
-    page.get_by_label("Sender").fill(sender)
-    page.get_by_label("Letter number").fill("शि-42/2025")
-    page.get_by_label("Scanned letter").set_input_files(letter)
-    page.get_by_role("button", name="Diarise", exact=True).click()
-
-    heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text(re.compile(r"^Receipt \d+/\d{4}/SP-HTR$"))
-    number = heading.inner_text().removeprefix("Receipt ").strip()
-    year = NUMBER.match(number).group(2)
-    assert int(year) in {datetime.now(timezone.utc).year, datetime.now(timezone.utc).year - 1}
+    fill_diarise_form(page, subject, sender, letter, letter_number="शि-42/2025")
+    number = receipt_number_shown(page)
+    year = int(NUMBER.match(number).group(2))
+    assert year in {datetime.now(timezone.utc).year, datetime.now(timezone.utc).year - 1}
     receipt_url = page.url
     assert re.search(r"/receipts/[0-9a-f]{32}$", receipt_url), receipt_url
 
@@ -213,31 +223,42 @@ def test_diarise_send_and_read_a_receipt(page: Page, tmp_path):
 
 
 def test_a_file_that_is_not_a_pdf_is_refused(page: Page, tmp_path):
+    good = tmp_path / "good.pdf"
+    good.write_bytes(pdf(text="A real letter"))
     fake = tmp_path / "letter.pdf"
     fake.write_text("This is a plain text file wearing a .pdf name.\n")
-    subject = f"थाना कोतवाली से प्राप्त शिकायत {uuid.uuid4().hex[:6]}"
+    refused_subject = f"थाना कोतवाली से प्राप्त शिकायत {uuid.uuid4().hex[:6]}"
 
     log_in(page, CRU)
-    expect(page).to_have_url(re.compile(r"/inbox$"))
+    fill_diarise_form(page, f"पहला पत्र {uuid.uuid4().hex[:6]}", "थाना सासनी", good)
+    first = NUMBER.match(receipt_number_shown(page))
+    page.get_by_role("link", name="Inbox", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
     before = inbox_rows(page).count()
+    assert before >= 1  # at least the letter just diarised, which stays at the CRU's desk
 
     page.get_by_role("link", name="Diarise a receipt").click()
-    page.get_by_label("Subject").fill(subject)
+    page.get_by_label("Subject").fill(refused_subject)
     page.get_by_label("Sender").fill("थाना कोतवाली")
     page.get_by_label("Scanned letter").set_input_files(fake)
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Diarise", exact=True).click()
     assert navigation.value.status == 400
 
-    expect(page.get_by_role("heading", name="Diarise a receipt")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Diarise a receipt")
     expect(page.get_by_role("alert")).to_have_text("The file is not a PDF.")
-    expect(page.get_by_label("Subject")).to_have_value(subject)  # what was typed is kept
+    expect(page.get_by_label("Subject")).to_have_value(refused_subject)  # what was typed is kept
     shot(page, "diarise-not-a-pdf")
 
     page.get_by_role("link", name="Inbox", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
     assert inbox_rows(page).count() == before
-    expect(page.locator("main")).not_to_contain_text(subject)
+    expect(page.locator("main")).not_to_contain_text(refused_subject)
+
+    # The refusal used up no number: the next letter gets the very next one.
+    fill_diarise_form(page, f"दूसरा पत्र {uuid.uuid4().hex[:6]}", "थाना सासनी", good)
+    second = NUMBER.match(receipt_number_shown(page))
+    assert (int(second.group(1)), second.group(2)) == (int(first.group(1)) + 1, first.group(2))
 
 
 def test_a_wrong_password_is_refused(page: Page):
