@@ -24,8 +24,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.support.office import DEMO_PASSWORD
 from tests.support.pdfs import broken_pdf, oversized_pdf, pdf
 
-pytestmark = pytest.mark.slow
-
 TIMEOUT = 30
 UPLOAD_TIMEOUT = 120
 EVENT_WAIT_SECONDS = 10

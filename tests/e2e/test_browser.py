@@ -13,7 +13,7 @@ import hashlib
 import re
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,9 @@ ENGLISH_HEADERS = ["Receipt number", "Subject", "Sender", "From", "Priority", "S
 def browser():
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield chromium
         finally:
@@ -57,7 +59,9 @@ def browser():
 @pytest.fixture
 def page(browser, office):
     """A fresh browser profile (no cookies) per test, in English, on a desktop-sized window."""
-    context = browser.new_context(base_url=office.url, locale="en-IN", viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        base_url=office.url, locale="en-IN", viewport={"width": 1366, "height": 900}
+    )
     try:
         yield context.new_page()
     finally:
@@ -81,7 +85,9 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
-def fill_diarise_form(page: Page, subject: str, sender: str, letter: Path, letter_number: str = "") -> None:
+def fill_diarise_form(
+    page: Page, subject: str, sender: str, letter: Path, letter_number: str = ""
+) -> None:
     """Open "Diarise a receipt" from the menu, fill it in and submit it."""
     page.get_by_role("link", name="Diarise a receipt").click()
     expect(page.get_by_role("heading", name="Diarise a receipt")).to_be_visible()
@@ -125,7 +131,7 @@ def test_diarise_send_and_read_a_receipt(page: Page, tmp_path):
     fill_diarise_form(page, subject, sender, letter, letter_number="शि-42/2025")
     number = receipt_number_shown(page)
     year = int(NUMBER.match(number).group(2))
-    assert year in {datetime.now(timezone.utc).year, datetime.now(timezone.utc).year - 1}
+    assert year in {datetime.now(UTC).year, datetime.now(UTC).year - 1}
     receipt_url = page.url
     assert re.search(r"/receipts/[0-9a-f]{32}$", receipt_url), receipt_url
 
@@ -153,7 +159,8 @@ def test_diarise_send_and_read_a_receipt(page: Page, tmp_path):
     reader_option = send.locator("select[name=to_post_id] option", has_text=READER_ABBR)
     expect(reader_option).to_have_count(1)
     expect(reader_option).to_contain_text(READER_POST)
-    send.locator("select[name=to_post_id]").select_option(value=reader_option.get_attribute("value"))
+    to_post = reader_option.get_attribute("value")
+    send.locator("select[name=to_post_id]").select_option(value=to_post)
     send.get_by_label("Remark").fill(remark)
     send.get_by_role("button", name="Send").click()
 
