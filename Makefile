@@ -14,7 +14,7 @@ test: $(STAMP) translations
 	tools/ensure-test-system.sh
 	$(PYTEST) -q tests/unit
 	$(PYTEST) -q -p no:randomly tests/service
-	$(PYTEST) -q tests/e2e tests/browser
+	$(PYTEST) -q tests/e2e
 
 bench: $(STAMP) translations
 	$(PY) -m bench.office
@@ -25,11 +25,11 @@ lint: $(STAMP)
 # Refresh the catalogs from the code and templates (then translate what is new in hi/), and
 # compile them; `make test` fails while any Hindi string is missing.
 translations: $(STAMP)
-	@.venv/bin/pybabel compile -q -d gateway/translations
+	@.venv/bin/pybabel -q compile -d gateway/translations
 
 update-translations: $(STAMP)
 	.venv/bin/pybabel extract -F babel.cfg -k _l -o gateway/translations/messages.pot .
-	.venv/bin/pybabel update -q -i gateway/translations/messages.pot -d gateway/translations --no-fuzzy-matching
+	.venv/bin/pybabel update -i gateway/translations/messages.pot -d gateway/translations --no-fuzzy-matching
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv .venv

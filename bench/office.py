@@ -256,7 +256,9 @@ def ratios(phases: dict) -> dict:
 def print_report(result: dict) -> None:
     labels = {"plain": "plain  GET /healthz", "echo": "echo   GET /readyz/identity",
               "dak": "dak    diarise + send"}
-    print(f"\nThe whole office, {result['machine']['cpus']} CPUs, load generator on the same machine")
+    machine = result["machine"]
+    print(f"\nThe whole office, {machine['cpus']} CPUs, load generator on the same machine "
+          f"(1-min load average before start: {machine['load_avg_1min_before']})")
     print(f"{'phase':<28}{'clients':>8}{'ok':>7}{'failed':>8}{'s':>7}{'per s':>9}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for name, by_clients in result["phases"].items():
@@ -283,6 +285,7 @@ def print_report(result: dict) -> None:
 
 def main() -> int:
     began = time.monotonic()
+    load_before = os.getloadavg()[0]  # anything else busy on the machine skews every figure
     with tempfile.TemporaryDirectory(prefix="eoffice-bench-") as tmp:
         office = Office(Path(tmp))
         print("[bench] starting the office ...", flush=True)
@@ -318,7 +321,8 @@ def main() -> int:
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False,
                                  capture_output=True, text=True).stdout.strip(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+                    "platform": platform.platform(),
+                    "load_avg_1min_before": round(load_before, 2)},
         "limits": {"per_phase": LIMITS, "warmup": WARMUP},
         "phases": phases,
         "ratios": ratios(phases),

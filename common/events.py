@@ -17,13 +17,24 @@ class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Names(BaseModel):
+    """A name as both languages of the office write it (a post, an office)."""
+
+    en: str
+    hi: str
+
+    @classmethod
+    def of(cls, record: dict) -> "Names":
+        return cls(en=record["name_en"], hi=record["name_hi"])
+
+
 class ReceiptDiarised(Payload):
     receipt_id: str
     number: str
     subject: str
     office_id: str
     post_id: str  # the post that diarised it and now holds it
-    post_name: str
+    post_name: Names
     seq: int  # position in the receipt's history, so consumers can order events
 
 
@@ -32,8 +43,9 @@ class ReceiptSent(Payload):
     number: str
     subject: str
     from_post_id: str
+    from_post_name: Names
     to_post_id: str
-    to_post_name: str
+    to_post_name: Names
     to_office_id: str
     to_office_path: list[str]
     remark: str = ""

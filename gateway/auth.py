@@ -77,6 +77,14 @@ def session_actor() -> dict:
     return _actor(tokens["access_token"])
 
 
+def forget() -> None:
+    """End the browser's login; the language chosen stays."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def remember(tokens: dict) -> None:
     session["access_token"] = tokens["access_token"]
     session["refresh_token"] = tokens["refresh_token"]

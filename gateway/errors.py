@@ -2,12 +2,13 @@
 envelope, the message in the caller's language. Views never build error bodies."""
 
 import structlog
-from flask import jsonify, render_template, request
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from nameko.exceptions import RemoteError, RpcTimeout
 from werkzeug.exceptions import HTTPException
 
 from common.errors import OfficeError
+from gateway.auth import forget
 from gateway.messages import message_for
 
 log = structlog.get_logger()
@@ -35,10 +36,9 @@ def register(app) -> None:
     @app.errorhandler(OfficeError)
     def office_error(exc: OfficeError):
         if exc.status == 401 and _wants_page():
-            from flask import redirect, session, url_for
-
-            session.clear()
-            return redirect(url_for("pages.login", next=request.full_path))
+            forget()
+            target = request.full_path if request.query_string else request.path
+            return redirect(url_for("pages.login", next=target))
         return error_response(exc.status, exc.code, exc.details)
 
     @app.errorhandler(CSRFError)

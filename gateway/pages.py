@@ -4,11 +4,12 @@ needed). It calls the same services as the API, as the person in the session coo
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from common.errors import OfficeError
 from gateway.api.receipts import pdf_response
-from gateway.auth import remember, session_actor
+from gateway.auth import forget, remember, session_actor
 from gateway.i18n import LANGUAGES
 from gateway.messages import label, message_for
 
@@ -21,7 +22,15 @@ def labels():
         "priority_label": lambda v: label("priority", v),
         "grading_label": lambda v: label("grading", v),
         "action_label": lambda v: label("action", v),
+        "local": local_name,
     }
+
+
+def local_name(names: dict | None) -> str:
+    """A bilingual name ({"en", "hi"}) in the reader's language."""
+    if not names:
+        return ""
+    return names.get(str(get_locale())) or names["en"]
 
 
 def rpc():
@@ -58,10 +67,7 @@ def login():
         except OfficeError as exc:
             error = message_for(exc.code if exc.status in (400, 401) else "INTERNAL")
         else:
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
+            forget()
             remember(tokens)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", error=error), 401 if error else 200
@@ -71,10 +77,7 @@ def login():
 def logout():
     if session.get("refresh_token"):
         rpc().identity.logout({"refresh_token": session["refresh_token"]})
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    forget()
     return redirect(url_for("pages.login"))
 
 
@@ -139,7 +142,7 @@ def send(receipt_id):
             raise
         flash(message_for(exc.code), "error")
         return redirect(url_for("pages.receipt", receipt_id=receipt_id))
-    flash(_("Sent %(number)s to %(post)s.", number=doc["number"], post=doc["holder_post_name"]))
+    flash(_("Sent %(number)s to %(post)s.", number=doc["number"], post=local_name(doc["holder_post_name"])))
     return redirect(url_for("pages.inbox"))
 
 

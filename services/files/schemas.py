@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.events import Names
+
 Grading = Literal["normal", "confidential", "secret", "top_secret"]
 DeliveryMode = Literal["post", "hand", "email", "fax", "courier", "other"]
 Priority = Literal["normal", "immediate", "most_immediate"]
@@ -67,7 +69,7 @@ class Receipt(BaseModel):
     diarised_at: str
     diarised_by: dict
     holder_post_id: str
-    holder_post_name: str
+    holder_post_name: Names
     holder_since: str
     opened_at: str | None
     priority: str
@@ -81,7 +83,7 @@ class InboxItem(BaseModel):
     number: str
     subject: str
     sender: str
-    from_post_name: str | None
+    from_post_name: Names | None
     holder_post_id: str
     since: str
     opened: bool

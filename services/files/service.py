@@ -13,7 +13,7 @@ from common import outbox
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput, NotFound
-from common.events import ReceiptDiarised, ReceiptOpened, ReceiptSent, new_event
+from common.events import Names, ReceiptDiarised, ReceiptOpened, ReceiptSent, new_event
 from common.storage import Database
 from common.validation import parse
 from services.files import domain, store
@@ -99,7 +99,7 @@ class FilesService:
             "diarised_at": iso(now),
             "diarised_by": actor.audit(),
             "holder_post_id": post_id,
-            "holder_post_name": post["name_en"],
+            "holder_post_name": Names.of(post).model_dump(),
             "from_post_name": None,
             "holder_since": iso(now),
             "opened_at": iso(now),  # the diarist has it open in front of them
@@ -112,7 +112,7 @@ class FilesService:
         event = new_event(
             ReceiptDiarised(
                 receipt_id=receipt_id, number=number, subject=fields.subject,
-                office_id=post["office_id"], post_id=post_id, post_name=post["name_en"],
+                office_id=post["office_id"], post_id=post_id, post_name=Names.of(post),
                 seq=entry["seq"],
             ),
             actor,
@@ -161,14 +161,14 @@ class FilesService:
         now = iso(utcnow())
         entry = domain.history_entry(
             store.last_history_entry(db, doc["_id"]), "sent", now, actor, from_post_id,
-            {"to_post_id": to_post["id"], "to_post_name": to_post["name_en"],
+            {"to_post_id": to_post["id"], "to_post_name": Names.of(to_post).model_dump(),
              "remark": send.remark, "priority": send.priority},
         )
         event = new_event(
             ReceiptSent(
                 receipt_id=doc["_id"], number=doc["number"], subject=doc["subject"],
-                from_post_id=from_post_id, to_post_id=to_post["id"],
-                to_post_name=to_post["name_en"], to_office_id=to_post["office_id"],
+                from_post_id=from_post_id, from_post_name=doc["holder_post_name"],
+                to_post_id=to_post["id"], to_post_name=Names.of(to_post), to_office_id=to_post["office_id"],
                 to_office_path=to_post["office_path"], remark=send.remark, seq=entry["seq"],
             ),
             actor,
@@ -176,7 +176,7 @@ class FilesService:
         )
         changes = {
             "holder_post_id": to_post["id"],
-            "holder_post_name": to_post["name_en"],
+            "holder_post_name": Names.of(to_post).model_dump(),
             "from_post_name": doc["holder_post_name"],
             "holder_since": now,
             "opened_at": None,

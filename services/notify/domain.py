@@ -2,7 +2,7 @@
 
 from common.actor import Actor
 from common.errors import NotFound
-from common.events import Event, ReceiptSent
+from common.events import Event, ReceiptOpened, ReceiptSent
 
 
 def notices_for(event: Event) -> list[dict]:
@@ -18,11 +18,12 @@ def notices_for(event: Event) -> list[dict]:
                 "_id": f"{event.event_id}:{body.to_post_id}",
                 "kind": "receipt_received",
                 "post_id": body.to_post_id,
+                "receipt_id": body.receipt_id,
                 "params": {
                     "receipt_id": body.receipt_id,
                     "number": body.number,
                     "subject": body.subject,
-                    "sender": (event.actor or {}).get("name", ""),
+                    "from_post_name": body.from_post_name.model_dump(),
                     "remark": body.remark,
                 },
                 "created_at": event.occurred_at.isoformat(timespec="microseconds"),
@@ -30,6 +31,14 @@ def notices_for(event: Event) -> list[dict]:
             }
         ]
     return []
+
+
+def seen_by_opening(event: Event) -> tuple[str, str] | None:
+    """(post, receipt) whose notices are answered by this event: opening the receipt reads them."""
+    body = event.body()
+    if isinstance(body, ReceiptOpened):
+        return body.post_id, body.receipt_id
+    return None
 
 
 def require_own(actor: Actor, notice: dict | None) -> dict:

@@ -29,6 +29,13 @@ class NotifyService:
         for notice in domain.notices_for(Event.model_validate(event)):
             store.add_notice(self.storage.db, notice)
 
+    @event_handler("files", "receipt.opened", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_receipt_opened(self, event: dict):
+        event = Event.model_validate(event)
+        opened = domain.seen_by_opening(event)
+        if opened:
+            store.mark_read_for_receipt(self.storage.db, *opened, at=event.occurred_at.isoformat())
+
     @rpc
     def notices(self, actor: dict, limit: int = 50) -> dict:
         """The notices of the actor's posts, newest first."""

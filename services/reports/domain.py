@@ -11,12 +11,12 @@ def whereabouts(event: Event) -> tuple[str, dict] | None:
     at = event.occurred_at.isoformat(timespec="microseconds")
     if isinstance(body, ReceiptDiarised):
         return body.receipt_id, {
-            "post_id": body.post_id, "post_name": body.post_name,
+            "post_id": body.post_id, "post_name": body.post_name.model_dump(),
             "office_path": event.office_path, "since": at, "seq": body.seq,
         }
     if isinstance(body, ReceiptSent):
         return body.receipt_id, {
-            "post_id": body.to_post_id, "post_name": body.to_post_name,
+            "post_id": body.to_post_id, "post_name": body.to_post_name.model_dump(),
             "office_path": body.to_office_path, "since": at, "seq": body.seq,
         }
     return None

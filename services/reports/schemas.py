@@ -2,10 +2,12 @@
 
 from pydantic import BaseModel
 
+from common.events import Names
+
 
 class PostPendency(BaseModel):
     post_id: str
-    post_name: str
+    post_name: Names
     items: int
     oldest_since: str
 

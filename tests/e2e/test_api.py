@@ -214,7 +214,8 @@ def test_a_letter_is_diarised_sent_to_the_reader_and_opened(cru, reader, sho, po
     assert item["opened"] is False
     assert item["number"] == receipt["number"]
     assert item["remark"] == "For perusal of SP"
-    assert item["from_post_name"] == posts["CRU-SP-HTR"]["name_en"]
+    assert item["from_post_name"] == {"en": posts["CRU-SP-HTR"]["name_en"],
+                                      "hi": posts["CRU-SP-HTR"]["name_hi"]}
 
     # A notice tells the Reader that it arrived.
     def notice():

@@ -73,7 +73,8 @@ def shot(page: Page, name: str) -> None:
 
 
 def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/login")
+    answer = page.goto("/login")
+    assert answer.status == 200, f"GET /login answered {answer.status}: {page.inner_text('body')}"
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

@@ -25,7 +25,7 @@ def test_a_letter_goes_from_the_cru_to_the_readers_inbox_with_a_notice_and_pende
     reader_post = office.post_id("RDR-SP-HTR")
 
     receipt = diarise(office, cru)
-    assert receipt["number"].endswith("/SP-HTR") and receipt["holder_post_name"].startswith("Central")
+    assert receipt["number"].endswith("/SP-HTR") and receipt["holder_post_name"]["en"].startswith("Central")
     sent = office.rpc.files.send_receipt(cru, receipt["id"], {"to_post_id": reader_post, "remark": "pl. put up"})
     assert sent["holder_post_id"] == reader_post and sent["version"] == receipt["version"] + 1
 
@@ -42,7 +42,7 @@ def test_a_letter_goes_from_the_cru_to_the_readers_inbox_with_a_notice_and_pende
 
     assert eventually(reader_pendency)
     rows = office.rpc.reports.pendency(reader)["posts"]
-    assert not [r for r in rows if r["post_name"].startswith("Central")]  # it left the CRU
+    assert not [r for r in rows if r["post_name"]["en"].startswith("Central")]  # it left the CRU
 
 
 def test_the_holders_first_open_is_recorded_once_and_the_history_chain_holds(office):

@@ -52,7 +52,9 @@ def test_a_redelivered_event_changes_nothing(office):
         "office_path": list(cru["office_path"]), "v": 1,
         "payload": {"receipt_id": receipt["id"], "number": receipt["number"], "subject": LETTER["subject"],
                     "from_post_id": cru["post_ids"][0], "to_post_id": reader_post,
-                    "to_post_name": "Reader to SP, Hathras", "to_office_id": cru["office_id"],
+                    "from_post_name": {"en": "CRU", "hi": "सी.आर.यू."},
+                    "to_post_name": {"en": "Reader to SP, Hathras", "hi": "वाचक"},
+                    "to_office_id": cru["office_id"],
                     "to_office_path": list(cru["office_path"]), "remark": "", "seq": 2},
     }
     dispatch = event_dispatcher(office.config)

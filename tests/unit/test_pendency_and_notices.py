@@ -6,7 +6,7 @@ import pytest
 
 from common.actor import Actor
 from common.errors import Forbidden
-from common.events import Event, ReceiptOpened, ReceiptSent, new_event
+from common.events import Event, Names, ReceiptOpened, ReceiptSent, new_event
 from services.notify import domain as notify
 from services.reports import domain as reports
 
@@ -16,7 +16,8 @@ CRU = Actor(user_id="u1", name="Pooja Yadav", post_ids=("cru",), office_id="sp",
 def sent_event(to="reader", seq=2) -> Event:
     return Event.model_validate(new_event(
         ReceiptSent(receipt_id="r1", number="1/2026/SP-HTR", subject="शिकायत", from_post_id="cru",
-                    to_post_id=to, to_post_name="Reader to SP", to_office_id="sp",
+                    from_post_name=Names(en="CRU", hi="केंद्रीय आवती इकाई"), to_post_id=to,
+                    to_post_name=Names(en="Reader to SP", hi="वाचक"), to_office_id="sp",
                     to_office_path=["up", "sp"], remark="pl. put up", seq=seq),
         CRU, ["up", "sp"], datetime(2026, 1, 5, tzinfo=timezone.utc),
     ))
@@ -26,14 +27,17 @@ def test_a_sent_receipt_raises_one_notice_for_the_receiving_post():
     event = sent_event()
     (notice,) = notify.notices_for(event)
     assert notice["post_id"] == "reader" and notice["kind"] == "receipt_received"
-    assert notice["params"]["sender"] == "Pooja Yadav" and notice["params"]["number"] == "1/2026/SP-HTR"
+    assert notice["params"]["from_post_name"] == {"en": "CRU", "hi": "केंद्रीय आवती इकाई"}
+    assert notice["params"]["number"] == "1/2026/SP-HTR" and notice["receipt_id"] == "r1"
     assert notice["_id"].startswith(event.event_id)  # a redelivery maps to the same notice
 
 
-def test_an_opened_receipt_raises_no_notice():
+def test_opening_a_receipt_raises_no_notice_and_reads_the_desks_notices_of_it():
     event = Event.model_validate(new_event(
         ReceiptOpened(receipt_id="r1", number="1", post_id="reader", seq=3), CRU, ["sp"]))
     assert notify.notices_for(event) == []
+    assert notify.seen_by_opening(event) == ("reader", "r1")
+    assert notify.seen_by_opening(sent_event()) is None
 
 
 def test_a_notice_of_another_post_is_not_yours():
