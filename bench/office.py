@@ -63,6 +63,7 @@ def expect(response: requests.Response, status: int, step: str) -> requests.Resp
 
 # --- load ---------------------------------------------------------------------------------------
 
+
 def ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 2)
 
@@ -73,8 +74,13 @@ def percentile(sorted_values: list[float], p: float) -> float | None:
     return sorted_values[min(len(sorted_values) - 1, round(p / 100 * (len(sorted_values) - 1)))]
 
 
-def run_phase(operation: Callable[[requests.Session], None], clients: int, max_ops: int,
-              max_seconds: float, make_session: Callable[[], requests.Session]) -> dict:
+def run_phase(
+    operation: Callable[[requests.Session], None],
+    clients: int,
+    max_ops: int,
+    max_seconds: float,
+    make_session: Callable[[], requests.Session],
+) -> dict:
     """Run ``operation(session)`` from ``clients`` threads, each with its own session, until
     ``max_ops`` operations have started or ``max_seconds`` have passed, whichever is first."""
     lock = threading.Lock()
@@ -135,6 +141,7 @@ def run_phase(operation: Callable[[requests.Session], None], clients: int, max_o
 
 # --- memory -------------------------------------------------------------------------------------
 
+
 def office_pids(root_pid: int) -> list[int]:
     """``root_pid`` and all its descendants, from the parent links in /proc."""
     children: dict[int, list[int]] = {}
@@ -191,14 +198,20 @@ class PeakMemory:
 
 # --- the office's operations -------------------------------------------------------------------
 
+
 def operations(url: str) -> tuple[dict[str, Callable], Callable[[], requests.Session]]:
     """The three operations, and a session factory logged in as the diarist."""
-    login = requests.post(f"{url}/api/v1/auth/login",
-                          json={"username": DIARIST, "password": DEMO_PASSWORD}, timeout=30)
+    login = requests.post(
+        f"{url}/api/v1/auth/login",
+        json={"username": DIARIST, "password": DEMO_PASSWORD},
+        timeout=30,
+    )
     token = expect(login, 200, "login").json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
     posts = expect(requests.get(f"{url}/api/v1/posts", headers=auth, timeout=30), 200, "posts")
-    reader_post_id = next(p["id"] for p in posts.json()["items"] if p["abbreviation"] == READER_POST)
+    reader_post_id = next(
+        p["id"] for p in posts.json()["items"] if p["abbreviation"] == READER_POST
+    )
 
     def diarist_session() -> requests.Session:
         session = requests.Session()
@@ -215,22 +228,33 @@ def operations(url: str) -> tuple[dict[str, Callable], Callable[[], requests.Ses
 
     def dak(session):
         n = next(letters)
-        diarised = expect(session.post(
-            f"{url}/api/v1/receipts",
-            data={"subject": f"Bench letter {n}", "sender": "Bench, Hathras"},
-            files={"pdf": (f"letter-{n}.pdf", pdf(text=f"Bench letter {n}"), "application/pdf")},
-            timeout=30,
-        ), 201, "diarise").json()
-        expect(session.post(
-            f"{url}/api/v1/receipts/{diarised['id']}/send",
-            json={"to_post_id": reader_post_id, "version": diarised["version"]},
-            timeout=30,
-        ), 200, "send")
+        diarised = expect(
+            session.post(
+                f"{url}/api/v1/receipts",
+                data={"subject": f"Bench letter {n}", "sender": "Bench, Hathras"},
+                files={
+                    "pdf": (f"letter-{n}.pdf", pdf(text=f"Bench letter {n}"), "application/pdf")
+                },
+                timeout=30,
+            ),
+            201,
+            "diarise",
+        ).json()
+        expect(
+            session.post(
+                f"{url}/api/v1/receipts/{diarised['id']}/send",
+                json={"to_post_id": reader_post_id, "version": diarised["version"]},
+                timeout=30,
+            ),
+            200,
+            "send",
+        )
 
     return {"plain": plain, "echo": echo, "dak": dak}, diarist_session
 
 
 # --- report -------------------------------------------------------------------------------------
+
 
 def mib(kib: int) -> float:
     return round(kib / 1024, 1)
@@ -254,29 +278,46 @@ def ratios(phases: dict) -> dict:
 
 
 def print_report(result: dict) -> None:
-    labels = {"plain": "plain  GET /healthz", "echo": "echo   GET /readyz/identity",
-              "dak": "dak    diarise + send"}
+    labels = {
+        "plain": "plain  GET /healthz",
+        "echo": "echo   GET /readyz/identity",
+        "dak": "dak    diarise + send",
+    }
     machine = result["machine"]
-    print(f"\nThe whole office, {machine['cpus']} CPUs, load generator on the same machine "
-          f"(1-min load average before start: {machine['load_avg_1min_before']})")
-    print(f"{'phase':<28}{'clients':>8}{'ok':>7}{'failed':>8}{'s':>7}{'per s':>9}"
-          f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    print(
+        f"\nThe whole office, {machine['cpus']} CPUs, load generator on the same machine "
+        f"(1-min load average before start: {machine['load_avg_1min_before']})"
+    )
+    print(
+        f"{'phase':<28}{'clients':>8}{'ok':>7}{'failed':>8}{'s':>7}{'per s':>9}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+    )
     for name, by_clients in result["phases"].items():
         for r in by_clients.values():
-            print(f"{labels[name]:<28}{r['clients']:>8}{r['ok']:>7}{r['failed']:>8}{r['seconds']:>7}"
-                  f"{r['per_second']:>9}{r['p50_ms']!s:>9}{r['p95_ms']!s:>9}{r['max_ms']!s:>9}")
+            print(
+                f"{labels[name]:<28}{r['clients']:>8}{r['ok']:>7}{r['failed']:>8}{r['seconds']:>7}"
+                f"{r['per_second']:>9}{r['p50_ms']!s:>9}{r['p95_ms']!s:>9}{r['max_ms']!s:>9}"
+            )
     print("\nRatios (how many times slower / fewer per second)")
     for k, r in result["ratios"].items():
-        print(f"  {k:>2} client(s): dak/echo p50 x{r['dak_vs_echo_p50']}, "
-              f"echo/dak throughput x{r['echo_vs_dak_throughput']};  "
-              f"echo/plain p50 x{r['echo_vs_plain_p50']}, "
-              f"plain/echo throughput x{r['plain_vs_echo_throughput']}")
+        print(
+            f"  {k:>2} client(s): dak/echo p50 x{r['dak_vs_echo_p50']}, "
+            f"echo/dak throughput x{r['echo_vs_dak_throughput']};  "
+            f"echo/plain p50 x{r['echo_vs_plain_p50']}, "
+            f"plain/echo throughput x{r['plain_vs_echo_throughput']}"
+        )
     mem = result["memory_mib"]
     peaks = ", ".join(f"{name} {p[BUSY]['peak_rss_mib']}" for name, p in result["phases"].items())
-    print(f"\nResident memory of the office ({mem['processes']} processes): idle {mem['idle']} MiB, "
-          f"peak under {BUSY} clients {mem['peak_busy']} MiB ({peaks})")
-    failures = [(name, r["clients"], f) for name, by_clients in result["phases"].items()
-                for r in by_clients.values() for f in r["failures"].items()]
+    print(
+        f"\nResident memory of the office ({mem['processes']} processes): idle {mem['idle']} MiB, "
+        f"peak under {BUSY} clients {mem['peak_busy']} MiB ({peaks})"
+    )
+    failures = [
+        (name, r["clients"], f)
+        for name, by_clients in result["phases"].items()
+        for r in by_clients.values()
+        for f in r["failures"].items()
+    ]
     print("\nFailures: " + ("none" if not failures else ""))
     for name, clients, (what, count) in failures:
         print(f"  {name} x{clients}: {count} x {what}")
@@ -291,8 +332,10 @@ def main() -> int:
         print("[bench] starting the office ...", flush=True)
         try:
             office.start()
-            print(f"[bench] office ready at {office.url} after {time.monotonic() - began:.0f} s",
-                  flush=True)
+            print(
+                f"[bench] office ready at {office.url} after {time.monotonic() - began:.0f} s",
+                flush=True,
+            )
             ops, diarist_session = operations(office.url)
             time.sleep(1)
             pid = office.proc.pid
@@ -318,16 +361,23 @@ def main() -> int:
 
     result = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False,
-                                 capture_output=True, text=True).stdout.strip(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(),
-                    "load_avg_1min_before": round(load_before, 2)},
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
+        ).stdout.strip(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_avg_1min_before": round(load_before, 2),
+        },
         "limits": {"per_phase": LIMITS, "warmup": WARMUP},
         "phases": phases,
         "ratios": ratios(phases),
-        "memory_mib": {"processes": processes, "idle": mib(idle_kib),
-                       "peak_busy": max(p[BUSY]["peak_rss_mib"] for p in phases.values())},
+        "memory_mib": {
+            "processes": processes,
+            "idle": mib(idle_kib),
+            "peak_busy": max(p[BUSY]["peak_rss_mib"] for p in phases.values()),
+        },
         "bench_seconds": round(time.monotonic() - began, 1),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ read, a payload that the other side does not know.
 """
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -91,7 +91,7 @@ def new_event(
     return Event(
         event_id=uuid.uuid4().hex,
         type=event_type,
-        occurred_at=occurred_at or datetime.now(timezone.utc),
+        occurred_at=occurred_at or datetime.now(UTC),
         actor=actor.audit(),
         office_path=list(office_path),
         payload=payload.model_dump(mode="json"),

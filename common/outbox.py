@@ -36,9 +36,7 @@ def relay(db, dispatch, collections: list[str], batch: int = 100) -> int:
             for event in doc.get("outbox", []):
                 dispatch(event["type"], event)
                 done.append(event["event_id"])
-            coll.update_one(
-                {"_id": doc["_id"]}, {"$pull": {"outbox": {"event_id": {"$in": done}}}}
-            )
+            coll.update_one({"_id": doc["_id"]}, {"$pull": {"outbox": {"event_id": {"$in": done}}}})
             # Events written meanwhile keep the flag up; only an empty outbox lowers it.
             coll.update_one(
                 {"_id": doc["_id"], "outbox": {"$size": 0}}, {"$set": {"has_outbox": False}}

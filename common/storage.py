@@ -7,6 +7,7 @@ per directory (its counters and indexes are not shared across processes), so the
 an exclusive lock on its directory and a second process refuses to start.
 """
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -72,10 +73,9 @@ class BlobStore:
         digest = hashlib.sha256(content).hexdigest()
         if self._gridfs is not None:
             if not self._gridfs.exists(digest):
-                try:
+                # A concurrent writer may store it first: same bytes, same id.
+                with contextlib.suppress(DuplicateKeyError):
                     self._gridfs.put(content, _id=digest)
-                except DuplicateKeyError:
-                    pass  # stored by a concurrent writer: same bytes, same id
             return digest
         path = self._path(digest)
         if not path.exists():
@@ -109,7 +109,9 @@ class BlobStore:
 
 
 def _is_sha256(value: str) -> bool:
-    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    return (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    )
 
 
 class Storage:
@@ -161,7 +163,9 @@ class Database(DependencyProvider):
         return self.storage
 
 
-def apply_once(coll, key: str, event_id: str, update: dict, extra_filter: dict | None = None) -> bool:
+def apply_once(
+    coll, key: str, event_id: str, update: dict, extra_filter: dict | None = None
+) -> bool:
     """Apply ``update`` to document ``key`` unless event ``event_id`` was already applied there.
 
     The check and the change are one atomic document update: the event id is recorded in the

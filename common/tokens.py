@@ -35,4 +35,3 @@ def verify_access_token(token: str, public_keys: dict[str, str]) -> dict:
         raise Unauthenticated("TOKEN_EXPIRED") from None
     except jwt.PyJWTError:
         raise Unauthenticated("TOKEN_INVALID") from None
-

@@ -59,6 +59,10 @@ def register(app) -> None:
     def unexpected(exc):
         if isinstance(exc, (ConnectionError, OSError)):
             app.extensions["rpc"].reset()
-        log.exception("request.failed", path=request.path, error=repr(exc)[:300],
-                      remote=isinstance(exc, RemoteError))
+        log.exception(
+            "request.failed",
+            path=request.path,
+            error=repr(exc)[:300],
+            remote=isinstance(exc, RemoteError),
+        )
         return error_response(500, "INTERNAL")

@@ -15,7 +15,8 @@ MESSAGES = {
     "REFRESH_TOKEN_INVALID": _l("Your session is not valid. Please log in again."),
     "REFRESH_TOKEN_EXPIRED": _l("Your session has expired. Please log in again."),
     "REFRESH_TOKEN_REUSED": _l(
-        "This session was used from two places, so it has been ended everywhere. Please log in again."
+        "This session was used from two places, so it has been ended everywhere. "
+        "Please log in again."
     ),
     "BODY_NOT_AN_OBJECT": _l("The request must be a JSON object."),
     "INVALID_FIELDS": _l("Some fields are missing or wrong."),
@@ -54,6 +55,7 @@ MESSAGES = {
 
 def message_for(code: str) -> str:
     return str(MESSAGES.get(code, MESSAGES["INTERNAL"]))
+
 
 LABELS = {
     "priority": {

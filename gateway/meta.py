@@ -29,8 +29,12 @@ def healthz():
 
 
 @meta.get("/readyz")
-@documented("Every service answers over RPC (503 if any does not)", response=Readiness,
-            public=True, errors=(503,))
+@documented(
+    "Every service answers over RPC (503 if any does not)",
+    response=Readiness,
+    public=True,
+    errors=(503,),
+)
 def readyz():
     rpc = current_app.extensions["rpc"]
 
@@ -39,19 +43,24 @@ def readyz():
         # cannot stall the others' answers.
         try:
             return bool(getattr(rpc, service).health().get("ok"))
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
+        except Exception:
             rpc.reset()
             return False
 
     with ThreadPoolExecutor(len(SERVICES)) as pool:
-        status = dict(zip(SERVICES, pool.map(answers, SERVICES)))
+        status = dict(zip(SERVICES, pool.map(answers, SERVICES), strict=True))
     ready = all(status.values())
     return jsonify(ok=ready, services=status), 200 if ready else 503
 
 
 @meta.get("/readyz/<service>")
-@documented("One service answers over RPC: one round trip through the gateway, the baseline "
-            "that bench/ compares real work against", response=Health, public=True, errors=(404, 503))
+@documented(
+    "One service answers over RPC: one round trip through the gateway, the baseline "
+    "that bench/ compares real work against",
+    response=Health,
+    public=True,
+    errors=(404, 503),
+)
 def ready_service(service):
     if service not in SERVICES:
         abort(404)

@@ -26,8 +26,14 @@ def documented(
 
     def mark(view):
         view.api_doc = {
-            "summary": summary, "body": body, "form": form, "response": response,
-            "query": query or {}, "public": public, "binary": binary, "errors": errors,
+            "summary": summary,
+            "body": body,
+            "form": form,
+            "response": response,
+            "query": query or {},
+            "public": public,
+            "binary": binary,
+            "errors": errors,
         }
         return view
 
@@ -57,30 +63,61 @@ def build(app: Flask) -> dict:
                 for name in _PARAM.findall(rule.rule)
             ]
             params += [
-                {"name": name, "in": "query", "required": False, "description": text,
-                 "schema": {"type": "string"}}
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "description": text,
+                    "schema": {"type": "string"},
+                }
                 for name, text in doc["query"].items()
             ]
             if params:
                 op["parameters"] = params
             if doc["body"]:
-                op["requestBody"] = {"required": True, "content": {
-                    "application/json": {"schema": _schema(doc["body"], components)}}}
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": _schema(doc["body"], components)}},
+                }
             if doc["form"]:
                 form = _schema(doc["form"], components)
-                op["requestBody"] = {"required": True, "content": {"multipart/form-data": {
-                    "schema": {"allOf": [form, {"type": "object", "required": ["pdf"], "properties": {
-                        "pdf": {"type": "string", "format": "binary"}}}]}}}}
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "allOf": [
+                                    form,
+                                    {
+                                        "type": "object",
+                                        "required": ["pdf"],
+                                        "properties": {
+                                            "pdf": {"type": "string", "format": "binary"}
+                                        },
+                                    },
+                                ]
+                            }
+                        }
+                    },
+                }
             ok: dict = {"description": "OK"}
             if doc["response"]:
-                ok["content"] = {"application/json": {"schema": _schema(doc["response"], components)}}
+                ok["content"] = {
+                    "application/json": {"schema": _schema(doc["response"], components)}
+                }
             elif doc["binary"]:
                 ok["content"] = {doc["binary"]: {"schema": {"type": "string", "format": "binary"}}}
             responses = {"200": ok}
-            error_ref = {"content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}
-            for status in sorted(set(doc["errors"]) | ({400} if doc["body"] or doc["form"] else set())
-                                 | (set() if doc["public"] else {401})):
+            error_ref = {
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}
+                }
+            }
+            for status in sorted(
+                set(doc["errors"])
+                | ({400} if doc["body"] or doc["form"] else set())
+                | (set() if doc["public"] else {401})
+            ):
                 responses[str(status)] = {"description": "error", **error_ref}
             op["responses"] = responses
             if not doc["public"]:
@@ -92,6 +129,8 @@ def build(app: Flask) -> dict:
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
     }

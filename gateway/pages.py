@@ -3,7 +3,16 @@ needed). It calls the same services as the API, as the person in the session coo
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -39,7 +48,12 @@ def rpc():
 
 def _safe_next(target: str | None) -> str:
     """Only ever redirect within this site after login."""
-    if target and urlparse(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+    if (
+        target
+        and urlparse(target).netloc == ""
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
         return target
     return url_for("pages.inbox")
 
@@ -62,7 +76,10 @@ def login():
     if request.method == "POST":
         try:
             tokens = rpc().identity.login(
-                {"username": request.form.get("username", ""), "password": request.form.get("password", "")}
+                {
+                    "username": request.form.get("username", ""),
+                    "password": request.form.get("password", ""),
+                }
             )
         except OfficeError as exc:
             error = message_for(exc.code if exc.status in (400, 401) else "INTERNAL")
@@ -134,7 +151,9 @@ def send(receipt_id):
                 "to_post_id": request.form.get("to_post_id", ""),
                 "remark": request.form.get("remark", ""),
                 "priority": request.form.get("priority", "normal"),
-                "version": int(request.form["version"]) if request.form.get("version", "").isdigit() else None,
+                "version": int(request.form["version"])
+                if request.form.get("version", "").isdigit()
+                else None,
             },
         )
     except OfficeError as exc:
@@ -142,7 +161,13 @@ def send(receipt_id):
             raise
         flash(message_for(exc.code), "error")
         return redirect(url_for("pages.receipt", receipt_id=receipt_id))
-    flash(_("Sent %(number)s to %(post)s.", number=doc["number"], post=local_name(doc["holder_post_name"])))
+    flash(
+        _(
+            "Sent %(number)s to %(post)s.",
+            number=doc["number"],
+            post=local_name(doc["holder_post_name"]),
+        )
+    )
     return redirect(url_for("pages.inbox"))
 
 

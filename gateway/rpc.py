@@ -5,6 +5,7 @@ is not thread-safe (shared, it hangs and raises ``UnexpectedFrame``), so each th
 own long-lived proxy (a fresh one per call would cost ~30 ms of connection setup).
 """
 
+import contextlib
 import threading
 
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -31,7 +32,6 @@ class Rpc:
         context = getattr(self._local, "context", None)
         self._local.proxy = self._local.context = None
         if context is not None:
-            try:
+            # A broken connection may fail to close; it is dropped either way.
+            with contextlib.suppress(Exception):
                 context.stop()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
-                pass

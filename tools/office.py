@@ -33,7 +33,7 @@ def broker_answers(uri: str) -> bool:
         with Connection(uri, connect_timeout=3) as conn:
             conn.ensure_connection(max_retries=1)
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not there"
+    except Exception:
         return False
 
 
@@ -42,11 +42,19 @@ def ensure_broker(uri: str) -> None:
     if broker_answers(uri):
         return
     local = "127.0.0.1" in uri or "localhost" in uri
-    if local and not shutil.which("rabbitmq-server") and os.geteuid() == 0 and shutil.which("apt-get"):
+    if (
+        local
+        and not shutil.which("rabbitmq-server")
+        and os.geteuid() == 0
+        and shutil.which("apt-get")
+    ):
         say("RabbitMQ is not installed; installing it with apt-get ...")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "rabbitmq-server"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "rabbitmq-server"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     if local and shutil.which("rabbitmq-server"):
         say("RabbitMQ is not running; starting it (rabbitmq-server -detached) ...")
         subprocess.run(["rabbitmq-server", "-detached"], check=False)
@@ -56,7 +64,8 @@ def ensure_broker(uri: str) -> None:
                 return
     sys.exit(
         f"[office] Cannot reach RabbitMQ at {uri}.\n"
-        "  Install and start it:  sudo apt-get install rabbitmq-server && sudo rabbitmq-server -detached\n"
+        "  Install and start it:\n"
+        "    sudo apt-get install rabbitmq-server && sudo rabbitmq-server -detached\n"
         "  or point AMQP_URI at a running broker (e.g. AMQP_URI=pyamqp://user:pass@host:5672/)."
     )
 
@@ -68,14 +77,23 @@ class Supervisor:
 
     def start(self, name: str, argv: list[str]) -> None:
         proc = subprocess.Popen(
-            argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            bufsize=1, start_new_session=True,  # Ctrl-C reaches only us; we stop them in order
+            argv,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,  # Ctrl-C reaches only us; we stop them in order
         )
         self.children[name] = proc
         threading.Thread(target=self._pipe, args=(name, proc), daemon=True).start()
 
     def _pipe(self, name: str, proc: subprocess.Popen) -> None:
-        tag = f"\033[{COLOURS.get(name, 0)}m{name:>8}\033[0m |" if sys.stdout.isatty() else f"{name:>8} |"
+        tag = (
+            f"\033[{COLOURS.get(name, 0)}m{name:>8}\033[0m |"
+            if sys.stdout.isatty()
+            else f"{name:>8} |"
+        )
         for line in proc.stdout:
             print(tag, line.rstrip(), flush=True)
 
@@ -116,7 +134,7 @@ def wait_ready(url: str, sup: Supervisor, seconds: float = 90) -> None:
 def seed_demo(amqp_uri: str, password: str) -> int:
     from nameko.standalone.rpc import ClusterRpcProxy
 
-    from tools.demo_district import seed  # noqa: PLC0415 - only the supervisor seeds
+    from tools.demo_district import seed
 
     with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=30) as rpc:
         return seed(rpc.identity, password)
@@ -141,21 +159,32 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         for service in SERVICES:
-            sup.start(service, [str(BIN / "nameko"), "run", "--config", "config.yaml",
-                                f"services.{service}.service"])
-        sup.start("gateway", [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"])
+            sup.start(
+                service,
+                [
+                    str(BIN / "nameko"),
+                    "run",
+                    "--config",
+                    "config.yaml",
+                    f"services.{service}.service",
+                ],
+            )
+        sup.start(
+            "gateway", [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"]
+        )
         wait_ready(url, sup)
         if os.environ.get("EOFFICE_SEED_DEMO", "1") != "0":
             created = seed_demo(amqp_uri, password)
             say("demo district Hathras " + ("seeded" if created else "already present"))
         say(f"ready. Open {url}/  (API: {url}/api/v1/openapi.json)")
-        say(f"demo logins (password: {'$EOFFICE_DEMO_PASSWORD' if password != 'demo' else 'demo'}): "
-            + ", ".join(person[0] for person in PEOPLE))
+        shown = "demo" if password == "demo" else "$EOFFICE_DEMO_PASSWORD"
+        say(f"demo logins (password: {shown}): " + ", ".join(person[0] for person in PEOPLE))
         say("Ctrl-C stops everything.")
         while True:
             dead = sup.first_death()
             if dead:
-                say(f"{dead} stopped unexpectedly (exit {sup.children[dead].returncode}); stopping the office")
+                code = sup.children[dead].returncode
+                say(f"{dead} stopped unexpectedly (exit {code}); stopping the office")
                 return 1
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -14,22 +14,36 @@ class Ok(BaseModel):
 
 
 @api.post("/auth/login")
-@documented("Log in with username and password", body=Credentials, response=Tokens, public=True,
-            errors=(401,))
+@documented(
+    "Log in with username and password",
+    body=Credentials,
+    response=Tokens,
+    public=True,
+    errors=(401,),
+)
 def login():
     return jsonify(rpc().identity.login(json_body()))
 
 
 @api.post("/auth/refresh")
-@documented("Exchange a refresh token for new tokens (each refresh token works once)",
-            body=RefreshRequest, response=Tokens, public=True, errors=(401,))
+@documented(
+    "Exchange a refresh token for new tokens (each refresh token works once)",
+    body=RefreshRequest,
+    response=Tokens,
+    public=True,
+    errors=(401,),
+)
 def refresh():
     return jsonify(rpc().identity.refresh(json_body()))
 
 
 @api.post("/auth/logout")
-@documented("End this login everywhere its tokens were refreshed", body=RefreshRequest,
-            response=Ok, public=True)
+@documented(
+    "End this login everywhere its tokens were refreshed",
+    body=RefreshRequest,
+    response=Ok,
+    public=True,
+)
 def logout():
     return jsonify(rpc().identity.logout(json_body()))
 

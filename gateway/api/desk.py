@@ -11,8 +11,11 @@ from services.notify.schemas import Notice, NoticeList
 
 
 @api.get("/inbox")
-@documented("What is with my posts: unread first", response=Page,
-            query={"limit": "page size, 1-200", "cursor": "from next_cursor"})
+@documented(
+    "What is with my posts: unread first",
+    response=Page,
+    query={"limit": "page size, 1-200", "cursor": "from next_cursor"},
+)
 def inbox():
     actor = caller()
     return jsonify(rpc().files.inbox(actor, page_limit(), request.args.get("cursor")))

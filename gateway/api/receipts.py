@@ -24,8 +24,12 @@ def uploaded_pdf_b64() -> str:
 
 
 @api.post("/receipts")
-@documented("Diarise an electronic receipt with its PDF (multipart form, file field 'pdf')",
-            form=DiariseReceipt, response=Receipt, errors=(409, 413, 415))
+@documented(
+    "Diarise an electronic receipt with its PDF (multipart form, file field 'pdf')",
+    form=DiariseReceipt,
+    response=Receipt,
+    errors=(409, 413, 415),
+)
 def diarise():
     if not request.mimetype == "multipart/form-data":
         raise UnsupportedMedia("UNSUPPORTED_MEDIA_TYPE")
@@ -40,8 +44,9 @@ def receipt(receipt_id):
 
 
 @api.post("/receipts/<receipt_id>/send")
-@documented("Send a receipt you hold to another post", body=SendReceipt, response=Receipt,
-            errors=(404, 409))
+@documented(
+    "Send a receipt you hold to another post", body=SendReceipt, response=Receipt, errors=(404, 409)
+)
 def send_receipt(receipt_id):
     actor = caller()
     body = json_body()
@@ -51,8 +56,11 @@ def send_receipt(receipt_id):
 
 
 @api.get("/receipts/<receipt_id>/history")
-@documented("Every action on the receipt, each entry chained to the one before by SHA-256",
-            response=History, errors=(404,))
+@documented(
+    "Every action on the receipt, each entry chained to the one before by SHA-256",
+    response=History,
+    errors=(404,),
+)
 def receipt_history(receipt_id):
     return jsonify(rpc().files.receipt_history(caller(), receipt_id))
 
@@ -73,6 +81,8 @@ def pdf_response(content_b64: str, sha256: str) -> Response:
     return Response(
         base64.b64decode(content_b64),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{sha256[:16]}.pdf"',
-                 "Cache-Control": "private, max-age=86400"},
+        headers={
+            "Content-Disposition": f'inline; filename="{sha256[:16]}.pdf"',
+            "Cache-Control": "private, max-age=86400",
+        },
     )

@@ -9,7 +9,11 @@ from services.reports.schemas import Pendency
 
 
 @api.get("/reports/pendency")
-@documented("Items pending per post in an office and below", response=Pendency,
-            query={"office": "office id (default: yours; others need HQ or admin)"}, errors=(403,))
+@documented(
+    "Items pending per post in an office and below",
+    response=Pendency,
+    query={"office": "office id (default: yours; others need HQ or admin)"},
+    errors=(403,),
+)
 def pendency():
     return jsonify(rpc().reports.pendency(caller(), request.args.get("office") or None))

@@ -27,7 +27,9 @@ class DiariseReceipt(Strict):
     delivery_mode: DeliveryMode = "post"
     language: Literal["hi", "en", "other"] = "hi"
     grading: Grading = "normal"
-    post_id: str | None = Field(None, description="which of your posts diarises it (default: your first)")
+    post_id: str | None = Field(
+        None, description="which of your posts diarises it (default: your first)"
+    )
 
 
 class SendReceipt(Strict):

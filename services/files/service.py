@@ -82,7 +82,9 @@ class FilesService:
         sha256 = self.storage.blobs.put(content)
         now = utcnow()
         number = domain.receipt_number(
-            store.next_running_number(db, post["office_id"], now.year), now.year, post["office_code"]
+            store.next_running_number(db, post["office_id"], now.year),
+            now.year,
+            post["office_code"],
         )
         receipt_id = uuid.uuid4().hex
         entry = domain.history_entry(
@@ -111,8 +113,12 @@ class FilesService:
         }
         event = new_event(
             ReceiptDiarised(
-                receipt_id=receipt_id, number=number, subject=fields.subject,
-                office_id=post["office_id"], post_id=post_id, post_name=Names.of(post),
+                receipt_id=receipt_id,
+                number=number,
+                subject=fields.subject,
+                office_id=post["office_id"],
+                post_id=post_id,
+                post_name=Names.of(post),
                 seq=entry["seq"],
             ),
             actor,
@@ -130,12 +136,20 @@ class FilesService:
         if domain.is_first_open(actor, doc):
             now = iso(utcnow())
             entry = domain.history_entry(
-                store.last_history_entry(db, doc["_id"]), "opened", now, actor,
-                doc["holder_post_id"], {},
+                store.last_history_entry(db, doc["_id"]),
+                "opened",
+                now,
+                actor,
+                doc["holder_post_id"],
+                {},
             )
             event = new_event(
-                ReceiptOpened(receipt_id=doc["_id"], number=doc["number"],
-                              post_id=doc["holder_post_id"], seq=entry["seq"]),
+                ReceiptOpened(
+                    receipt_id=doc["_id"],
+                    number=doc["number"],
+                    post_id=doc["holder_post_id"],
+                    seq=entry["seq"],
+                ),
                 actor,
                 doc["office_path"],
             )
@@ -160,16 +174,31 @@ class FilesService:
 
         now = iso(utcnow())
         entry = domain.history_entry(
-            store.last_history_entry(db, doc["_id"]), "sent", now, actor, from_post_id,
-            {"to_post_id": to_post["id"], "to_post_name": Names.of(to_post).model_dump(),
-             "remark": send.remark, "priority": send.priority},
+            store.last_history_entry(db, doc["_id"]),
+            "sent",
+            now,
+            actor,
+            from_post_id,
+            {
+                "to_post_id": to_post["id"],
+                "to_post_name": Names.of(to_post).model_dump(),
+                "remark": send.remark,
+                "priority": send.priority,
+            },
         )
         event = new_event(
             ReceiptSent(
-                receipt_id=doc["_id"], number=doc["number"], subject=doc["subject"],
-                from_post_id=from_post_id, from_post_name=doc["holder_post_name"],
-                to_post_id=to_post["id"], to_post_name=Names.of(to_post), to_office_id=to_post["office_id"],
-                to_office_path=to_post["office_path"], remark=send.remark, seq=entry["seq"],
+                receipt_id=doc["_id"],
+                number=doc["number"],
+                subject=doc["subject"],
+                from_post_id=from_post_id,
+                from_post_name=doc["holder_post_name"],
+                to_post_id=to_post["id"],
+                to_post_name=Names.of(to_post),
+                to_office_id=to_post["office_id"],
+                to_office_path=to_post["office_path"],
+                remark=send.remark,
+                seq=entry["seq"],
             ),
             actor,
             doc["office_path"],
@@ -198,10 +227,17 @@ class FilesService:
         docs.sort(key=lambda d: d["opened_at"] is not None)
         items = [
             InboxItem(
-                id=d["_id"], number=d["number"], subject=d["subject"], sender=d["sender"],
-                from_post_name=d.get("from_post_name"), holder_post_id=d["holder_post_id"],
-                since=d["holder_since"], opened=d["opened_at"] is not None,
-                priority=d["priority"], remark=d["remark"], grading=d["grading"],
+                id=d["_id"],
+                number=d["number"],
+                subject=d["subject"],
+                sender=d["sender"],
+                from_post_name=d.get("from_post_name"),
+                holder_post_id=d["holder_post_id"],
+                since=d["holder_since"],
+                opened=d["opened_at"] is not None,
+                priority=d["priority"],
+                remark=d["remark"],
+                grading=d["grading"],
             )
             for d in docs[start : start + limit]
         ]

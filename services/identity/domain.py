@@ -40,13 +40,17 @@ def new_signing_key() -> tuple[str, str, str]:
     private_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
-    public_pem = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return uuid.uuid4().hex[:16], private_pem, public_pem
 
 
-def access_token_claims(user: dict, posts: list[dict], office_path: list[str], now: datetime) -> dict:
+def access_token_claims(
+    user: dict, posts: list[dict], office_path: list[str], now: datetime
+) -> dict:
     """What the gateway needs to build an Actor without asking identity on every request."""
     return {
         "iss": ISSUER,

@@ -26,7 +26,9 @@ from services.identity.schemas import (
 
 
 def _office_view(office: dict) -> dict:
-    return Office(id=office["_id"], **{k: office[k] for k in Office.model_fields if k != "id"}).model_dump()
+    return Office(
+        id=office["_id"], **{k: office[k] for k in Office.model_fields if k != "id"}
+    ).model_dump()
 
 
 def _post_view(post: dict, holder: dict | None = None) -> dict:
@@ -100,7 +102,9 @@ class IdentityService:
 
     def _signing_key(self) -> dict:
         db = self.storage.db
-        return store.active_signing_key(db) or store.insert_signing_key(db, *domain.new_signing_key())
+        return store.active_signing_key(db) or store.insert_signing_key(
+            db, *domain.new_signing_key()
+        )
 
     def _tokens_for(self, user: dict, family: str | None) -> dict:
         db = self.storage.db
@@ -168,7 +172,9 @@ class IdentityService:
         new = parse(NewPost, post)
         db = self.storage.db
         office = store.office_by_code(db, new.office_code)
-        reports_to = store.post_by_abbreviation(db, new.reports_to)["_id"] if new.reports_to else None
+        reports_to = (
+            store.post_by_abbreviation(db, new.reports_to)["_id"] if new.reports_to else None
+        )
         return _post_view(
             store.insert_post(db, office, new.abbreviation, new.name_en, new.name_hi, reports_to)
         )
@@ -181,8 +187,13 @@ class IdentityService:
         office = store.office_by_code(db, new.office_code)
         posts = [store.post_by_abbreviation(db, abbr) for abbr in new.posts]
         created = store.insert_user(
-            db, new.username, new.name_en, new.name_hi, domain.hash_password(new.password),
-            list(new.roles), office,
+            db,
+            new.username,
+            new.name_en,
+            new.name_hi,
+            domain.hash_password(new.password),
+            list(new.roles),
+            office,
         )
         for post in posts:
             store.set_post_holder(db, post["_id"], created["_id"])
@@ -206,6 +217,8 @@ class IdentityService:
         if office is None:
             return Posts(items=[]).model_dump()
         posts = store.posts_in_district(db, store.district_of(db, office))
-        holders = store.users_by_ids(db, [p["holder_user_id"] for p in posts if p["holder_user_id"]])
+        holders = store.users_by_ids(
+            db, [p["holder_user_id"] for p in posts if p["holder_user_id"]]
+        )
         views = [_post_view(p, holders.get(p["holder_user_id"])) for p in posts]
         return Posts(items=sorted(views, key=lambda p: p["abbreviation"])).model_dump()

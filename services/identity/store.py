@@ -154,8 +154,13 @@ def active_signing_key(db) -> dict | None:
 
 
 def insert_signing_key(db, kid: str, private_pem: str, public_pem: str) -> dict:
-    key = {"_id": kid, "private_pem": private_pem, "public_pem": public_pem, "active": True,
-           "created_at": iso(utcnow())}
+    key = {
+        "_id": kid,
+        "private_pem": private_pem,
+        "public_pem": public_pem,
+        "active": True,
+        "created_at": iso(utcnow()),
+    }
     db.signing_keys.insert_one(key)
     return key
 
@@ -169,8 +174,14 @@ def public_keys(db) -> dict[str, str]:
 
 def insert_refresh_token(db, token_id: str, family: str, user_id: str, expires_at: str) -> None:
     db.refresh_tokens.insert_one(
-        {"_id": token_id, "family": family, "user_id": user_id, "expires_at": expires_at,
-         "used": False, "revoked": False}
+        {
+            "_id": token_id,
+            "family": family,
+            "user_id": user_id,
+            "expires_at": expires_at,
+            "used": False,
+            "revoked": False,
+        }
     )
 
 

@@ -11,13 +11,19 @@ def whereabouts(event: Event) -> tuple[str, dict] | None:
     at = event.occurred_at.isoformat(timespec="microseconds")
     if isinstance(body, ReceiptDiarised):
         return body.receipt_id, {
-            "post_id": body.post_id, "post_name": body.post_name.model_dump(),
-            "office_path": event.office_path, "since": at, "seq": body.seq,
+            "post_id": body.post_id,
+            "post_name": body.post_name.model_dump(),
+            "office_path": event.office_path,
+            "since": at,
+            "seq": body.seq,
         }
     if isinstance(body, ReceiptSent):
         return body.receipt_id, {
-            "post_id": body.to_post_id, "post_name": body.to_post_name.model_dump(),
-            "office_path": body.to_office_path, "since": at, "seq": body.seq,
+            "post_id": body.to_post_id,
+            "post_name": body.to_post_name.model_dump(),
+            "office_path": body.to_office_path,
+            "since": at,
+            "seq": body.seq,
         }
     return None
 
@@ -28,8 +34,12 @@ def pendency_by_post(items: list[dict]) -> list[dict]:
     for item in items:
         row = posts.setdefault(
             item["post_id"],
-            {"post_id": item["post_id"], "post_name": item["post_name"], "items": 0,
-             "oldest_since": item["since"]},
+            {
+                "post_id": item["post_id"],
+                "post_name": item["post_name"],
+                "items": 0,
+                "oldest_since": item["since"],
+            },
         )
         row["items"] += 1
         row["oldest_since"] = min(row["oldest_since"], item["since"])

@@ -39,4 +39,6 @@ class ReportsService:
         """Items pending per post in an office and the offices under it."""
         office = domain.office_to_report(Actor.parse(actor), office_id)
         rows = domain.pendency_by_post(store.items_under(self.storage.db, office))
-        return Pendency(office_id=office, posts=rows, total=sum(r["items"] for r in rows)).model_dump()
+        return Pendency(
+            office_id=office, posts=rows, total=sum(r["items"] for r in rows)
+        ).model_dump()

@@ -11,7 +11,11 @@ def move_item(db, item_id: str, event_id: str, where: dict) -> bool:
     """Record the item's new place, once per event, and never let an older event (lower
     ``seq``) that arrives late overwrite a newer one."""
     return apply_once(
-        db.pending_items, item_id, event_id, {"$set": where}, extra_filter={"seq": {"$lt": where["seq"]}}
+        db.pending_items,
+        item_id,
+        event_id,
+        {"$set": where},
+        extra_filter={"seq": {"$lt": where["seq"]}},
     )
 
 

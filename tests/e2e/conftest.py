@@ -19,8 +19,11 @@ def login(office):
     """Log a demo person in through the API; returns their token answer."""
 
     def as_(username: str) -> dict:
-        r = requests.post(f"{office.url}/api/v1/auth/login",
-                          json={"username": username, "password": DEMO_PASSWORD}, timeout=30)
+        r = requests.post(
+            f"{office.url}/api/v1/auth/login",
+            json={"username": username, "password": DEMO_PASSWORD},
+            timeout=30,
+        )
         assert r.status_code == 200, r.text
         return r.json()
 

@@ -49,30 +49,48 @@ class Desk:
     def get(self, path: str, headers: dict | None = None, **kw) -> requests.Response:
         return requests.get(self.url + path, headers=self.headers(headers), timeout=TIMEOUT, **kw)
 
-    def post(self, path: str, headers: dict | None = None, timeout: float = TIMEOUT,
-             **kw) -> requests.Response:
+    def post(
+        self, path: str, headers: dict | None = None, timeout: float = TIMEOUT, **kw
+    ) -> requests.Response:
         return requests.post(self.url + path, headers=self.headers(headers), timeout=timeout, **kw)
 
     # what people do
 
-    def diarise(self, content: bytes | None = None, filename: str = "letter.pdf",
-                content_type: str = "application/pdf", headers: dict | None = None,
-                **fields) -> requests.Response:
-        form = {"subject": f"Complaint about a road {uuid.uuid4().hex[:6]}",
-                "sender": "Ram Lal, Sasni", "letter_date": "2025-01-15",
-                "letter_number": "RL/7", **fields}
+    def diarise(
+        self,
+        content: bytes | None = None,
+        filename: str = "letter.pdf",
+        content_type: str = "application/pdf",
+        headers: dict | None = None,
+        **fields,
+    ) -> requests.Response:
+        form = {
+            "subject": f"Complaint about a road {uuid.uuid4().hex[:6]}",
+            "sender": "Ram Lal, Sasni",
+            "letter_date": "2025-01-15",
+            "letter_number": "RL/7",
+            **fields,
+        }
         form = {k: v for k, v in form.items() if v is not None}
         # Always multipart/form-data, as a browser or client sends it, even with no file.
         parts = [(name, (None, value)) for name, value in form.items()]
         if content is not None:
             parts.append(("pdf", (filename, content, content_type)))
-        return self.post("/api/v1/receipts", files=parts, headers=headers,
-                         timeout=UPLOAD_TIMEOUT)
+        return self.post("/api/v1/receipts", files=parts, headers=headers, timeout=UPLOAD_TIMEOUT)
 
-    def send(self, receipt_id: str, to_post_id: str, remark: str = "Please see",
-             headers: dict | None = None, **extra) -> requests.Response:
-        return self.post(f"/api/v1/receipts/{receipt_id}/send", headers=headers,
-                         json={"to_post_id": to_post_id, "remark": remark, **extra})
+    def send(
+        self,
+        receipt_id: str,
+        to_post_id: str,
+        remark: str = "Please see",
+        headers: dict | None = None,
+        **extra,
+    ) -> requests.Response:
+        return self.post(
+            f"/api/v1/receipts/{receipt_id}/send",
+            headers=headers,
+            json={"to_post_id": to_post_id, "remark": remark, **extra},
+        )
 
     def inbox_items(self) -> list[dict]:
         """Everything in the inbox, following the cursor to the end."""
@@ -182,8 +200,13 @@ def running_number(receipt: dict) -> int:
 def test_a_letter_is_diarised_sent_to_the_reader_and_opened(cru, reader, sho, posts):
     # The CRU diarist scans an inward letter and enters it in the diary.
     letter = unique_pdf()
-    r = cru.diarise(letter, subject="Request for a new police post at Sasni",
-                    sender="Gram Pradhan, Sasni", grading="confidential", category="public")
+    r = cru.diarise(
+        letter,
+        subject="Request for a new police post at Sasni",
+        sender="Gram Pradhan, Sasni",
+        grading="confidential",
+        category="public",
+    )
     assert r.status_code == 201, r.text
     receipt = r.json()
     number = NUMBER.match(receipt["number"])
@@ -214,15 +237,18 @@ def test_a_letter_is_diarised_sent_to_the_reader_and_opened(cru, reader, sho, po
     assert item["opened"] is False
     assert item["number"] == receipt["number"]
     assert item["remark"] == "For perusal of SP"
-    assert item["from_post_name"] == {"en": posts["CRU-SP-HTR"]["name_en"],
-                                      "hi": posts["CRU-SP-HTR"]["name_hi"]}
+    assert item["from_post_name"] == {
+        "en": posts["CRU-SP-HTR"]["name_en"],
+        "hi": posts["CRU-SP-HTR"]["name_hi"],
+    }
 
     # A notice tells the Reader that it arrived.
     def notice():
         r = reader.get("/api/v1/notices")
         assert r.status_code == 200, r.text
-        return next((n for n in r.json()["items"]
-                     if n["params"].get("receipt_id") == receipt["id"]), None)
+        return next(
+            (n for n in r.json()["items"] if n["params"].get("receipt_id") == receipt["id"]), None
+        )
 
     arrived = wait_for("the Reader's notice", notice)
     assert arrived["kind"] == "receipt_received"
@@ -237,8 +263,10 @@ def test_a_letter_is_diarised_sent_to_the_reader_and_opened(cru, reader, sho, po
     def pending_at_reader():
         r = reader.get("/api/v1/reports/pendency")
         assert r.status_code == 200, r.text
-        return next((p for p in r.json()["posts"]
-                     if p["post_id"] == reader_post["id"] and p["items"] >= 1), None)
+        return next(
+            (p for p in r.json()["posts"] if p["post_id"] == reader_post["id"] and p["items"] >= 1),
+            None,
+        )
 
     wait_for("the Reader's pendency", pending_at_reader)
 
@@ -351,28 +379,38 @@ def test_a_letter_without_its_pdf_is_refused(cru, nothing_written):
     assert_error(cru.diarise(None), 400, "PDF_MISSING")
 
 
-@pytest.mark.parametrize("field, value", [
-    ("letter_date", "not-a-date"),
-    ("letter_date", "2025-02-30"),
-    ("grading", "ultra"),
-    ("delivery_mode", "pigeon"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("letter_date", "not-a-date"),
+        ("letter_date", "2025-02-30"),
+        ("grading", "ultra"),
+        ("delivery_mode", "pigeon"),
+    ],
+)
 def test_a_value_of_the_wrong_kind_is_refused_and_named(cru, nothing_written, field, value):
     error = assert_error(cru.diarise(unique_pdf(), **{field: value}), 400, "INVALID_FIELDS")
     assert field in field_problems(error)
 
 
 def test_json_sent_to_the_upload_endpoint_is_refused(cru, nothing_written):
-    r = cru.post("/api/v1/receipts", json={"subject": "A letter", "sender": "Ram Lal",
-                                           "pdf": base64.b64encode(unique_pdf()).decode()})
+    r = cru.post(
+        "/api/v1/receipts",
+        json={
+            "subject": "A letter",
+            "sender": "Ram Lal",
+            "pdf": base64.b64encode(unique_pdf()).decode(),
+        },
+    )
     assert_error(r, 415, "UNSUPPORTED_MEDIA_TYPE")
 
 
 def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(cru, nothing_written):
     fake = b"GIF89a\x01\x00\x01\x00" + b"\x00" * 200
     assert_error(cru.diarise(fake, filename="scan.pdf"), 415, "NOT_A_PDF")
-    assert_error(cru.diarise(b"Dear Sir, please find attached ...", filename="scan.pdf"),
-                 415, "NOT_A_PDF")
+    assert_error(
+        cru.diarise(b"Dear Sir, please find attached ...", filename="scan.pdf"), 415, "NOT_A_PDF"
+    )
 
 
 def test_a_broken_pdf_is_refused(cru, nothing_written):
@@ -408,11 +446,20 @@ def test_a_send_that_is_not_json_is_refused_and_moves_nothing(cru, posts):
     reader_post = posts["RDR-SP-HTR"]["id"]
 
     assert_error(cru.post(path, data={"to_post_id": reader_post}), 415, "UNSUPPORTED_MEDIA_TYPE")
-    assert_error(cru.post(path, data=json.dumps([{"to_post_id": reader_post}]),
-                          headers={"Content-Type": "application/json"}),
-                 400, "BODY_NOT_AN_OBJECT")
-    assert_error(cru.post(path, data="{not json", headers={"Content-Type": "application/json"}),
-                 400, "BODY_NOT_AN_OBJECT")
+    assert_error(
+        cru.post(
+            path,
+            data=json.dumps([{"to_post_id": reader_post}]),
+            headers={"Content-Type": "application/json"},
+        ),
+        400,
+        "BODY_NOT_AN_OBJECT",
+    )
+    assert_error(
+        cru.post(path, data="{not json", headers={"Content-Type": "application/json"}),
+        400,
+        "BODY_NOT_AN_OBJECT",
+    )
     error = assert_error(cru.send(receipt["id"], reader_post, colour="red"), 400, "INVALID_FIELDS")
     assert "colour" in field_problems(error)
     error = assert_error(cru.post(path, json={"remark": "no addressee"}), 400, "INVALID_FIELDS")
@@ -434,18 +481,23 @@ def test_a_send_that_is_not_json_is_refused_and_moves_nothing(cru, posts):
 def test_without_a_token_the_api_asks_you_to_log_in(office):
     r = requests.get(f"{office.url}/api/v1/inbox", timeout=TIMEOUT)
     assert_error(r, 401, "NO_TOKEN")
-    r = requests.get(f"{office.url}/api/v1/inbox", headers={"Authorization": "Basic eDp5"},
-                     timeout=TIMEOUT)
+    r = requests.get(
+        f"{office.url}/api/v1/inbox", headers={"Authorization": "Basic eDp5"}, timeout=TIMEOUT
+    )
     assert_error(r, 401, "NO_TOKEN")
-    r = requests.get(f"{office.url}/api/v1/inbox", headers={"Authorization": "Bearer "},
-                     timeout=TIMEOUT)
+    r = requests.get(
+        f"{office.url}/api/v1/inbox", headers={"Authorization": "Bearer "}, timeout=TIMEOUT
+    )
     assert_error(r, 401, "NO_TOKEN")
 
 
 def test_a_garbage_token_is_refused(office):
     for garbage in ("garbage", "a.b.c", "eyJhbGciOiJFZERTQSJ9.e30.AAAA"):
-        r = requests.get(f"{office.url}/api/v1/inbox",
-                         headers={"Authorization": f"Bearer {garbage}"}, timeout=TIMEOUT)
+        r = requests.get(
+            f"{office.url}/api/v1/inbox",
+            headers={"Authorization": f"Bearer {garbage}"},
+            timeout=TIMEOUT,
+        )
         assert_error(r, 401, "TOKEN_MALFORMED", "TOKEN_INVALID", "TOKEN_UNKNOWN_KEY")
 
 
@@ -453,30 +505,35 @@ def forged(real_token: str, **changes) -> str:
     """The real token's key id and claims, changed as asked, signed with a key of our own."""
     header = jwt.get_unverified_header(real_token)
     claims = {**jwt.decode(real_token, options={"verify_signature": False}), **changes}
-    return jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA",
-                      headers={"kid": header["kid"]})
+    return jwt.encode(
+        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": header["kid"]}
+    )
 
 
 def test_a_token_signed_by_another_key_is_refused(office, cru):
     token = forged(cru.tokens["access_token"])
-    r = requests.get(f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"},
-                     timeout=TIMEOUT)
+    r = requests.get(
+        f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+    )
     assert_error(r, 401, "TOKEN_INVALID")
 
 
 def test_a_forged_token_claiming_more_posts_is_refused(office, cru, posts):
-    token = forged(cru.tokens["access_token"], posts=[p["id"] for p in posts.values()],
-                   roles=["admin"])
-    r = requests.get(f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"},
-                     timeout=TIMEOUT)
+    token = forged(
+        cru.tokens["access_token"], posts=[p["id"] for p in posts.values()], roles=["admin"]
+    )
+    r = requests.get(
+        f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+    )
     assert_error(r, 401, "TOKEN_INVALID")
 
 
 def test_an_expired_forged_token_is_refused(office, cru):
     an_hour_ago = int(time.time()) - 3600
     token = forged(cru.tokens["access_token"], iat=an_hour_ago - 900, exp=an_hour_ago)
-    r = requests.get(f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"},
-                     timeout=TIMEOUT)
+    r = requests.get(
+        f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+    )
     # Only a token signed by the office's own key may be told it has expired; a forged one is
     # judged by its signature first.
     error = assert_error(r, 401, "TOKEN_INVALID", "TOKEN_EXPIRED")
@@ -485,10 +542,15 @@ def test_an_expired_forged_token_is_refused(office, cru):
 
 def test_a_token_with_an_unknown_key_id_is_refused(office, cru):
     claims = jwt.decode(cru.tokens["access_token"], options={"verify_signature": False})
-    token = jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA",
-                       headers={"kid": "not-a-key-of-ours"})
-    r = requests.get(f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"},
-                     timeout=TIMEOUT)
+    token = jwt.encode(
+        claims,
+        Ed25519PrivateKey.generate(),
+        algorithm="EdDSA",
+        headers={"kid": "not-a-key-of-ours"},
+    )
+    r = requests.get(
+        f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+    )
     assert_error(r, 401, "TOKEN_UNKNOWN_KEY", "TOKEN_INVALID")
 
 
@@ -500,22 +562,28 @@ def test_an_unsigned_token_is_refused(office, cru):
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
     token = f"{b64({'alg': 'none', 'typ': 'JWT', 'kid': header['kid']})}.{b64(claims)}."
-    r = requests.get(f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"},
-                     timeout=TIMEOUT)
+    r = requests.get(
+        f"{office.url}/api/v1/inbox", headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+    )
     assert_error(r, 401, "TOKEN_INVALID", "TOKEN_MALFORMED")
 
 
 def login_request(office, username: str, password: str) -> requests.Response:
-    return requests.post(f"{office.url}/api/v1/auth/login",
-                         json={"username": username, "password": password}, timeout=TIMEOUT)
+    return requests.post(
+        f"{office.url}/api/v1/auth/login",
+        json={"username": username, "password": password},
+        timeout=TIMEOUT,
+    )
 
 
 def test_a_wrong_password_is_refused_the_same_way_as_an_unknown_name(office):
-    assert_error(login_request(office, "cru.hathras", "wrong-" + DEMO_PASSWORD),
-                 401, "BAD_CREDENTIALS")
+    assert_error(
+        login_request(office, "cru.hathras", "wrong-" + DEMO_PASSWORD), 401, "BAD_CREDENTIALS"
+    )
     assert_error(login_request(office, "nobody.hathras", DEMO_PASSWORD), 401, "BAD_CREDENTIALS")
-    r = requests.post(f"{office.url}/api/v1/auth/login", json={"username": "cru.hathras"},
-                      timeout=TIMEOUT)
+    r = requests.post(
+        f"{office.url}/api/v1/auth/login", json={"username": "cru.hathras"}, timeout=TIMEOUT
+    )
     assert "password" in field_problems(assert_error(r, 400, "INVALID_FIELDS"))
 
 
@@ -529,8 +597,9 @@ def test_login_gives_tokens_and_me_says_who_i_am(office, cru):
 
 
 def refresh(office, refresh_token: str) -> requests.Response:
-    return requests.post(f"{office.url}/api/v1/auth/refresh",
-                         json={"refresh_token": refresh_token}, timeout=TIMEOUT)
+    return requests.post(
+        f"{office.url}/api/v1/auth/refresh", json={"refresh_token": refresh_token}, timeout=TIMEOUT
+    )
 
 
 def test_a_refresh_token_rotates(office):
@@ -542,8 +611,11 @@ def test_a_refresh_token_rotates(office):
     assert second["access_token"] != first["access_token"]
     assert second["user"]["username"] == "hc.estt.hathras"
 
-    r = requests.get(f"{office.url}/api/v1/me", timeout=TIMEOUT,
-                     headers={"Authorization": f"Bearer {second['access_token']}"})
+    r = requests.get(
+        f"{office.url}/api/v1/me",
+        timeout=TIMEOUT,
+        headers={"Authorization": f"Bearer {second['access_token']}"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["username"] == "hc.estt.hathras"
 
@@ -560,8 +632,12 @@ def test_a_refresh_token_used_twice_ends_the_whole_login(office):
     # The old token shows up again: someone has a copy. The login is ended everywhere ...
     assert_error(refresh(office, first["refresh_token"]), 401, "REFRESH_TOKEN_REUSED")
     # ... so the newer token of the same login is refused too.
-    assert_error(refresh(office, newer["refresh_token"]), 401,
-                 "REFRESH_TOKEN_REUSED", "REFRESH_TOKEN_INVALID")
+    assert_error(
+        refresh(office, newer["refresh_token"]),
+        401,
+        "REFRESH_TOKEN_REUSED",
+        "REFRESH_TOKEN_INVALID",
+    )
 
     # Logging in again starts a new login that works.
     again = login_request(office, "hc.estt.hathras", DEMO_PASSWORD).json()
@@ -574,8 +650,11 @@ def test_a_made_up_refresh_token_is_refused(office):
 
 def test_after_logout_the_refresh_token_is_refused(office):
     tokens = login_request(office, "hc.estt.hathras", DEMO_PASSWORD).json()
-    r = requests.post(f"{office.url}/api/v1/auth/logout",
-                      json={"refresh_token": tokens["refresh_token"]}, timeout=TIMEOUT)
+    r = requests.post(
+        f"{office.url}/api/v1/auth/logout",
+        json={"refresh_token": tokens["refresh_token"]},
+        timeout=TIMEOUT,
+    )
     assert r.status_code == 200, r.text
     r = refresh(office, tokens["refresh_token"])
     assert_error(r, 401, "REFRESH_TOKEN_REUSED", "REFRESH_TOKEN_INVALID")
@@ -586,9 +665,11 @@ def test_after_logout_the_refresh_token_is_refused(office):
 
 def test_another_office_cannot_even_learn_that_a_receipt_exists(cru, sho, posts):
     receipt = diarised(cru)
-    for path in (f"/api/v1/receipts/{receipt['id']}",
-                 f"/api/v1/receipts/{receipt['id']}/history",
-                 f"/api/v1/receipts/{receipt['id']}/history/verify"):
+    for path in (
+        f"/api/v1/receipts/{receipt['id']}",
+        f"/api/v1/receipts/{receipt['id']}/history",
+        f"/api/v1/receipts/{receipt['id']}/history/verify",
+    ):
         assert_error(sho.get(path), 404, "RECEIPT_NOT_FOUND")
     assert_error(sho.send(receipt["id"], posts["SHO-KOTWALI-HTR"]["id"]), 404, "RECEIPT_NOT_FOUND")
     assert receipt["id"] not in {i["id"] for i in sho.inbox_items()}
@@ -621,10 +702,12 @@ def test_a_stale_version_is_refused_and_the_current_one_accepted(cru, reader, po
     sp = posts["SP-HTR"]["id"]
 
     conflict = assert_error(reader.send(receipt["id"], sp, version=stale), 409, "VERSION_CONFLICT")
-    assert_error(reader.send(receipt["id"], sp, headers={"If-Match": f'"{stale}"'}),
-                 409, "VERSION_CONFLICT")
-    assert_error(reader.send(receipt["id"], sp, headers={"If-Match": str(stale)}),
-                 409, "VERSION_CONFLICT")
+    assert_error(
+        reader.send(receipt["id"], sp, headers={"If-Match": f'"{stale}"'}), 409, "VERSION_CONFLICT"
+    )
+    assert_error(
+        reader.send(receipt["id"], sp, headers={"If-Match": str(stale)}), 409, "VERSION_CONFLICT"
+    )
 
     r = reader.get(f"/api/v1/receipts/{receipt['id']}")
     assert r.json()["holder_post_id"] == posts["RDR-SP-HTR"]["id"]
@@ -649,21 +732,36 @@ def test_refusals_speak_hindi_to_those_who_ask(office, cru):
     english = assert_error(cru.get(f"/api/v1/receipts/{made_up}"), 404, "RECEIPT_NOT_FOUND")
     assert english["message"] == "No such receipt."
 
-    error = assert_error(cru.get(f"/api/v1/receipts/{made_up}", headers=hindi), 404,
-                         "RECEIPT_NOT_FOUND", lang="hi")
+    error = assert_error(
+        cru.get(f"/api/v1/receipts/{made_up}", headers=hindi), 404, "RECEIPT_NOT_FOUND", lang="hi"
+    )
     assert error["message"] != english["message"]
-    assert_error(cru.get(f"/api/v1/receipts/{made_up}", params={"lang": "hi"}), 404,
-                 "RECEIPT_NOT_FOUND", lang="hi")
-    assert_error(cru.get(f"/api/v1/receipts/{made_up}",
-                         headers={"Accept-Language": "hi-IN,hi;q=0.9,en;q=0.5"}),
-                 404, "RECEIPT_NOT_FOUND", lang="hi")
+    assert_error(
+        cru.get(f"/api/v1/receipts/{made_up}", params={"lang": "hi"}),
+        404,
+        "RECEIPT_NOT_FOUND",
+        lang="hi",
+    )
+    assert_error(
+        cru.get(
+            f"/api/v1/receipts/{made_up}", headers={"Accept-Language": "hi-IN,hi;q=0.9,en;q=0.5"}
+        ),
+        404,
+        "RECEIPT_NOT_FOUND",
+        lang="hi",
+    )
 
     r = requests.get(f"{office.url}/api/v1/inbox", headers=hindi, timeout=TIMEOUT)
     assert_error(r, 401, "NO_TOKEN", lang="hi")
-    assert_error(cru.diarise(unique_pdf(), grading="ultra", headers=hindi), 400,
-                 "INVALID_FIELDS", lang="hi")
-    r = requests.post(f"{office.url}/api/v1/auth/login", headers=hindi, timeout=TIMEOUT,
-                      json={"username": "cru.hathras", "password": "wrong"})
+    assert_error(
+        cru.diarise(unique_pdf(), grading="ultra", headers=hindi), 400, "INVALID_FIELDS", lang="hi"
+    )
+    r = requests.post(
+        f"{office.url}/api/v1/auth/login",
+        headers=hindi,
+        timeout=TIMEOUT,
+        json={"username": "cru.hathras", "password": "wrong"},
+    )
     assert_error(r, 401, "BAD_CREDENTIALS", lang="hi")
     assert_error(cru.get("/api/v1/no-such-thing", headers=hindi), 404, "NOT_FOUND", lang="hi")
 
@@ -687,8 +785,16 @@ def test_the_probes_answer(office):
 
     r = requests.get(f"{office.url}/readyz", timeout=TIMEOUT)
     assert r.status_code == 200, r.text
-    assert r.json() == {"ok": True, "services": {
-        "identity": True, "files": True, "signing": True, "notify": True, "reports": True}}
+    assert r.json() == {
+        "ok": True,
+        "services": {
+            "identity": True,
+            "files": True,
+            "signing": True,
+            "notify": True,
+            "reports": True,
+        },
+    }
 
     for service in ("identity", "files", "signing", "notify", "reports"):
         r = requests.get(f"{office.url}/readyz/{service}", timeout=TIMEOUT)
@@ -739,8 +845,9 @@ def served_api_routes(monkeypatch) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.rule == "/api/v1/openapi.json":
             continue
-        path = re.sub(r"<(?:[A-Za-z_]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>", r"{\1}",
-                      rule.rule)
+        path = re.sub(
+            r"<(?:[A-Za-z_]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>", r"{\1}", rule.rule
+        )
         routes |= {(m.lower(), path) for m in rule.methods - {"HEAD", "OPTIONS"}}
     return routes
 

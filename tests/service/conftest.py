@@ -6,20 +6,20 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import os  # noqa: E402
-import time  # noqa: E402
+import os
+import time
 
-import pytest  # noqa: E402
-from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
 
-from common.tokens import verify_access_token  # noqa: E402
-from gateway.auth import actor_from_claims  # noqa: E402
-from services.files.service import FilesService  # noqa: E402
-from services.identity.service import IdentityService  # noqa: E402
-from services.notify.service import NotifyService  # noqa: E402
-from services.reports.service import ReportsService  # noqa: E402
-from services.signing.service import SigningService  # noqa: E402
-from tools.demo_district import seed  # noqa: E402
+from common.tokens import verify_access_token
+from gateway.auth import actor_from_claims
+from services.files.service import FilesService
+from services.identity.service import IdentityService
+from services.notify.service import NotifyService
+from services.reports.service import ReportsService
+from services.signing.service import SigningService
+from tools.demo_district import seed
 
 PASSWORD = "demo-Secret-1"
 SERVICES = {
@@ -33,8 +33,11 @@ SERVICES = {
 
 @pytest.fixture
 def config(rabbit_config, tmp_path):
-    return {**rabbit_config, "EOFFICE_DATA_DIR": str(tmp_path / "data"),
-            "MONGODB_URI": os.environ.get("MONGODB_URI", "")}
+    return {
+        **rabbit_config,
+        "EOFFICE_DATA_DIR": str(tmp_path / "data"),
+        "MONGODB_URI": os.environ.get("MONGODB_URI", ""),
+    }
 
 
 class Office:

@@ -25,15 +25,23 @@ def test_a_letter_goes_from_the_cru_to_the_readers_inbox_with_a_notice_and_pende
     reader_post = office.post_id("RDR-SP-HTR")
 
     receipt = diarise(office, cru)
-    assert receipt["number"].endswith("/SP-HTR") and receipt["holder_post_name"]["en"].startswith("Central")
-    sent = office.rpc.files.send_receipt(cru, receipt["id"], {"to_post_id": reader_post, "remark": "pl. put up"})
+    assert receipt["number"].endswith("/SP-HTR") and receipt["holder_post_name"]["en"].startswith(
+        "Central"
+    )
+    sent = office.rpc.files.send_receipt(
+        cru, receipt["id"], {"to_post_id": reader_post, "remark": "pl. put up"}
+    )
     assert sent["holder_post_id"] == reader_post and sent["version"] == receipt["version"] + 1
 
     inbox = office.rpc.files.inbox(reader)["items"]
-    assert [(i["number"], i["opened"], i["remark"]) for i in inbox] == [(receipt["number"], False, "pl. put up")]
+    assert [(i["number"], i["opened"], i["remark"]) for i in inbox] == [
+        (receipt["number"], False, "pl. put up")
+    ]
 
     notices = eventually(lambda: office.rpc.notify.notices(reader)["items"])
-    assert [(n["kind"], n["params"]["number"]) for n in notices] == [("receipt_received", receipt["number"])]
+    assert [(n["kind"], n["params"]["number"]) for n in notices] == [
+        ("receipt_received", receipt["number"])
+    ]
     assert office.rpc.notify.notices(cru)["items"] == []
 
     def reader_pendency():
@@ -93,8 +101,11 @@ def test_sending_a_receipt_you_no_longer_hold_or_with_a_stale_version_is_a_confl
 
     reader = office.actor("reader.hathras")
     with pytest.raises(Conflict) as stale:
-        office.rpc.files.send_receipt(reader, receipt["id"], {"to_post_id": office.post_id("SP-HTR"),
-                                                              "version": receipt["version"]})
+        office.rpc.files.send_receipt(
+            reader,
+            receipt["id"],
+            {"to_post_id": office.post_id("SP-HTR"), "version": receipt["version"]},
+        )
     assert stale.value.code == "VERSION_CONFLICT"
 
 

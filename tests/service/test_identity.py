@@ -16,7 +16,9 @@ def test_a_person_logs_in_and_sees_their_posts(office):
     assert [p["abbreviation"] for p in tokens["user"]["posts"]] == ["RDR-SP-HTR"]
 
 
-@pytest.mark.parametrize(("username", "password"), [("reader.hathras", "wrong"), ("nobody", PASSWORD)])
+@pytest.mark.parametrize(
+    ("username", "password"), [("reader.hathras", "wrong"), ("nobody", PASSWORD)]
+)
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(office, username, password):
     with pytest.raises(Unauthenticated) as refused:
         login(office, username, password)
@@ -46,13 +48,17 @@ def test_logout_ends_the_refresh_token(office):
 def test_only_an_admin_sets_up_offices_posts_and_people(office):
     clerk = office.actor("cru.hathras")
     with pytest.raises(Forbidden):
-        office.rpc.identity.create_office(clerk, {"code": "X", "name_en": "X", "name_hi": "X", "level": "circle"})
+        office.rpc.identity.create_office(
+            clerk, {"code": "X", "name_en": "X", "name_hi": "X", "level": "circle"}
+        )
     with pytest.raises(Unauthenticated):
         office.rpc.identity.create_office({"user_id": "forged"}, {})
 
 
 def test_bad_login_input_is_refused(office):
     with pytest.raises(InvalidInput):
-        office.rpc.identity.login({"username": "reader.hathras", "password": PASSWORD, "admin": True})
+        office.rpc.identity.login(
+            {"username": "reader.hathras", "password": PASSWORD, "admin": True}
+        )
     with pytest.raises(InvalidInput):
         office.rpc.identity.login(["reader.hathras"])

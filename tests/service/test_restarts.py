@@ -25,11 +25,24 @@ def test_receipts_and_the_diary_count_survive_a_restart_of_everything(office):
 
 
 def test_a_second_process_on_the_same_data_directory_refuses_to_start(office, config):
-    env = {**os.environ, "EOFFICE_DATA_DIR": config["EOFFICE_DATA_DIR"], "AMQP_URI": config["AMQP_URI"]}
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "nameko"), "run", "--config", "config.yaml",
-         "services.files.service"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    env = {
+        **os.environ,
+        "EOFFICE_DATA_DIR": config["EOFFICE_DATA_DIR"],
+        "AMQP_URI": config["AMQP_URI"],
+    }
+    result = subprocess.run(  # noqa: PLW1510 - the exit code is what is tested
+        [
+            str(Path(sys.executable).parent / "nameko"),
+            "run",
+            "--config",
+            "config.yaml",
+            "services.files.service",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "is already in use by another process" in result.stderr

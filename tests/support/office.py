@@ -58,7 +58,10 @@ class Office:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tools.office"], cwd=ROOT, env=env, stdout=log,
+            [sys.executable, "-m", "tools.office"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout

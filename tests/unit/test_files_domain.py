@@ -13,8 +13,13 @@ SHO = Actor(user_id="u3", name="Ramesh Gupta", post_ids=("sho",))
 
 
 def receipt(**overrides) -> dict:
-    return {"involved_posts": ["cru", "reader"], "holder_post_id": "reader", "opened_at": None,
-            "version": 3, **overrides}
+    return {
+        "involved_posts": ["cru", "reader"],
+        "holder_post_id": "reader",
+        "opened_at": None,
+        "version": 3,
+        **overrides,
+    }
 
 
 def chain(n: int) -> list[dict]:
@@ -66,7 +71,11 @@ def test_each_history_entry_carries_the_hash_of_the_one_before():
     assert entries[0]["prev_hash"] == domain.GENESIS_HASH
     assert entries[1]["prev_hash"] == entries[0]["hash"]
     assert [e["seq"] for e in entries] == [1, 2, 3]
-    assert domain.verify_chain(entries) == {"intact": True, "entries": 3, "last_hash": entries[2]["hash"]}
+    assert domain.verify_chain(entries) == {
+        "intact": True,
+        "entries": 3,
+        "last_hash": entries[2]["hash"],
+    }
 
 
 @pytest.mark.parametrize(

@@ -33,8 +33,19 @@ def test_every_api_route_is_in_the_openapi_document(tmp_path, monkeypatch):
 def test_every_string_of_every_screen_has_a_hindi_translation(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [str(ROOT / ".venv/bin/pybabel"), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
-        cwd=ROOT, check=True,
+        [
+            str(ROOT / ".venv/bin/pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     with open(pot, "rb") as f:
         wanted = {m.id for m in pofile.read_po(f) if m.id}

@@ -33,7 +33,11 @@ def test_an_unknown_user_never_matches_even_the_dummy_password():
 def test_an_access_token_carries_what_the_gateway_needs_and_lasts_15_minutes():
     token, keys = signed()
     claims = verify_access_token(token, keys)
-    assert claims["sub"] == "u1" and claims["posts"] == ["p1"] and claims["office_path"] == ["root", "o1"]
+    assert (
+        claims["sub"] == "u1"
+        and claims["posts"] == ["p1"]
+        and claims["office_path"] == ["root", "o1"]
+    )
     assert claims["exp"] - claims["iat"] == 15 * 60
     assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
 

@@ -41,7 +41,9 @@ def test_another_process_is_refused_too(config):
         f"try: Storage('files', {config!r})\n"
         "except DataDirLocked as e: print(e); sys.exit(3)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     holder.close()
     assert result.returncode == 3, result.stderr
     assert "already in use" in result.stdout
@@ -75,7 +77,9 @@ def test_a_change_and_its_events_are_one_write_and_the_relay_empties_the_outbox(
     assert stored["holder"] == "reader" and stored["outbox"] == [event] and stored["has_outbox"]
 
     published = []
-    assert relay(db, lambda kind, body: published.append((kind, body["event_id"])), ["receipts"]) == 1
+    assert (
+        relay(db, lambda kind, body: published.append((kind, body["event_id"])), ["receipts"]) == 1
+    )
     assert published == [("receipt.sent", "e1")]
     stored = db.receipts.find_one({"_id": "r1"})
     assert stored["outbox"] == [] and stored["has_outbox"] is False
@@ -86,7 +90,9 @@ def test_a_change_and_its_events_are_one_write_and_the_relay_empties_the_outbox(
 def test_a_failed_publish_keeps_the_event_for_the_next_relay(config):
     storage = Storage("files", config)
     db = storage.db
-    db.receipts.insert_one({"_id": "r1", "outbox": [{"event_id": "e1", "type": "t"}], "has_outbox": True})
+    db.receipts.insert_one(
+        {"_id": "r1", "outbox": [{"event_id": "e1", "type": "t"}], "has_outbox": True}
+    )
 
     def broker_down(kind, body):
         raise ConnectionError("broker unreachable")
@@ -106,6 +112,8 @@ def test_a_consumer_applies_each_event_once_and_ignores_older_ones_arriving_late
     newer = {"seq": {"$lt": 2}}
     assert apply_once(items, "r1", "e2", {"$set": {"post": "reader", "seq": 2}}, newer)
     assert not apply_once(items, "r1", "e2", {"$set": {"post": "reader", "seq": 2}}, newer)
-    assert not apply_once(items, "r1", "e1", {"$set": {"post": "cru", "seq": 1}}, {"seq": {"$lt": 1}})
+    assert not apply_once(
+        items, "r1", "e1", {"$set": {"post": "cru", "seq": 1}}, {"seq": {"$lt": 1}}
+    )
     assert items.find_one({"_id": "r1"})["post"] == "reader"
     storage.close()
