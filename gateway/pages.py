@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from common.errors import OfficeError
-from gateway.api.receipts import pdf_response
+from gateway.api.receipts import form_fields, pdf_response, uploaded_pdf_b64
 from gateway.auth import forget, remember, session_actor
 from gateway.i18n import LANGUAGES
 from gateway.messages import label, message_for
@@ -111,8 +111,6 @@ def diarise():
     actor = session_actor()
     error, details = None, {}
     if request.method == "POST":
-        from gateway.api.receipts import form_fields, uploaded_pdf_b64
-
         fields = {k: v for k, v in form_fields().items() if k != "csrf_token"}
         try:
             receipt = rpc().files.diarise(actor, fields, uploaded_pdf_b64())
