@@ -9,6 +9,7 @@ from flask import current_app, g, request, session
 from common.actor import Actor
 from common.errors import Unauthenticated
 from common.tokens import verify_access_token
+from gateway.i18n import current_language
 
 
 class PublicKeys:
@@ -26,7 +27,7 @@ class PublicKeys:
         try:
             return verify_access_token(token, self._keys)
         except Unauthenticated as exc:
-            if exc.code not in ("TOKEN_UNKNOWN_KEY",) or not self._refetch(rpc):
+            if exc.code != "TOKEN_UNKNOWN_KEY" or not self._refetch(rpc):
                 raise
         return verify_access_token(token, self._keys)
 
@@ -93,8 +94,6 @@ def remember(tokens: dict) -> None:
 
 
 def _actor(token: str) -> dict:
-    from gateway.i18n import current_language
-
     rpc = current_app.extensions["rpc"]
     claims = current_app.extensions["public_keys"].verify(token, rpc)
     g.actor = actor_from_claims(claims, current_language())
