@@ -10,7 +10,8 @@ from common.errors import Unauthenticated
 from common.storage import Database
 from common.tokens import ACCESS_TOKEN_SECONDS
 from common.validation import parse
-from services.identity import domain, store
+from services.identity import store
+from services.identity.domain import tokens as domain
 from services.identity.schemas import (
     Credentials,
     NewOffice,

@@ -8,7 +8,7 @@ import pytest
 from common.clock import utcnow
 from common.errors import Unauthenticated
 from common.tokens import verify_access_token
-from services.identity import domain
+from services.identity.domain import tokens as domain
 
 USER = {"_id": "u1", "name_en": "Pooja Yadav", "roles": ["diarist"], "office_id": "o1"}
 

@@ -1,4 +1,4 @@
-"""Identity's rules: passwords, tokens and who may administer what. No I/O here."""
+"""Passwords, tokens and who may administer what. No I/O here."""
 
 import hashlib
 import secrets
