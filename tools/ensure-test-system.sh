@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the tests need from the machine, installed or started if missing:
 # RabbitMQ with its management API (Nameko's test fixtures make a vhost per test through it),
-# Debian's Chromium (browser tests), poppler (pdfsig, pdftotext) and the Noto fonts.
+# Debian's Chromium (browser tests), poppler (pdfsig, pdftotext), the Noto fonts, and
+# wireguard-tools (`wg` checks the VPN keys and configs we make).
 set -euo pipefail
 
 need=()
@@ -9,6 +10,7 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v pdfsig >/dev/null || need+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
 command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
+command -v wg >/dev/null || need+=(wireguard-tools)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing system packages: ${need[*]}. Install them: sudo apt-get install -y ${need[*]}" >&2
