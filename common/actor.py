@@ -7,20 +7,49 @@ from pydantic import BaseModel, ConfigDict
 from common.errors import Unauthenticated
 
 
+class Grant(BaseModel):
+    """A role held within a part of the office tree: a nodal officer of one district, an HQ
+    viewer of a range. ``scope`` is the office id at the top of that part (None: everywhere)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: str
+    scope: str | None
+
+
+class Behalf(BaseModel):
+    """Whose post a delegate is working: recorded as "X on behalf of Y"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: str
+    name: str
+
+
 class Actor(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     user_id: str
     name: str
-    roles: tuple[str, ...] = ()
-    post_ids: tuple[str, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    post_ids: tuple[str, ...] = ()  # own posts, additional charges and live delegations
     office_id: str | None = None
     office_path: tuple[str, ...] = ()  # office ids from the root down to the actor's own office
-    on_behalf_of: str | None = None  # the user whose delegated post is being worked, if any
+    on_behalf_of: dict[str, Behalf] = {}  # delegated post id -> the holder it is worked for
     lang: str = "en"
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(g.role for g in self.grants)
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    def may(self, role: str, office_path) -> bool:
+        """Whether the actor holds ``role`` over the office whose path (root first) is given."""
+        return any(
+            g.role == role and (g.scope is None or g.scope in office_path) for g in self.grants
+        )
 
     def holds(self, post_id: str | None) -> bool:
         return post_id is not None and post_id in self.post_ids
@@ -37,10 +66,20 @@ class Actor(BaseModel):
         except ValueError as exc:
             raise Unauthenticated("BAD_ACTOR", {"reason": str(exc)[:200]}) from None
 
-    def audit(self) -> dict:
-        """The part of the actor that goes into history entries and events."""
-        return {"user_id": self.user_id, "name": self.name, "on_behalf_of": self.on_behalf_of}
+    def audit(self, post_id: str | None = None) -> dict:
+        """The part of the actor that goes into history entries and events; acting from a
+        delegated post names the person it is done for."""
+        behalf = self.on_behalf_of.get(post_id) if post_id else None
+        return {
+            "user_id": self.user_id,
+            "name": self.name,
+            "on_behalf_of": behalf.model_dump() if behalf else None,
+        }
 
 
-# The office's own machinery (seeding, migrations) acts as this, never a person.
-SYSTEM = Actor(user_id="system", name="System", roles=("admin", "system"))
+# The office's own machinery (seeding, migrations, timers) acts as this, never a person.
+SYSTEM = Actor(
+    user_id="system",
+    name="System",
+    grants=(Grant(role="admin", scope=None), Grant(role="system", scope=None)),
+)

@@ -59,11 +59,49 @@ class ReceiptOpened(Payload):
     seq: int
 
 
+class PersonOnboarded(Payload):
+    user_id: str
+    username: str
+    name: Names
+    office_id: str
+    employee_code: str | None = None
+
+
+class PostAssigned(Payload):
+    """A person took a post: a transfer in, or an additional charge. Pending work stays with
+    the post, so the new holder finds it in their inbox."""
+
+    post_id: str
+    post_name: Names
+    user_id: str
+    user_name: str
+    previous_user_id: str | None
+    charge: str  # "regular" or "additional"
+
+
+class PostDelegated(Payload):
+    delegation_id: str
+    post_id: str
+    post_name: Names
+    holder_user_id: str
+    delegate_user_id: str
+    starts: str
+    ends: str
+
+
+class PersonDisabled(Payload):
+    user_id: str
+
+
 # type -> (source service, payload model)
 EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.diarised": ("files", ReceiptDiarised),
     "receipt.sent": ("files", ReceiptSent),
     "receipt.opened": ("files", ReceiptOpened),
+    "person.onboarded": ("identity", PersonOnboarded),
+    "post.assigned": ("identity", PostAssigned),
+    "post.delegated": ("identity", PostDelegated),
+    "person.disabled": ("identity", PersonDisabled),
 }
 
 

@@ -13,7 +13,7 @@ from common.config import data_dir
 from common.logs import configure as configure_logs
 from gateway import errors
 from gateway.api import api
-from gateway.auth import PublicKeys
+from gateway.auth import DisabledUsers, PublicKeys
 from gateway.i18n import current_language
 from gateway.meta import meta
 from gateway.pages import pages
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["rpc"] = Rpc(app.config["AMQP_URI"], app.config["RPC_TIMEOUT"])
     app.extensions["public_keys"] = PublicKeys()
+    app.extensions["disabled_users"] = DisabledUsers()
     Babel(app, locale_selector=current_language)
     app.jinja_env.globals["get_locale"] = get_locale
     csrf = CSRFProtect(app)

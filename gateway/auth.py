@@ -6,7 +6,8 @@ import time
 
 from flask import current_app, g, request, session
 
-from common.actor import Actor
+from common.actor import Actor, Behalf, Grant
+from common.clock import iso, utcnow
 from common.errors import Unauthenticated
 from common.tokens import verify_access_token
 from gateway.i18n import current_language
@@ -40,14 +41,40 @@ class PublicKeys:
             return True
 
 
-def actor_from_claims(claims: dict, lang: str) -> Actor:
+class DisabledUsers:
+    """People disabled in the last quarter hour (their access tokens may still be alive),
+    asked of identity at most once a second: disabling ends a person's session at once."""
+
+    REFRESH_SECONDS = 1.0
+
+    def __init__(self):
+        self._ids: frozenset[str] = frozenset()
+        self._fetched_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def __contains__(self, user_id: str) -> bool:
+        if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
+            with self._lock:
+                if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
+                    identity = current_app.extensions["rpc"].identity
+                    self._ids = frozenset(identity.recently_disabled())
+                    self._fetched_at = time.monotonic()
+        return user_id in self._ids
+
+
+def actor_from_claims(claims: dict, lang: str, now: str | None = None) -> Actor:
+    now = now or iso(utcnow())
+    live = [d for d in claims.get("delegated", ()) if d["starts"] <= now < d["until"]]
     return Actor(
         user_id=claims["sub"],
         name=claims.get("name", ""),
-        roles=tuple(claims.get("roles", ())),
-        post_ids=tuple(claims.get("posts", ())),
+        grants=tuple(Grant(**g) for g in claims.get("grants", ())),
+        post_ids=tuple(claims.get("posts", ())) + tuple(d["post_id"] for d in live),
         office_id=claims.get("office"),
         office_path=tuple(claims.get("office_path", ())),
+        on_behalf_of={
+            d["post_id"]: Behalf(user_id=d["for_user_id"], name=d["for_name"]) for d in live
+        },
         lang=lang,
     )
 
@@ -96,5 +123,7 @@ def remember(tokens: dict) -> None:
 def _actor(token: str) -> dict:
     rpc = current_app.extensions["rpc"]
     claims = current_app.extensions["public_keys"].verify(token, rpc)
+    if claims["sub"] in current_app.extensions["disabled_users"]:
+        raise Unauthenticated("ACCOUNT_DISABLED")
     g.actor = actor_from_claims(claims, current_language())
     return g.actor.model_dump()

@@ -78,7 +78,7 @@ def history_entry(
         "seq": previous["seq"] + 1 if previous else 1,
         "action": action,
         "at": at,
-        "actor": actor.audit(),
+        "actor": actor.audit(post_id),
         "post_id": post_id,
         "details": details,
         "prev_hash": previous["hash"] if previous else GENESIS_HASH,

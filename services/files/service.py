@@ -99,7 +99,7 @@ class FilesService:
             **fields.model_dump(mode="json", exclude={"post_id"}),
             "document": {"sha256": sha256, "size": len(content), "pages": pages},
             "diarised_at": iso(now),
-            "diarised_by": actor.audit(),
+            "diarised_by": actor.audit(post_id),
             "holder_post_id": post_id,
             "holder_post_name": Names.of(post).model_dump(),
             "from_post_name": None,

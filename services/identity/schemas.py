@@ -1,11 +1,15 @@
 """Identity's requests and answers."""
 
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.events import Names
+
 Role = Literal["dealing_hand", "diarist", "officer", "nodal_officer", "admin", "hq_viewer"]
 Code = Field(min_length=2, max_length=40, pattern=r"^[A-Z0-9][A-Z0-9-]*$")
+Level = Field(min_length=2, max_length=40, pattern=r"^[a-z][a-z_]*$")
 
 
 class Strict(BaseModel):
@@ -15,6 +19,9 @@ class Strict(BaseModel):
 class Credentials(Strict):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
+    otp: str | None = Field(
+        None, max_length=10, description="the 6-digit TOTP code, for those enrolled"
+    )
 
 
 class RefreshRequest(Strict):
@@ -25,8 +32,19 @@ class NewOffice(Strict):
     code: str = Code
     name_en: str = Field(min_length=1, max_length=200)
     name_hi: str = Field(min_length=1, max_length=200)
-    level: str = Field(min_length=1, max_length=40, description="e.g. state, district, circle")
+    level: str = Level
     parent_code: str | None = None
+    levels: list[str] = Field([], description="a department's own levels, top down")
+    live_since: date | None = Field(None, description="when the office went paperless")
+
+
+class OfficeChange(Strict):
+    """Rename, move, or mark live; every change is kept in the office's history."""
+
+    name_en: str | None = Field(None, min_length=1, max_length=200)
+    name_hi: str | None = Field(None, min_length=1, max_length=200)
+    parent_code: str | None = None
+    live_since: date | None = None
 
 
 class NewPost(Strict):
@@ -37,14 +55,33 @@ class NewPost(Strict):
     reports_to: str | None = Field(None, description="abbreviation of the post this one reports to")
 
 
+class AssignPost(Strict):
+    """Post a person to a post (a transfer), or give them its additional charge."""
+
+    user_id: str = Field(min_length=1, max_length=64)
+    charge: Literal["regular", "additional"] = "regular"
+
+
+class NewDelegation(Strict):
+    to_user_id: str = Field(min_length=1, max_length=64)
+    starts: datetime | None = Field(None, description="default: now")
+    ends: datetime
+    reason: str = Field("", max_length=500)
+
+
 class NewUser(Strict):
     username: str = Field(min_length=3, max_length=100, pattern=r"^[a-z0-9._-]+$")
     name_en: str = Field(min_length=1, max_length=200)
     name_hi: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=4, max_length=200)
     roles: list[Role] = []
+    role_scopes: dict[Role, str] = Field({}, description="role -> office code it holds over")
     office_code: str = Code
     posts: list[str] = Field([], description="abbreviations of the posts this person holds")
+
+
+class TotpCode(Strict):
+    code: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")
 
 
 class Office(BaseModel):
@@ -55,6 +92,13 @@ class Office(BaseModel):
     level: str
     parent_id: str | None
     path: list[str]
+    levels: list[str] = []
+    live_since: str | None = None
+    history: list[dict] = []
+
+
+class Offices(BaseModel):
+    items: list[Office]
 
 
 class Post(BaseModel):
@@ -65,12 +109,19 @@ class Post(BaseModel):
     office_id: str
     office_code: str
     office_path: list[str]
+    reports_to: str | None = None
     holder_user_id: str | None = None
     holder_name: str | None = None
+    charge: str | None = None
 
 
 class Posts(BaseModel):
     items: list[Post]
+
+
+class Grant(BaseModel):
+    role: str
+    scope: str | None
 
 
 class User(BaseModel):
@@ -78,9 +129,27 @@ class User(BaseModel):
     username: str
     name_en: str
     name_hi: str
-    roles: list[str]
+    grants: list[Grant]
     office_id: str
+    disabled: bool = False
+    totp_enabled: bool = False
     posts: list[Post] = []
+
+
+class Users(BaseModel):
+    items: list[User]
+
+
+class Delegation(BaseModel):
+    id: str
+    post_id: str
+    post_name: Names
+    holder_user_id: str
+    delegate_user_id: str
+    starts: str
+    ends: str
+    reason: str
+    live: bool
 
 
 class Tokens(BaseModel):
@@ -89,3 +158,11 @@ class Tokens(BaseModel):
     expires_in: int
     token_type: str = "Bearer"
     user: User
+
+
+class TotpEnrolment(BaseModel):
+    """Scan the QR code (or type the secret) into an authenticator app, then confirm a code."""
+
+    secret: str
+    uri: str
+    qr_svg: str

@@ -1,71 +1,159 @@
-"""Identity: offices, posts, people, login and tokens."""
+"""Identity: the office tree, posts and who holds them, people, login and tokens."""
 
-from datetime import timedelta
+import io
+from datetime import datetime, timedelta
 
+import segno
+from nameko.dependency_providers import Config
+from nameko.events import EventDispatcher
 from nameko.rpc import rpc
+from nameko.timer import timer
 
+from common import outbox
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.errors import Unauthenticated
+from common.errors import Conflict, InvalidInput, Unauthenticated
+from common.events import (
+    Names,
+    PersonDisabled,
+    PersonOnboarded,
+    PostAssigned,
+    PostDelegated,
+    new_event,
+)
 from common.storage import Database
 from common.tokens import ACCESS_TOKEN_SECONDS
 from common.validation import parse
 from services.identity import store
+from services.identity.domain import authority, login, posts, tree
 from services.identity.domain import tokens as domain
 from services.identity.schemas import (
+    AssignPost,
     Credentials,
+    Delegation,
+    NewDelegation,
     NewOffice,
     NewPost,
     NewUser,
     Office,
+    OfficeChange,
+    Offices,
     Post,
     Posts,
     RefreshRequest,
     Tokens,
+    TotpCode,
+    TotpEnrolment,
     User,
+    Users,
 )
+
+RELAY_SECONDS = 0.2
 
 
 def _office_view(office: dict) -> dict:
     return Office(
-        id=office["_id"], **{k: office[k] for k in Office.model_fields if k != "id"}
+        id=office["_id"],
+        **{k: office[k] for k in ("code", "name_en", "name_hi", "level", "parent_id", "path")},
+        levels=office.get("levels") or [],
+        live_since=office.get("live_since"),
+        history=office.get("history") or [],
     ).model_dump()
 
 
 def _post_view(post: dict, holder: dict | None = None) -> dict:
     return Post(
         id=post["_id"],
-        abbreviation=post["abbreviation"],
-        name_en=post["name_en"],
-        name_hi=post["name_hi"],
-        office_id=post["office_id"],
-        office_code=post["office_code"],
-        office_path=post["office_path"],
-        holder_user_id=post.get("holder_user_id"),
+        **{k: post.get(k) for k in Post.model_fields if k not in ("id", "holder_name")},
         holder_name=holder["name_en"] if holder else None,
     ).model_dump()
+
+
+def _user_view(user: dict, held: list[dict]) -> dict:
+    return User(
+        id=user["_id"],
+        username=user["username"],
+        name_en=user["name_en"],
+        name_hi=user["name_hi"],
+        grants=user.get("grants", []),
+        office_id=user["office_id"],
+        disabled=bool(user.get("disabled")),
+        totp_enabled=bool(user.get("totp_enabled")),
+        posts=[_post_view(p, user) for p in held],
+    ).model_dump()
+
+
+def _delegation_view(d: dict, now: str) -> dict:
+    return Delegation(
+        id=d["_id"],
+        live=posts.is_live(d, now),
+        **{k: d[k] for k in Delegation.model_fields if k not in ("id", "live")},
+    ).model_dump()
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise InvalidInput(
+            "INVALID_FIELDS", {"fields": [{"field": "starts/ends", "problem": "timezone_missing"}]}
+        )
+    return moment
 
 
 class IdentityService:
     name = "identity"
 
     storage = Database(indexes=store.ensure_indexes)
+    dispatch = EventDispatcher()
+    config = Config()
 
     @rpc
     def health(self) -> dict:
         return {"service": self.name, "ok": True}
 
+    @timer(interval=RELAY_SECONDS)
+    def relay_events(self):
+        if self.config.get("OUTBOX_RELAY", True) is not False:
+            outbox.relay(self.storage.db, self.dispatch, store.OUTBOX_COLLECTIONS)
+
     # --- login and tokens ---------------------------------------------------------------------
 
     @rpc
     def login(self, credentials: dict) -> dict:
+        """Password, then (for those enrolled) the TOTP code. Repeated failures make each
+        next attempt wait longer, and ten lock the account for half an hour."""
         creds = parse(Credentials, credentials)
         db = self.storage.db
+        now = utcnow()
         user = store.user_by_username(db, creds.username)
+        if user and user.get("next_attempt_at") and user["next_attempt_at"] > iso(now):
+            code = (
+                "ACCOUNT_LOCKED"
+                if user.get("failed_logins", 0) >= login.LOCK_AFTER
+                else "LOGIN_TOO_SOON"
+            )
+            raise Unauthenticated(code, {"retry_after": user["next_attempt_at"]})
         if not domain.password_matches(user and user["password_hash"], creds.password):
+            if user:
+                failures = user.get("failed_logins", 0) + 1
+                wait_until = login.after_failure(failures, now)
+                store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
             raise Unauthenticated("BAD_CREDENTIALS")
         if user.get("disabled"):
             raise Unauthenticated("ACCOUNT_DISABLED")
+        if user.get("totp_enabled"):
+            if not creds.otp:
+                raise Unauthenticated("OTP_REQUIRED")
+            step = login.totp_step(user["totp_secret"], creds.otp, now, user.get("totp_last_step"))
+            if step is None:
+                wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
+                store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
+                raise Unauthenticated("OTP_WRONG")
+            store.set_user(db, user["_id"], {"totp_last_step": step})
+        store.set_user(
+            db,
+            user["_id"],
+            {"failed_logins": 0, "next_attempt_at": None, "last_login_at": iso(now)},
+        )
         return self._tokens_for(user, family=None)
 
     @rpc
@@ -97,9 +185,25 @@ class IdentityService:
 
     @rpc
     def public_keys(self) -> dict[str, str]:
-        """Key id -> PEM public key, for everyone who verifies access tokens."""
+        """Key id -> PEM public key for everyone who verifies access tokens: the active key
+        and keys retired so recently that tokens they signed may still be alive."""
         self._signing_key()  # a fresh office has a key before anyone asks to verify
-        return store.public_keys(self.storage.db)
+        since = iso(utcnow() - timedelta(seconds=ACCESS_TOKEN_SECONDS + 60))
+        return store.verifying_keys(self.storage.db, since)
+
+    @rpc
+    def rotate_signing_key(self, actor: dict) -> dict:
+        authority.require_admin(Actor.parse(actor))
+        db = self.storage.db
+        store.retire_signing_keys(db, iso(utcnow()))
+        kid = store.insert_signing_key(db, *domain.new_signing_key())["_id"]
+        return {"active_key": kid}
+
+    @rpc
+    def recently_disabled(self, seconds: int = ACCESS_TOKEN_SECONDS + 60) -> list[str]:
+        """People disabled so recently that they may still hold a live access token: the
+        gateway refuses those tokens at once."""
+        return store.recently_disabled(self.storage.db, iso(utcnow() - timedelta(seconds=seconds)))
 
     def _signing_key(self) -> dict:
         db = self.storage.db
@@ -110,11 +214,13 @@ class IdentityService:
     def _tokens_for(self, user: dict, family: str | None) -> dict:
         db = self.storage.db
         now = utcnow()
-        posts = store.posts_held_by(db, user["_id"])
-        office = db.offices.find_one({"_id": user["office_id"]})
+        held = store.posts_held_by(db, user["_id"])
+        office = store.office_by_id(db, user["office_id"])
         key = self._signing_key()
         access = domain.sign_access_token(
-            domain.access_token_claims(user, posts, office["path"], now),
+            domain.access_token_claims(
+                user, held, office["path"], now, self._delegated(user["_id"], now)
+            ),
             key["_id"],
             key["private_pem"],
         )
@@ -130,37 +236,139 @@ class IdentityService:
             access_token=access,
             refresh_token=refresh,
             expires_in=ACCESS_TOKEN_SECONDS,
-            user=User(**self._user_view(user, posts)),
+            user=User(**_user_view(user, held)),
         ).model_dump()
 
-    # --- people, posts, offices ---------------------------------------------------------------
+    def _delegated(self, user_id: str, now: datetime) -> list[dict]:
+        """Delegations to this person that are live now or start before the token expires."""
+        horizon = iso(now + timedelta(seconds=ACCESS_TOKEN_SECONDS))
+        db = self.storage.db
+        found = [
+            d
+            for d in store.delegations_to(db, user_id)
+            if not d.get("ended_at") and d["ends"] > iso(now) and d["starts"] <= horizon
+        ]
+        holders = store.users_by_ids(db, [d["holder_user_id"] for d in found])
+        return [
+            {
+                "post_id": d["post_id"],
+                "starts": d["starts"],
+                "until": d["ends"],
+                "for_user_id": d["holder_user_id"],
+                "for_name": holders[d["holder_user_id"]]["name_en"],
+            }
+            for d in found
+            if d["holder_user_id"] in holders
+        ]
+
+    # --- second factor ------------------------------------------------------------------------
 
     @rpc
-    def me(self, actor: dict) -> dict:
+    def begin_totp(self, actor: dict) -> dict:
+        """Start TOTP enrolment: a new secret, shown as a QR code; it counts once confirmed."""
         actor = Actor.parse(actor)
         user = store.user_by_id(self.storage.db, actor.user_id)
-        return self._user_view(user, store.posts_held_by(self.storage.db, user["_id"]))
+        secret = login.new_totp_secret()
+        store.set_user(self.storage.db, user["_id"], {"totp_pending_secret": secret})
+        uri = login.totp_uri(secret, user["username"])
+        svg = io.BytesIO()
+        segno.make(uri, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
+        return TotpEnrolment(secret=secret, uri=uri, qr_svg=svg.getvalue().decode()).model_dump()
 
-    def _user_view(self, user: dict, posts: list[dict]) -> dict:
-        return User(
-            id=user["_id"],
-            username=user["username"],
-            name_en=user["name_en"],
-            name_hi=user["name_hi"],
-            roles=user["roles"],
-            office_id=user["office_id"],
-            posts=[_post_view(p, user) for p in posts],
-        ).model_dump()
+    @rpc
+    def confirm_totp(self, actor: dict, request: dict) -> dict:
+        actor = Actor.parse(actor)
+        code = parse(TotpCode, request).code
+        db = self.storage.db
+        user = store.user_by_id(db, actor.user_id)
+        secret = user.get("totp_pending_secret")
+        step = login.totp_step(secret, code, utcnow(), None) if secret else None
+        if step is None:
+            raise Conflict("OTP_WRONG")
+        store.set_user(
+            db,
+            user["_id"],
+            {
+                "totp_secret": secret,
+                "totp_enabled": True,
+                "totp_pending_secret": None,
+                "totp_last_step": step,
+            },
+        )
+        return {"totp_enabled": True}
+
+    # --- the office tree ----------------------------------------------------------------------
 
     @rpc
     def create_office(self, actor: dict, office: dict) -> dict:
-        domain.require_admin(Actor.parse(actor))
+        actor = Actor.parse(actor)
         new = parse(NewOffice, office)
         db = self.storage.db
         parent = store.office_by_code(db, new.parent_code) if new.parent_code else None
+        authority.require_admin(actor, parent["path"] if parent else ())
+        lineage = store.ancestors(db, parent) if parent else []
+        tree.check_level(new.level, parent, lineage, new.levels)
+        office_id = store.new_id()
         return _office_view(
-            store.insert_office(db, new.code, new.name_en, new.name_hi, new.level, parent)
+            store.insert_office(
+                db,
+                {
+                    "_id": office_id,
+                    "code": new.code,
+                    "name_en": new.name_en,
+                    "name_hi": new.name_hi,
+                    "level": new.level,
+                    "levels": new.levels,
+                    "parent_id": parent["_id"] if parent else None,
+                    "path": (parent["path"] if parent else []) + [office_id],
+                    "live_since": new.live_since.isoformat() if new.live_since else None,
+                    "created_at": iso(utcnow()),
+                    "history": [],
+                },
+            )
         )
+
+    @rpc
+    def change_office(self, actor: dict, code: str, change: dict) -> dict:
+        """Rename, move or mark live. The office keeps its id (and its receipts their numbers);
+        what changed, when and by whom is appended to its history."""
+        actor = Actor.parse(actor)
+        wanted = parse(OfficeChange, change).model_dump(mode="json", exclude_unset=True)
+        db = self.storage.db
+        office = store.office_by_code(db, code)
+        authority.require_admin(actor, office["path"])
+        new_parent_code = wanted.pop("parent_code", None)
+        diff = tree.changes(office, wanted)
+        if new_parent_code:
+            parent = store.office_by_code(db, new_parent_code)
+            authority.require_admin(actor, parent["path"])
+            tree.check_move(office, parent)
+            tree.check_level(
+                office["level"], parent, store.ancestors(db, parent), office.get("levels", [])
+            )
+            if parent["_id"] != office["parent_id"]:
+                diff["parent_id"] = [office["parent_id"], parent["_id"]]
+                self._move_subtree(office, parent["path"] + [office["_id"]])
+        if not diff:
+            return _office_view(office)
+        entry = {"at": iso(utcnow()), "by": actor.audit(), "changes": diff}
+        return _office_view(
+            store.update_office(db, office["_id"], {k: v[1] for k, v in diff.items()}, entry)
+        )
+
+    def _move_subtree(self, office: dict, new_path: list[str]) -> None:
+        db = self.storage.db
+        old_path = office["path"]
+        pending = [office]
+        while pending:
+            current = pending.pop()
+            path = tree.moved_path(current["path"], old_path, new_path)
+            db.offices.update_one({"_id": current["_id"]}, {"$set": {"path": path}})
+            moved = {**current, "path": path}
+            district = store.district_of(db, moved)
+            for post in store.posts_of_office(db, current["_id"]):
+                store.set_post_path(db, post["_id"], path, district)
+            pending.extend(store.children(db, current["_id"]))
 
     @rpc
     def office_by_code(self, actor: dict, code: str) -> dict:
@@ -168,37 +376,146 @@ class IdentityService:
         return _office_view(store.office_by_code(self.storage.db, code))
 
     @rpc
+    def offices_under(self, actor: dict, code: str | None = None) -> dict:
+        """An office and everything below it (default: the actor's own office)."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        top = store.office_by_code(db, code) if code else store.office_by_id(db, actor.office_id)
+        found, pending = [], [top]
+        while pending:
+            current = pending.pop()
+            found.append(current)
+            pending.extend(store.children(db, current["_id"]))
+        return Offices(
+            items=[_office_view(o) for o in sorted(found, key=lambda o: len(o["path"]))]
+        ).model_dump()
+
+    # --- posts --------------------------------------------------------------------------------
+
+    @rpc
     def create_post(self, actor: dict, post: dict) -> dict:
-        domain.require_admin(Actor.parse(actor))
+        actor = Actor.parse(actor)
         new = parse(NewPost, post)
         db = self.storage.db
         office = store.office_by_code(db, new.office_code)
+        authority.require_setup(actor, office["path"])
         reports_to = (
             store.post_by_abbreviation(db, new.reports_to)["_id"] if new.reports_to else None
         )
         return _post_view(
-            store.insert_post(db, office, new.abbreviation, new.name_en, new.name_hi, reports_to)
+            store.insert_post(
+                db,
+                {
+                    "_id": store.new_id(),
+                    "abbreviation": new.abbreviation,
+                    "name_en": new.name_en,
+                    "name_hi": new.name_hi,
+                    "office_id": office["_id"],
+                    "office_code": office["code"],
+                    "office_path": office["path"],
+                    "district_id": store.district_of(db, office),
+                    "reports_to": reports_to,
+                    "holder_user_id": None,
+                    "charge": None,
+                },
+            )
         )
 
     @rpc
-    def create_user(self, actor: dict, user: dict) -> dict:
-        domain.require_admin(Actor.parse(actor))
-        new = parse(NewUser, user)
+    def assign_post(self, actor: dict, post_id: str, request: dict) -> dict:
+        """Post a person to a post (its previous holder leaves it: a transfer) or give them
+        its additional charge. Work pending with the post stays there for the new holder."""
+        actor = Actor.parse(actor)
+        assign = parse(AssignPost, request)
         db = self.storage.db
-        office = store.office_by_code(db, new.office_code)
-        posts = [store.post_by_abbreviation(db, abbr) for abbr in new.posts]
-        created = store.insert_user(
-            db,
-            new.username,
-            new.name_en,
-            new.name_hi,
-            domain.hash_password(new.password),
-            list(new.roles),
-            office,
+        post = store.post_by_id(db, post_id)
+        authority.require_setup(actor, post["office_path"])
+        person = store.user_by_id(db, assign.user_id)
+        self._assign(actor, post, person, assign.charge)
+        return _post_view(store.post_by_id(db, post_id), person)
+
+    def _assign(self, actor: Actor, post: dict, person: dict, charge: str) -> None:
+        event = new_event(
+            PostAssigned(
+                post_id=post["_id"],
+                post_name=Names.of(post),
+                user_id=person["_id"],
+                user_name=person["name_en"],
+                previous_user_id=post.get("holder_user_id"),
+                charge=charge,
+            ),
+            actor,
+            post["office_path"],
         )
-        for post in posts:
-            store.set_post_holder(db, post["_id"], created["_id"])
-        return self._user_view(created, store.posts_held_by(db, created["_id"]))
+        store.assign_post(self.storage.db, post, person["_id"], charge, event)
+
+    @rpc
+    def delegate_post(self, actor: dict, post_id: str, request: dict) -> dict:
+        """The holder (or the office's admin or nodal officer) delegates a post for a period;
+        it ends by itself. Everything the delegate does from it is recorded "on behalf of"."""
+        actor = Actor.parse(actor)
+        new = parse(NewDelegation, request)
+        db = self.storage.db
+        post = store.post_by_id(db, post_id)
+        if post.get("holder_user_id") != actor.user_id:
+            authority.require_setup(actor, post["office_path"])
+        delegate = store.user_by_id(db, new.to_user_id)
+        now = utcnow()
+        starts, ends = _utc(new.starts or now), _utc(new.ends)
+        posts.check_delegation(starts, ends, now, post.get("holder_user_id"), delegate["_id"])
+        delegation = {
+            "_id": store.new_id(),
+            "post_id": post["_id"],
+            "post_name": Names.of(post).model_dump(),
+            "holder_user_id": post["holder_user_id"],
+            "delegate_user_id": delegate["_id"],
+            "starts": iso(starts),
+            "ends": iso(ends),
+            "reason": new.reason,
+            "created_by": actor.audit(),
+            "ended_at": None,
+        }
+        event = new_event(
+            PostDelegated(
+                delegation_id=delegation["_id"],
+                post_id=post["_id"],
+                post_name=Names.of(post),
+                holder_user_id=post["holder_user_id"],
+                delegate_user_id=delegate["_id"],
+                starts=delegation["starts"],
+                ends=delegation["ends"],
+            ),
+            actor,
+            post["office_path"],
+        )
+        store.insert_delegation(db, delegation, event)
+        return _delegation_view(delegation, iso(now))
+
+    @rpc
+    def end_delegation(self, actor: dict, delegation_id: str) -> dict:
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        found = (
+            db.delegations.find_one({"_id": delegation_id}, {"outbox": 0})
+            if isinstance(delegation_id, str)
+            else None
+        )
+        if found is None:
+            raise Conflict("DELEGATION_NOT_FOUND")
+        if actor.user_id not in (found["holder_user_id"], found["delegate_user_id"]):
+            authority.require_setup(actor, store.post_by_id(db, found["post_id"])["office_path"])
+        now = iso(utcnow())
+        return _delegation_view(store.end_delegation(db, delegation_id, now) or found, now)
+
+    @rpc
+    def delegations(self, actor: dict, post_id: str) -> list[dict]:
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        post = store.post_by_id(db, post_id)
+        if not actor.holds(post_id):
+            authority.require_setup(actor, post["office_path"])
+        now = iso(utcnow())
+        return [_delegation_view(d, now) for d in store.delegations_of_post(db, post_id)]
 
     @rpc
     def post(self, actor: dict, post_id: str) -> dict:
@@ -217,9 +534,107 @@ class IdentityService:
         office = db.offices.find_one({"_id": actor.office_id})
         if office is None:
             return Posts(items=[]).model_dump()
-        posts = store.posts_in_district(db, store.district_of(db, office))
+        found = store.posts_in_district(db, store.district_of(db, office))
         holders = store.users_by_ids(
-            db, [p["holder_user_id"] for p in posts if p["holder_user_id"]]
+            db, [p["holder_user_id"] for p in found if p["holder_user_id"]]
         )
-        views = [_post_view(p, holders.get(p["holder_user_id"])) for p in posts]
+        views = [_post_view(p, holders.get(p["holder_user_id"])) for p in found]
         return Posts(items=sorted(views, key=lambda p: p["abbreviation"])).model_dump()
+
+    # --- people -------------------------------------------------------------------------------
+
+    @rpc
+    def me(self, actor: dict) -> dict:
+        actor = Actor.parse(actor)
+        user = store.user_by_id(self.storage.db, actor.user_id)
+        return _user_view(user, store.posts_held_by(self.storage.db, user["_id"]))
+
+    @rpc
+    def create_user(self, actor: dict, user: dict) -> dict:
+        actor = Actor.parse(actor)
+        new = parse(NewUser, user)
+        db = self.storage.db
+        office = store.office_by_code(db, new.office_code)
+        authority.require_setup(actor, office["path"])
+        scopes = {role: store.office_by_code(db, code) for role, code in new.role_scopes.items()}
+        for role, scope in scopes.items():  # nobody grants power over what they do not hold
+            if role == "admin":
+                authority.require_admin(actor, scope["path"])
+            else:
+                authority.require_setup(actor, scope["path"])
+        held = [store.post_by_abbreviation(db, abbr) for abbr in new.posts]
+        for post in held:
+            authority.require_setup(actor, post["office_path"])
+        created = {
+            "_id": store.new_id(),
+            "username": new.username,
+            "name_en": new.name_en,
+            "name_hi": new.name_hi,
+            "password_hash": domain.hash_password(new.password),
+            "grants": authority.grants_for(
+                list(new.roles), office, store.district_of(db, office), scopes
+            ),
+            "office_id": office["_id"],
+            "disabled": False,
+            "disabled_at": None,
+            "failed_logins": 0,
+            "created_at": iso(utcnow()),
+        }
+        event = new_event(
+            PersonOnboarded(
+                user_id=created["_id"],
+                username=new.username,
+                name=Names(en=new.name_en, hi=new.name_hi),
+                office_id=office["_id"],
+            ),
+            actor,
+            office["path"],
+        )
+        store.insert_user(db, created, event)
+        for post in held:
+            self._assign(actor, post, created, "regular")
+        return _user_view(created, store.posts_held_by(db, created["_id"]))
+
+    @rpc
+    def staff(self, actor: dict, office_code: str | None = None) -> dict:
+        """The people of an office and the offices under it, for its admin or nodal officer."""
+        actor = Actor.parse(actor)
+        offices = self.offices_under(actor.model_dump(), office_code)["items"]
+        authority.require_setup(actor, offices[0]["path"])
+        db = self.storage.db
+        people = store.users_of_offices(db, [o["id"] for o in offices])
+        return Users(
+            items=[
+                _user_view(u, store.posts_held_by(db, u["_id"]))
+                for u in sorted(people, key=lambda u: u["name_en"])
+            ]
+        ).model_dump()
+
+    @rpc
+    def disable_user(self, actor: dict, user_id: str) -> dict:
+        """Disable a person: their logins end at once (refresh tokens revoked now; the gateway
+        refuses their live access tokens)."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        user = store.user_by_id(db, user_id)
+        office_path = store.office_by_id(db, user["office_id"])["path"]
+        authority.require_setup(actor, office_path)
+        now = iso(utcnow())
+        event = new_event(PersonDisabled(user_id=user_id), actor, office_path)
+        store.set_user(db, user_id, {"disabled": True, "disabled_at": now}, event)
+        store.revoke_all_of(db, user_id)
+        return _user_view(store.user_by_id(db, user_id), store.posts_held_by(db, user_id))
+
+    @rpc
+    def enable_user(self, actor: dict, user_id: str) -> dict:
+        """Enable a disabled person, or unlock one locked out by failed logins."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        user = store.user_by_id(db, user_id)
+        authority.require_setup(actor, store.office_by_id(db, user["office_id"])["path"])
+        store.set_user(
+            db,
+            user_id,
+            {"disabled": False, "disabled_at": None, "failed_logins": 0, "next_attempt_at": None},
+        )
+        return _user_view(store.user_by_id(db, user_id), store.posts_held_by(db, user_id))

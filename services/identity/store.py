@@ -1,4 +1,5 @@
-"""Identity's collections: offices, posts, users, refresh tokens and token-signing keys."""
+"""Identity's collections: offices, posts, delegations, users, refresh tokens, signing keys.
+Changes that others must hear of carry their events in the changed document (common.outbox)."""
 
 import uuid
 
@@ -7,19 +8,30 @@ from pymongo.errors import DuplicateKeyError
 
 from common.clock import iso, utcnow
 from common.errors import Conflict, NotFound
+from common.outbox import with_events
+
+OUTBOX_COLLECTIONS = ["users", "posts", "delegations"]
 
 
 def ensure_indexes(db) -> None:
     db.offices.create_index("code", unique=True)
+    db.offices.create_index("parent_id")
     db.posts.create_index("abbreviation", unique=True)
     db.posts.create_index("holder_user_id")
     db.posts.create_index("district_id")
+    db.posts.create_index("office_id")
     db.users.create_index("username", unique=True)
+    db.users.create_index("disabled_at")
+    db.delegations.create_index("delegate_user_id")
+    db.delegations.create_index("post_id")
     db.refresh_tokens.create_index("family")
+    db.refresh_tokens.create_index("user_id")
     db.signing_keys.create_index("active")
+    for name in OUTBOX_COLLECTIONS:
+        db[name].create_index("has_outbox")
 
 
-def _new_id() -> str:
+def new_id() -> str:
     return uuid.uuid4().hex
 
 
@@ -27,123 +39,178 @@ def _new_id() -> str:
 
 
 def office_by_code(db, code: str) -> dict:
-    office = db.offices.find_one({"code": code})
+    office = db.offices.find_one({"code": code}) if isinstance(code, str) else None
     if office is None:
         raise NotFound("OFFICE_NOT_FOUND", {"code": code})
     return office
 
 
-def insert_office(db, code, name_en, name_hi, level, parent: dict | None) -> dict:
-    office_id = _new_id()
-    office = {
-        "_id": office_id,
-        "code": code,
-        "name_en": name_en,
-        "name_hi": name_hi,
-        "level": level,
-        "parent_id": parent["_id"] if parent else None,
-        "path": (parent["path"] if parent else []) + [office_id],
-        "created_at": iso(utcnow()),
-    }
+def office_by_id(db, office_id: str) -> dict:
+    office = db.offices.find_one({"_id": office_id}) if isinstance(office_id, str) else None
+    if office is None:
+        raise NotFound("OFFICE_NOT_FOUND", {"office_id": office_id})
+    return office
+
+
+def ancestors(db, office: dict) -> list[dict]:
+    """The office and everything above it, root first."""
+    found = {o["_id"]: o for o in db.offices.find({"_id": {"$in": office["path"]}})}
+    return [found[i] for i in office["path"]]
+
+
+def insert_office(db, office: dict) -> dict:
     try:
         db.offices.insert_one(office)
     except DuplicateKeyError:
-        raise Conflict("OFFICE_CODE_TAKEN", {"code": code}) from None
+        raise Conflict("OFFICE_CODE_TAKEN", {"code": office["code"]}) from None
     return office
+
+
+def children(db, office_id: str) -> list[dict]:
+    return list(db.offices.find({"parent_id": office_id}))
+
+
+def update_office(db, office_id: str, fields: dict, entry: dict) -> dict:
+    return db.offices.find_one_and_update(
+        {"_id": office_id},
+        {"$set": fields, "$push": {"history": entry}},
+        return_document=ReturnDocument.AFTER,
+    )
 
 
 def district_of(db, office: dict) -> str:
     """The district an office belongs to (itself if it is one): marking happens within it."""
-    for office_id in reversed(office["path"]):
-        if db.offices.find_one({"_id": office_id}, {"level": 1}).get("level") == "district":
-            return office_id
+    for ancestor in reversed(ancestors(db, office)):
+        if ancestor["level"] == "district":
+            return ancestor["_id"]
     return office["path"][0]
 
 
 # --- posts -----------------------------------------------------------------------------------
 
 
-def insert_post(db, office: dict, abbreviation, name_en, name_hi, reports_to: str | None) -> dict:
-    post = {
-        "_id": _new_id(),
-        "abbreviation": abbreviation,
-        "name_en": name_en,
-        "name_hi": name_hi,
-        "office_id": office["_id"],
-        "office_code": office["code"],
-        "office_path": office["path"],
-        "district_id": district_of(db, office),
-        "reports_to": reports_to,
-        "holder_user_id": None,
-    }
+def insert_post(db, post: dict) -> dict:
     try:
         db.posts.insert_one(post)
     except DuplicateKeyError:
-        raise Conflict("POST_ABBREVIATION_TAKEN", {"abbreviation": abbreviation}) from None
+        raise Conflict("POST_ABBREVIATION_TAKEN", {"abbreviation": post["abbreviation"]}) from None
     return post
 
 
 def post_by_id(db, post_id: str) -> dict:
-    post = db.posts.find_one({"_id": post_id}) if isinstance(post_id, str) else None
+    post = db.posts.find_one({"_id": post_id}, {"outbox": 0}) if isinstance(post_id, str) else None
     if post is None:
         raise NotFound("POST_NOT_FOUND", {"post_id": post_id})
     return post
 
 
 def post_by_abbreviation(db, abbreviation: str) -> dict:
-    post = db.posts.find_one({"abbreviation": abbreviation})
+    post = db.posts.find_one({"abbreviation": abbreviation}, {"outbox": 0})
     if post is None:
         raise NotFound("POST_NOT_FOUND", {"abbreviation": abbreviation})
     return post
 
 
 def posts_held_by(db, user_id: str) -> list[dict]:
-    return list(db.posts.find({"holder_user_id": user_id}))
+    return list(db.posts.find({"holder_user_id": user_id}, {"outbox": 0}))
 
 
 def posts_in_district(db, district_id: str) -> list[dict]:
-    return list(db.posts.find({"district_id": district_id}))
+    return list(db.posts.find({"district_id": district_id}, {"outbox": 0}))
 
 
-def set_post_holder(db, post_id: str, user_id: str) -> None:
-    db.posts.update_one({"_id": post_id}, {"$set": {"holder_user_id": user_id}})
+def posts_of_office(db, office_id: str) -> list[dict]:
+    return list(db.posts.find({"office_id": office_id}, {"outbox": 0}))
+
+
+def assign_post(db, post: dict, user_id: str, charge: str, event: dict) -> None:
+    """Give the post to a person (the holder it had, if any, loses it), with its event."""
+    db.posts.update_one(
+        {"_id": post["_id"]},
+        with_events({"$set": {"holder_user_id": user_id, "charge": charge}}, event),
+    )
+
+
+def set_post_path(db, post_id: str, office_path: list[str], district_id: str) -> None:
+    db.posts.update_one(
+        {"_id": post_id}, {"$set": {"office_path": office_path, "district_id": district_id}}
+    )
+
+
+# --- delegations -----------------------------------------------------------------------------
+
+
+def insert_delegation(db, delegation: dict, event: dict) -> None:
+    db.delegations.insert_one({**delegation, "outbox": [event], "has_outbox": True})
+
+
+def delegations_to(db, user_id: str) -> list[dict]:
+    return list(db.delegations.find({"delegate_user_id": user_id}, {"outbox": 0}))
+
+
+def delegations_of_post(db, post_id: str) -> list[dict]:
+    return list(db.delegations.find({"post_id": post_id}, {"outbox": 0}))
+
+
+def end_delegation(db, delegation_id: str, at: str) -> dict | None:
+    return db.delegations.find_one_and_update(
+        {"_id": delegation_id, "ended_at": None},
+        {"$set": {"ended_at": at}},
+        projection={"outbox": 0},
+        return_document=ReturnDocument.AFTER,
+    )
 
 
 # --- users -----------------------------------------------------------------------------------
 
 
-def insert_user(db, username, name_en, name_hi, password_hash, roles, office: dict) -> dict:
-    user = {
-        "_id": _new_id(),
-        "username": username,
-        "name_en": name_en,
-        "name_hi": name_hi,
-        "password_hash": password_hash,
-        "roles": roles,
-        "office_id": office["_id"],
-        "disabled": False,
-        "created_at": iso(utcnow()),
-    }
+def insert_user(db, user: dict, event: dict) -> dict:
     try:
-        db.users.insert_one(user)
+        db.users.insert_one({**user, "outbox": [event], "has_outbox": True})
     except DuplicateKeyError:
-        raise Conflict("USERNAME_TAKEN", {"username": username}) from None
+        raise Conflict("USERNAME_TAKEN", {"username": user["username"]}) from None
     return user
 
 
 def user_by_username(db, username: str) -> dict | None:
-    return db.users.find_one({"username": username})
+    return db.users.find_one({"username": username}, {"outbox": 0})
 
 
 def user_by_id(db, user_id: str) -> dict:
-    user = db.users.find_one({"_id": user_id}) if isinstance(user_id, str) else None
+    user = db.users.find_one({"_id": user_id}, {"outbox": 0}) if isinstance(user_id, str) else None
     if user is None:
         raise NotFound("USER_NOT_FOUND", {"user_id": user_id})
     return user
 
 
 def users_by_ids(db, user_ids: list[str]) -> dict[str, dict]:
-    return {u["_id"]: u for u in db.users.find({"_id": {"$in": user_ids}})}
+    return {u["_id"]: u for u in db.users.find({"_id": {"$in": list(user_ids)}}, {"outbox": 0})}
+
+
+def users_of_offices(db, office_ids: list[str]) -> list[dict]:
+    return list(
+        db.users.find({"office_id": {"$in": list(office_ids)}}, {"outbox": 0, "password_hash": 0})
+    )
+
+
+def set_user(db, user_id: str, fields: dict, event: dict | None = None) -> None:
+    update = {"$set": fields}
+    db.users.update_one({"_id": user_id}, with_events(update, event) if event else update)
+
+
+def record_failure(db, user_id: str, next_attempt_at: str | None) -> int:
+    """Count a failed login; returns the count so far."""
+    user = db.users.find_one_and_update(
+        {"_id": user_id},
+        {"$inc": {"failed_logins": 1}, "$set": {"next_attempt_at": next_attempt_at}},
+        projection={"failed_logins": 1},
+        return_document=ReturnDocument.AFTER,
+    )
+    return user["failed_logins"]
+
+
+def recently_disabled(db, since: str) -> list[str]:
+    return [u["_id"] for u in db.users.find({"disabled_at": {"$gte": since}}, {"_id": 1})]
 
 
 # --- token-signing keys ----------------------------------------------------------------------
@@ -160,13 +227,23 @@ def insert_signing_key(db, kid: str, private_pem: str, public_pem: str) -> dict:
         "public_pem": public_pem,
         "active": True,
         "created_at": iso(utcnow()),
+        "retired_at": None,
     }
     db.signing_keys.insert_one(key)
     return key
 
 
-def public_keys(db) -> dict[str, str]:
-    return {k["_id"]: k["public_pem"] for k in db.signing_keys.find({}, {"public_pem": 1})}
+def retire_signing_keys(db, at: str) -> None:
+    db.signing_keys.update_many({"active": True}, {"$set": {"active": False, "retired_at": at}})
+
+
+def verifying_keys(db, retired_after: str) -> dict[str, str]:
+    """Public keys that may still have live tokens: the active one and those retired recently."""
+    return {
+        k["_id"]: k["public_pem"]
+        for k in db.signing_keys.find({}, {"public_pem": 1, "retired_at": 1})
+        if k.get("retired_at") is None or k["retired_at"] >= retired_after
+    }
 
 
 # --- refresh tokens --------------------------------------------------------------------------
@@ -200,3 +277,7 @@ def use_refresh_token(db, token_id: str) -> tuple[dict | None, dict | None]:
 
 def revoke_family(db, family: str) -> None:
     db.refresh_tokens.update_many({"family": family}, {"$set": {"revoked": True}})
+
+
+def revoke_all_of(db, user_id: str) -> None:
+    db.refresh_tokens.update_many({"user_id": user_id}, {"$set": {"revoked": True}})

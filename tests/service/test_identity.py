@@ -49,7 +49,9 @@ def test_only_an_admin_sets_up_offices_posts_and_people(office):
     clerk = office.actor("cru.hathras")
     with pytest.raises(Forbidden):
         office.rpc.identity.create_office(
-            clerk, {"code": "X", "name_en": "X", "name_hi": "X", "level": "circle"}
+            clerk,
+            {"code": "CO-NEW-HTR", "name_en": "New circle", "name_hi": "नया क्षेत्र",
+             "level": "circle", "parent_code": "SP-HTR"},
         )
     with pytest.raises(Unauthenticated):
         office.rpc.identity.create_office({"user_id": "forged"}, {})

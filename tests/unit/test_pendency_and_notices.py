@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from common.actor import Actor
+from common.actor import Actor, Grant
 from common.errors import Forbidden, NotFound
 from common.events import Event, Names, ReceiptOpened, ReceiptSent, new_event
 from services.notify import domain as notify
@@ -89,7 +89,7 @@ def test_pendency_of_another_office_needs_hq_or_admin():
     assert reports.office_to_report(CRU, None) == "sp"
     with pytest.raises(Forbidden):
         reports.office_to_report(CRU, "aligarh")
-    hq = Actor(user_id="h", name="HQ", roles=("hq_viewer",), office_id="up")
+    hq = Actor(user_id="h", name="HQ", grants=(Grant(role="hq_viewer", scope="up"),), office_id="up")
     assert reports.office_to_report(hq, "aligarh") == "aligarh"
 
 

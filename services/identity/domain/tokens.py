@@ -49,16 +49,20 @@ def new_signing_key() -> tuple[str, str, str]:
 
 
 def access_token_claims(
-    user: dict, posts: list[dict], office_path: list[str], now: datetime
+    user: dict, posts: list[dict], office_path: list[str], now: datetime,
+    delegated: list[dict] = (),
 ) -> dict:
-    """What the gateway needs to build an Actor without asking identity on every request."""
+    """What the gateway needs to build an Actor without asking identity on every request.
+    Delegated posts carry their end, so a delegation that ends stops working at once even in a
+    token issued before."""
     return {
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": user["_id"],
         "name": user["name_en"],
-        "roles": list(user.get("roles", [])),
+        "grants": list(user.get("grants", [])),
         "posts": [p["_id"] for p in posts],
+        "delegated": list(delegated),
         "office": user["office_id"],
         "office_path": office_path,
         "iat": int(now.timestamp()),

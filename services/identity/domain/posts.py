@@ -1,0 +1,28 @@
+"""Posts: who holds them, additional charge and delegation. Work is marked to posts, so
+moving people never moves work."""
+
+from datetime import datetime
+
+from common.errors import Refused
+
+MAX_DELEGATION_DAYS = 180
+
+
+def check_delegation(
+    starts: datetime, ends: datetime, now: datetime, holder_id: str | None, delegate_id: str
+) -> None:
+    """A delegation covers a future or current period of at most 180 days, of a held post, to
+    someone other than its holder."""
+    if holder_id is None:
+        raise Refused("POST_VACANT")
+    if delegate_id == holder_id:
+        raise Refused("DELEGATE_IS_HOLDER")
+    if ends <= starts or ends <= now:
+        raise Refused("DELEGATION_PERIOD_INVALID")
+    if (ends - starts).days > MAX_DELEGATION_DAYS:
+        raise Refused("DELEGATION_TOO_LONG", {"max_days": MAX_DELEGATION_DAYS})
+
+
+def is_live(delegation: dict, now_iso: str) -> bool:
+    """A delegation ends by itself when its period is over."""
+    return (not delegation.get("ended_at")) and delegation["starts"] <= now_iso < delegation["ends"]
