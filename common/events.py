@@ -93,6 +93,39 @@ class PersonDisabled(Payload):
     user_id: str
 
 
+class VpnIssued(Payload):
+    user_id: str
+    district_id: str
+    address: str
+
+
+class VpnRevoked(Payload):
+    user_id: str
+    district_id: str
+    address: str
+
+
+class DscEnrolled(Payload):
+    user_id: str
+    subject_cn: str
+    sha256: str
+    not_after: str
+
+
+class DscExpiring(Payload):
+    """An enrolled DSC expires in ``days`` days (30, 7, then 1): time to renew the token."""
+
+    user_id: str
+    sha256: str
+    not_after: str
+    days: int
+
+
+class DscRevoked(Payload):
+    user_id: str
+    sha256: str
+
+
 # type -> (source service, payload model)
 EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.diarised": ("files", ReceiptDiarised),
@@ -102,6 +135,11 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "post.assigned": ("identity", PostAssigned),
     "post.delegated": ("identity", PostDelegated),
     "person.disabled": ("identity", PersonDisabled),
+    "vpn.issued": ("identity", VpnIssued),
+    "vpn.revoked": ("identity", VpnRevoked),
+    "dsc.enrolled": ("identity", DscEnrolled),
+    "dsc.expiring": ("identity", DscExpiring),
+    "dsc.revoked": ("identity", DscRevoked),
 }
 
 

@@ -36,6 +36,9 @@ class NewOffice(Strict):
     parent_code: str | None = None
     levels: list[str] = Field([], description="a department's own levels, top down")
     live_since: date | None = Field(None, description="when the office went paperless")
+    vpn_pool: str | None = Field(
+        None, max_length=20, description="a district's VPN addresses, e.g. 10.61.0.0/22"
+    )
 
 
 class OfficeChange(Strict):
@@ -45,6 +48,7 @@ class OfficeChange(Strict):
     name_hi: str | None = Field(None, min_length=1, max_length=200)
     parent_code: str | None = None
     live_since: date | None = None
+    vpn_pool: str | None = Field(None, max_length=20)
 
 
 class NewPost(Strict):
@@ -94,6 +98,7 @@ class Office(BaseModel):
     path: list[str]
     levels: list[str] = []
     live_since: str | None = None
+    vpn_pool: str | None = None
     history: list[dict] = []
 
 
@@ -119,6 +124,17 @@ class Posts(BaseModel):
     items: list[Post]
 
 
+class Dsc(BaseModel):
+    serial: str
+    subject_cn: str
+    issuer_cn: str
+    not_before: str
+    not_after: str
+    sha256: str
+    key_usage: list[str]
+    enrolled_at: str
+
+
 class Grant(BaseModel):
     role: str
     scope: str | None
@@ -133,6 +149,8 @@ class User(BaseModel):
     office_id: str
     disabled: bool = False
     totp_enabled: bool = False
+    dsc: Dsc | None = None
+    vpn_address: str | None = None
     posts: list[Post] = []
 
 
@@ -158,6 +176,27 @@ class Tokens(BaseModel):
     expires_in: int
     token_type: str = "Bearer"
     user: User
+
+
+class VpnAccount(BaseModel):
+    user_id: str
+    address: str
+    public_key: str
+    issued_at: str
+    revoked_at: str | None = None
+
+
+class VpnConfig(BaseModel):
+    filename: str
+    config: str
+
+
+class Certificate(BaseModel):
+    """An upload of the officer's DSC certificate (PEM or DER), base64 over the bus."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    certificate_b64: str = Field(min_length=1, max_length=200_000)
 
 
 class TotpEnrolment(BaseModel):

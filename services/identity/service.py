@@ -1,36 +1,48 @@
 """Identity: the office tree, posts and who holds them, people, login and tokens."""
 
+import base64
+import binascii
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import segno
+from cryptography import x509
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from common import outbox
-from common.actor import Actor
+from common.actor import SYSTEM, Actor
 from common.clock import iso, utcnow
-from common.errors import Conflict, InvalidInput, Unauthenticated
+from common.config import setting
+from common.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from common.events import (
+    DscEnrolled,
+    DscExpiring,
+    DscRevoked,
     Names,
     PersonDisabled,
     PersonOnboarded,
     PostAssigned,
     PostDelegated,
+    VpnIssued,
+    VpnRevoked,
     new_event,
 )
 from common.storage import Database
 from common.tokens import ACCESS_TOKEN_SECONDS
 from common.validation import parse
 from services.identity import store
-from services.identity.domain import authority, login, posts, tree
+from services.identity.domain import authority, dsc, login, posts, tree, vpn
 from services.identity.domain import tokens as domain
 from services.identity.schemas import (
     AssignPost,
+    Certificate,
     Credentials,
     Delegation,
+    Dsc,
     NewDelegation,
     NewOffice,
     NewPost,
@@ -46,9 +58,12 @@ from services.identity.schemas import (
     TotpEnrolment,
     User,
     Users,
+    VpnAccount,
+    VpnConfig,
 )
 
 RELAY_SECONDS = 0.2
+DSC_CHECK_SECONDS = 3600
 
 
 def _office_view(office: dict) -> dict:
@@ -57,6 +72,7 @@ def _office_view(office: dict) -> dict:
         **{k: office[k] for k in ("code", "name_en", "name_hi", "level", "parent_id", "path")},
         levels=office.get("levels") or [],
         live_since=office.get("live_since"),
+        vpn_pool=office.get("vpn_pool"),
         history=office.get("history") or [],
     ).model_dump()
 
@@ -69,7 +85,7 @@ def _post_view(post: dict, holder: dict | None = None) -> dict:
     ).model_dump()
 
 
-def _user_view(user: dict, held: list[dict]) -> dict:
+def _user_view(user: dict, held: list[dict], vpn_address: str | None = None) -> dict:
     return User(
         id=user["_id"],
         username=user["username"],
@@ -79,6 +95,8 @@ def _user_view(user: dict, held: list[dict]) -> dict:
         office_id=user["office_id"],
         disabled=bool(user.get("disabled")),
         totp_enabled=bool(user.get("totp_enabled")),
+        dsc=user.get("dsc"),
+        vpn_address=vpn_address,
         posts=[_post_view(p, user) for p in held],
     ).model_dump()
 
@@ -322,6 +340,7 @@ class IdentityService:
                     "parent_id": parent["_id"] if parent else None,
                     "path": (parent["path"] if parent else []) + [office_id],
                     "live_since": new.live_since.isoformat() if new.live_since else None,
+                    "vpn_pool": vpn.checked_pool(new.vpn_pool) if new.vpn_pool else None,
                     "created_at": iso(utcnow()),
                     "history": [],
                 },
@@ -338,6 +357,8 @@ class IdentityService:
         office = store.office_by_code(db, code)
         authority.require_admin(actor, office["path"])
         new_parent_code = wanted.pop("parent_code", None)
+        if wanted.get("vpn_pool"):
+            vpn.checked_pool(wanted["vpn_pool"])
         diff = tree.changes(office, wanted)
         if new_parent_code:
             parent = store.office_by_code(db, new_parent_code)
@@ -602,11 +623,14 @@ class IdentityService:
         offices = self.offices_under(actor.model_dump(), office_code)["items"]
         authority.require_setup(actor, offices[0]["path"])
         db = self.storage.db
-        people = store.users_of_offices(db, [o["id"] for o in offices])
+        people = sorted(
+            store.users_of_offices(db, [o["id"] for o in offices]), key=lambda u: u["name_en"]
+        )
+        addresses = store.live_vpn_addresses(db, [u["_id"] for u in people])
         return Users(
             items=[
-                _user_view(u, store.posts_held_by(db, u["_id"]))
-                for u in sorted(people, key=lambda u: u["name_en"])
+                _user_view(u, store.posts_held_by(db, u["_id"]), addresses.get(u["_id"]))
+                for u in people
             ]
         ).model_dump()
 
@@ -638,3 +662,224 @@ class IdentityService:
             {"disabled": False, "disabled_at": None, "failed_logins": 0, "next_attempt_at": None},
         )
         return _user_view(store.user_by_id(db, user_id), store.posts_held_by(db, user_id))
+
+    # --- VPN accounts (WireGuard) -------------------------------------------------------------
+
+    def _vpn_setting(self, key: str, default: str | None = None) -> str | None:
+        return setting(self.config, key, default)
+
+    @rpc
+    def issue_vpn(self, actor: dict, user_id: str) -> dict:
+        """A VPN account for a person: a key pair and an address from their district's pool
+        that nobody else has ever had."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        person = store.user_by_id(db, user_id)
+        office = store.office_by_id(db, person["office_id"])
+        authority.require_setup(actor, office["path"])
+        district = store.office_by_id(db, store.district_of(db, office))
+        if not district.get("vpn_pool"):
+            raise Conflict("VPN_NO_POOL", {"district": district["code"]})
+        if store.live_vpn_account(db, user_id):
+            raise Conflict("VPN_ALREADY_ISSUED")
+        private_key, public_key = vpn.new_key_pair()
+        for _ in range(20):  # another request may take the address first: take the next one
+            address = vpn.next_free_address(
+                district["vpn_pool"], store.vpn_addresses_issued(db, district["_id"])
+            )
+            account = {
+                "_id": store.new_id(),
+                "user_id": user_id,
+                "live_user": user_id,
+                "district_id": district["_id"],
+                "slot": f"{district['_id']}:{address}",
+                "address": address,
+                "public_key": public_key,
+                "private_key": private_key,
+                "issued_at": iso(utcnow()),
+                "revoked_at": None,
+            }
+            event = new_event(
+                VpnIssued(user_id=user_id, district_id=district["_id"], address=address),
+                actor,
+                office["path"],
+            )
+            if store.insert_vpn_account(db, account, event):
+                return VpnAccount(**account).model_dump()
+        raise Conflict("VPN_BUSY")
+
+    @rpc
+    def vpn_config(self, actor: dict, user_id: str) -> dict:
+        """The person's wg-quick client config: for them, or for whoever sets up their office."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        person = store.user_by_id(db, user_id)
+        office = store.office_by_id(db, person["office_id"])
+        if actor.user_id != user_id:
+            authority.require_setup(actor, office["path"])
+        account = store.live_vpn_account(db, user_id)
+        if account is None:
+            raise NotFound("VPN_NOT_ISSUED")
+        district = store.office_by_id(db, account["district_id"])
+        text = vpn.client_config(
+            account["private_key"],
+            account["address"],
+            district["vpn_pool"],
+            self._vpn_server_key(),
+            self._vpn_setting("EOFFICE_VPN_ENDPOINT", "vpn.eoffice.invalid:51820"),
+            self._vpn_setting("EOFFICE_VPN_ALLOWED_IPS", "10.60.0.0/14").split(","),
+            [d for d in (self._vpn_setting("EOFFICE_VPN_DNS") or "").split(",") if d],
+        )
+        return VpnConfig(filename=f"eoffice-{person['username']}.conf", config=text).model_dump()
+
+    @rpc
+    def revoke_vpn(self, actor: dict, user_id: str) -> dict:
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        person = store.user_by_id(db, user_id)
+        office = store.office_by_id(db, person["office_id"])
+        authority.require_setup(actor, office["path"])
+        account = store.live_vpn_account(db, user_id)
+        if account is None:
+            raise NotFound("VPN_NOT_ISSUED")
+        now = iso(utcnow())
+        event = new_event(
+            VpnRevoked(
+                user_id=user_id, district_id=account["district_id"], address=account["address"]
+            ),
+            actor,
+            office["path"],
+        )
+        store.revoke_vpn_account(db, account, now, event)
+        return VpnAccount(**{**account, "revoked_at": now}).model_dump()
+
+    @rpc
+    def vpn_peers(self, actor: dict, district_code: str) -> str:
+        """The VPN server's [Peer] list for a district's live accounts."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        district = store.office_by_code(db, district_code)
+        authority.require_setup(actor, district["path"])
+        accounts = store.live_vpn_accounts(db, district["_id"])
+        people = store.users_by_ids(db, [a["user_id"] for a in accounts])
+        return vpn.server_peers(
+            (
+                a["public_key"],
+                a["address"],
+                f"{people[a['user_id']]['username']} {people[a['user_id']]['name_en']}",
+            )
+            for a in accounts
+            if a["user_id"] in people
+        )
+
+    def _vpn_server_key(self) -> str:
+        """The VPN server's public key: configured, or (on one machine) made once and kept."""
+        configured = self._vpn_setting("EOFFICE_VPN_SERVER_PUBLIC_KEY")
+        if configured:
+            return configured
+        db = self.storage.db
+        kept = db.settings.find_one({"_id": "vpn_server"})
+        if kept is None:
+            private_key, public_key = vpn.new_key_pair()
+            db.settings.update_one(
+                {"_id": "vpn_server"},
+                {"$setOnInsert": {"private_key": private_key, "public_key": public_key}},
+                upsert=True,
+            )
+            kept = db.settings.find_one({"_id": "vpn_server"})
+        return kept["public_key"]
+
+    # --- DSC enrolment ------------------------------------------------------------------------
+
+    def _trust(self) -> tuple[list, list]:
+        """The configured trust roots and intermediate CAs (PEM bundles)."""
+
+        def bundle(key: str) -> list:
+            path = setting(self.config, key)
+            return x509.load_pem_x509_certificates(Path(path).read_bytes()) if path else []
+
+        return bundle("EOFFICE_DSC_TRUST_ROOTS"), bundle("EOFFICE_DSC_INTERMEDIATES")
+
+    @rpc
+    def enrol_dsc(self, actor: dict, user_id: str, upload: dict) -> dict:
+        """An officer's DSC certificate: chained to a trust root, in date, fit for signing,
+        issued in their name. It replaces any earlier one, which is kept in the history."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        person = store.user_by_id(db, user_id)
+        office = store.office_by_id(db, person["office_id"])
+        if actor.user_id != user_id:
+            authority.require_setup(actor, office["path"])
+        raw = parse(Certificate, upload).certificate_b64
+        try:
+            content = base64.b64decode(raw, validate=True)
+        except binascii.Error:
+            raise InvalidInput("NOT_A_CERTIFICATE") from None
+        roots, intermediates = self._trust()
+        if not roots:
+            raise Conflict("DSC_NO_TRUST_ROOTS")
+        now = utcnow()
+        info = dsc.check_enrolment(
+            dsc.load_certificate(content), roots, intermediates, [person["name_en"]], now
+        )
+        record = {**info, "enrolled_at": iso(now), "warnings_sent": []}
+        event = new_event(
+            DscEnrolled(
+                user_id=user_id,
+                subject_cn=info["subject_cn"],
+                sha256=info["sha256"],
+                not_after=info["not_after"],
+            ),
+            actor,
+            office["path"],
+        )
+        store.replace_dsc(db, user_id, record, event)
+        return Dsc(**record).model_dump()
+
+    @rpc
+    def revoke_dsc(self, actor: dict, user_id: str) -> dict:
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        person = store.user_by_id(db, user_id)
+        office = store.office_by_id(db, person["office_id"])
+        if actor.user_id != user_id:
+            authority.require_setup(actor, office["path"])
+        if not person.get("dsc"):
+            raise NotFound("DSC_NOT_ENROLLED")
+        event = new_event(
+            DscRevoked(user_id=user_id, sha256=person["dsc"]["sha256"]), actor, office["path"]
+        )
+        store.replace_dsc(db, user_id, None, event)
+        return {"revoked": person["dsc"]["sha256"]}
+
+    @timer(interval=DSC_CHECK_SECONDS)
+    def warn_expiring_dscs(self):
+        self.check_dsc_expiry()
+
+    @rpc
+    def check_dsc_expiry(self, now: str | None = None) -> int:
+        """Raise the 30-, 7- and 1-day warnings that are due; returns how many."""
+        moment = datetime.fromisoformat(now) if now else utcnow()
+        db = self.storage.db
+        horizon = iso(moment + timedelta(days=max(dsc.EXPIRY_WARNING_DAYS) + 1))
+        raised = 0
+        for person in store.dscs_expiring_before(db, horizon):
+            record = person["dsc"]
+            for days in dsc.expiry_warnings_due(
+                datetime.fromisoformat(record["not_after"]),
+                moment,
+                set(record.get("warnings_sent", [])),
+            ):
+                event = new_event(
+                    DscExpiring(
+                        user_id=person["_id"],
+                        sha256=record["sha256"],
+                        not_after=record["not_after"],
+                        days=days,
+                    ),
+                    SYSTEM,
+                    [person["office_id"]],
+                )
+                store.dsc_warning_sent(db, person["_id"], record["sha256"], days, event)
+                raised += 1
+        return raised

@@ -10,7 +10,7 @@ from common.clock import iso, utcnow
 from common.errors import Conflict, NotFound
 from common.outbox import with_events
 
-OUTBOX_COLLECTIONS = ["users", "posts", "delegations"]
+OUTBOX_COLLECTIONS = ["users", "posts", "delegations", "vpn_accounts"]
 
 
 def ensure_indexes(db) -> None:
@@ -27,6 +27,13 @@ def ensure_indexes(db) -> None:
     db.refresh_tokens.create_index("family")
     db.refresh_tokens.create_index("user_id")
     db.signing_keys.create_index("active")
+    # An address is never given to two people, nor a person two live accounts, even when
+    # requests race: the unique indexes decide, the loser retries or is refused.
+    db.vpn_accounts.create_index("slot", unique=True)
+    db.vpn_accounts.create_index("live_user", unique=True)
+    db.vpn_accounts.create_index("user_id")
+    db.vpn_accounts.create_index("district_id")
+    db.users.create_index("dsc.not_after")
     for name in OUTBOX_COLLECTIONS:
         db[name].create_index("has_outbox")
 
@@ -211,6 +218,89 @@ def record_failure(db, user_id: str, next_attempt_at: str | None) -> int:
 
 def recently_disabled(db, since: str) -> list[str]:
     return [u["_id"] for u in db.users.find({"disabled_at": {"$gte": since}}, {"_id": 1})]
+
+
+# --- VPN accounts ----------------------------------------------------------------------------
+
+
+def vpn_addresses_issued(db, district_id: str) -> set[str]:
+    """Every address ever issued in the district, revoked ones too: an address in old logs
+    must keep pointing at one person."""
+    return {
+        a["address"] for a in db.vpn_accounts.find({"district_id": district_id}, {"address": 1})
+    }
+
+
+def insert_vpn_account(db, account: dict, event: dict) -> bool:
+    """Store a new account; False if its address was taken meanwhile (try the next one)."""
+    try:
+        db.vpn_accounts.insert_one({**account, "outbox": [event], "has_outbox": True})
+    except DuplicateKeyError:
+        # The engines do not both say which index refused it: ask.
+        if live_vpn_account(db, account["live_user"]):
+            raise Conflict("VPN_ALREADY_ISSUED") from None
+        return False
+    return True
+
+
+def live_vpn_account(db, user_id: str) -> dict | None:
+    return db.vpn_accounts.find_one({"live_user": user_id}, {"outbox": 0})
+
+
+def revoke_vpn_account(db, account: dict, at: str, event: dict) -> None:
+    db.vpn_accounts.update_one(
+        {"_id": account["_id"], "live_user": account["live_user"]},
+        with_events(
+            {
+                "$set": {
+                    "live_user": f"revoked:{account['_id']}",
+                    "revoked_at": at,
+                    "private_key": None,
+                }
+            },
+            event,
+        ),
+    )
+
+
+def live_vpn_addresses(db, user_ids: list[str]) -> dict[str, str]:
+    return {
+        a["user_id"]: a["address"]
+        for a in db.vpn_accounts.find(
+            {"live_user": {"$in": list(user_ids)}}, {"address": 1, "user_id": 1}
+        )
+    }
+
+
+def live_vpn_accounts(db, district_id: str) -> list[dict]:
+    return [
+        a
+        for a in db.vpn_accounts.find({"district_id": district_id}, {"outbox": 0})
+        if not a.get("revoked_at")
+    ]
+
+
+# --- DSC -------------------------------------------------------------------------------------
+
+
+def replace_dsc(db, user_id: str, record: dict | None, event: dict) -> None:
+    """Enrol (or, with None, revoke) a DSC; the one it replaces goes to the person's DSC history."""
+    current = db.users.find_one({"_id": user_id}, {"dsc": 1}).get("dsc")
+    update = {"$set": {"dsc": record}}
+    if current:
+        update["$push"] = {"dsc_history": {**current, "ended_at": iso(utcnow())}}
+    db.users.update_one({"_id": user_id}, with_events(update, event))
+
+
+def dscs_expiring_before(db, moment: str) -> list[dict]:
+    return list(db.users.find({"dsc.not_after": {"$lt": moment}}, {"dsc": 1, "office_id": 1}))
+
+
+def dsc_warning_sent(db, user_id: str, sha256: str, days: int, event: dict) -> None:
+    db.users.update_one(
+        {"_id": user_id, "dsc.sha256": sha256},
+        with_events({"$push": {"dsc.warnings_sent": days}}, event),
+    )
 
 
 # --- token-signing keys ----------------------------------------------------------------------

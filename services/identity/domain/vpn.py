@@ -55,6 +55,11 @@ def public_key_of(private_key: str) -> str:
     return base64.b64encode(public).decode()
 
 
+def checked_pool(pool_cidr: str) -> str:
+    """A district's pool as it is stored: validated, in canonical form."""
+    return str(_pool(pool_cidr))
+
+
 def server_address(pool_cidr: str) -> str:
     """The pool's first host: the data centre's end of every tunnel in the district."""
     return str(_pool(pool_cidr).network_address + 1)
