@@ -37,7 +37,6 @@ MESSAGES = {
     "NOTICE_NOT_FOUND": _l("No such notice."),
     "NOT_YOUR_OFFICE": _l("You may only see reports of your own office."),
     "NO_OFFICE": _l("Your account is not attached to an office."),
-    "ADMIN_ONLY": _l("Only an administrator may do this."),
     "OFFICE_NOT_FOUND": _l("No such office."),
     "POST_NOT_FOUND": _l("No such post."),
     "USER_NOT_FOUND": _l("No such person."),
@@ -49,6 +48,60 @@ MESSAGES = {
     "UNSUPPORTED_MEDIA_TYPE": _l("Send JSON (application/json) or a form upload as documented."),
     "SERVICE_UNAVAILABLE": _l("The office system is busy or starting. Please try again shortly."),
     "CSRF_FAILED": _l("The form expired. Please go back, reload and try again."),
+    "BAD_ACTOR": _l("The request did not say clearly who is acting."),
+    "NO_ACTOR": _l("The request did not say who is acting."),
+    "OUTSIDE_YOUR_SCOPE": _l("This is outside the offices you are responsible for."),
+    "STATE_MUST_BE_ROOT": _l("A state is the top of the tree and has no parent office."),
+    "OFFICE_NEEDS_PARENT": _l("Choose the office this one comes under."),
+    "DEPARTMENT_UNDER_STATE": _l("A department must come directly under a state."),
+    "DEPARTMENT_NEEDS_LEVELS": _l(
+        "A department must list its levels (e.g. zone, range, district)."
+    ),
+    "LEVEL_NOT_IN_DEPARTMENT": _l("This level is not one of the department's levels."),
+    "LEVEL_ORDER": _l("An office cannot be at a higher level than the office it comes under."),
+    "MOVE_UNDER_ITSELF": _l("An office cannot be moved under itself or its own sub-offices."),
+    "POST_VACANT": _l("Nobody holds this post, so it cannot be delegated."),
+    "POST_ABBREVIATION_INVALID": _l("The post's marking abbreviation is not valid."),
+    "DELEGATE_IS_HOLDER": _l("A post cannot be delegated to the person who holds it."),
+    "DELEGATION_PERIOD_INVALID": _l("The delegation must end after it starts, and in the future."),
+    "DELEGATION_TOO_LONG": _l("A delegation may last at most 180 days."),
+    "DELEGATION_NOT_FOUND": _l("No such delegation."),
+    "ACCOUNT_LOCKED": _l(
+        "Too many failed attempts: this account is locked for 30 minutes. "
+        "Your nodal officer can unlock it."
+    ),
+    "LOGIN_TOO_SOON": _l("Too many failed attempts. Please wait a few seconds and try again."),
+    "OTP_REQUIRED": _l("Enter the 6-digit code from your authenticator app."),
+    "OTP_WRONG": _l("The code is wrong or was already used. Enter the current code from your app."),
+    "VPN_POOL_INVALID": _l("The VPN address pool is not a valid IPv4 network (e.g. 10.61.0.0/22)."),
+    "VPN_POOL_EXHAUSTED": _l(
+        "The district's VPN address pool is used up. Ask the state team for a larger pool."
+    ),
+    "VPN_NO_POOL": _l("This district has no VPN address pool yet. Ask the state team to set one."),
+    "VPN_ALREADY_ISSUED": _l("This person already has a VPN account."),
+    "VPN_NOT_ISSUED": _l("This person has no VPN account."),
+    "VPN_BUSY": _l("Many VPN accounts are being issued at once. Please try again."),
+    "VPN_KEY_INVALID": _l("A VPN key is not valid."),
+    "VPN_ADDRESS_INVALID": _l("A VPN address is not valid."),
+    "VPN_ADDRESS_NOT_IN_POOL": _l("The VPN address is not in the district's pool."),
+    "VPN_ENDPOINT_INVALID": _l("The VPN server address is not valid (host:port)."),
+    "VPN_ALLOWED_IPS_INVALID": _l("The networks reached over the VPN are not valid."),
+    "VPN_DNS_INVALID": _l("The VPN DNS server address is not valid."),
+    "VPN_KEEPALIVE_INVALID": _l("The VPN keepalive must be between 0 and 65535 seconds."),
+    "VPN_PEER_DUPLICATE": _l("Two VPN accounts share a key or an address."),
+    "NOT_A_CERTIFICATE": _l("The file is not a certificate (PEM or DER)."),
+    "DSC_SELF_SIGNED": _l(
+        "The certificate is self-signed; a DSC must be issued by a licensed certifying authority."
+    ),
+    "DSC_EXPIRED": _l("The certificate has expired."),
+    "DSC_NOT_YET_VALID": _l("The certificate is not valid yet."),
+    "DSC_KEY_USAGE": _l("The certificate is not meant for signing documents."),
+    "DSC_UNTRUSTED": _l("The certificate does not chain to a trusted certifying authority."),
+    "DSC_NAME_MISMATCH": _l("The certificate is issued to someone else's name."),
+    "DSC_NO_TRUST_ROOTS": _l(
+        "No trusted certifying authorities are configured yet. Ask the state team."
+    ),
+    "DSC_NOT_ENROLLED": _l("No DSC is enrolled for this person."),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
 }
 

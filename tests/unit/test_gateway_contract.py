@@ -63,3 +63,16 @@ def test_errors_are_phrased_in_the_callers_language(tmp_path, monkeypatch):
     hindi = client.get("/api/v1/me", headers={"Accept-Language": "hi"}).get_json()["error"]
     assert english == {"code": "NO_TOKEN", "message": "Please log in first.", "details": {}}
     assert hindi["code"] == "NO_TOKEN" and hindi["message"] == "कृपया पहले लॉग इन करें।"
+
+
+def test_every_error_code_a_service_raises_has_a_message():
+    import re
+
+    from gateway.messages import MESSAGES
+
+    raised = set()
+    for path in [*ROOT.glob("services/**/*.py"), *ROOT.glob("common/*.py"), *ROOT.glob("gateway/**/*.py")]:
+        raised |= set(re.findall(
+            r"(?:InvalidInput|Unauthenticated|Forbidden|NotFound|Conflict|TooLarge|UnsupportedMedia|Refused)"
+            r"\(\s*\"([A-Z0-9_]+)\"", path.read_text()))
+    assert raised and sorted(raised - set(MESSAGES)) == []

@@ -11,8 +11,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from common.actor import Actor
-from common.errors import Forbidden
 from common.tokens import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER
 
 REFRESH_TOKEN_DAYS = 7
@@ -83,8 +81,3 @@ def new_refresh_token() -> tuple[str, str]:
 
 def refresh_token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def require_admin(actor: Actor) -> None:
-    if not (actor.has_role("admin") or actor.has_role("system")):
-        raise Forbidden("ADMIN_ONLY")

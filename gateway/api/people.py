@@ -1,0 +1,222 @@
+"""The office tree, posts, people and their accounts: what admins and nodal officers set up."""
+
+import base64
+
+from flask import Response, jsonify, request
+
+from common.errors import InvalidInput
+from gateway.api import api
+from gateway.api.common import caller, json_body, rpc
+from gateway.openapi import documented
+from services.identity.schemas import (
+    AssignPost,
+    Delegation,
+    Dsc,
+    NewDelegation,
+    NewOffice,
+    NewPost,
+    NewUser,
+    Office,
+    OfficeChange,
+    Offices,
+    Post,
+    TotpCode,
+    TotpEnrolment,
+    User,
+    Users,
+    VpnAccount,
+)
+
+
+@api.get("/offices")
+@documented(
+    "An office and all offices under it (default: yours)",
+    response=Offices,
+    query={"under": "office code"},
+    errors=(404,),
+)
+def offices():
+    return jsonify(rpc().identity.offices_under(caller(), request.args.get("under") or None))
+
+
+@api.post("/offices")
+@documented(
+    "Create an office (admin)", body=NewOffice, response=Office, errors=(403, 404, 409, 422)
+)
+def create_office():
+    actor = caller()
+    return jsonify(rpc().identity.create_office(actor, json_body())), 201
+
+
+@api.get("/offices/<code>")
+@documented("One office, with its history of renames and moves", response=Office, errors=(404,))
+def office(code):
+    return jsonify(rpc().identity.office_by_code(caller(), code))
+
+
+@api.patch("/offices/<code>")
+@documented(
+    "Rename, move, mark live or give a VPN pool (admin); kept in the office's history",
+    body=OfficeChange,
+    response=Office,
+    errors=(403, 404, 422),
+)
+def change_office(code):
+    actor = caller()
+    return jsonify(rpc().identity.change_office(actor, code, json_body()))
+
+
+@api.post("/posts")
+@documented(
+    "Create a post (admin or the district's nodal officer)",
+    body=NewPost,
+    response=Post,
+    errors=(403, 404, 409),
+)
+def create_post():
+    actor = caller()
+    return jsonify(rpc().identity.create_post(actor, json_body())), 201
+
+
+@api.post("/posts/<post_id>/assign")
+@documented(
+    "Post a person to a post (a transfer) or give its additional charge",
+    body=AssignPost,
+    response=Post,
+    errors=(403, 404),
+)
+def assign_post(post_id):
+    actor = caller()
+    return jsonify(rpc().identity.assign_post(actor, post_id, json_body()))
+
+
+@api.post("/posts/<post_id>/delegate")
+@documented(
+    "Delegate a post for a period; it ends by itself",
+    body=NewDelegation,
+    response=Delegation,
+    errors=(403, 404, 422),
+)
+def delegate_post(post_id):
+    actor = caller()
+    return jsonify(rpc().identity.delegate_post(actor, post_id, json_body())), 201
+
+
+@api.post("/delegations/<delegation_id>/end")
+@documented("End a delegation early", response=Delegation, errors=(403, 409))
+def end_delegation(delegation_id):
+    return jsonify(rpc().identity.end_delegation(caller(), delegation_id))
+
+
+@api.get("/users")
+@documented(
+    "The staff of an office and the offices under it, with Gov ID, VPN and DSC status",
+    response=Users,
+    query={"office": "office code (default: yours)"},
+    errors=(403,),
+)
+def staff():
+    return jsonify(rpc().identity.staff(caller(), request.args.get("office") or None))
+
+
+@api.post("/users")
+@documented(
+    "Create a person (admin or nodal officer)", body=NewUser, response=User, errors=(403, 404, 409)
+)
+def create_user():
+    actor = caller()
+    return jsonify(rpc().identity.create_user(actor, json_body())), 201
+
+
+@api.post("/users/<user_id>/disable")
+@documented(
+    "Disable a person: every session of theirs ends at once", response=User, errors=(403, 404)
+)
+def disable_user(user_id):
+    return jsonify(rpc().identity.disable_user(caller(), user_id))
+
+
+@api.post("/users/<user_id>/enable")
+@documented("Enable a disabled person or unlock a locked-out one", response=User, errors=(403, 404))
+def enable_user(user_id):
+    return jsonify(rpc().identity.enable_user(caller(), user_id))
+
+
+@api.post("/users/<user_id>/vpn")
+@documented("Issue a VPN account", response=VpnAccount, errors=(403, 404, 409))
+def issue_vpn(user_id):
+    return jsonify(rpc().identity.issue_vpn(caller(), user_id)), 201
+
+
+@api.delete("/users/<user_id>/vpn")
+@documented("Revoke a VPN account", response=VpnAccount, errors=(403, 404))
+def revoke_vpn(user_id):
+    return jsonify(rpc().identity.revoke_vpn(caller(), user_id))
+
+
+@api.get("/users/<user_id>/vpn/config")
+@documented(
+    "The person's WireGuard client config (wg-quick)", binary="text/plain", errors=(403, 404)
+)
+def vpn_config(user_id):
+    config = rpc().identity.vpn_config(caller(), user_id)
+    return Response(
+        config["config"],
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="{config["filename"]}"'},
+    )
+
+
+@api.get("/vpn/peers")
+@documented(
+    "The VPN server's peer list for a district",
+    binary="text/plain",
+    query={"district": "district office code"},
+    errors=(403, 404),
+)
+def vpn_peers():
+    return Response(
+        rpc().identity.vpn_peers(caller(), request.args.get("district", "")), mimetype="text/plain"
+    )
+
+
+@api.post("/users/<user_id>/dsc")
+@documented(
+    "Enrol a DSC certificate (multipart file field 'certificate', PEM or DER)",
+    response=Dsc,
+    errors=(403, 404, 409, 422),
+)
+def enrol_dsc(user_id):
+    actor = caller()
+    upload = request.files.get("certificate")
+    if upload is None:
+        raise InvalidInput("NOT_A_CERTIFICATE")
+    certificate = {"certificate_b64": base64.b64encode(upload.read()).decode()}
+    return jsonify(rpc().identity.enrol_dsc(actor, user_id, certificate)), 201
+
+
+@api.delete("/users/<user_id>/dsc")
+@documented("Revoke the enrolled DSC", errors=(403, 404))
+def revoke_dsc(user_id):
+    return jsonify(rpc().identity.revoke_dsc(caller(), user_id))
+
+
+@api.post("/me/totp")
+@documented("Begin TOTP enrolment: a secret and its QR code", response=TotpEnrolment)
+def begin_totp():
+    return jsonify(rpc().identity.begin_totp(caller()))
+
+
+@api.post("/me/totp/confirm")
+@documented("Confirm TOTP enrolment with a code from the app", body=TotpCode, errors=(409,))
+def confirm_totp():
+    actor = caller()
+    return jsonify(rpc().identity.confirm_totp(actor, json_body()))
+
+
+@api.post("/auth/keys/rotate")
+@documented(
+    "Rotate the token-signing key (admin); old tokens verify until they expire", errors=(403,)
+)
+def rotate_key():
+    return jsonify(rpc().identity.rotate_signing_key(caller()))
