@@ -199,6 +199,50 @@ class Certificate(BaseModel):
     certificate_b64: str = Field(min_length=1, max_length=200_000)
 
 
+class SheetUpload(BaseModel):
+    """A master data sheet (XLSX or CSV) as uploaded; base64 over the bus."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field("", max_length=255)
+    content_b64: str = Field(min_length=1, max_length=40_000_000)
+
+
+class SheetRow(BaseModel):
+    row: int
+    employee_code: str
+    action: Literal["create", "update", "unchanged", "reject"]
+    values: dict
+    changes: dict
+    reasons: list[dict]
+
+
+class Activation(BaseModel):
+    """A one-time code for a newly onboarded person to set their own password."""
+
+    employee_code: str
+    login: str
+    code: str
+    expires_at: str
+
+
+class SheetReport(BaseModel):
+    id: str
+    filename: str
+    status: Literal["dry_run", "applied"]
+    uploaded_at: str
+    applied_at: str | None = None
+    summary: dict[str, int]
+    rows: list[SheetRow]
+    activations: list[Activation] = Field([], description="shown once, right after applying")
+
+
+class Activate(Strict):
+    login: str = Field(min_length=3, max_length=200)
+    code: str = Field(min_length=6, max_length=40)
+    password: str = Field(min_length=8, max_length=200)
+
+
 class TotpEnrolment(BaseModel):
     """Scan the QR code (or type the secret) into an authenticator app, then confirm a code."""
 

@@ -2,6 +2,8 @@
 
 import base64
 import binascii
+import hashlib
+import hmac
 import io
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +19,7 @@ from common import outbox
 from common.actor import SYSTEM, Actor
 from common.clock import iso, utcnow
 from common.config import setting
-from common.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from common.events import (
     DscEnrolled,
     DscExpiring,
@@ -35,9 +37,11 @@ from common.storage import Database
 from common.tokens import ACCESS_TOKEN_SECONDS
 from common.validation import parse
 from services.identity import store
-from services.identity.domain import authority, dsc, login, posts, tree, vpn
+from services.identity.domain import authority, dsc, govid, login, posts, sheets, tree, vpn
 from services.identity.domain import tokens as domain
 from services.identity.schemas import (
+    Activate,
+    Activation,
     AssignPost,
     Certificate,
     Credentials,
@@ -53,6 +57,8 @@ from services.identity.schemas import (
     Post,
     Posts,
     RefreshRequest,
+    SheetReport,
+    SheetUpload,
     Tokens,
     TotpCode,
     TotpEnrolment,
@@ -63,6 +69,8 @@ from services.identity.schemas import (
 )
 
 RELAY_SECONDS = 0.2
+GOV_DOMAINS = "up.gov.in,uppolice.gov.in,bihar.gov.in,biharpolice.gov.in,gov.in,nic.in"
+GOVID_PATTERN = "{first}.{last}{n}@{domain}"
 DSC_CHECK_SECONDS = 3600
 
 
@@ -106,6 +114,14 @@ def _delegation_view(d: dict, now: str) -> dict:
         id=d["_id"],
         live=posts.is_live(d, now),
         **{k: d[k] for k in Delegation.model_fields if k not in ("id", "live")},
+    ).model_dump()
+
+
+def _sheet_view(sheet: dict) -> dict:
+    return SheetReport(
+        id=sheet["_id"],
+        **{k: sheet.get(k) for k in SheetReport.model_fields if k not in ("id", "activations")},
+        activations=sheet.get("activations", []),
     ).model_dump()
 
 
@@ -402,11 +418,7 @@ class IdentityService:
         actor = Actor.parse(actor)
         db = self.storage.db
         top = store.office_by_code(db, code) if code else store.office_by_id(db, actor.office_id)
-        found, pending = [], [top]
-        while pending:
-            current = pending.pop()
-            found.append(current)
-            pending.extend(store.children(db, current["_id"]))
+        found = store.subtree(db, top)
         return Offices(
             items=[_office_view(o) for o in sorted(found, key=lambda o: len(o["path"]))]
         ).model_dump()
@@ -883,3 +895,225 @@ class IdentityService:
                 store.dsc_warning_sent(db, person["_id"], record["sha256"], days, event)
                 raised += 1
         return raised
+
+    # --- onboarding from the master data sheet ------------------------------------------------
+
+    def _sheet_rules(self, actor: Actor) -> tuple[sheets.SheetRules, dict[str, dict]]:
+        """What a sheet may contain for this actor: the offices (and their posts) under the
+        part of the tree they set up. Returns the rules and those offices by code."""
+        db = self.storage.db
+        scopes = [g.scope for g in actor.grants if g.role in ("nodal_officer", "admin", "system")]
+        if not scopes:
+            raise Forbidden("OUTSIDE_YOUR_SCOPE")
+        offices: dict[str, dict] = {}
+        for scope in scopes:
+            roots = [store.office_by_id(db, scope)] if scope else store.roots(db)
+            for root in roots:
+                offices.update({o["code"]: o for o in store.subtree(db, root)})
+        designations = setting(self.config, "EOFFICE_DESIGNATIONS")
+        rules = sheets.SheetRules(
+            email_domains=frozenset(
+                setting(self.config, "EOFFICE_GOV_EMAIL_DOMAINS", GOV_DOMAINS).split(",")
+            ),
+            designations=tuple(designations.split(",")) if designations else sheets.DESIGNATIONS,
+            roles=frozenset(authority.ROLES) - {"admin"},
+            offices=frozenset(offices),
+            posts=frozenset(
+                p["abbreviation"]
+                for o in offices.values()
+                for p in store.posts_of_office(db, o["_id"])
+            ),
+        )
+        return rules, offices
+
+    def _plan(self, rows: list[dict], rules: sheets.SheetRules) -> list[sheets.RowPlan]:
+        checks = [sheets.validate_row(row, rules) for row in rows]
+        existing = store.onboarded(
+            self.storage.db,
+            [c.employee_code for c in checks if c.employee_code],
+            [c.values["email"] for c in checks if c.values.get("email")],
+            [c.values["post"] for c in checks if c.values.get("post")],
+        )
+        return sheets.plan(checks, {code: user["sheet_values"] for code, user in existing.items()})
+
+    @rpc
+    def onboarding_template(self) -> str:
+        """The master data sheet template (XLSX, base64), headers in Hindi and English."""
+        designations = setting(self.config, "EOFFICE_DESIGNATIONS")
+        names = designations.split(",") if designations else list(sheets.DESIGNATIONS)
+        return base64.b64encode(sheets.template_xlsx(names)).decode()
+
+    @rpc
+    def onboarding_dry_run(self, actor: dict, upload: dict) -> dict:
+        """Read a master data sheet and say, row by row, what applying it would create,
+        update, leave unchanged or reject, and why. Nothing about people changes."""
+        actor = Actor.parse(actor)
+        sheet_upload = parse(SheetUpload, upload)
+        try:
+            content = base64.b64decode(sheet_upload.content_b64, validate=True)
+        except binascii.Error:
+            raise InvalidInput("SHEET_NOT_SPREADSHEET") from None
+        rules, _ = self._sheet_rules(actor)
+        rows = sheets.read_sheet(content, sheet_upload.filename)
+        plans = self._plan(rows, rules)
+        report = {
+            "_id": store.new_id(),
+            "filename": sheet_upload.filename,
+            "status": "dry_run",
+            "uploaded_by": actor.user_id,
+            "uploaded_at": iso(utcnow()),
+            "applied_at": None,
+            "summary": sheets.summarise(plans),
+            "rows": [p.as_dict() for p in plans],
+            "raw_rows": rows,
+        }
+        store.insert_sheet(self.storage.db, report)
+        return _sheet_view(report)
+
+    @rpc
+    def onboarding_sheet(self, actor: dict, sheet_id: str) -> dict:
+        actor = Actor.parse(actor)
+        found = store.sheet(self.storage.db, sheet_id)
+        if found is None or found["uploaded_by"] != actor.user_id:
+            raise NotFound("SHEET_NOT_FOUND")
+        return _sheet_view(found)
+
+    @rpc
+    def onboarding_apply(self, actor: dict, sheet_id: str) -> dict:
+        """Apply a dry-run sheet: planned again against what is stored now (someone may have
+        changed things since), then each good row is created or updated; bad rows change
+        nothing. Each row is applied on its own, keyed by employee code, so a run cut off
+        half-way and run again ends where one clean run would have."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        found = store.sheet(db, sheet_id)
+        if found is None or found["uploaded_by"] != actor.user_id:
+            raise NotFound("SHEET_NOT_FOUND")
+        rules, offices = self._sheet_rules(actor)
+        plans = self._plan(found["raw_rows"], rules)
+        taken = store.logins(db)
+        activations = []
+        for planned in plans:
+            if planned.action == "create":
+                activation = self._onboard(actor, planned, offices, taken)
+                if activation:
+                    activations.append(activation)
+            elif planned.action == "update":
+                self._update_onboarded(actor, planned, offices)
+        now = iso(utcnow())
+        rows = [p.as_dict() for p in plans]
+        store.update_sheet(
+            db,
+            sheet_id,
+            {
+                "status": "applied",
+                "applied_at": now,
+                "rows": rows,
+                "summary": sheets.summarise(plans),
+            },
+        )
+        return _sheet_view(
+            {
+                **found,
+                "status": "applied",
+                "applied_at": now,
+                "rows": rows,
+                "summary": sheets.summarise(plans),
+                "activations": activations,
+            }
+        )
+
+    def _onboard(
+        self, actor: Actor, planned: sheets.RowPlan, offices: dict, taken: set[str]
+    ) -> dict | None:
+        db = self.storage.db
+        values = dict(planned.values)
+        office = offices[values["office_code"]]
+        login_id = values.get("email") or govid.gov_id(
+            values["name_en"],
+            office["code"],
+            setting(self.config, "EOFFICE_GOVID_PATTERN", GOVID_PATTERN),
+            taken,
+            domain=setting(self.config, "EOFFICE_GOVID_DOMAIN", "up.gov.in"),
+        )
+        taken.add(login_id)
+        code, code_hash = domain.new_activation_code()
+        expires = iso(utcnow() + timedelta(days=domain.ACTIVATION_DAYS))
+        user = {
+            "_id": "emp-" + hashlib.sha256(planned.employee_code.encode()).hexdigest()[:24],
+            "username": login_id,
+            "name_en": values["name_en"],
+            "name_hi": values["name_hi"],
+            "password_hash": None,
+            "activation": {"code_hash": code_hash, "expires_at": expires},
+            "grants": authority.grants_for(
+                values.get("roles") or [], office, store.district_of(db, office), {}
+            ),
+            "office_id": office["_id"],
+            "employee_code": planned.employee_code,
+            "sheet_values": {**values, "email": login_id},
+            "disabled": False,
+            "disabled_at": None,
+            "failed_logins": 0,
+            "created_at": iso(utcnow()),
+        }
+        event = new_event(
+            PersonOnboarded(
+                user_id=user["_id"],
+                username=login_id,
+                name=Names.of(user),
+                office_id=office["_id"],
+                employee_code=planned.employee_code,
+            ),
+            actor,
+            office["path"],
+        )
+        # The post first, then the person: a run cut off between the two does both again.
+        if values.get("post"):
+            self._assign(actor, store.post_by_abbreviation(db, values["post"]), user, "regular")
+        if not store.insert_onboarded(db, user, event):
+            return None  # made by an earlier, interrupted run: the next plan treats it as stored
+        return Activation(
+            employee_code=planned.employee_code, login=login_id, code=code, expires_at=expires
+        ).model_dump()
+
+    def _update_onboarded(self, actor: Actor, planned: sheets.RowPlan, offices: dict) -> None:
+        db = self.storage.db
+        values = planned.values
+        (person,) = store.onboarded(db, [planned.employee_code], [], []).values()
+        office = offices[values["office_code"]]
+        if "post" in planned.changes and values.get("post"):  # before the record that plans read
+            self._assign(actor, store.post_by_abbreviation(db, values["post"]), person, "regular")
+        store.set_user(
+            db,
+            person["_id"],
+            {
+                "name_en": values["name_en"],
+                "name_hi": values["name_hi"],
+                "office_id": office["_id"],
+                "grants": authority.grants_for(
+                    values.get("roles") or [], office, store.district_of(db, office), {}
+                ),
+                "sheet_values": {**person["sheet_values"], **values},
+            },
+        )
+
+    @rpc
+    def activate(self, request: dict) -> dict:
+        """A newly onboarded person sets their password with the one-time code from their slip."""
+        new = parse(Activate, request)
+        db = self.storage.db
+        user = store.user_by_username(db, new.login.strip().lower())
+        pending = (user or {}).get("activation")
+        if (
+            not pending
+            or pending["expires_at"] < iso(utcnow())
+            or not hmac.compare_digest(pending["code_hash"], domain.activation_code_hash(new.code))
+        ):
+            raise Unauthenticated("ACTIVATION_INVALID")
+        store.set_user(
+            db,
+            user["_id"],
+            {"password_hash": domain.hash_password(new.password), "activation": None},
+        )
+        return {"login": user["username"], "activated": True}

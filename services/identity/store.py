@@ -22,6 +22,10 @@ def ensure_indexes(db) -> None:
     db.posts.create_index("office_id")
     db.users.create_index("username", unique=True)
     db.users.create_index("disabled_at")
+    db.users.create_index("employee_code")
+    db.users.create_index("sheet_values.email")
+    db.users.create_index("sheet_values.post")
+    db.sheets.create_index("uploaded_by")
     db.delegations.create_index("delegate_user_id")
     db.delegations.create_index("post_id")
     db.refresh_tokens.create_index("family")
@@ -71,6 +75,20 @@ def insert_office(db, office: dict) -> dict:
     except DuplicateKeyError:
         raise Conflict("OFFICE_CODE_TAKEN", {"code": office["code"]}) from None
     return office
+
+
+def roots(db) -> list[dict]:
+    return list(db.offices.find({"parent_id": None}))
+
+
+def subtree(db, office: dict) -> list[dict]:
+    """An office and every office below it."""
+    found, pending = [], [office]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(children(db, current["_id"]))
+    return found
 
 
 def children(db, office_id: str) -> list[dict]:
@@ -131,7 +149,14 @@ def posts_of_office(db, office_id: str) -> list[dict]:
 
 
 def assign_post(db, post: dict, user_id: str, charge: str, event: dict) -> None:
-    """Give the post to a person (the holder it had, if any, loses it), with its event."""
+    """Give the post to a person (the holder it had, if any, loses it), with its event. A
+    regular posting is a transfer: the person leaves their other regular post; an additional
+    charge comes on top."""
+    if charge == "regular":
+        db.posts.update_many(
+            {"holder_user_id": user_id, "charge": "regular", "_id": {"$ne": post["_id"]}},
+            {"$set": {"holder_user_id": None, "charge": None}},
+        )
     db.posts.update_one(
         {"_id": post["_id"]},
         with_events({"$set": {"holder_user_id": user_id, "charge": charge}}, event),
@@ -218,6 +243,52 @@ def record_failure(db, user_id: str, next_attempt_at: str | None) -> int:
 
 def recently_disabled(db, since: str) -> list[str]:
     return [u["_id"] for u in db.users.find({"disabled_at": {"$gte": since}}, {"_id": 1})]
+
+
+# --- onboarding from the master data sheet -------------------------------------------------
+
+
+def onboarded(db, codes: list[str], emails: list[str], posts: list[str]) -> dict[str, dict]:
+    """People already onboarded who share an employee code, an email or a post with a sheet,
+    by employee code: what the sheet's plan must be checked against."""
+    found = {}
+    for key, values in (
+        ("employee_code", codes),
+        ("sheet_values.email", emails),
+        ("sheet_values.post", posts),
+    ):
+        if values:
+            for user in db.users.find(
+                {key: {"$in": list(values)}}, {"outbox": 0, "password_hash": 0}
+            ):
+                found[user["employee_code"]] = user
+    return found
+
+
+def logins(db) -> set[str]:
+    return {u["username"] for u in db.users.find({}, {"username": 1})}
+
+
+def insert_sheet(db, sheet: dict) -> None:
+    db.sheets.insert_one(sheet)
+
+
+def sheet(db, sheet_id: str) -> dict | None:
+    return db.sheets.find_one({"_id": sheet_id}) if isinstance(sheet_id, str) else None
+
+
+def update_sheet(db, sheet_id: str, fields: dict) -> None:
+    db.sheets.update_one({"_id": sheet_id}, {"$set": fields})
+
+
+def insert_onboarded(db, user: dict, event: dict) -> bool:
+    """Create an onboarded person; False if a run that crashed half-way made them already
+    (their id comes from their employee code, so it cannot be made twice)."""
+    try:
+        db.users.insert_one({**user, "outbox": [event], "has_outbox": True})
+    except DuplicateKeyError:
+        return False
+    return True
 
 
 # --- VPN accounts ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from common.tokens import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER
 
 REFRESH_TOKEN_DAYS = 7
+ACTIVATION_DAYS = 14
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
@@ -47,7 +48,10 @@ def new_signing_key() -> tuple[str, str, str]:
 
 
 def access_token_claims(
-    user: dict, posts: list[dict], office_path: list[str], now: datetime,
+    user: dict,
+    posts: list[dict],
+    office_path: list[str],
+    now: datetime,
     delegated: list[dict] = (),
 ) -> dict:
     """What the gateway needs to build an Actor without asking identity on every request.
@@ -77,6 +81,19 @@ def new_refresh_token() -> tuple[str, str]:
     """(the token handed to the client, the hash we keep): a stolen database yields no tokens."""
     token = secrets.token_urlsafe(32)
     return token, refresh_token_id(token)
+
+
+def new_activation_code() -> tuple[str, str]:
+    """(the code printed on a new person's slip, the hash we keep): 10 characters that are easy
+    to read out and type (no 0/O or 1/I)."""
+    code = "".join(secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(10))
+    return code, activation_code_hash(code)
+
+
+def activation_code_hash(code: str) -> str:
+    return hashlib.sha256(
+        code.strip().upper().replace("-", "").replace(" ", "").encode()
+    ).hexdigest()
 
 
 def refresh_token_id(token: str) -> str:

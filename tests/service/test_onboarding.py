@@ -1,0 +1,149 @@
+"""A district goes live in a day: the nodal officer's master data sheet."""
+
+import base64
+
+import pytest
+
+from common.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from tests.support.sheets import csv_sheet, person
+
+NEW_PASSWORD = "Hathras-2026-new"
+
+
+def upload(rows, name="staff.csv") -> dict:
+    return {"filename": name, "content_b64": base64.b64encode(csv_sheet(rows)).decode()}
+
+
+def staff_codes(office, actor) -> dict:
+    return {
+        u["username"]: u
+        for u in office.rpc.identity.staff(actor)["items"]
+        if u["username"].endswith("@up.gov.in") or "@" in u["username"]
+    }
+
+
+def test_a_dry_run_shows_each_row_and_changes_nothing(office):
+    nodal = office.actor("asp.hathras")
+    rows = [person(1), person(2, email="someone@gmail.com"), person(3, designation="Wizard")]
+    report = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    assert report["summary"] == {"create": 1, "update": 0, "unchanged": 0, "reject": 2}
+    reasons = {r["employee_code"]: [x["code"] for x in r["reasons"]] for r in report["rows"]}
+    assert reasons == {
+        "UPP000001": [],
+        "UPP000002": ["EMAIL_NOT_GOVERNMENT"],
+        "UPP000003": ["DESIGNATION_UNKNOWN"],
+    }
+    assert staff_codes(office, nodal) == {}
+    assert office.rpc.identity.onboarding_sheet(nodal, report["id"])["summary"] == report["summary"]
+
+
+def test_applying_onboards_the_good_rows_who_then_activate_and_log_in(office):
+    nodal = office.actor("asp.hathras")
+    rows = [person(n) for n in range(1, 6)] + [person(6, mobile="12345")]
+    rows[0]["post"] = "HC-ESTT-SP-HTR"  # takes over the head clerk's desk
+    rows[1]["email"] = "sunita.devi@up.gov.in"
+    report = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    applied = office.rpc.identity.onboarding_apply(nodal, report["id"])
+    assert applied["summary"] == {"create": 5, "update": 0, "unchanged": 0, "reject": 1}
+    logins = {a["employee_code"]: a for a in applied["activations"]}
+    assert set(logins) == {f"UPP00000{n}" for n in range(1, 6)}
+    assert logins["UPP000002"]["login"] == "sunita.devi@up.gov.in"
+    assert logins["UPP000001"]["login"].endswith("@up.gov.in")
+
+    first = logins["UPP000001"]
+    with pytest.raises(Unauthenticated):  # no password until they activate
+        office.rpc.identity.login({"username": first["login"], "password": NEW_PASSWORD})
+    with pytest.raises(Unauthenticated) as wrong:
+        office.rpc.identity.activate(
+            {"login": first["login"], "code": "WRONGCODE2", "password": NEW_PASSWORD}
+        )
+    assert wrong.value.code == "ACTIVATION_INVALID"
+    office.rpc.identity.activate(
+        {"login": first["login"], "code": first["code"], "password": NEW_PASSWORD}
+    )
+    tokens = office.rpc.identity.login({"username": first["login"], "password": NEW_PASSWORD})
+    assert [p["abbreviation"] for p in tokens["user"]["posts"]] == ["HC-ESTT-SP-HTR"]
+    with pytest.raises(Unauthenticated):  # the slip works once
+        office.rpc.identity.activate(
+            {"login": first["login"], "code": first["code"], "password": "another-pass"}
+        )
+
+
+def test_the_same_sheet_again_changes_nothing_and_a_corrected_one_updates_in_place(office):
+    nodal = office.actor("asp.hathras")
+    rows = [person(n) for n in range(1, 4)] + [person(4, email="x@gmail.com")]
+    first = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    office.rpc.identity.onboarding_apply(nodal, first["id"])
+    before = staff_codes(office, nodal)
+
+    again = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    assert again["summary"] == {"create": 0, "update": 0, "unchanged": 3, "reject": 1}
+    office.rpc.identity.onboarding_apply(nodal, again["id"])
+    assert staff_codes(office, nodal) == before
+
+    rows[3]["email"] = ""  # corrected: let the office issue a Gov ID
+    rows[0]["mobile"] = "9123456789"  # a changed mobile number
+    corrected = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    assert corrected["summary"] == {"create": 1, "update": 1, "unchanged": 2, "reject": 0}
+    (update,) = [r for r in corrected["rows"] if r["action"] == "update"]
+    assert update["changes"] == {"mobile": {"from": "9800000001", "to": "9123456789"}}
+    office.rpc.identity.onboarding_apply(nodal, corrected["id"])
+    assert len(staff_codes(office, nodal)) == 4
+
+
+def test_a_run_cut_off_half_way_and_run_again_ends_as_one_clean_run(office):
+    nodal = office.actor("asp.hathras")
+    rows = [person(n) for n in range(1, 7)]
+    rows[2]["post"] = "RDR-SP-HTR"
+    partial = office.rpc.identity.onboarding_dry_run(
+        nodal, upload(rows[:3])
+    )  # the first half got in
+    office.rpc.identity.onboarding_apply(nodal, partial["id"])
+    full = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    result = office.rpc.identity.onboarding_apply(nodal, full["id"])
+    assert result["summary"] == {"create": 3, "update": 0, "unchanged": 3, "reject": 0}
+    people = staff_codes(office, nodal)
+    assert len(people) == 6 and len({u["id"] for u in people.values()}) == 6
+    holders = [
+        u for u in people.values() if any(p["abbreviation"] == "RDR-SP-HTR" for p in u["posts"])
+    ]
+    assert len(holders) == 1
+
+
+def test_a_nodal_officer_onboards_only_into_their_district(office):
+    admin = office.actor("admin.up")
+    office.rpc.identity.create_office(
+        admin,
+        {
+            "code": "SP-ALG",
+            "name_en": "SP Office Aligarh",
+            "name_hi": "पुलिस अधीक्षक कार्यालय अलीगढ़",
+            "level": "district",
+            "parent_code": "ALIGARH-RANGE",
+        },
+    )
+    report = office.rpc.identity.onboarding_dry_run(
+        office.actor("asp.hathras"), upload([person(1, office_code="SP-ALG")])
+    )
+    assert [x["code"] for x in report["rows"][0]["reasons"]] == ["OFFICE_UNKNOWN"]
+    with pytest.raises(Forbidden):
+        office.rpc.identity.onboarding_dry_run(office.actor("cru.hathras"), upload([person(1)]))
+    with pytest.raises(NotFound):  # someone else's sheet
+        office.rpc.identity.onboarding_sheet(admin, report["id"])
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"%PDF-1.7 not a sheet", "SHEET_NOT_SPREADSHEET"),
+        (b"Name (English),Employee code\n", "SHEET_MISSING_COLUMNS"),
+        (csv_sheet([]), "SHEET_EMPTY"),
+    ],
+)
+def test_a_file_that_is_no_usable_sheet_is_refused_whole(office, content, code):
+    with pytest.raises(InvalidInput) as refused:
+        office.rpc.identity.onboarding_dry_run(
+            office.actor("asp.hathras"),
+            {"filename": "staff.csv", "content_b64": base64.b64encode(content).decode()},
+        )
+    assert refused.value.code == code
