@@ -102,6 +102,49 @@ MESSAGES = {
         "No trusted certifying authorities are configured yet. Ask the state team."
     ),
     "DSC_NOT_ENROLLED": _l("No DSC is enrolled for this person."),
+    "ACTIVATION_INVALID": _l(
+        "The login or the activation code is wrong, or the code has expired or was used. "
+        "Ask your nodal officer for a new slip."
+    ),
+    "SHEET_NOT_FOUND": _l("No such sheet."),
+    "SHEET_NOT_SPREADSHEET": _l(
+        "The file is not a spreadsheet. Upload the sheet as .xlsx or as CSV (UTF-8)."
+    ),
+    "SHEET_EMPTY": _l("The sheet has no rows under its headings."),
+    "SHEET_MISSING_COLUMNS": _l("Some columns of the template are missing."),
+    "SHEET_DUPLICATE_COLUMNS": _l("A column appears twice."),
+    "SHEET_TOO_MANY_ROWS": _l("The sheet has more than 20,000 rows. Split it by office."),
+    "SHEET_TOO_LARGE": _l("The sheet is too large to read."),
+    "GOV_ID_PATTERN_INVALID": _l("The Gov ID pattern is configured wrongly. Tell the state team."),
+    "GOV_ID_NAME_UNUSABLE": _l("A Gov ID cannot be made from this name."),
+    "GOV_ID_TOO_LONG": _l("The Gov ID would be too long."),
+    "GOV_DOMAIN_INVALID": _l("The email domain is not valid."),
+    "REQUIRED": _l("This cell must be filled."),
+    "TOO_LONG": _l("The text is too long."),
+    "FORMULA_NOT_ALLOWED": _l("The cell holds a formula; type the value itself."),
+    "NAME_NOT_LATIN": _l("The English name must be in English letters."),
+    "NAME_NOT_DEVANAGARI": _l("The Hindi name must be in Devanagari."),
+    "NAME_INVALID_CHARACTERS": _l("Names may have only letters, spaces, dots and hyphens."),
+    "EMPLOYEE_CODE_INVALID": _l("The employee code may have only letters, digits, - and /."),
+    "DATE_FORMAT_INVALID": _l("Write the date as DD-MM-YYYY."),
+    "DATE_NOT_REAL": _l("There is no such date."),
+    "DATE_OUT_OF_RANGE": _l("The year must be between 1900 and 2099."),
+    "AGE_AT_JOINING_IMPLAUSIBLE": _l("The age at joining must be between 18 and 70."),
+    "GENDER_UNKNOWN": _l("Gender must be Male, Female or Transgender."),
+    "DESIGNATION_UNKNOWN": _l("This designation is not in the list."),
+    "MOBILE_INVALID": _l("Give a 10-digit mobile number starting with 6, 7, 8 or 9."),
+    "EMAIL_INVALID": _l("This is not a valid email address."),
+    "EMAIL_NOT_GOVERNMENT": _l(
+        "Only an official government email is allowed (not gmail and the like)."
+    ),
+    "OFFICE_CODE_INVALID": _l("The office code is not written correctly."),
+    "OFFICE_UNKNOWN": _l("No such office, or not one you onboard into."),
+    "POST_UNKNOWN": _l("No such post in your offices."),
+    "ROLE_UNKNOWN": _l("Unknown role."),
+    "SAMPLE_ROW": _l("This is the template's sample row: delete it."),
+    "DUPLICATE_IN_SHEET": _l("This employee code appears in other rows too."),
+    "EMAIL_TAKEN": _l("This email already belongs to another employee."),
+    "POST_TAKEN": _l("This post is already held by another employee."),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
 }
 

@@ -7,8 +7,10 @@ from flask import Response, jsonify, request
 from common.errors import InvalidInput
 from gateway.api import api
 from gateway.api.common import caller, json_body, rpc
+from gateway.messages import message_for
 from gateway.openapi import documented
 from services.identity.schemas import (
+    Activate,
     AssignPost,
     Delegation,
     Dsc,
@@ -20,6 +22,7 @@ from services.identity.schemas import (
     OfficeChange,
     Offices,
     Post,
+    SheetReport,
     TotpCode,
     TotpEnrolment,
     User,
@@ -220,3 +223,72 @@ def confirm_totp():
 )
 def rotate_key():
     return jsonify(rpc().identity.rotate_signing_key(caller()))
+
+
+@api.get("/onboarding/template")
+@documented(
+    "The master data sheet template (XLSX, headers in Hindi and English)",
+    binary="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+def onboarding_template():
+    caller()
+    return Response(
+        base64.b64decode(rpc().identity.onboarding_template()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="employee-master-data.xlsx"'},
+    )
+
+
+def explained(report: dict) -> dict:
+    """Each row's reasons with a message in the uploader's language."""
+    for row in report["rows"]:
+        for reason in row["reasons"]:
+            reason["message"] = message_for(reason["code"])
+    return report
+
+
+@api.post("/onboarding/sheets")
+@documented(
+    "Upload a master data sheet (multipart file field 'sheet', XLSX or CSV): a dry run "
+    "that reports row by row what applying it would do",
+    response=SheetReport,
+    errors=(403, 413),
+)
+def onboarding_upload():
+    actor = caller()
+    upload = request.files.get("sheet")
+    if upload is None:
+        raise InvalidInput("SHEET_NOT_SPREADSHEET")
+    sheet = {
+        "filename": upload.filename or "",
+        "content_b64": base64.b64encode(upload.read()).decode(),
+    }
+    return jsonify(explained(rpc().identity.onboarding_dry_run(actor, sheet))), 201
+
+
+@api.get("/onboarding/sheets/<sheet_id>")
+@documented("A sheet's report, row by row", response=SheetReport, errors=(404,))
+def onboarding_report(sheet_id):
+    return jsonify(explained(rpc().identity.onboarding_sheet(caller(), sheet_id)))
+
+
+@api.post("/onboarding/sheets/<sheet_id>/apply")
+@documented(
+    "Apply a dry-run sheet: creates and updates exactly what the report says, rechecked "
+    "now; the activation codes of new people are shown only in this answer",
+    response=SheetReport,
+    errors=(403, 404),
+)
+def onboarding_apply(sheet_id):
+    return jsonify(explained(rpc().identity.onboarding_apply(caller(), sheet_id)))
+
+
+@api.post("/auth/activate")
+@documented(
+    "A new person sets their password with the activation code from their slip",
+    body=Activate,
+    public=True,
+    errors=(401,),
+)
+def activate():
+    return jsonify(rpc().identity.activate(json_body()))

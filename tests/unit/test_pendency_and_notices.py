@@ -89,7 +89,8 @@ def test_pendency_of_another_office_needs_hq_or_admin():
     assert reports.office_to_report(CRU, None) == "sp"
     with pytest.raises(Forbidden):
         reports.office_to_report(CRU, "aligarh")
-    hq = Actor(user_id="h", name="HQ", grants=(Grant(role="hq_viewer", scope="up"),), office_id="up")
+    hq_viewer = Grant(role="hq_viewer", scope="up")
+    hq = Actor(user_id="h", name="HQ", grants=(hq_viewer,), office_id="up")
     assert reports.office_to_report(hq, "aligarh") == "aligarh"
 
 
