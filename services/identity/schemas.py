@@ -115,6 +115,7 @@ class Post(BaseModel):
     office_code: str
     office_path: list[str]
     reports_to: str | None = None
+    email: str | None = Field(None, description="the post's own address: it stays with the post")
     holder_user_id: str | None = None
     holder_name: str | None = None
     charge: str | None = None

@@ -448,6 +448,7 @@ class IdentityService:
                     "office_path": office["path"],
                     "district_id": store.district_of(db, office),
                     "reports_to": reports_to,
+                    "email": govid.post_address(new.abbreviation, self._govid_domain()),
                     "holder_user_id": None,
                     "charge": None,
                 },
@@ -1034,7 +1035,7 @@ class IdentityService:
             office["code"],
             setting(self.config, "EOFFICE_GOVID_PATTERN", GOVID_PATTERN),
             taken,
-            domain=setting(self.config, "EOFFICE_GOVID_DOMAIN", "up.gov.in"),
+            domain=self._govid_domain(),
         )
         taken.add(login_id)
         code, code_hash = domain.new_activation_code()
@@ -1076,6 +1077,9 @@ class IdentityService:
         return Activation(
             employee_code=planned.employee_code, login=login_id, code=code, expires_at=expires
         ).model_dump()
+
+    def _govid_domain(self) -> str:
+        return setting(self.config, "EOFFICE_GOVID_DOMAIN", "up.gov.in")
 
     def _update_onboarded(self, actor: Actor, planned: sheets.RowPlan, offices: dict) -> None:
         db = self.storage.db

@@ -14,6 +14,7 @@ def test_a_person_logs_in_and_sees_their_posts(office):
     tokens = login(office)
     assert tokens["expires_in"] == 900 and tokens["token_type"] == "Bearer"
     assert [p["abbreviation"] for p in tokens["user"]["posts"]] == ["RDR-SP-HTR"]
+    assert tokens["user"]["posts"][0]["email"] == "rdr-sp-htr@up.gov.in"  # the post's own address
 
 
 @pytest.mark.parametrize(
