@@ -59,6 +59,7 @@ def seed(identity, password: str) -> int:
                     "parent_code": p,
                     "levels": POLICE_LEVELS if lv == "department" else [],
                     "live_since": "2025-04-01",
+                    "vpn_pool": "10.61.0.0/22" if lv == "district" else None,
                 },
             )
             for c, en, hi, lv, p in OFFICES
