@@ -74,7 +74,7 @@ class FilesService:
         content = _decode_pdf(pdf_b64)
         pages = domain.check_pdf(content)
         post_id = fields.post_id or (actor.post_ids[0] if actor.post_ids else None)
-        if not actor.holds(post_id):
+        if not (actor.holds(post_id) and self.identity.may_act(actor.model_dump(), post_id)):
             raise Conflict("NOT_YOUR_POST")
         post = self.identity.post(actor.model_dump(), post_id)
 
@@ -164,6 +164,8 @@ class FilesService:
         db = self.storage.db
         doc = domain.require_visible(actor, store.receipt(db, receipt_id))
         from_post_id = domain.require_holder(actor, doc)
+        if not self.identity.may_act(actor.model_dump(), from_post_id):  # transferred since login
+            raise Conflict("RECEIPT_NOT_WITH_YOU")
         domain.require_version(doc, send.version)
         if send.to_post_id == from_post_id:
             raise Conflict("ALREADY_WITH_THAT_POST")

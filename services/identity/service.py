@@ -200,6 +200,8 @@ class IdentityService:
         if stored is None:
             raise Unauthenticated("REFRESH_TOKEN_INVALID")
         if used is None:
+            if stored["revoked"]:  # logged out, disabled, or its login already ended
+                raise Unauthenticated("REFRESH_TOKEN_REVOKED")
             store.revoke_family(db, stored["family"])
             raise Unauthenticated("REFRESH_TOKEN_REUSED")
         if used["expires_at"] < iso(utcnow()):
@@ -227,8 +229,10 @@ class IdentityService:
 
     @rpc
     def rotate_signing_key(self, actor: dict) -> dict:
-        authority.require_admin(Actor.parse(actor))
+        actor = Actor.parse(actor)
         db = self.storage.db
+        for root in store.roots(db):  # the keys sign for the whole state
+            authority.require_admin(actor, root["path"])
         store.retire_signing_keys(db, iso(utcnow()))
         kid = store.insert_signing_key(db, *domain.new_signing_key())["_id"]
         return {"active_key": kid}
@@ -465,6 +469,7 @@ class IdentityService:
         post = store.post_by_id(db, post_id)
         authority.require_setup(actor, post["office_path"])
         person = store.user_by_id(db, assign.user_id)
+        authority.require_setup(actor, store.office_by_id(db, person["office_id"])["path"])
         self._assign(actor, post, person, assign.charge)
         return _post_view(store.post_by_id(db, post_id), person)
 
@@ -561,6 +566,28 @@ class IdentityService:
         return _post_view(post, holder)
 
     @rpc
+    def may_act(self, actor: dict, post_id: str) -> bool:
+        """Whether the actor may act from this post now: they hold it, or it is delegated to
+        them for this moment. Files asks before every move, so a transfer or an ended
+        delegation takes effect at once, whatever the actor's token still says."""
+        actor = Actor.parse(actor)
+        db = self.storage.db
+        post = (
+            db.posts.find_one({"_id": post_id}, {"holder_user_id": 1})
+            if isinstance(post_id, str)
+            else None
+        )
+        if post is None:
+            return False
+        if post.get("holder_user_id") == actor.user_id:
+            return True
+        now = iso(utcnow())
+        return any(
+            d["post_id"] == post_id and posts.is_live(d, now)
+            for d in store.delegations_to(db, actor.user_id)
+        )
+
+    @rpc
     def markable_posts(self, actor: dict) -> dict:
         """Posts the actor can mark work to: every post of the actor's district."""
         actor = Actor.parse(actor)
@@ -591,11 +618,13 @@ class IdentityService:
         office = store.office_by_code(db, new.office_code)
         authority.require_setup(actor, office["path"])
         scopes = {role: store.office_by_code(db, code) for role, code in new.role_scopes.items()}
-        for role, scope in scopes.items():  # nobody grants power over what they do not hold
-            if role == "admin":
-                authority.require_admin(actor, scope["path"])
-            else:
-                authority.require_setup(actor, scope["path"])
+        grants = authority.grants_for(
+            list(new.roles), office, store.district_of(db, office), scopes
+        )
+        for grant in grants:  # nobody grants power over what they do not hold themselves
+            authority.require_grantable(
+                actor, grant["role"], store.office_by_id(db, grant["scope"])["path"]
+            )
         held = [store.post_by_abbreviation(db, abbr) for abbr in new.posts]
         for post in held:
             authority.require_setup(actor, post["office_path"])
@@ -605,9 +634,7 @@ class IdentityService:
             "name_en": new.name_en,
             "name_hi": new.name_hi,
             "password_hash": domain.hash_password(new.password),
-            "grants": authority.grants_for(
-                list(new.roles), office, store.district_of(db, office), scopes
-            ),
+            "grants": grants,
             "office_id": office["_id"],
             "disabled": False,
             "disabled_at": None,

@@ -51,8 +51,13 @@ def test_only_an_admin_sets_up_offices_posts_and_people(office):
     with pytest.raises(Forbidden):
         office.rpc.identity.create_office(
             clerk,
-            {"code": "CO-NEW-HTR", "name_en": "New circle", "name_hi": "नया क्षेत्र",
-             "level": "circle", "parent_code": "SP-HTR"},
+            {
+                "code": "CO-NEW-HTR",
+                "name_en": "New circle",
+                "name_hi": "नया क्षेत्र",
+                "level": "circle",
+                "parent_code": "SP-HTR",
+            },
         )
     with pytest.raises(Unauthenticated):
         office.rpc.identity.create_office({"user_id": "forged"}, {})

@@ -73,6 +73,7 @@ def test_concurrent_requests_never_share_an_address_or_give_one_person_two(live_
 
 
 def test_without_a_pool_or_with_a_bad_one_nothing_is_issued(office):
+    office.rpc.identity.change_office(office.actor("admin.up"), "SP-HTR", {"vpn_pool": None})
     with pytest.raises(Conflict) as no_pool:
         office.rpc.identity.issue_vpn(
             office.actor("asp.hathras"), person(office, "cru.hathras")["id"]

@@ -40,6 +40,15 @@ def require_any(actor: Actor, roles: tuple[str, ...], office_path) -> None:
         raise Forbidden("OUTSIDE_YOUR_SCOPE")
 
 
+def require_grantable(actor: Actor, role: str, scope_path) -> None:
+    """Giving a role over a part of the tree needs the power to set up that part; giving the
+    admin role needs admin there."""
+    if role == "admin":
+        require_admin(actor, scope_path)
+    else:
+        require_setup(actor, scope_path)
+
+
 def require_admin(actor: Actor, office_path=()) -> None:
     require_any(actor, ("admin",), office_path)
 

@@ -1,7 +1,7 @@
 """Posts: who holds them, additional charge and delegation. Work is marked to posts, so
 moving people never moves work."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from common.errors import Refused
 
@@ -19,7 +19,7 @@ def check_delegation(
         raise Refused("DELEGATE_IS_HOLDER")
     if ends <= starts or ends <= now:
         raise Refused("DELEGATION_PERIOD_INVALID")
-    if (ends - starts).days > MAX_DELEGATION_DAYS:
+    if ends - starts > timedelta(days=MAX_DELEGATION_DAYS):
         raise Refused("DELEGATION_TOO_LONG", {"max_days": MAX_DELEGATION_DAYS})
 
 

@@ -32,13 +32,29 @@ MAX_ROWS = 20_000
 
 # The designations a sheet may use, unless the deployment configures its own list.
 DESIGNATIONS = (
-    "Director General of Police", "Additional Director General of Police",
-    "Inspector General of Police", "Deputy Inspector General of Police",
-    "Superintendent of Police", "Additional Superintendent of Police",
-    "Deputy Superintendent of Police", "Inspector", "Sub-Inspector", "Assistant Sub-Inspector",
-    "Head Constable", "Constable", "Head Clerk", "Senior Clerk", "Junior Clerk",
-    "Senior Assistant", "Junior Assistant", "Stenographer", "Computer Operator",
-    "Data Entry Operator", "Office Superintendent", "Accountant", "Class IV Employee",
+    "Director General of Police",
+    "Additional Director General of Police",
+    "Inspector General of Police",
+    "Deputy Inspector General of Police",
+    "Superintendent of Police",
+    "Additional Superintendent of Police",
+    "Deputy Superintendent of Police",
+    "Inspector",
+    "Sub-Inspector",
+    "Assistant Sub-Inspector",
+    "Head Constable",
+    "Constable",
+    "Head Clerk",
+    "Senior Clerk",
+    "Junior Clerk",
+    "Senior Assistant",
+    "Junior Assistant",
+    "Stenographer",
+    "Computer Operator",
+    "Data Entry Operator",
+    "Office Superintendent",
+    "Accountant",
+    "Class IV Employee",
 )
 # What an honest sheet of MAX_ROWS people unzips to is a few MB; a zip bomb is far beyond this.
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
