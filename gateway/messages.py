@@ -14,6 +14,7 @@ MESSAGES = {
     "TOKEN_EXPIRED": _l("Your session has expired. Please log in again."),
     "REFRESH_TOKEN_INVALID": _l("Your session is not valid. Please log in again."),
     "REFRESH_TOKEN_EXPIRED": _l("Your session has expired. Please log in again."),
+    "REFRESH_TOKEN_REVOKED": _l("This session has ended. Please log in again."),
     "REFRESH_TOKEN_REUSED": _l(
         "This session was used from two places, so it has been ended everywhere. "
         "Please log in again."
