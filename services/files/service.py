@@ -16,7 +16,9 @@ from common.errors import Conflict, InvalidInput, NotFound
 from common.events import Names, ReceiptDiarised, ReceiptOpened, ReceiptSent, new_event
 from common.storage import Database
 from common.validation import parse
-from services.files import domain, store
+from services.files import store
+from services.files.domain import history
+from services.files.domain import receipts as domain
 from services.files.schemas import (
     ChainCheck,
     DiariseReceipt,
@@ -87,7 +89,7 @@ class FilesService:
             post["office_code"],
         )
         receipt_id = uuid.uuid4().hex
-        entry = domain.history_entry(
+        entry = history.entry(
             None, "diarised", iso(now), actor, post_id, {"number": number, "document": sha256}
         )
         doc = {
@@ -135,7 +137,7 @@ class FilesService:
         doc = domain.require_visible(actor, store.receipt(db, receipt_id))
         if domain.is_first_open(actor, doc):
             now = iso(utcnow())
-            entry = domain.history_entry(
+            entry = history.entry(
                 store.last_history_entry(db, doc["_id"]),
                 "opened",
                 now,
@@ -175,7 +177,7 @@ class FilesService:
             raise InvalidInput("UNKNOWN_POST", {"post_id": send.to_post_id}) from None
 
         now = iso(utcnow())
-        entry = domain.history_entry(
+        entry = history.entry(
             store.last_history_entry(db, doc["_id"]),
             "sent",
             now,
@@ -256,7 +258,7 @@ class FilesService:
     def verify_receipt_history(self, actor: dict, receipt_id: str) -> dict:
         actor = Actor.parse(actor)
         doc = domain.require_visible(actor, store.receipt(self.storage.db, receipt_id, True))
-        return ChainCheck(**domain.verify_chain(doc["history"])).model_dump()
+        return ChainCheck(**history.verify(doc["history"])).model_dump()
 
     @rpc
     def document(self, actor: dict, sha256: str) -> str:

@@ -4,7 +4,8 @@ import pytest
 
 from common.actor import Actor
 from common.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
-from services.files import domain
+from services.files.domain import history
+from services.files.domain import receipts as domain
 from tests.support.pdfs import broken_pdf, oversized_pdf, pdf
 
 CRU = Actor(user_id="u1", name="Pooja Yadav", post_ids=("cru",))
@@ -25,7 +26,7 @@ def receipt(**overrides) -> dict:
 def chain(n: int) -> list[dict]:
     entries, previous = [], None
     for i in range(n):
-        previous = domain.history_entry(previous, "sent", f"2026-01-0{i + 1}", CRU, "cru", {"i": i})
+        previous = history.entry(previous, "sent", f"2026-01-0{i + 1}", CRU, "cru", {"i": i})
         entries.append(previous)
     return entries
 
@@ -68,10 +69,10 @@ def test_only_the_holders_first_open_is_recorded():
 
 def test_each_history_entry_carries_the_hash_of_the_one_before():
     entries = chain(3)
-    assert entries[0]["prev_hash"] == domain.GENESIS_HASH
+    assert entries[0]["prev_hash"] == history.GENESIS_HASH
     assert entries[1]["prev_hash"] == entries[0]["hash"]
     assert [e["seq"] for e in entries] == [1, 2, 3]
-    assert domain.verify_chain(entries) == {
+    assert history.verify(entries) == {
         "intact": True,
         "entries": 3,
         "last_hash": entries[2]["hash"],
@@ -92,7 +93,7 @@ def test_any_edit_to_history_is_detected(tamper, broken_at):
     entries = chain(4)
     last_hash = entries[-1]["hash"]
     tamper(entries)
-    check = domain.verify_chain(entries)
+    check = history.verify(entries)
     if broken_at is None:
         assert check["intact"] and check["last_hash"] != last_hash
     else:

@@ -1,8 +1,6 @@
-"""The rules of dak, pure: numbering, who may see and act, the history chain, what a PDF is."""
+"""Receipts (dak), pure: numbering, who may see and act, what a PDF is."""
 
-import hashlib
 import io
-import json
 
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -11,7 +9,6 @@ from common.actor import Actor
 from common.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
-GENESIS_HASH = "0" * 64
 
 
 def receipt_number(running_no: int, year: int, office_code: str) -> str:
@@ -61,41 +58,3 @@ def require_version(receipt: dict, seen: int | None) -> None:
 def is_first_open(actor: Actor, receipt: dict) -> bool:
     """The holder opening it for the first time since it reached them is recorded."""
     return actor.holds(receipt["holder_post_id"]) and receipt.get("opened_at") is None
-
-
-def _entry_hash(entry: dict) -> str:
-    body = {k: v for k, v in entry.items() if k != "hash"}
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def history_entry(
-    previous: dict | None, action: str, at: str, actor: Actor, post_id: str | None, details: dict
-) -> dict:
-    """The next link of a history chain: it carries the SHA-256 of the entry before it, so any
-    later edit or removal breaks every hash after it."""
-    entry = {
-        "seq": previous["seq"] + 1 if previous else 1,
-        "action": action,
-        "at": at,
-        "actor": actor.audit(post_id),
-        "post_id": post_id,
-        "details": details,
-        "prev_hash": previous["hash"] if previous else GENESIS_HASH,
-    }
-    entry["hash"] = _entry_hash(entry)
-    return entry
-
-
-def verify_chain(entries: list[dict]) -> dict:
-    """Check every link; report the first broken one (by ``seq``) if any."""
-    prev_hash = GENESIS_HASH
-    for position, entry in enumerate(entries, start=1):
-        if (
-            entry.get("seq") != position
-            or entry.get("prev_hash") != prev_hash
-            or entry.get("hash") != _entry_hash(entry)
-        ):
-            return {"intact": False, "entries": len(entries), "broken_at": position}
-        prev_hash = entry["hash"]
-    return {"intact": True, "entries": len(entries), "last_hash": prev_hash if entries else None}
