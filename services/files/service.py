@@ -17,7 +17,7 @@ from common.events import Names, ReceiptDiarised, ReceiptOpened, ReceiptSent, ne
 from common.storage import Database
 from common.validation import parse
 from services.files import store
-from services.files.domain import history
+from services.files.domain import history, visibility
 from services.files.domain import receipts as domain
 from services.files.schemas import (
     ChainCheck,
@@ -134,7 +134,7 @@ class FilesService:
         """Open a receipt. The holder's first open is recorded in its history."""
         actor = Actor.parse(actor)
         db = self.storage.db
-        doc = domain.require_visible(actor, store.receipt(db, receipt_id))
+        doc = visibility.require_visible(actor, store.receipt(db, receipt_id), "RECEIPT_NOT_FOUND")
         if domain.is_first_open(actor, doc):
             now = iso(utcnow())
             entry = history.entry(
@@ -164,7 +164,7 @@ class FilesService:
         actor = Actor.parse(actor)
         send = parse(SendReceipt, request)
         db = self.storage.db
-        doc = domain.require_visible(actor, store.receipt(db, receipt_id))
+        doc = visibility.require_visible(actor, store.receipt(db, receipt_id), "RECEIPT_NOT_FOUND")
         from_post_id = domain.require_holder(actor, doc)
         if not self.identity.may_act(actor.model_dump(), from_post_id):  # transferred since login
             raise Conflict("RECEIPT_NOT_WITH_YOU")
@@ -251,13 +251,17 @@ class FilesService:
     @rpc
     def receipt_history(self, actor: dict, receipt_id: str) -> dict:
         actor = Actor.parse(actor)
-        doc = domain.require_visible(actor, store.receipt(self.storage.db, receipt_id, True))
+        doc = visibility.require_visible(
+            actor, store.receipt(self.storage.db, receipt_id, True), "RECEIPT_NOT_FOUND"
+        )
         return History(items=[HistoryEntry(**e) for e in doc["history"]]).model_dump()
 
     @rpc
     def verify_receipt_history(self, actor: dict, receipt_id: str) -> dict:
         actor = Actor.parse(actor)
-        doc = domain.require_visible(actor, store.receipt(self.storage.db, receipt_id, True))
+        doc = visibility.require_visible(
+            actor, store.receipt(self.storage.db, receipt_id, True), "RECEIPT_NOT_FOUND"
+        )
         return ChainCheck(**history.verify(doc["history"])).model_dump()
 
     @rpc

@@ -4,7 +4,7 @@ import pytest
 
 from common.actor import Actor
 from common.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
-from services.files.domain import history
+from services.files.domain import history, visibility
 from services.files.domain import receipts as domain
 from tests.support.pdfs import broken_pdf, oversized_pdf, pdf
 
@@ -36,14 +36,16 @@ def test_receipt_number_reads_like_the_diary_register():
 
 
 def test_a_receipt_is_seen_by_the_posts_it_passed_through():
-    assert domain.require_visible(CRU, receipt()) and domain.require_visible(READER, receipt())
+    assert visibility.require_visible(
+        CRU, receipt(), "RECEIPT_NOT_FOUND"
+    ) and visibility.require_visible(READER, receipt(), "RECEIPT_NOT_FOUND")
 
 
 def test_anyone_else_is_told_it_does_not_exist():
     with pytest.raises(NotFound):
-        domain.require_visible(SHO, receipt())
+        visibility.require_visible(SHO, receipt(), "RECEIPT_NOT_FOUND")
     with pytest.raises(NotFound):
-        domain.require_visible(CRU, None)
+        visibility.require_visible(CRU, None, "RECEIPT_NOT_FOUND")
 
 
 def test_only_the_holder_may_send_it_on():

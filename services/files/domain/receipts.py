@@ -6,7 +6,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from common.actor import Actor
-from common.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from common.errors import Conflict, InvalidInput, TooLarge, UnsupportedMedia
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
@@ -33,14 +33,6 @@ def check_pdf(content: bytes) -> int:
     if pages < 1:
         raise InvalidInput("PDF_UNREADABLE")
     return pages
-
-
-def require_visible(actor: Actor, receipt: dict | None) -> dict:
-    """A receipt is seen only by the posts it has passed through. Everyone else is told it does
-    not exist (404), so ids cannot be probed."""
-    if receipt is None or not set(actor.post_ids) & set(receipt["involved_posts"]):
-        raise NotFound("RECEIPT_NOT_FOUND")
-    return receipt
 
 
 def require_holder(actor: Actor, receipt: dict) -> str:

@@ -1,0 +1,55 @@
+"""How a file moves between posts: one holder at a time; send on, send back, pull back only
+while unopened; what is parked or closed does not move."""
+
+from common.actor import Actor
+from common.errors import Conflict
+
+PRIORITIES = ("normal", "immediate", "most_immediate")
+MAX_LEVELS = 4
+
+
+def require_holder(actor: Actor, file: dict) -> str:
+    if not actor.holds(file["holder_post_id"]):
+        raise Conflict("FILE_NOT_WITH_YOU")
+    return file["holder_post_id"]
+
+
+def require_open(file: dict) -> None:
+    if file["status"] != "open":
+        raise Conflict("FILE_NOT_OPEN", {"status": file["status"]})
+
+
+def require_version(file: dict, seen: int | None) -> None:
+    if seen is not None and seen != file["version"]:
+        raise Conflict("VERSION_CONFLICT", {"current_version": file["version"]})
+
+
+def pull_back_from(actor: Actor, file: dict) -> str:
+    """The sender may take a file back only while the receiver has not opened it."""
+    sender = file.get("sent_by_post_id")
+    if sender is None or not actor.holds(sender):
+        raise Conflict("NOT_THE_SENDER")
+    if file.get("opened_at"):
+        raise Conflict("ALREADY_OPENED")
+    return sender
+
+
+def send_back_to(file: dict) -> str:
+    sender = file.get("sent_by_post_id")
+    if sender is None:
+        raise Conflict("NOTHING_TO_SEND_BACK")
+    return sender
+
+
+def skipped_levels(from_chain: list[str], to_post_id: str) -> list[str] | None:
+    """The posts a file jumps over on its way up, when the receiver is above the sender in the
+    chain of command; None when the receiver is not above (sideways or down). ``from_chain`` is
+    the sender's reporting chain, nearest first."""
+    if to_post_id not in from_chain:
+        return None
+    return from_chain[: from_chain.index(to_post_id)]
+
+
+def levels_to_decision(route: list[str]) -> int:
+    """How many levels a file climbed on its way to a decision (CSMOP: no more than four)."""
+    return len(route)

@@ -1,0 +1,118 @@
+"""The rules of e-files without a broker: numbers, notes, movement, who may see."""
+
+import pytest
+
+from common.actor import Actor
+from common.errors import Conflict, InvalidInput, NotFound
+from services.files.domain import movement, notes, numbering, visibility
+
+CLERK = Actor(user_id="u1", name="Iqbal Khan", post_ids=("hc",))
+SP = Actor(user_id="u2", name="Rajesh Singh", post_ids=("sp",))
+ASP = Actor(user_id="u3", name="Anita Verma", post_ids=("asp",))
+SHO = Actor(user_id="u4", name="Ramesh Gupta", post_ids=("sho",))
+
+
+def a_file(**overrides) -> dict:
+    return {
+        "holder_post_id": "hc",
+        "status": "open",
+        "version": 4,
+        "sent_by_post_id": None,
+        "opened_at": None,
+        "involved_posts": ["hc"],
+        "supervisors": ["asp", "sp"],
+        "grading": "normal",
+        "notes": [],
+        **overrides,
+    }
+
+
+def test_a_functional_file_number_reads_as_the_manual_writes_it():
+    head = numbering.head_code("A", 11, 11)
+    assert head == "A-11011"
+    number = numbering.file_number(head, 3, 2025, "ESTT")
+    assert number == "A-11011/3/2025-ESTT"
+    assert numbering.parse_file_number(number) == {
+        "head": "A-11011",
+        "serial": 3,
+        "year": 2025,
+        "section": "ESTT",
+    }
+    assert numbering.parse_file_number("132177/2025/SP-HTR") is None
+
+
+@pytest.mark.parametrize(
+    ("basic", "primary", "secondary"), [("a", 1, 1), ("AB", 1, 1), ("A", 100, 1), ("A", 1, -1)]
+)
+def test_a_head_outside_the_scheme_is_refused(basic, primary, secondary):
+    with pytest.raises(InvalidInput):
+        numbering.head_code(basic, primary, secondary)
+
+
+def test_a_note_is_plain_text_within_bounds():
+    assert notes.check_text("  <script>alert(1)</script>  ") == "<script>alert(1)</script>"
+    with pytest.raises(InvalidInput):
+        notes.check_text("   ")
+    with pytest.raises(InvalidInput):
+        notes.check_text("x" * (notes.MAX_NOTE_CHARS + 1))
+
+
+def test_only_its_writer_edits_a_yellow_note_and_nobody_a_green_one():
+    yellow = {"status": "yellow", "author": {"user_id": "u1"}}
+    notes.require_own_yellow(CLERK, yellow)
+    with pytest.raises(Conflict) as not_yours:
+        notes.require_own_yellow(SP, yellow)
+    assert not_yours.value.code == "NOTE_NOT_YOURS"
+    with pytest.raises(Conflict) as green:
+        notes.require_own_yellow(CLERK, {**yellow, "status": "green"})
+    assert green.value.code == "NOTE_IS_GREEN"
+
+
+def test_paragraph_numbers_run_on_across_green_notes():
+    file = a_file(
+        notes=[
+            {"status": "green", "last_paragraph": 3},
+            {"status": "yellow", "last_paragraph": 9},
+            {"status": "green", "last_paragraph": 5},
+        ]
+    )
+    assert notes.next_paragraph(file) == 6
+    assert notes.paragraphs("first\n\nsecond\r\n\r\nthird\n") == ["first", "second", "third"]
+
+
+def test_only_the_holder_moves_an_open_file_at_the_version_they_saw():
+    assert movement.require_holder(CLERK, a_file()) == "hc"
+    with pytest.raises(Conflict) as not_held:
+        movement.require_holder(SP, a_file())
+    assert not_held.value.code == "FILE_NOT_WITH_YOU"
+    with pytest.raises(Conflict) as parked:
+        movement.require_open(a_file(status="parked"))
+    assert parked.value.details == {"status": "parked"}
+    with pytest.raises(Conflict):
+        movement.require_version(a_file(), 3)
+
+
+def test_the_sender_pulls_back_only_while_unopened():
+    sent = a_file(holder_post_id="sp", sent_by_post_id="hc")
+    assert movement.pull_back_from(CLERK, sent) == "hc"
+    with pytest.raises(Conflict) as opened:
+        movement.pull_back_from(CLERK, {**sent, "opened_at": "2026-01-01T10:00:00+00:00"})
+    assert opened.value.code == "ALREADY_OPENED"
+    with pytest.raises(Conflict) as stranger:
+        movement.pull_back_from(ASP, sent)
+    assert stranger.value.code == "NOT_THE_SENDER"
+
+
+def test_a_jump_up_the_chain_names_the_levels_skipped():
+    chain = ["so", "asp", "sp", "dig"]  # the clerk's chain of command, nearest first
+    assert movement.skipped_levels(chain, "so") == []
+    assert movement.skipped_levels(chain, "sp") == ["so", "asp"]
+    assert movement.skipped_levels(chain, "sho") is None  # sideways: no level skipped
+
+
+def test_supervisors_see_normal_files_but_only_those_marked_see_secret_ones():
+    assert visibility.may_see(SP, a_file())
+    assert not visibility.may_see(SP, a_file(grading="secret"))
+    assert visibility.may_see(CLERK, a_file(grading="top_secret"))
+    with pytest.raises(NotFound):
+        visibility.require_visible(SHO, a_file(), "FILE_NOT_FOUND")
