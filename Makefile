@@ -18,6 +18,7 @@ test: $(STAMP) translations
 
 bench: $(STAMP) translations
 	$(PY) -m bench.office
+	$(PY) -m bench.onboarding
 
 lint: $(STAMP)
 	.venv/bin/ruff check common services gateway tools tests bench

@@ -59,6 +59,41 @@ class ReceiptOpened(Payload):
     seq: int
 
 
+class FileCreated(Payload):
+    file_id: str
+    number: str
+    subject: str
+    office_id: str
+    post_id: str
+    post_name: Names
+    seq: int
+
+
+class FileSent(Payload):
+    """A file moved to another post: sent on, sent back or pulled back (``how``)."""
+
+    file_id: str
+    number: str
+    subject: str
+    how: str
+    from_post_id: str
+    from_post_name: Names
+    to_post_id: str
+    to_post_name: Names
+    to_office_id: str
+    to_office_path: list[str]
+    remark: str = ""
+    priority: str = "normal"
+    seq: int
+
+
+class FileOpened(Payload):
+    file_id: str
+    number: str
+    post_id: str
+    seq: int
+
+
 class PersonOnboarded(Payload):
     user_id: str
     username: str
@@ -131,6 +166,9 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.diarised": ("files", ReceiptDiarised),
     "receipt.sent": ("files", ReceiptSent),
     "receipt.opened": ("files", ReceiptOpened),
+    "file.created": ("files", FileCreated),
+    "file.sent": ("files", FileSent),
+    "file.opened": ("files", FileOpened),
     "person.onboarded": ("identity", PersonOnboarded),
     "post.assigned": ("identity", PostAssigned),
     "post.delegated": ("identity", PostDelegated),

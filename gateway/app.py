@@ -18,6 +18,7 @@ from gateway.i18n import current_language
 from gateway.meta import meta
 from gateway.pages import pages
 from gateway.rpc import Rpc
+from gateway.staff_pages import staff_pages
 
 # A 20 MB PDF plus the form around it.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024 + 256 * 1024
@@ -68,5 +69,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(meta)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(staff_pages)
     errors.register(app)
     return app

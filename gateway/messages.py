@@ -146,6 +146,35 @@ MESSAGES = {
     "DUPLICATE_IN_SHEET": _l("This employee code appears in other rows too."),
     "EMAIL_TAKEN": _l("This email already belongs to another employee."),
     "POST_TAKEN": _l("This post is already held by another employee."),
+    "FILE_NOT_FOUND": _l("No such file."),
+    "FILE_NOT_WITH_YOU": _l("This file is not with you."),
+    "FILE_NOT_OPEN": _l("This file is parked, closed or recorded, so it cannot be worked on."),
+    "FILE_NOT_PARKED": _l("This file is not parked."),
+    "FILE_NOT_CLOSED": _l("This file is not closed."),
+    "NOT_THE_SENDER": _l("Only the post that sent the file can pull it back."),
+    "ALREADY_OPENED": _l(
+        "The receiver has already opened the file, so it can no longer be pulled back."
+    ),
+    "NOTHING_TO_SEND_BACK": _l(
+        "This file was not sent to you by anyone, so it cannot be sent back."
+    ),
+    "FILE_HEAD_INVALID": _l("The file head is not in the form A-11011."),
+    "FILE_SECTION_INVALID": _l("The section abbreviation is not valid."),
+    "FILE_HEAD_TAKEN": _l("This head already exists."),
+    "FILE_HEAD_NOT_FOUND": _l("No such head in your office's filing scheme."),
+    "NOTE_NOT_FOUND": _l("No such note."),
+    "NOTE_EMPTY": _l("The note is empty."),
+    "NOTE_TOO_LONG": _l("The note is too long."),
+    "NOTE_IS_GREEN": _l("This note is confirmed (green) and can never be changed."),
+    "NOTE_DISCARDED": _l("This note was discarded."),
+    "NOTE_NOT_YOURS": _l("Only the writer of a draft note can change it."),
+    "APPROVAL_NOT_FOUND": _l("No confirmed note has that paragraph."),
+    "APPROVAL_NOT_BY_OFFICER": _l("That paragraph is not by a Section Officer or above."),
+    "ONLY_CREATOR_CLOSES": _l("Only the post that opened the file can close it."),
+    "ONLY_CLOSER_REOPENS": _l("Only the post that closed the file can reopen it."),
+    "RECEIPT_NOT_OPEN": _l("This receipt is already in a file or closed."),
+    "BAD_QUERY": _l("The search is too long."),
+    "LANGUAGE_NOT_SUPPORTED": _l("Only Hindi and English are supported."),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
 }
 

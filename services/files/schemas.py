@@ -39,6 +39,72 @@ class SendReceipt(Strict):
     version: int | None = Field(None, description="the version you saw; 409 if it changed since")
 
 
+class NewHead(Strict):
+    """A head of the functional filing scheme, set up by the admin for an office's section."""
+
+    basic: str = Field(min_length=1, max_length=1, pattern=r"^[A-Z]$")
+    primary: int = Field(ge=0, le=99)
+    secondary: int = Field(ge=0, le=99)
+    section: str = Field(min_length=2, max_length=12, pattern=r"^[A-Z][A-Z0-9]+$")
+    description: str = Field(min_length=1, max_length=300)
+
+
+class Head(BaseModel):
+    code: str
+    section: str
+    description: str
+    office_id: str
+
+
+class Heads(BaseModel):
+    items: list[Head]
+
+
+class NewFile(Strict):
+    subject: str = Field(min_length=1, max_length=1000)
+    head: str | None = Field(
+        None, description="functional head, e.g. A-11011; none: a non-scheme file"
+    )
+    category: str = Field("general", min_length=1, max_length=60)
+    grading: Grading = "normal"
+    physical: bool = False
+    post_id: str | None = Field(
+        None, description="which of your posts opens it (default: your first)"
+    )
+
+
+class NewNote(Strict):
+    text: str = Field(min_length=1, max_length=20_000)
+    references: list[str] = Field([], max_length=20, description="e.g. PUC, FR-I, note para 4")
+
+
+class SendFile(Strict):
+    to_post_id: str = Field(min_length=1, max_length=64)
+    remark: str = Field("", max_length=2000)
+    priority: Priority = "normal"
+    due_date: date | None = None
+    version: int | None = Field(None, description="the version you saw; 409 if it changed since")
+
+
+class FileAction(Strict):
+    """Send back, pull back, park, unpark: the version you saw, and an optional remark."""
+
+    remark: str = Field("", max_length=2000)
+    version: int | None = None
+
+
+class CloseFile(Strict):
+    approval_paragraph: int = Field(
+        ge=1,
+        description="the green note paragraph in which a Section Officer or above approved closing",
+    )
+    version: int | None = None
+
+
+class PutInFile(Strict):
+    file_id: str = Field(min_length=1, max_length=64)
+
+
 class Document(BaseModel):
     sha256: str
     size: int
@@ -80,7 +146,7 @@ class Receipt(BaseModel):
 
 
 class InboxItem(BaseModel):
-    kind: Literal["receipt"] = "receipt"
+    kind: Literal["receipt", "file"] = "receipt"
     id: str
     number: str
     subject: str
@@ -92,6 +158,60 @@ class InboxItem(BaseModel):
     priority: str
     remark: str
     grading: str
+    due_date: str | None = None
+    days_held: int = 0
+
+
+class Note(BaseModel):
+    id: str
+    status: Literal["yellow", "green", "discarded"]
+    text: str
+    references: list[str]
+    author: dict
+    post_id: str
+    created_at: str
+    confirmed_at: str | None = None
+    first_paragraph: int | None = None
+    last_paragraph: int | None = None
+
+
+class Correspondence(BaseModel):
+    kind: Literal["receipt"]
+    id: str
+    number: str
+    subject: str
+    sha256: str
+    pages: int
+    first_page: int
+    last_page: int
+    added_at: str
+
+
+class EFile(BaseModel):
+    id: str
+    number: str
+    subject: str
+    category: str
+    grading: str
+    physical: bool
+    status: str
+    head: str | None
+    created_at: str
+    created_by: dict
+    holder_post_id: str
+    holder_post_name: Names
+    holder_since: str
+    opened_at: str | None
+    priority: str
+    due_date: str | None
+    remark: str
+    sent_by_post_id: str | None
+    version: int
+    notes: list[Note] = []
+    correspondence: list[Correspondence] = []
+    skipped_levels: list[str] | None = Field(
+        None, description="posts a send up the chain jumped over"
+    )
 
 
 class Page(BaseModel):

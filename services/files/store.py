@@ -1,59 +1,67 @@
-"""Files' collections: receipts (with their history and outbox inside), diary counters."""
+"""Files' collections: receipts and files (each with its history and outbox inside), heads of
+the file numbering scheme, and counters."""
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
-from common.errors import Conflict
+from common.errors import Conflict, NotFound
 from common.outbox import with_events
 
-# What desk views need; the history stays on disk unless asked for.
-SUMMARY = {"history": 0, "outbox": 0}
+KINDS = ("receipts", "files")
+# What desk views need; the history (and the notes of a file) stay on disk unless asked for.
+SUMMARY = {"history": 0, "outbox": 0, "search_terms": 0, "notes": 0}
 
 
 def ensure_indexes(db) -> None:
-    db.receipts.create_index("number", unique=True)
-    db.receipts.create_index("holder_post_id")
+    for kind in KINDS:
+        db[kind].create_index("number", unique=True)
+        db[kind].create_index("holder_post_id")
+        db[kind].create_index("has_outbox")
+        db[kind].create_index("search_terms")
+        db[kind].create_index("sent_by_post_id")
     db.receipts.create_index("document.sha256")
-    db.receipts.create_index("has_outbox")
+    db.heads.create_index("office_id")
 
 
-def next_running_number(db, office_id: str, year: int) -> int:
-    """The office's diary number for the year: one atomic increment, so never repeated."""
+def next_counter(db, key: str) -> int:
+    """The next value of a counter: one atomic increment, so never repeated and never skipped."""
     counter = db.counters.find_one_and_update(
-        {"_id": f"receipt:{office_id}:{year}"},
-        {"$inc": {"seq": 1}},
-        upsert=True,
-        return_document=ReturnDocument.AFTER,
+        {"_id": key}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )
     return counter["seq"]
 
 
-def insert_receipt(db, receipt: dict, event: dict) -> None:
-    """The receipt and its first event are one document: written together or not at all."""
-    db.receipts.insert_one({**receipt, "outbox": [event], "has_outbox": True})
+def insert(db, kind: str, doc: dict, event: dict) -> None:
+    """A new receipt or file and its first event: written together or not at all."""
+    db[kind].insert_one({**doc, "outbox": [event], "has_outbox": True})
 
 
-def receipt(db, receipt_id: str, with_history: bool = False) -> dict | None:
-    if not isinstance(receipt_id, str):
+def item(db, kind: str, item_id: str, with_history: bool = False) -> dict | None:
+    if not isinstance(item_id, str):
         return None
-    return db.receipts.find_one({"_id": receipt_id}, None if with_history else SUMMARY)
+    return db[kind].find_one(
+        {"_id": item_id}, None if with_history else {"history": 0, "outbox": 0}
+    )
 
 
-def last_history_entry(db, receipt_id: str) -> dict:
-    doc = db.receipts.find_one({"_id": receipt_id}, {"history": {"$slice": -1}})
+def last_history_entry(db, kind: str, item_id: str) -> dict:
+    doc = db[kind].find_one({"_id": item_id}, {"history": {"$slice": -1}})
     return doc["history"][-1]
 
 
-def update_receipt(db, current: dict, changes: dict, entry: dict, event: dict | None) -> dict:
-    """Apply a change made on ``current`` (at its version): one atomic, version-checked write
-    of the new state, its history entry and its event. Someone else's change in between
-    makes this a conflict rather than a silent overwrite."""
-    update = {"$set": changes, "$inc": {"version": 1}, "$push": {"history": entry}}
+def update(db, kind: str, current: dict, ops: dict, entry: dict, event: dict | None) -> dict:
+    """Apply a change made on ``current`` (at its version): one atomic, version-checked write of
+    the new state, its history entry and its event. Someone else's change in between makes this
+    a conflict rather than a silent overwrite."""
+    ops = {op: dict(fields) for op, fields in ops.items()}
+    ops.setdefault("$inc", {})["version"] = 1
+    ops.setdefault("$push", {})["history"] = entry
     if event is not None:
-        update = with_events(update, event)
-    updated = db.receipts.find_one_and_update(
+        ops = with_events(ops, event)
+    updated = db[kind].find_one_and_update(
         {"_id": current["_id"], "version": current["version"]},
-        update,
-        projection=SUMMARY,
+        ops,
+        projection={"history": 0, "outbox": 0},
         return_document=ReturnDocument.AFTER,
     )
     if updated is None:
@@ -61,9 +69,43 @@ def update_receipt(db, current: dict, changes: dict, entry: dict, event: dict | 
     return updated
 
 
-def receipts_held_by(db, post_ids: list[str]) -> list[dict]:
-    return list(db.receipts.find({"holder_post_id": {"$in": list(post_ids)}}, SUMMARY))
+def held_by(db, kind: str, post_ids: list[str]) -> list[dict]:
+    return list(db[kind].find({"holder_post_id": {"$in": list(post_ids)}}, SUMMARY))
+
+
+def sent_by(db, kind: str, post_ids: list[str]) -> list[dict]:
+    return list(db[kind].find({"sent_by_post_id": {"$in": list(post_ids)}}, SUMMARY))
+
+
+def matching(db, kind: str, terms: list[str], limit: int) -> list[dict]:
+    return list(db[kind].find({"search_terms": {"$all": terms}}, SUMMARY).limit(limit))
 
 
 def receipts_with_document(db, sha256: str) -> list[dict]:
-    return list(db.receipts.find({"document.sha256": sha256}, {"involved_posts": 1}))
+    return list(
+        db.receipts.find(
+            {"document.sha256": sha256}, {"involved_posts": 1, "supervisors": 1, "grading": 1}
+        )
+    )
+
+
+# --- heads of the functional scheme -----------------------------------------------------------
+
+
+def insert_head(db, head: dict) -> dict:
+    try:
+        db.heads.insert_one(head)
+    except DuplicateKeyError:
+        raise Conflict("FILE_HEAD_TAKEN", {"head": head["code"]}) from None
+    return head
+
+
+def head(db, office_id: str, code: str) -> dict:
+    found = db.heads.find_one({"_id": f"{office_id}:{code}"})
+    if found is None:
+        raise NotFound("FILE_HEAD_NOT_FOUND", {"head": code})
+    return found
+
+
+def heads_of(db, office_id: str) -> list[dict]:
+    return list(db.heads.find({"office_id": office_id}))

@@ -588,6 +588,18 @@ class IdentityService:
         )
 
     @rpc
+    def chain(self, actor: dict, post_id: str) -> list[str]:
+        """The posts above this one in the chain of command, nearest first (files asks, to know
+        who supervises a file and which levels a send up the chain skips)."""
+        Actor.parse(actor)
+        db = self.storage.db
+        above, current = [], store.post_by_id(db, post_id)
+        while current.get("reports_to") and current["reports_to"] not in above and len(above) < 20:
+            above.append(current["reports_to"])
+            current = store.post_by_id(db, current["reports_to"])
+        return above
+
+    @rpc
     def markable_posts(self, actor: dict) -> dict:
         """Posts the actor can mark work to: every post of the actor's district."""
         actor = Actor.parse(actor)

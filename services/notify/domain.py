@@ -2,7 +2,7 @@
 
 from common.actor import Actor
 from common.errors import NotFound
-from common.events import Event, ReceiptOpened, ReceiptSent
+from common.events import Event, FileOpened, FileSent, ReceiptOpened, ReceiptSent
 
 
 def notices_for(event: Event) -> list[dict]:
@@ -13,31 +13,38 @@ def notices_for(event: Event) -> list[dict]:
     """
     body = event.body()
     if isinstance(body, ReceiptSent):
-        return [
-            {
-                "_id": f"{event.event_id}:{body.to_post_id}",
-                "kind": "receipt_received",
-                "post_id": body.to_post_id,
-                "receipt_id": body.receipt_id,
-                "params": {
-                    "receipt_id": body.receipt_id,
-                    "number": body.number,
-                    "subject": body.subject,
-                    "from_post_name": body.from_post_name.model_dump(),
-                    "remark": body.remark,
-                },
-                "created_at": event.occurred_at.isoformat(timespec="microseconds"),
-                "read_at": None,
-            }
-        ]
-    return []
+        kind, item_id = "receipt_received", body.receipt_id
+    elif isinstance(body, FileSent):
+        kind, item_id = "file_received", body.file_id
+    else:
+        return []
+    return [
+        {
+            "_id": f"{event.event_id}:{body.to_post_id}",
+            "kind": kind,
+            "post_id": body.to_post_id,
+            "item_id": item_id,
+            "params": {
+                "item_id": item_id,
+                "number": body.number,
+                "subject": body.subject,
+                "from_post_name": body.from_post_name.model_dump(),
+                "remark": body.remark,
+            },
+            "created_at": event.occurred_at.isoformat(timespec="microseconds"),
+            "read_at": None,
+        }
+    ]
 
 
 def seen_by_opening(event: Event) -> tuple[str, str] | None:
-    """(post, receipt) whose notices are answered by this event: opening the receipt reads them."""
+    """(post, item) whose notices are answered by this event: opening the receipt or file
+    reads them."""
     body = event.body()
     if isinstance(body, ReceiptOpened):
         return body.post_id, body.receipt_id
+    if isinstance(body, FileOpened):
+        return body.post_id, body.file_id
     return None
 
 

@@ -26,15 +26,29 @@ class NotifyService:
 
     @event_handler("files", "receipt.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_receipt_sent(self, event: dict):
-        for notice in domain.notices_for(Event.model_validate(event)):
-            store.add_notice(self.storage.db, notice)
+        self._notify(event)
+
+    @event_handler("files", "file.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_file_sent(self, event: dict):
+        self._notify(event)
 
     @event_handler("files", "receipt.opened", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_receipt_opened(self, event: dict):
-        event = Event.model_validate(event)
+        self._read_by_opening(event)
+
+    @event_handler("files", "file.opened", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_file_opened(self, event: dict):
+        self._read_by_opening(event)
+
+    def _notify(self, raw: dict) -> None:
+        for notice in domain.notices_for(Event.model_validate(raw)):
+            store.add_notice(self.storage.db, notice)
+
+    def _read_by_opening(self, raw: dict) -> None:
+        event = Event.model_validate(raw)
         opened = domain.seen_by_opening(event)
         if opened:
-            store.mark_read_for_receipt(self.storage.db, *opened, at=event.occurred_at.isoformat())
+            store.mark_read_for_item(self.storage.db, *opened, at=event.occurred_at.isoformat())
 
     @rpc
     def notices(self, actor: dict, limit: int = 50) -> dict:

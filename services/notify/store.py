@@ -5,7 +5,7 @@ from pymongo.errors import DuplicateKeyError
 
 def ensure_indexes(db) -> None:
     db.notices.create_index("post_id")
-    db.notices.create_index("receipt_id")
+    db.notices.create_index("item_id")
 
 
 def add_notice(db, notice: dict) -> bool:
@@ -25,9 +25,9 @@ def notice(db, notice_id: str) -> dict | None:
     return db.notices.find_one({"_id": notice_id}) if isinstance(notice_id, str) else None
 
 
-def mark_read_for_receipt(db, post_id: str, receipt_id: str, at: str) -> None:
+def mark_read_for_item(db, post_id: str, item_id: str, at: str) -> None:
     db.notices.update_many(
-        {"receipt_id": receipt_id, "post_id": post_id, "read_at": None}, {"$set": {"read_at": at}}
+        {"item_id": item_id, "post_id": post_id, "read_at": None}, {"$set": {"read_at": at}}
     )
 
 

@@ -2,13 +2,29 @@
 
 from common.actor import Actor
 from common.errors import Forbidden
-from common.events import Event, ReceiptDiarised, ReceiptSent
+from common.events import Event, FileCreated, FileSent, ReceiptDiarised, ReceiptSent
 
 
 def whereabouts(event: Event) -> tuple[str, dict] | None:
     """(item id, where it now waits) for an event that moves an item, else None."""
     body = event.body()
     at = event.occurred_at.isoformat(timespec="microseconds")
+    if isinstance(body, FileCreated):
+        return body.file_id, {
+            "post_id": body.post_id,
+            "post_name": body.post_name.model_dump(),
+            "office_path": event.office_path,
+            "since": at,
+            "seq": body.seq,
+        }
+    if isinstance(body, FileSent):
+        return body.file_id, {
+            "post_id": body.to_post_id,
+            "post_name": body.to_post_name.model_dump(),
+            "office_path": body.to_office_path,
+            "since": at,
+            "seq": body.seq,
+        }
     if isinstance(body, ReceiptDiarised):
         return body.receipt_id, {
             "post_id": body.post_id,

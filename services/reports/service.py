@@ -28,6 +28,14 @@ class ReportsService:
     def on_receipt_sent(self, event: dict):
         self._follow(event)
 
+    @event_handler("files", "file.created", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_file_created(self, event: dict):
+        self._follow(event)
+
+    @event_handler("files", "file.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_file_sent(self, event: dict):
+        self._follow(event)
+
     def _follow(self, raw: dict) -> None:
         event = Event.model_validate(raw)
         moved = domain.whereabouts(event)

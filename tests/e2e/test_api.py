@@ -247,7 +247,7 @@ def test_a_letter_is_diarised_sent_to_the_reader_and_opened(cru, reader, sho, po
         r = reader.get("/api/v1/notices")
         assert r.status_code == 200, r.text
         return next(
-            (n for n in r.json()["items"] if n["params"].get("receipt_id") == receipt["id"]), None
+            (n for n in r.json()["items"] if n["params"].get("item_id") == receipt["id"]), None
         )
 
     arrived = wait_for("the Reader's notice", notice)

@@ -43,7 +43,7 @@ def test_a_sent_receipt_raises_one_notice_for_the_receiving_post():
     (notice,) = notify.notices_for(event)
     assert notice["post_id"] == "reader" and notice["kind"] == "receipt_received"
     assert notice["params"]["from_post_name"] == {"en": "CRU", "hi": "केंद्रीय आवती इकाई"}
-    assert notice["params"]["number"] == "1/2026/SP-HTR" and notice["receipt_id"] == "r1"
+    assert notice["params"]["number"] == "1/2026/SP-HTR" and notice["item_id"] == "r1"
     assert notice["_id"].startswith(event.event_id)  # a redelivery maps to the same notice
 
 

@@ -15,6 +15,11 @@ def _entry_hash(link: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def digest(text: str) -> str:
+    """The SHA-256 of a text, so history can pin what a confirmed note said."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def entry(
     previous: dict | None, action: str, at: str, actor: Actor, post_id: str | None, details: dict
 ) -> dict:

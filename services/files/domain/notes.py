@@ -40,6 +40,19 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
+def require_approval(file: dict, paragraph: int) -> dict:
+    """The green note holding ``paragraph`` must be by a Section Officer or above (an officer)."""
+    for note in file.get("notes", []):
+        if (
+            note["status"] == "green"
+            and note["first_paragraph"] <= paragraph <= note["last_paragraph"]
+        ):
+            if "officer" not in note.get("author_roles", []):
+                raise Conflict("APPROVAL_NOT_BY_OFFICER")
+            return note
+    raise Conflict("APPROVAL_NOT_FOUND", {"paragraph": paragraph})
+
+
 def next_paragraph(file: dict) -> int:
     """Paragraph numbers run on across every green note of the file."""
     greens = [n for n in file.get("notes", []) if n["status"] == "green"]

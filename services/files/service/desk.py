@@ -1,0 +1,113 @@
+"""Desk views: what is with my posts, what I sent, search, and the documents behind them."""
+
+import base64
+from datetime import datetime
+
+from nameko.rpc import rpc
+
+from common.actor import Actor
+from common.clock import utcnow
+from common.errors import InvalidInput, NotFound
+from services.files import store
+from services.files.domain import search, visibility
+from services.files.schemas import InboxItem, Page
+from services.files.service.base import Desk
+
+MAX_SEARCH_RESULTS = 100
+
+
+def _item(kind: str, doc: dict, now: datetime) -> InboxItem:
+    return InboxItem(
+        kind="receipt" if kind == "receipts" else "file",
+        id=doc["_id"],
+        number=doc["number"],
+        subject=doc["subject"],
+        sender=doc.get("sender", ""),
+        from_post_name=doc.get("from_post_name"),
+        holder_post_id=doc["holder_post_id"],
+        since=doc["holder_since"],
+        opened=doc["opened_at"] is not None,
+        priority=doc["priority"],
+        remark=doc["remark"],
+        grading=doc["grading"],
+        due_date=doc.get("due_date"),
+        days_held=(now - datetime.fromisoformat(doc["holder_since"])).days,
+    )
+
+
+def _page(items: list[InboxItem], limit, cursor) -> dict:
+    if not isinstance(limit, int) or not 1 <= limit <= 200:
+        raise InvalidInput("BAD_LIMIT")
+    start = int(cursor) if cursor and str(cursor).isdigit() else 0
+    more = start + limit < len(items)
+    return Page(
+        items=items[start : start + limit], next_cursor=str(start + limit) if more else None
+    ).model_dump()
+
+
+PRIORITY_ORDER = {"most_immediate": 0, "immediate": 1, "normal": 2}
+
+
+class DeskViews(Desk):
+    @rpc
+    def inbox(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
+        """Receipts and files with the actor's posts: unread first, then by priority, then the
+        earliest due, then the most recently arrived."""
+        actor = Actor.parse(actor)
+        db, now = self.storage.db, utcnow()
+        items = [
+            _item(kind, d, now)
+            for kind in store.KINDS
+            for d in store.held_by(db, kind, actor.post_ids)
+        ]
+        items.sort(key=lambda i: i.since, reverse=True)
+        items.sort(
+            key=lambda i: (i.opened, PRIORITY_ORDER.get(i.priority, 3), i.due_date or "9999")
+        )
+        return _page(items, limit, cursor)
+
+    @rpc
+    def sent(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
+        """What the actor's posts sent on last and is now with someone else."""
+        actor = Actor.parse(actor)
+        db, now = self.storage.db, utcnow()
+        items = [
+            _item(kind, d, now)
+            for kind in store.KINDS
+            for d in store.sent_by(db, kind, actor.post_ids)
+            if d["holder_post_id"] not in actor.post_ids
+        ]
+        items.sort(key=lambda i: i.since, reverse=True)
+        return _page(items, limit, cursor)
+
+    @rpc
+    def search(self, actor: dict, query: str, limit: int = 50) -> dict:
+        """Receipts and files the actor may see whose number, subject, sender or notes have every
+        word of the query (in Hindi regardless of nukta and joiners)."""
+        actor = Actor.parse(actor)
+        if not isinstance(query, str) or len(query) > 500:
+            raise InvalidInput("BAD_QUERY")
+        terms = search.query_terms(query)
+        if not terms:
+            return _page([], limit, None)
+        db, now = self.storage.db, utcnow()
+        found = [
+            _item(kind, d, now)
+            for kind in store.KINDS
+            for d in store.matching(db, kind, terms, MAX_SEARCH_RESULTS * 5)
+            if visibility.may_see(actor, d)
+        ]
+        found.sort(key=lambda i: i.since, reverse=True)
+        return _page(found[:MAX_SEARCH_RESULTS], limit, None)
+
+    @rpc
+    def document(self, actor: dict, sha256: str) -> str:
+        """A stored PDF (base64), for anyone who may see a receipt that carries it."""
+        actor = Actor.parse(actor)
+        holders = store.receipts_with_document(self.storage.db, sha256)
+        if not any(visibility.may_see(actor, r) for r in holders):
+            raise NotFound("DOCUMENT_NOT_FOUND")
+        content = self.storage.blobs.get(sha256)
+        if content is None:
+            raise NotFound("DOCUMENT_NOT_FOUND")
+        return base64.b64encode(content).decode()
