@@ -17,7 +17,7 @@ from gateway.auth import DisabledUsers, PublicKeys
 from gateway.i18n import current_language
 from gateway.meta import meta
 from gateway.pages import pages
-from gateway.rpc import Rpc
+from gateway.rpc import LONG_CALL_SECONDS, Rpc
 from gateway.staff_pages import staff_pages
 
 # A 20 MB PDF plus the form around it.
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Hindi stays readable in responses
 
     app.extensions["rpc"] = Rpc(app.config["AMQP_URI"], app.config["RPC_TIMEOUT"])
+    app.extensions["long_rpc"] = Rpc(app.config["AMQP_URI"], LONG_CALL_SECONDS)
     app.extensions["public_keys"] = PublicKeys()
     app.extensions["disabled_users"] = DisabledUsers()
     Babel(app, locale_selector=current_language)

@@ -11,6 +11,7 @@ from common.clock import iso, utcnow
 from common.errors import Unauthenticated
 from common.tokens import verify_access_token
 from gateway.i18n import current_language
+from gateway.rpc import rpc
 
 
 class PublicKeys:
@@ -56,7 +57,7 @@ class DisabledUsers:
         if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
             with self._lock:
                 if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
-                    identity = current_app.extensions["rpc"].identity
+                    identity = rpc().identity
                     self._ids = frozenset(identity.recently_disabled())
                     self._fetched_at = time.monotonic()
         return user_id in self._ids
@@ -98,9 +99,7 @@ def session_actor() -> dict:
     except Unauthenticated as exc:
         if exc.code != "TOKEN_EXPIRED" or not session.get("refresh_token"):
             raise
-    tokens = current_app.extensions["rpc"].identity.refresh(
-        {"refresh_token": session["refresh_token"]}
-    )
+    tokens = rpc().identity.refresh({"refresh_token": session["refresh_token"]})
     remember(tokens)
     return _actor(tokens["access_token"])
 
@@ -121,8 +120,7 @@ def remember(tokens: dict) -> None:
 
 
 def _actor(token: str) -> dict:
-    rpc = current_app.extensions["rpc"]
-    claims = current_app.extensions["public_keys"].verify(token, rpc)
+    claims = current_app.extensions["public_keys"].verify(token, rpc())
     if claims["sub"] in current_app.extensions["disabled_users"]:
         raise Unauthenticated("ACCOUNT_DISABLED")
     g.actor = actor_from_claims(claims, current_language())

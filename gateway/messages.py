@@ -175,6 +175,7 @@ MESSAGES = {
     "RECEIPT_NOT_OPEN": _l("This receipt is already in a file or closed."),
     "BAD_QUERY": _l("The search is too long."),
     "LANGUAGE_NOT_SUPPORTED": _l("Only Hindi and English are supported."),
+    "CANNOT_DISABLE_YOURSELF": _l("You cannot disable your own account."),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
 }
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from gateway import openapi
 from gateway.openapi import documented
+from gateway.rpc import rpc
 
 meta = Blueprint("meta", __name__)
 
@@ -36,15 +37,15 @@ def healthz():
     errors=(503,),
 )
 def readyz():
-    rpc = current_app.extensions["rpc"]
+    services = rpc()  # taken here: the probe threads below have no app context
 
     def answers(service: str) -> bool:
         # On a thread of its own, so the probe uses that thread's proxy and a slow service
         # cannot stall the others' answers.
         try:
-            return bool(getattr(rpc, service).health().get("ok"))
-        except Exception:
-            rpc.reset()
+            return bool(getattr(services, service).health().get("ok"))
+        except Exception:  # any failure means "not ready"
+            services.reset()
             return False
 
     with ThreadPoolExecutor(len(SERVICES)) as pool:
@@ -64,7 +65,7 @@ def readyz():
 def ready_service(service):
     if service not in SERVICES:
         abort(404)
-    getattr(current_app.extensions["rpc"], service).health()
+    getattr(rpc(), service).health()
     return jsonify(ok=True)
 
 

@@ -5,7 +5,6 @@ from urllib.parse import urlparse
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +20,7 @@ from gateway.api.receipts import form_fields, pdf_response, uploaded_pdf_b64
 from gateway.auth import forget, remember, session_actor
 from gateway.i18n import LANGUAGES
 from gateway.messages import label, message_for
+from gateway.rpc import rpc
 
 pages = Blueprint("pages", __name__)
 
@@ -40,10 +40,6 @@ def local_name(names: dict | None) -> str:
     if not names:
         return ""
     return names.get(str(get_locale())) or names["en"]
-
-
-def rpc():
-    return current_app.extensions["rpc"]
 
 
 def _safe_next(target: str | None) -> str:

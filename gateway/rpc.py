@@ -8,7 +8,10 @@ own long-lived proxy (a fresh one per call would cost ~30 ms of connection setup
 import contextlib
 import threading
 
+from flask import current_app
 from nameko.standalone.rpc import ClusterRpcProxy
+
+LONG_CALL_SECONDS = 300
 
 
 class Rpc:
@@ -35,3 +38,13 @@ class Rpc:
             # A broken connection may fail to close; it is dropped either way.
             with contextlib.suppress(Exception):
                 context.stop()
+
+
+def rpc() -> Rpc:
+    """This thread's way to the services, for calls a person waits on."""
+    return current_app.extensions["rpc"]
+
+
+def long_rpc() -> Rpc:
+    """For the few calls that may take minutes (reading or applying a 10,000-row sheet)."""
+    return current_app.extensions["long_rpc"]

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta, timezone
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     g,
     redirect,
@@ -29,6 +28,7 @@ from common.errors import OfficeError
 from gateway.auth import session_actor
 from gateway.messages import message_for
 from gateway.pages import local_name
+from gateway.rpc import long_rpc, rpc
 from services.identity.domain.sheets import COLUMNS
 
 staff_pages = Blueprint("staff", __name__)
@@ -82,10 +82,6 @@ FORM_FIELDS = {
     "ends": _l("Until (Indian time)"),
     "reason": _l("Reason"),
 }
-
-
-def rpc():
-    return current_app.extensions["rpc"]
 
 
 def _hindi() -> bool:
@@ -238,7 +234,7 @@ def upload_sheet():
         return back("staff.onboarding")
     sheet = {"filename": upload.filename or "", "content_b64": base64.b64encode(content).decode()}
     try:
-        report = rpc().identity.onboarding_dry_run(actor(), sheet)
+        report = long_rpc().identity.onboarding_dry_run(actor(), sheet)
     except OfficeError as exc:
         message = refused(exc)
         missing = (exc.details or {}).get("missing") or (exc.details or {}).get("columns")
@@ -264,7 +260,7 @@ def apply_sheet(sheet_id):
     """Applies the sheet and shows the new people's activation codes: only in this answer,
     never stored in the browser (no redirect through the session, no caching)."""
     try:
-        report = rpc().identity.onboarding_apply(actor(), sheet_id)
+        report = long_rpc().identity.onboarding_apply(actor(), sheet_id)
     except OfficeError as exc:
         flash(refused(exc), "error")
         return back("staff.onboarding")

@@ -4,8 +4,9 @@ from flask import jsonify
 from pydantic import BaseModel
 
 from gateway.api import api
-from gateway.api.common import caller, json_body, rpc
+from gateway.api.common import caller, json_body
 from gateway.openapi import documented
+from gateway.rpc import rpc
 from services.identity.schemas import Credentials, RefreshRequest, Tokens, User
 
 

@@ -1,13 +1,9 @@
 """What the API views share: the RPC handle, the caller, JSON bodies."""
 
-from flask import current_app, request
+from flask import request
 
 from common.errors import InvalidInput, UnsupportedMedia
 from gateway.auth import bearer_actor
-
-
-def rpc():
-    return current_app.extensions["rpc"]
 
 
 def caller() -> dict:

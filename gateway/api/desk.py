@@ -3,8 +3,9 @@
 from flask import jsonify, request
 
 from gateway.api import api
-from gateway.api.common import caller, page_limit, rpc
+from gateway.api.common import caller, page_limit
 from gateway.openapi import documented
+from gateway.rpc import rpc
 from services.files.schemas import Page
 from services.identity.schemas import Posts
 from services.notify.schemas import Notice, NoticeList

@@ -6,9 +6,10 @@ from flask import Response, jsonify, request
 
 from common.errors import InvalidInput
 from gateway.api import api
-from gateway.api.common import caller, json_body, rpc
+from gateway.api.common import caller, json_body
 from gateway.messages import message_for
 from gateway.openapi import documented
+from gateway.rpc import long_rpc, rpc
 from services.identity.schemas import (
     Activate,
     AssignPost,
@@ -263,7 +264,7 @@ def onboarding_upload():
         "filename": upload.filename or "",
         "content_b64": base64.b64encode(upload.read()).decode(),
     }
-    return jsonify(explained(rpc().identity.onboarding_dry_run(actor, sheet))), 201
+    return jsonify(explained(long_rpc().identity.onboarding_dry_run(actor, sheet))), 201
 
 
 @api.get("/onboarding/sheets/<sheet_id>")
@@ -280,7 +281,7 @@ def onboarding_report(sheet_id):
     errors=(403, 404),
 )
 def onboarding_apply(sheet_id):
-    return jsonify(explained(rpc().identity.onboarding_apply(caller(), sheet_id)))
+    return jsonify(explained(long_rpc().identity.onboarding_apply(caller(), sheet_id)))
 
 
 @api.post("/auth/activate")

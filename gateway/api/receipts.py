@@ -6,8 +6,9 @@ from flask import Response, jsonify, request
 
 from common.errors import InvalidInput, UnsupportedMedia
 from gateway.api import api
-from gateway.api.common import caller, json_body, rpc
+from gateway.api.common import caller, json_body
 from gateway.openapi import documented
+from gateway.rpc import rpc
 from services.files.schemas import ChainCheck, DiariseReceipt, History, Receipt, SendReceipt
 
 

@@ -3,8 +3,9 @@
 from flask import jsonify, request
 
 from gateway.api import api
-from gateway.api.common import caller, rpc
+from gateway.api.common import caller
 from gateway.openapi import documented
+from gateway.rpc import rpc
 from services.reports.schemas import Pendency
 
 

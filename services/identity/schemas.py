@@ -150,6 +150,7 @@ class User(BaseModel):
     office_id: str
     disabled: bool = False
     totp_enabled: bool = False
+    locked_until: str | None = Field(None, description="locked out by failed logins until then")
     dsc: Dsc | None = None
     vpn_address: str | None = None
     posts: list[Post] = []
@@ -168,6 +169,7 @@ class Delegation(BaseModel):
     starts: str
     ends: str
     reason: str
+    ended_at: str | None = None
     live: bool
 
 

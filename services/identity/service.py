@@ -10,6 +10,7 @@ from pathlib import Path
 
 import segno
 from cryptography import x509
+from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
@@ -69,6 +70,7 @@ from services.identity.schemas import (
 )
 
 RELAY_SECONDS = 0.2
+LOGIN_CLAIM_SECONDS = 10  # longest a password check may take before another may start
 GOV_DOMAINS = "up.gov.in,uppolice.gov.in,bihar.gov.in,biharpolice.gov.in,gov.in,nic.in"
 GOVID_PATTERN = "{first}.{last}{n}@{domain}"
 DSC_CHECK_SECONDS = 3600
@@ -103,6 +105,9 @@ def _user_view(user: dict, held: list[dict], vpn_address: str | None = None) -> 
         office_id=user["office_id"],
         disabled=bool(user.get("disabled")),
         totp_enabled=bool(user.get("totp_enabled")),
+        locked_until=user.get("next_attempt_at")
+        if user.get("failed_logins", 0) >= login.LOCK_AFTER
+        else None,
         dsc=user.get("dsc"),
         vpn_address=vpn_address,
         posts=[_post_view(p, user) for p in held],
@@ -158,7 +163,7 @@ class IdentityService:
         creds = parse(Credentials, credentials)
         db = self.storage.db
         now = utcnow()
-        user = store.user_by_username(db, creds.username)
+        user = store.user_by_username(db, creds.username.lower())
         if user and user.get("next_attempt_at") and user["next_attempt_at"] > iso(now):
             code = (
                 "ACCOUNT_LOCKED"
@@ -166,12 +171,35 @@ class IdentityService:
                 else "LOGIN_TOO_SOON"
             )
             raise Unauthenticated(code, {"retry_after": user["next_attempt_at"]})
-        if not domain.password_matches(user and user["password_hash"], creds.password):
-            if user:
-                failures = user.get("failed_logins", 0) + 1
-                wait_until = login.after_failure(failures, now)
-                store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
+        if user is None:  # the same work (and answer) as a wrong password
+            tpool.execute(domain.password_matches, None, creds.password)
             raise Unauthenticated("BAD_CREDENTIALS")
+        # One password check at a time per person, so guesses sent all at once get no more
+        # tries than guesses sent one by one.
+        user = store.claim_login(
+            db, user["_id"], iso(now), iso(now + timedelta(seconds=LOGIN_CLAIM_SECONDS))
+        )
+        if user is None:
+            raise Unauthenticated(
+                "LOGIN_TOO_SOON", {"retry_after": iso(now + timedelta(seconds=1))}
+            )
+        try:
+            self._check_login(user, creds, now)
+        finally:
+            store.release_login(db, user["_id"])
+        return self._tokens_for(user, family=None)
+
+    def _check_login(self, user: dict, creds: Credentials, now: datetime) -> None:
+        db = self.storage.db
+
+        def failed(code: str) -> Unauthenticated:
+            wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
+            store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
+            return Unauthenticated(code)
+
+        # argon2id holds a core for ~100 ms: in a real thread, so the service keeps answering.
+        if not tpool.execute(domain.password_matches, user["password_hash"], creds.password):
+            raise failed("BAD_CREDENTIALS")
         if user.get("disabled"):
             raise Unauthenticated("ACCOUNT_DISABLED")
         if user.get("totp_enabled"):
@@ -179,16 +207,13 @@ class IdentityService:
                 raise Unauthenticated("OTP_REQUIRED")
             step = login.totp_step(user["totp_secret"], creds.otp, now, user.get("totp_last_step"))
             if step is None:
-                wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
-                store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
-                raise Unauthenticated("OTP_WRONG")
+                raise failed("OTP_WRONG")
             store.set_user(db, user["_id"], {"totp_last_step": step})
         store.set_user(
             db,
             user["_id"],
             {"failed_logins": 0, "next_attempt_at": None, "last_login_at": iso(now)},
         )
-        return self._tokens_for(user, family=None)
 
     @rpc
     def refresh(self, request: dict) -> dict:
@@ -645,7 +670,7 @@ class IdentityService:
             "username": new.username,
             "name_en": new.name_en,
             "name_hi": new.name_hi,
-            "password_hash": domain.hash_password(new.password),
+            "password_hash": tpool.execute(domain.hash_password, new.password),
             "grants": grants,
             "office_id": office["_id"],
             "disabled": False,
@@ -695,6 +720,8 @@ class IdentityService:
         user = store.user_by_id(db, user_id)
         office_path = store.office_by_id(db, user["office_id"])["path"]
         authority.require_setup(actor, office_path)
+        if user_id == actor.user_id:
+            raise Conflict("CANNOT_DISABLE_YOURSELF")
         now = iso(utcnow())
         event = new_event(PersonDisabled(user_id=user_id), actor, office_path)
         store.set_user(db, user_id, {"disabled": True, "disabled_at": now}, event)
@@ -1157,6 +1184,9 @@ class IdentityService:
         store.set_user(
             db,
             user["_id"],
-            {"password_hash": domain.hash_password(new.password), "activation": None},
+            {
+                "password_hash": tpool.execute(domain.hash_password, new.password),
+                "activation": None,
+            },
         )
         return {"login": user["username"], "activated": True}

@@ -241,6 +241,21 @@ def record_failure(db, user_id: str, next_attempt_at: str | None) -> int:
     return user["failed_logins"]
 
 
+def claim_login(db, user_id: str, now: str, until: str) -> dict | None:
+    """Take the person's one password-check slot (free, or left over by a crash) and return
+    them as they are now; None if another check is under way."""
+    return db.users.find_one_and_update(
+        {"_id": user_id, "$or": [{"login_busy_until": None}, {"login_busy_until": {"$lt": now}}]},
+        {"$set": {"login_busy_until": until}},
+        projection={"outbox": 0},
+        return_document=ReturnDocument.AFTER,
+    )
+
+
+def release_login(db, user_id: str) -> None:
+    db.users.update_one({"_id": user_id}, {"$set": {"login_busy_until": None}})
+
+
 def recently_disabled(db, since: str) -> list[str]:
     return [u["_id"] for u in db.users.find({"disabled_at": {"$gte": since}}, {"_id": 1})]
 
@@ -250,17 +265,17 @@ def recently_disabled(db, since: str) -> list[str]:
 
 def onboarded(db, codes: list[str], emails: list[str], posts: list[str]) -> dict[str, dict]:
     """People already onboarded who share an employee code, an email or a post with a sheet,
-    by employee code: what the sheet's plan must be checked against."""
+    by employee code: what the sheet's plan must be checked against. One indexed lookup per
+    value: on the embedded store a large ``$in`` that matches many people is far slower."""
     found = {}
     for key, values in (
         ("employee_code", codes),
         ("sheet_values.email", emails),
         ("sheet_values.post", posts),
     ):
-        if values:
-            for user in db.users.find(
-                {key: {"$in": list(values)}}, {"outbox": 0, "password_hash": 0}
-            ):
+        for value in dict.fromkeys(values):
+            user = db.users.find_one({key: value}, {"outbox": 0, "password_hash": 0})
+            if user is not None:
                 found[user["employee_code"]] = user
     return found
 

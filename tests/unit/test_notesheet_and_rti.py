@@ -116,6 +116,11 @@ def test_a_long_note_sheet_runs_over_numbered_pages_each_with_the_file_number(sh
     assert "टिप्पणी पृष्ठ / Note sheet" in text
 
 
+def test_a_paragraph_number_always_stands_beside_its_text(sheet):
+    # never alone at the foot of a page with the paragraph on the next
+    assert not re.search(r"^\s*\d+\.\s*$", sheet[1], re.M)
+
+
 def test_a_green_note_ends_with_its_signature_block_and_a_draft_is_marked(sheet):
     text = flat(sheet[1])
     assert text.count("क्षितिज द्विवेदी निरीक्षक, स्थापना शाखा 12.03.2025 15:45") == GREENS - 1
@@ -147,6 +152,11 @@ def test_hindi_after_an_english_only_line_is_not_lost(tmp_path):
     notes = [{"paragraph": 1, "text": "Seen, put up\n\nनिरीक्षक द्विवेदी 2025", "status": "green"}]
     text = flat(text_of(render_note_sheet(FILE, notes), tmp_path, "mixed.pdf"))
     assert "1. Seen, put up निरीक्षक द्विवेदी 2025" in text
+
+
+def test_the_same_notes_always_print_the_same_bytes():
+    # stamped with the last confirmation, not the clock, so a print can be compared or hashed
+    assert render_note_sheet(FILE, NOTES[:3]) == render_note_sheet(FILE, NOTES[:3])
 
 
 def test_without_the_fonts_it_says_which_are_missing(tmp_path):

@@ -21,7 +21,6 @@ from services.files.domain import notes as notes_domain
 
 DEFAULT_FONT_DIR = Path("/usr/share/fonts/truetype/noto")
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
-LANGS = ("hi", "en")
 
 # family -> (regular, bold); without these no page can be drawn.
 REQUIRED_FONTS = {
@@ -97,9 +96,23 @@ def local_time(moment: str | None, seconds: bool = False) -> str:
     return parsed.strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
 
 
+def content_date(moments) -> datetime | None:
+    """The latest of some ISO moments: stamped as the PDF's creation date instead of the clock,
+    so the same notes or history always give the same bytes."""
+    parsed = []
+    for moment in moments:
+        try:
+            when = datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        parsed.append(when if when.tzinfo else when.replace(tzinfo=IST))
+    return max(parsed, default=None)
+
+
 @lru_cache(maxsize=64)
 def _cmap(path: str) -> frozenset[int]:
-    return frozenset(TTFont(path, lazy=True).getBestCmap())
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,7 @@ class OfficePdf(FPDF):
         self._font_dir = font_dir
         self._fallbacks: list[str] = []
         self._covered: set[int] = set()
+        self._uncovered: set[int] = set()
         for family, (regular, bold) in REQUIRED_FONTS.items():
             self._load(family, "", font_dir / regular)
             self._load(family, "B", font_dir / bold)
@@ -215,6 +229,8 @@ class OfficePdf(FPDF):
 
     def _font_for(self, char: str) -> bool:
         """Load the first optional font that can draw ``char``; False if none can."""
+        if ord(char) in self._uncovered:
+            return False
         for family, name in OPTIONAL_FONTS:
             path = self._font_dir / name
             if family in self._fallbacks or not path.is_file():
@@ -223,6 +239,7 @@ class OfficePdf(FPDF):
                 self._load(family, "", path)
                 self.set_fallback_fonts(self._fallbacks, exact_match=False)
                 return True
+        self._uncovered.add(ord(char))
         return False
 
     def _render_styled_text_line(self, *args, **kwargs):
@@ -345,18 +362,18 @@ class _NoteSheetPdf(OfficePdf):
             if index == len(lines) - keep_last:
                 self.ensure_room(LINE * keep_last + tail)
             if index == 0:
+                self.ensure_room(LINE * min(2, len(lines)))
                 self.margin_number(number)
             self.multi_cell(0, LINE, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def margin_number(self, number: int | None) -> None:
         if number is None:
             return
-        y = self.get_y()
-        self.set_xy(MARGIN, y)
+        self.set_x(MARGIN)
         self.set_font("deva", "B", TEXT_SIZE)
-        self.cell(NUMBER_WIDTH, LINE, f"{number}.", align="R")
+        self.cell(NUMBER_WIDTH, LINE, f"{number}.", align="R")  # leaves y on the number's line
         self.set_font("deva", "", TEXT_SIZE)
-        self.set_xy(self.l_margin, y)
+        self.set_x(self.l_margin)
 
     def note(self, note: dict) -> None:
         """One note: each paragraph with its number in the margin, the references, then the
@@ -384,6 +401,7 @@ class _NoteSheetPdf(OfficePdf):
             if index < len(paragraphs) - 1:
                 self.ensure_room(2 * LINE)  # a number never sits alone at the foot of a page
                 self.margin_number(numbers[index])
+                self.set_font("deva", "", TEXT_SIZE)
                 self.multi_cell(0, LINE, paragraph, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             else:  # wrapped ahead, so its last lines can be kept with the signature
                 self.line_by_line(self.lines(paragraph), numbers[index], keep_last=2, tail=tail)
@@ -450,6 +468,9 @@ def render_note_sheet(
     or anything else but ``discarded``: shown as a draft), ``references``
     (``["PUC", "FR-I"]``). Discarded notes are left out; drafts follow the numbered notes."""
     pdf = _NoteSheetPdf(file, labels_for(lang, LABELS), font_dir)
+    stamped = content_date(n.get("confirmed_at") for n in notes if n.get("confirmed_at"))
+    if stamped:
+        pdf.set_creation_date(stamped)
     pdf.add_page()
     for note in sorted((n for n in notes if n.get("status") != "discarded"), key=_order):
         pdf.note(note)

@@ -14,7 +14,13 @@ from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 
 from services.files.domain import history
-from services.files.domain.notesheet import DEFAULT_FONT_DIR, OfficePdf, labels_for, local_time
+from services.files.domain.notesheet import (
+    DEFAULT_FONT_DIR,
+    OfficePdf,
+    content_date,
+    labels_for,
+    local_time,
+)
 
 COLUMNS = (
     "seq",
@@ -326,6 +332,9 @@ def history_pdf(
     labels = labels_for(lang, LABELS)
     posts = subject.get("posts") or {}
     pdf = _HistoryPdf(subject, labels, font_dir)
+    stamped = content_date(e.get("at") for e in entries if e.get("at"))
+    if stamped:
+        pdf.set_creation_date(stamped)
     pdf.add_page()
     pdf.set_font("deva", "", 7)
     with pdf.table(
