@@ -176,6 +176,7 @@ MESSAGES = {
     "BAD_QUERY": _l("The search is too long."),
     "LANGUAGE_NOT_SUPPORTED": _l("Only Hindi and English are supported."),
     "CANNOT_DISABLE_YOURSELF": _l("You cannot disable your own account."),
+    "BAD_EXPORT": _l("Histories can be exported as csv or pdf."),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
 }
 

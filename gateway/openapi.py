@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from gateway.errors_schema import ErrorEnvelope
 
-_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z0-9_]+)>")
+_PARAM = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z0-9_]+)>")
 
 
 def documented(

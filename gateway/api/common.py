@@ -19,6 +19,15 @@ def json_body() -> dict:
     return body
 
 
+def versioned_body(optional: bool = False) -> dict:
+    """The JSON body, with ``version`` taken from an ``If-Match`` header when the body has none
+    (API.md: a change sends back the version it saw). ``optional``: an empty body is fine."""
+    body = json_body() if (request.content_length or not optional) else {}
+    if "version" not in body and request.headers.get("If-Match", "").strip('"').isdigit():
+        body["version"] = int(request.headers["If-Match"].strip('"'))
+    return body
+
+
 def page_limit() -> int:
     raw = request.args.get("limit", "50")
     if not raw.isdigit():

@@ -6,7 +6,7 @@ from flask import Response, jsonify, request
 
 from common.errors import InvalidInput, UnsupportedMedia
 from gateway.api import api
-from gateway.api.common import caller, json_body
+from gateway.api.common import caller, versioned_body
 from gateway.openapi import documented
 from gateway.rpc import rpc
 from services.files.schemas import ChainCheck, DiariseReceipt, History, Receipt, SendReceipt
@@ -50,10 +50,7 @@ def receipt(receipt_id):
 )
 def send_receipt(receipt_id):
     actor = caller()
-    body = json_body()
-    if "version" not in body and request.headers.get("If-Match", "").strip('"').isdigit():
-        body["version"] = int(request.headers["If-Match"].strip('"'))
-    return jsonify(rpc().files.send_receipt(actor, receipt_id, body))
+    return jsonify(rpc().files.send_receipt(actor, receipt_id, versioned_body()))
 
 
 @api.get("/receipts/<receipt_id>/history")

@@ -47,6 +47,7 @@ class NewHead(Strict):
     secondary: int = Field(ge=0, le=99)
     section: str = Field(min_length=2, max_length=12, pattern=r"^[A-Z][A-Z0-9]+$")
     description: str = Field(min_length=1, max_length=300)
+    office_code: str | None = Field(None, description="whose scheme (default: your office)")
 
 
 class Head(BaseModel):

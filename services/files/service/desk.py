@@ -3,13 +3,14 @@
 import base64
 from datetime import datetime
 
+from eventlet import tpool
 from nameko.rpc import rpc
 
 from common.actor import Actor
 from common.clock import utcnow
 from common.errors import InvalidInput, NotFound
 from services.files import store
-from services.files.domain import search, visibility
+from services.files.domain import notesheet, rti, search, visibility
 from services.files.schemas import InboxItem, Page
 from services.files.service.base import Desk
 
@@ -110,4 +111,56 @@ class DeskViews(Desk):
         content = self.storage.blobs.get(sha256)
         if content is None:
             raise NotFound("DOCUMENT_NOT_FOUND")
+        return base64.b64encode(content).decode()
+
+    # --- printouts: the note sheet, and history for a Right-to-Information reply ---------------
+
+    @rpc
+    def note_sheet(self, actor: dict, file_id: str, lang: str = "hi") -> str:
+        """The file's note sheet as a PDF (base64): green notes numbered, with their signature
+        lines; the reader's own drafts marked as such."""
+        actor = Actor.parse(actor)
+        doc = visibility.require_visible(
+            actor, store.item(self.storage.db, "files", file_id), "FILE_NOT_FOUND"
+        )
+        shown = [
+            n
+            for n in doc.get("notes", [])
+            if n["status"] == "green"
+            or (n["status"] == "yellow" and n["author"]["user_id"] == actor.user_id)
+        ]
+        sheet = [{**n, "designation": n.get("post_name", {}).get(lang, "")} for n in shown]
+        about = {
+            "number": doc["number"],
+            "subject": doc["subject"],
+            "office": doc.get("office_name", ""),
+        }
+        # fpdf2 shapes Devanagari for seconds on a long file: in a real thread, not the hub's.
+        return base64.b64encode(
+            tpool.execute(notesheet.render_note_sheet, about, sheet, lang)
+        ).decode()
+
+    @rpc
+    def history_export(
+        self, actor: dict, kind: str, item_id: str, fmt: str = "pdf", lang: str = "hi"
+    ) -> str:
+        """A receipt's or file's whole history as CSV or PDF (base64), with the chain check and
+        its last hash, so an RTI applicant can verify it offline (tools/verify_history.py)."""
+        actor = Actor.parse(actor)
+        if kind not in store.KINDS or fmt not in ("csv", "pdf"):
+            raise InvalidInput("BAD_EXPORT")
+        code = "RECEIPT_NOT_FOUND" if kind == "receipts" else "FILE_NOT_FOUND"
+        doc = visibility.require_visible(
+            actor, store.item(self.storage.db, kind, item_id, True), code
+        )
+        about = {
+            "kind": kind[:-1],
+            "number": doc["number"],
+            "subject": doc["subject"],
+            "office": "",
+        }
+        if fmt == "csv":
+            content = rti.history_csv(about, doc["history"])
+        else:
+            content = tpool.execute(rti.history_pdf, about, doc["history"], lang)
         return base64.b64encode(content).decode()

@@ -50,23 +50,29 @@ class FileDesk(Desk):
 
     @rpc
     def add_head(self, actor: dict, request: dict) -> dict:
-        """The admin sets up a head of the functional scheme for their office's section."""
+        """An admin sets up a head of the functional scheme for an office's section (their own
+        office unless they name one within their scope)."""
         actor = Actor.parse(actor)
         new = parse(NewHead, request)
-        if not any(actor.may(role, actor.office_path) for role in ("admin", "system")):
+        if new.office_code:
+            office = self.identity.office_by_code(actor.model_dump(), new.office_code)
+        else:
+            office = {"id": actor.office_id, "path": list(actor.office_path)}
+        if not any(actor.may(role, office["path"]) for role in ("admin", "system")):
             raise Forbidden("OUTSIDE_YOUR_SCOPE")
         code = numbering.head_code(new.basic, new.primary, new.secondary)
         head = {
-            "_id": f"{actor.office_id}:{code}",
+            "_id": f"{office['id']}:{code}",
             "code": code,
             "section": new.section,
             "description": new.description,
-            "office_id": actor.office_id,
+            "office_id": office["id"],
         }
         return Head(**store.insert_head(self.storage.db, head)).model_dump()
 
     @rpc
     def heads(self, actor: dict) -> dict:
+        """The heads a file can be opened under from the actor's office."""
         actor = Actor.parse(actor)
         return Heads(
             items=[Head(**h) for h in store.heads_of(self.storage.db, actor.office_id)]

@@ -1,0 +1,219 @@
+"""E-files: heads of the scheme, files, notes, correspondence, movement, history; the sent list
+and search across receipts and files."""
+
+import base64
+
+from flask import Response, jsonify, request
+
+from gateway.api import api
+from gateway.api.common import caller, json_body, page_limit, versioned_body
+from gateway.openapi import documented
+from gateway.rpc import long_rpc, rpc
+from services.files.schemas import (
+    ChainCheck,
+    CloseFile,
+    EFile,
+    FileAction,
+    Head,
+    Heads,
+    History,
+    NewFile,
+    NewHead,
+    NewNote,
+    Page,
+    PutInFile,
+    SendFile,
+)
+
+MOVES = {
+    "send": (
+        "send_file",
+        SendFile,
+        "Send a file you hold to another post (skipped levels are named)",
+    ),
+    "send-back": ("send_back", FileAction, "Return a file to the post that sent it"),
+    "pull-back": ("pull_back", FileAction, "Take back a file you sent, while still unopened"),
+    "park": ("park", FileAction, "Set a file aside"),
+    "unpark": ("unpark", FileAction, "Take a parked file up again"),
+    "close": ("close_file", CloseFile, "Close a file you opened, citing an officer's approval"),
+    "reopen": ("reopen_file", CloseFile, "Reopen a file you closed, citing an officer's approval"),
+}
+
+
+@api.get("/heads")
+@documented("The heads of your office's filing scheme", response=Heads)
+def heads():
+    return jsonify(rpc().files.heads(caller()))
+
+
+@api.post("/heads")
+@documented(
+    "Set up a head of the functional scheme (admin)", body=NewHead, response=Head, errors=(403, 409)
+)
+def add_head():
+    actor = caller()
+    return jsonify(rpc().files.add_head(actor, json_body())), 201
+
+
+@api.post("/files")
+@documented(
+    "Open a file at your desk, under a head of the scheme or outside it",
+    body=NewFile,
+    response=EFile,
+    errors=(404, 409),
+)
+def create_file():
+    actor = caller()
+    return jsonify(rpc().files.create_file(actor, json_body())), 201
+
+
+@api.get("/files/<file_id>")
+@documented(
+    "A file: its notes and correspondence (the holder's first open is recorded)",
+    response=EFile,
+    errors=(404,),
+)
+def get_file(file_id):
+    return jsonify(rpc().files.get_file(caller(), file_id))
+
+
+@api.post("/files/<file_id>/notes")
+@documented(
+    "Write a yellow (draft) note on a file you hold",
+    body=NewNote,
+    response=EFile,
+    errors=(404, 409),
+)
+def add_note(file_id):
+    actor = caller()
+    return jsonify(rpc().files.add_note(actor, file_id, json_body())), 201
+
+
+@api.patch("/files/<file_id>/notes/<note_id>")
+@documented("Change your own yellow note", body=NewNote, response=EFile, errors=(404, 409))
+def edit_note(file_id, note_id):
+    actor = caller()
+    return jsonify(rpc().files.edit_note(actor, file_id, note_id, json_body()))
+
+
+@api.delete("/files/<file_id>/notes/<note_id>")
+@documented("Discard your own yellow note", response=EFile, errors=(404, 409))
+def discard_note(file_id, note_id):
+    return jsonify(rpc().files.discard_note(caller(), file_id, note_id))
+
+
+@api.post("/files/<file_id>/notes/<note_id>/confirm")
+@documented(
+    "Confirm your yellow note: it turns green, gets its paragraph numbers, never changes",
+    response=EFile,
+    errors=(404, 409),
+)
+def confirm_note(file_id, note_id):
+    return jsonify(rpc().files.confirm_note(caller(), file_id, note_id))
+
+
+@api.post("/receipts/<receipt_id>/put-in-file")
+@documented(
+    "Put a receipt you hold into a file you hold, as its next pages",
+    body=PutInFile,
+    response=EFile,
+    errors=(404, 409),
+)
+def put_in_file(receipt_id):
+    actor = caller()
+    return jsonify(rpc().files.put_in_file(actor, receipt_id, json_body()))
+
+
+def _move_view(path: str, method: str, model, summary: str):
+    def view(file_id):
+        actor = caller()
+        return jsonify(getattr(rpc().files, method)(actor, file_id, versioned_body(optional=True)))
+
+    view.__name__ = f"file_{method}"
+    api.add_url_rule(
+        f"/files/<file_id>/{path}",
+        view.__name__,
+        documented(summary, body=model, response=EFile, errors=(404, 409, 422))(view),
+        methods=["POST"],
+    )
+
+
+for _path, (_method, _model, _summary) in MOVES.items():
+    _move_view(_path, _method, _model, _summary)
+
+
+@api.get("/files/<file_id>/history")
+@documented(
+    "Every action on the file, each entry chained to the one before by SHA-256",
+    response=History,
+    errors=(404,),
+)
+def file_history(file_id):
+    return jsonify(rpc().files.file_history(caller(), file_id))
+
+
+@api.get("/files/<file_id>/history/verify")
+@documented("Check the file's history chain", response=ChainCheck, errors=(404,))
+def verify_file_history(file_id):
+    return jsonify(rpc().files.verify_file_history(caller(), file_id))
+
+
+@api.get("/sent")
+@documented(
+    "What my posts sent on that is now with others",
+    response=Page,
+    query={"limit": "page size, 1-200", "cursor": "from next_cursor"},
+)
+def sent():
+    actor = caller()
+    return jsonify(rpc().files.sent(actor, page_limit(), request.args.get("cursor")))
+
+
+@api.get("/search")
+@documented(
+    "Receipts and files you may see with every word of q in their number, subject, "
+    "sender or confirmed notes (Hindi regardless of nukta and joiners)",
+    response=Page,
+    query={"q": "words", "limit": "page size, 1-200"},
+)
+def search():
+    actor = caller()
+    return jsonify(rpc().files.search(actor, request.args.get("q", ""), page_limit()))
+
+
+@api.get("/files/<file_id>/notesheet.pdf")
+@documented(
+    "The note sheet as a PDF, in Hindi or English labels",
+    binary="application/pdf",
+    query={"lang": "hi or en"},
+    errors=(404,),
+)
+def note_sheet(file_id):
+    actor = caller()
+    content = long_rpc().files.note_sheet(actor, file_id, request.args.get("lang") or actor["lang"])
+    return download(content, "application/pdf", f"notesheet-{file_id[:8]}.pdf")
+
+
+@api.get("/<any(receipts, files):kind>/<item_id>/history.<any(csv, pdf):fmt>")
+@documented(
+    "The whole history for a Right-to-Information reply, with its chain check and last "
+    "hash (verify offline with tools/verify_history.py)",
+    binary="text/csv",
+    query={"lang": "hi or en (PDF)"},
+    errors=(404,),
+)
+def history_export(kind, item_id, fmt):
+    actor = caller()
+    content = long_rpc().files.history_export(
+        actor, kind, item_id, fmt, request.args.get("lang") or actor["lang"]
+    )
+    mimetype = "text/csv" if fmt == "csv" else "application/pdf"
+    return download(content, mimetype, f"history-{kind[:-1]}-{item_id[:8]}.{fmt}")
+
+
+def download(content_b64: str, mimetype: str, filename: str) -> Response:
+    return Response(
+        base64.b64decode(content_b64),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
