@@ -20,7 +20,7 @@ from gateway.api.receipts import form_fields, pdf_response, uploaded_pdf_b64
 from gateway.auth import forget, remember, session_actor
 from gateway.i18n import LANGUAGES
 from gateway.messages import label, message_for
-from gateway.rpc import rpc
+from gateway.rpc import long_rpc, rpc
 
 pages = Blueprint("pages", __name__)
 
@@ -163,6 +163,21 @@ def send(receipt_id):
         )
     )
     return redirect(url_for("pages.inbox"))
+
+
+@pages.get("/files/<file_id>")
+def efile(file_id):
+    """A file as people know it: the notes on one side, the correspondence on the other."""
+    actor = session_actor()
+    doc = rpc().files.get_file(actor, file_id)
+    history = rpc().files.file_history(actor, file_id)["items"]
+    return render_template("efile.html", f=doc, history=history)
+
+
+@pages.get("/files/<file_id>/notesheet.pdf")
+def note_sheet(file_id):
+    content = long_rpc().files.note_sheet(session_actor(), file_id, str(get_locale()))
+    return pdf_response(content, f"notesheet-{file_id[:8]}")
 
 
 @pages.get("/documents/<sha256>")
