@@ -3,7 +3,9 @@ This process is not monkey-patched (Playwright's sync API hangs under eventlet).
 
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 
+from tests.support.browser import CHROMIUM_ARGS, SHOTS
 from tests.support.office import DEMO_PASSWORD, Office
 
 
@@ -28,3 +30,29 @@ def login(office):
         return r.json()
 
     return as_
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, once for the whole run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, office):
+    """A fresh browser profile (no cookies) per test, in English, on a desktop-sized window."""
+    context = browser.new_context(
+        base_url=office.url, locale="en-IN", viewport={"width": 1366, "height": 900}
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -16,24 +16,11 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.support.office import DEMO_PASSWORD
+from tests.support.browser import log_in, shot
 from tests.support.pdfs import pdf
 
-pytestmark = pytest.mark.slow
-
-SHOTS = Path("/tmp/shots")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CRU = "cru.hathras"
 READER = "reader.hathras"
 READER_POST = "Reader to SP, Hathras"
@@ -41,43 +28,6 @@ READER_ABBR = "RDR-SP-HTR"
 NUMBER = re.compile(r"^(\d+)/(\d{4})/SP-HTR$")
 HINDI_HEADERS = ["आवती संख्या", "विषय", "प्रेषक", "किससे", "प्राथमिकता", "कब से"]
 ENGLISH_HEADERS = ["Receipt number", "Subject", "Sender", "From", "Priority", "Since"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser, office):
-    """A fresh browser profile (no cookies) per test, in English, on a desktop-sized window."""
-    context = browser.new_context(
-        base_url=office.url, locale="en-IN", viewport={"width": 1366, "height": 900}
-    )
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
-    answer = page.goto("/login")
-    assert answer.status == 200, f"GET /login answered {answer.status}: {page.inner_text('body')}"
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def log_out(page: Page) -> None:

@@ -7,7 +7,7 @@ import time
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.test_browser import browser, log_in, page  # noqa: F401  (fixtures)
+from tests.support.browser import log_in
 from tests.support.office import ROOT
 
 TIMEOUT = 60
@@ -145,7 +145,7 @@ def test_a_file_is_opened_noted_sent_printed_and_its_history_exported(office, lo
     )
 
 
-def test_the_holder_reads_the_file_in_two_panes_in_the_browser(office, login, page):  # noqa: F811
+def test_the_holder_reads_the_file_in_two_panes_in_the_browser(office, login, page):
     clerk, asp = login("hc.estt.hathras"), login("asp.hathras")
     url = f"{office.url}/api/v1"
     file = requests.post(

@@ -16,9 +16,9 @@ import string
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser import CHROMIUM_ARGS, SHOTS, log_in, shot
+from tests.support.browser import log_in, shot
 from tests.support.sheets import csv_sheet, person
 
 pytestmark = pytest.mark.slow
@@ -37,31 +37,6 @@ PEOPLE = [
     ("Imran Ali", "इमरान अली"),
 ]
 BAD = 2
-
-
-@pytest.fixture(scope="module")
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser, office):
-    """A fresh browser profile per test, in English, on a desktop-sized window."""
-    context = browser.new_context(
-        base_url=office.url, locale="en-IN", viewport={"width": 1366, "height": 900}
-    )
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def suffix() -> str:
