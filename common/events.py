@@ -59,6 +59,16 @@ class ReceiptOpened(Payload):
     seq: int
 
 
+class ReceiptFiled(Payload):
+    """A receipt went into a file: from now on it moves, and waits, as part of the file."""
+
+    receipt_id: str
+    number: str
+    file_id: str
+    file_number: str
+    seq: int
+
+
 class FileCreated(Payload):
     file_id: str
     number: str
@@ -166,6 +176,7 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.diarised": ("files", ReceiptDiarised),
     "receipt.sent": ("files", ReceiptSent),
     "receipt.opened": ("files", ReceiptOpened),
+    "receipt.filed": ("files", ReceiptFiled),
     "file.created": ("files", FileCreated),
     "file.sent": ("files", FileSent),
     "file.opened": ("files", FileOpened),

@@ -70,11 +70,14 @@ def update(db, kind: str, current: dict, ops: dict, entry: dict, event: dict | N
 
 
 def held_by(db, kind: str, post_ids: list[str]) -> list[dict]:
-    return list(db[kind].find({"holder_post_id": {"$in": list(post_ids)}}, SUMMARY))
+    """What waits at these posts (a receipt put in a file waits as part of the file)."""
+    query = {"holder_post_id": {"$in": list(post_ids)}, "status": {"$ne": "in_file"}}
+    return list(db[kind].find(query, SUMMARY))
 
 
 def sent_by(db, kind: str, post_ids: list[str]) -> list[dict]:
-    return list(db[kind].find({"sent_by_post_id": {"$in": list(post_ids)}}, SUMMARY))
+    query = {"sent_by_post_id": {"$in": list(post_ids)}, "status": {"$ne": "in_file"}}
+    return list(db[kind].find(query, SUMMARY))
 
 
 def matching(db, kind: str, terms: list[str], limit: int) -> list[dict]:
@@ -84,7 +87,8 @@ def matching(db, kind: str, terms: list[str], limit: int) -> list[dict]:
 def receipts_with_document(db, sha256: str) -> list[dict]:
     return list(
         db.receipts.find(
-            {"document.sha256": sha256}, {"involved_posts": 1, "supervisors": 1, "grading": 1}
+            {"document.sha256": sha256},
+            {"involved_posts": 1, "supervisors": 1, "grading": 1, "file_id": 1},
         )
     )
 

@@ -14,7 +14,7 @@ def notices_for(event: Event) -> list[dict]:
     body = event.body()
     if isinstance(body, ReceiptSent):
         kind, item_id = "receipt_received", body.receipt_id
-    elif isinstance(body, FileSent):
+    elif isinstance(body, FileSent) and body.how != "pulled_back":  # taking back is no news
         kind, item_id = "file_received", body.file_id
     else:
         return []

@@ -2,13 +2,21 @@
 
 from common.actor import Actor
 from common.errors import Forbidden
-from common.events import Event, FileCreated, FileSent, ReceiptDiarised, ReceiptSent
+from common.events import Event, FileCreated, FileSent, ReceiptDiarised, ReceiptFiled, ReceiptSent
 
 
 def whereabouts(event: Event) -> tuple[str, dict] | None:
     """(item id, where it now waits) for an event that moves an item, else None."""
     body = event.body()
     at = event.occurred_at.isoformat(timespec="microseconds")
+    if isinstance(body, ReceiptFiled):  # it waits as part of its file from now on
+        return body.receipt_id, {
+            "post_id": None,
+            "post_name": None,
+            "office_path": [],
+            "since": at,
+            "seq": body.seq,
+        }
     if isinstance(body, FileCreated):
         return body.file_id, {
             "post_id": body.post_id,

@@ -28,6 +28,10 @@ class ReportsService:
     def on_receipt_sent(self, event: dict):
         self._follow(event)
 
+    @event_handler("files", "receipt.filed", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_receipt_filed(self, event: dict):
+        self._follow(event)
+
     @event_handler("files", "file.created", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_file_created(self, event: dict):
         self._follow(event)

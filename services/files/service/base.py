@@ -5,10 +5,10 @@ from collections.abc import Callable
 
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.errors import Conflict
+from common.errors import Conflict, NotFound
 from common.events import Payload, new_event
 from services.files import store
-from services.files.domain import history
+from services.files.domain import history, visibility
 
 
 class Desk:
@@ -43,6 +43,24 @@ class Desk:
         )
         event = new_event(payload(entry["seq"]), actor, doc["office_path"]) if payload else None
         return store.update(db, kind, doc, ops, entry, event)
+
+    def _visible_receipt(self, actor: Actor, receipt_id: str, with_history: bool = False) -> dict:
+        doc = store.item(self.storage.db, "receipts", receipt_id, with_history)
+        if doc is None or not self._may_see_receipt(actor, doc):
+            raise NotFound("RECEIPT_NOT_FOUND")
+        return doc
+
+    def _may_see_receipt(self, actor: Actor, receipt: dict) -> bool:
+        """A receipt that passed the actor's way, or one in a file they may see (a letter
+        travels with its file)."""
+        if visibility.may_see(actor, receipt):
+            return True
+        in_file = (
+            store.item(self.storage.db, "files", receipt["file_id"])
+            if receipt.get("file_id")
+            else None
+        )
+        return bool(in_file) and visibility.may_see(actor, in_file)
 
     def _post(self, actor: Actor, post_id: str) -> dict:
         return self.identity.post(actor.model_dump(), post_id)

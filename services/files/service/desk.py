@@ -105,8 +105,8 @@ class DeskViews(Desk):
     def document(self, actor: dict, sha256: str) -> str:
         """A stored PDF (base64), for anyone who may see a receipt that carries it."""
         actor = Actor.parse(actor)
-        holders = store.receipts_with_document(self.storage.db, sha256)
-        if not any(visibility.may_see(actor, r) for r in holders):
+        receipts = store.receipts_with_document(self.storage.db, sha256)
+        if not any(self._may_see_receipt(actor, r) for r in receipts):
             raise NotFound("DOCUMENT_NOT_FOUND")
         content = self.storage.blobs.get(sha256)
         if content is None:

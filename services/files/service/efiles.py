@@ -7,7 +7,7 @@ from nameko.rpc import rpc
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from common.events import FileCreated, FileOpened, FileSent, Names, new_event
+from common.events import FileCreated, FileOpened, FileSent, Names, ReceiptFiled, new_event
 from common.validation import parse
 from services.files import store
 from services.files.domain import history, movement, notes, numbering, search, visibility
@@ -220,7 +220,9 @@ class FileDesk(Desk):
         actor = Actor.parse(actor)
         new = parse(NewNote, request)
         doc = self._file(actor, file_id)
-        notes.require_own_yellow(actor, notes.note_by_id(doc, note_id))
+        note = notes.note_by_id(doc, note_id)
+        notes.require_own_yellow(actor, note)
+        self._require_acting(actor, note["post_id"], "NOTE_NOT_YOURS")
         changed = [
             {**n, "text": notes.check_text(new.text), "references": new.references}
             if n["id"] == note_id
@@ -233,7 +235,7 @@ class FileDesk(Desk):
                 doc,
                 "note_edited",
                 actor,
-                doc["holder_post_id"],
+                note["post_id"],
                 {"note_id": note_id},
                 {"$set": {"notes": changed}},
             ),
@@ -244,7 +246,9 @@ class FileDesk(Desk):
     def discard_note(self, actor: dict, file_id: str, note_id: str) -> dict:
         actor = Actor.parse(actor)
         doc = self._file(actor, file_id)
-        notes.require_own_yellow(actor, notes.note_by_id(doc, note_id))
+        note = notes.note_by_id(doc, note_id)
+        notes.require_own_yellow(actor, note)
+        self._require_acting(actor, note["post_id"], "NOTE_NOT_YOURS")
         changed = [{**n, "status": "discarded"} if n["id"] == note_id else n for n in doc["notes"]]
         return file_view(
             self._record(
@@ -252,7 +256,7 @@ class FileDesk(Desk):
                 doc,
                 "note_discarded",
                 actor,
-                doc["holder_post_id"],
+                note["post_id"],
                 {"note_id": note_id},
                 {"$set": {"notes": changed}},
             ),
@@ -309,9 +313,7 @@ class FileDesk(Desk):
         actor = Actor.parse(actor)
         target = parse(PutInFile, request)
         doc, post_id = self._holding(actor, target.file_id)
-        receipt = visibility.require_visible(
-            actor, store.item(self.storage.db, "receipts", receipt_id), "RECEIPT_NOT_FOUND"
-        )
+        receipt = self._visible_receipt(actor, receipt_id)
         if receipt.get("file_id") == doc["_id"]:
             return file_view(doc, actor)  # already there: putting it in twice changes nothing
         if receipt["holder_post_id"] != post_id:
@@ -340,7 +342,8 @@ class FileDesk(Desk):
             {"receipt_id": receipt["_id"], "number": receipt["number"]},
             {"$push": {"correspondence": item}},
         )
-        # The receipt now lives in the file: whoever may see the file may see it.
+        # The receipt now lives in the file: it leaves the desk's inbox and pendency, and
+        # whoever may see the file may see it (receipts.visible_receipt).
         self._record(
             "receipts",
             receipt,
@@ -348,16 +351,14 @@ class FileDesk(Desk):
             actor,
             post_id,
             {"file_id": doc["_id"], "file_number": doc["number"]},
-            {
-                "$set": {
-                    "status": "in_file",
-                    "file_id": doc["_id"],
-                    "supervisors": sorted(
-                        set(receipt.get("supervisors", [])) | set(doc.get("supervisors", []))
-                    ),
-                },
-                "$addToSet": {"involved_posts": {"$each": doc["involved_posts"]}},
-            },
+            {"$set": {"status": "in_file", "file_id": doc["_id"]}},
+            lambda seq: ReceiptFiled(
+                receipt_id=receipt["_id"],
+                number=receipt["number"],
+                file_id=doc["_id"],
+                file_number=doc["number"],
+                seq=seq,
+            ),
         )
         return file_view(updated, actor)
 
@@ -376,13 +377,26 @@ class FileDesk(Desk):
         skipped: list[str] | None = None,
     ) -> dict:
         now = iso(utcnow())
+        pulled_back = how == "pulled_back"
         changes = {
             "holder_post_id": to_post["id"],
             "holder_post_name": Names.of(to_post).model_dump(),
-            "from_post_name": doc["holder_post_name"],
-            "sent_by_post_id": from_post,
+            # A pull back undoes the send: the file is the sender's again as it was before it,
+            # open in front of them. Any other move remembers what a pull back would restore.
+            "from_post_name": doc.get("before_send", {}).get("from_post_name")
+            if pulled_back
+            else doc["holder_post_name"],
+            "sent_by_post_id": doc.get("before_send", {}).get("sent_by_post_id")
+            if pulled_back
+            else from_post,
+            "before_send": {}
+            if pulled_back
+            else {
+                "from_post_name": doc.get("from_post_name"),
+                "sent_by_post_id": doc.get("sent_by_post_id"),
+            },
             "holder_since": now,
-            "opened_at": None,
+            "opened_at": now if pulled_back else None,
             "priority": priority,
             "due_date": due_date,
             "remark": remark,
@@ -405,7 +419,7 @@ class FileDesk(Desk):
             doc,
             how,
             actor,
-            from_post,
+            to_post["id"] if pulled_back else from_post,
             details,
             {"$set": changes},
             lambda seq: FileSent(

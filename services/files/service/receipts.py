@@ -12,7 +12,7 @@ from common.errors import Conflict, InvalidInput, NotFound
 from common.events import Names, ReceiptDiarised, ReceiptOpened, ReceiptSent, new_event
 from common.validation import parse
 from services.files import store
-from services.files.domain import history, search, visibility
+from services.files.domain import history, search
 from services.files.domain import receipts as domain
 from services.files.schemas import (
     ChainCheck,
@@ -107,9 +107,7 @@ class ReceiptDesk(Desk):
     def get_receipt(self, actor: dict, receipt_id: str) -> dict:
         """Open a receipt. The holder's first open is recorded in its history."""
         actor = Actor.parse(actor)
-        doc = visibility.require_visible(
-            actor, store.item(self.storage.db, "receipts", receipt_id), "RECEIPT_NOT_FOUND"
-        )
+        doc = self._visible_receipt(actor, receipt_id)
         if domain.is_first_open(actor, doc):
             now = iso(utcnow())
             doc = self._record(
@@ -134,9 +132,7 @@ class ReceiptDesk(Desk):
         """Mark a receipt from the actor's desk to another post."""
         actor = Actor.parse(actor)
         send = parse(SendReceipt, request)
-        doc = visibility.require_visible(
-            actor, store.item(self.storage.db, "receipts", receipt_id), "RECEIPT_NOT_FOUND"
-        )
+        doc = self._visible_receipt(actor, receipt_id)
         from_post_id = domain.require_holder(actor, doc)
         self._require_acting(actor, from_post_id, "RECEIPT_NOT_WITH_YOU")
         domain.require_version(doc, send.version)
@@ -194,15 +190,11 @@ class ReceiptDesk(Desk):
     @rpc
     def receipt_history(self, actor: dict, receipt_id: str) -> dict:
         actor = Actor.parse(actor)
-        doc = visibility.require_visible(
-            actor, store.item(self.storage.db, "receipts", receipt_id, True), "RECEIPT_NOT_FOUND"
-        )
+        doc = self._visible_receipt(actor, receipt_id, with_history=True)
         return History(items=[HistoryEntry(**e) for e in doc["history"]]).model_dump()
 
     @rpc
     def verify_receipt_history(self, actor: dict, receipt_id: str) -> dict:
         actor = Actor.parse(actor)
-        doc = visibility.require_visible(
-            actor, store.item(self.storage.db, "receipts", receipt_id, True), "RECEIPT_NOT_FOUND"
-        )
+        doc = self._visible_receipt(actor, receipt_id, with_history=True)
         return ChainCheck(**history.verify(doc["history"])).model_dump()
