@@ -31,6 +31,7 @@ printed, never dropped. The load generator runs on the same machine as the offic
 """
 
 import io
+import itertools
 import json
 import os
 import platform
@@ -50,12 +51,14 @@ from bench.office import expect, mib, office_pids, ratio, run_phase
 from services.identity.domain.sheets import COLUMNS
 from tests.support.office import DEMO_PASSWORD, Office
 from tests.support.sheets import HEADERS, csv_sheet, person
+from tools.demo_district import PEOPLE
 
 RESULTS = Path(__file__).resolve().parent / "results" / "onboarding-latest.json"
 ROWS = 10_000
 CSV_CODE_OFFSET = 100_000  # the CSV run's employee codes and mobiles, apart from the XLSX run's
 NODAL_OFFICER = "asp.hathras"
-LOGIN_USER = "reader.hathras"
+# Logins rotate over the demo people: concurrent logins of one person take turns by design.
+LOGIN_USERS = [person[0] for person in PEOPLE]
 HTTP_TIMEOUT = 300  # seconds, for each sheet call
 RPC_TIMEOUT = "300"  # the gateway's, for the office this bench starts
 DEFAULT_RPC_TIMEOUT = 15.0  # gateway/app.py's default: a longer call is a 503 there
@@ -293,11 +296,14 @@ def sheet_problems(kind: str, run: dict) -> list[str]:
 
 
 def login_operations(url: str) -> dict[str, Callable[[requests.Session], None]]:
+    turn = itertools.count()  # next() on it is atomic under the GIL
+
     def login(session):
+        username = LOGIN_USERS[next(turn) % len(LOGIN_USERS)]
         expect(
             session.post(
                 f"{url}/api/v1/auth/login",
-                json={"username": LOGIN_USER, "password": DEMO_PASSWORD},
+                json={"username": username, "password": DEMO_PASSWORD},
                 timeout=30,
             ),
             200,
@@ -388,7 +394,7 @@ def print_report(result: dict) -> None:
     )
 
     labels = {"login": "login  POST /api/v1/auth/login", "echo": "echo   GET /readyz/identity"}
-    print(f"\nLogins as {LOGIN_USER} (after onboarding {2 * ROWS} people)")
+    print(f"\nLogins over {len(LOGIN_USERS)} demo people (after onboarding {2 * ROWS} people)")
     print(
         f"{'phase':<34}{'clients':>8}{'ok':>7}{'failed':>8}{'s':>7}{'per s':>9}"
         f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"

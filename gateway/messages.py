@@ -177,6 +177,7 @@ MESSAGES = {
     "LANGUAGE_NOT_SUPPORTED": _l("Only Hindi and English are supported."),
     "CANNOT_DISABLE_YOURSELF": _l("You cannot disable your own account."),
     "BAD_EXPORT": _l("Histories can be exported as csv or pdf."),
+    "LOGIN_BUSY": _l("Another login of yours is being checked. Please try again."),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
 }
 

@@ -8,6 +8,7 @@ import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import eventlet
 import segno
 from cryptography import x509
 from eventlet import tpool
@@ -162,32 +163,38 @@ class IdentityService:
         next attempt wait longer, and ten lock the account for half an hour."""
         creds = parse(Credentials, credentials)
         db = self.storage.db
-        now = utcnow()
         user = store.user_by_username(db, creds.username.lower())
-        if user and user.get("next_attempt_at") and user["next_attempt_at"] > iso(now):
-            code = (
-                "ACCOUNT_LOCKED"
-                if user.get("failed_logins", 0) >= login.LOCK_AFTER
-                else "LOGIN_TOO_SOON"
-            )
-            raise Unauthenticated(code, {"retry_after": user["next_attempt_at"]})
         if user is None:  # the same work (and answer) as a wrong password
             tpool.execute(domain.password_matches, None, creds.password)
             raise Unauthenticated("BAD_CREDENTIALS")
-        # One password check at a time per person, so guesses sent all at once get no more
-        # tries than guesses sent one by one.
-        user = store.claim_login(
-            db, user["_id"], iso(now), iso(now + timedelta(seconds=LOGIN_CLAIM_SECONDS))
-        )
-        if user is None:
+        # One password check at a time per person (a phone and a browser at the same moment
+        # take turns), so guesses sent all at once get no more tries than guesses one by one.
+        user = self._claim_login(user["_id"])
+        now = utcnow()
+        if user.get("next_attempt_at") and user["next_attempt_at"] > iso(now):
+            store.release_login(db, user["_id"])
+            locked = user.get("failed_logins", 0) >= login.LOCK_AFTER
             raise Unauthenticated(
-                "LOGIN_TOO_SOON", {"retry_after": iso(now + timedelta(seconds=1))}
+                "ACCOUNT_LOCKED" if locked else "LOGIN_TOO_SOON",
+                {"retry_after": user["next_attempt_at"]},
             )
         try:
             self._check_login(user, creds, now)
         finally:
             store.release_login(db, user["_id"])
         return self._tokens_for(user, family=None)
+
+    def _claim_login(self, user_id: str) -> dict:
+        db = self.storage.db
+        for _ in range(int(LOGIN_CLAIM_SECONDS / 0.05)):
+            now = utcnow()
+            user = store.claim_login(
+                db, user_id, iso(now), iso(now + timedelta(seconds=LOGIN_CLAIM_SECONDS))
+            )
+            if user is not None:
+                return user
+            eventlet.sleep(0.05)
+        raise Unauthenticated("LOGIN_BUSY")
 
     def _check_login(self, user: dict, creds: Credentials, now: datetime) -> None:
         db = self.storage.db
