@@ -149,6 +149,9 @@ def main() -> int:
     port = os.environ.setdefault("EOFFICE_PORT", "8000")
     host = os.environ.get("EOFFICE_HOST", "127.0.0.1")
     password = os.environ.get("EOFFICE_DEMO_PASSWORD", "demo")
+    # Password hashing and PDF rendering run in eventlet's real threads; each argon2id hash
+    # holds 64 MiB, so a pool of 20 (eventlet's default) could take 1.3 GiB at a login rush.
+    os.environ.setdefault("EVENTLET_THREADPOOL_SIZE", "4")
     data = Path(os.environ.setdefault("EOFFICE_DATA_DIR", str(ROOT / "var"))).resolve()
     os.environ["EOFFICE_DATA_DIR"] = str(data)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
