@@ -749,6 +749,16 @@ class IdentityService:
         )
         return _user_view(store.user_by_id(db, user_id), store.posts_held_by(db, user_id))
 
+    def _person(self, actor: Actor, user_id: str, self_may: bool = False) -> tuple[dict, dict]:
+        """A person and their office, for whoever sets up that office (or the person themself,
+        where ``self_may``)."""
+        db = self.storage.db
+        person = store.user_by_id(db, user_id)
+        office = store.office_by_id(db, person["office_id"])
+        if not (self_may and actor.user_id == user_id):
+            authority.require_setup(actor, office["path"])
+        return person, office
+
     # --- VPN accounts (WireGuard) -------------------------------------------------------------
 
     def _vpn_setting(self, key: str, default: str | None = None) -> str | None:
@@ -760,9 +770,7 @@ class IdentityService:
         that nobody else has ever had."""
         actor = Actor.parse(actor)
         db = self.storage.db
-        person = store.user_by_id(db, user_id)
-        office = store.office_by_id(db, person["office_id"])
-        authority.require_setup(actor, office["path"])
+        person, office = self._person(actor, user_id)
         district = store.office_by_id(db, store.district_of(db, office))
         if not district.get("vpn_pool"):
             raise Conflict("VPN_NO_POOL", {"district": district["code"]})
@@ -799,10 +807,7 @@ class IdentityService:
         """The person's wg-quick client config: for them, or for whoever sets up their office."""
         actor = Actor.parse(actor)
         db = self.storage.db
-        person = store.user_by_id(db, user_id)
-        office = store.office_by_id(db, person["office_id"])
-        if actor.user_id != user_id:
-            authority.require_setup(actor, office["path"])
+        person, office = self._person(actor, user_id, self_may=True)
         account = store.live_vpn_account(db, user_id)
         if account is None:
             raise NotFound("VPN_NOT_ISSUED")
@@ -822,9 +827,7 @@ class IdentityService:
     def revoke_vpn(self, actor: dict, user_id: str) -> dict:
         actor = Actor.parse(actor)
         db = self.storage.db
-        person = store.user_by_id(db, user_id)
-        office = store.office_by_id(db, person["office_id"])
-        authority.require_setup(actor, office["path"])
+        person, office = self._person(actor, user_id)
         account = store.live_vpn_account(db, user_id)
         if account is None:
             raise NotFound("VPN_NOT_ISSUED")
@@ -892,10 +895,7 @@ class IdentityService:
         issued in their name. It replaces any earlier one, which is kept in the history."""
         actor = Actor.parse(actor)
         db = self.storage.db
-        person = store.user_by_id(db, user_id)
-        office = store.office_by_id(db, person["office_id"])
-        if actor.user_id != user_id:
-            authority.require_setup(actor, office["path"])
+        person, office = self._person(actor, user_id, self_may=True)
         raw = parse(Certificate, upload).certificate_b64
         try:
             content = base64.b64decode(raw, validate=True)
@@ -926,10 +926,7 @@ class IdentityService:
     def revoke_dsc(self, actor: dict, user_id: str) -> dict:
         actor = Actor.parse(actor)
         db = self.storage.db
-        person = store.user_by_id(db, user_id)
-        office = store.office_by_id(db, person["office_id"])
-        if actor.user_id != user_id:
-            authority.require_setup(actor, office["path"])
+        person, office = self._person(actor, user_id, self_may=True)
         if not person.get("dsc"):
             raise NotFound("DSC_NOT_ENROLLED")
         event = new_event(
