@@ -178,6 +178,12 @@ MESSAGES = {
     "CANNOT_DISABLE_YOURSELF": _l("You cannot disable your own account."),
     "BAD_EXPORT": _l("Histories can be exported as csv or pdf."),
     "LOGIN_BUSY": _l("Another login of yours is being checked. Please try again."),
+    "ONLY_CLOSER_RECORDS": _l("Only the post that closed the file can send it to the record room."),
+    "LINK_TO_ITSELF": _l("A file cannot be linked to itself."),
+    "ONLY_PHYSICAL_RECORDED": _l("Only physical files go to the record room."),
+    "REVIEW_DATE_INVALID": _l(
+        "The review date must be after today, and for category C within 10 years."
+    ),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
 }
 
@@ -215,6 +221,9 @@ LABELS = {
         "unparked": _l("Taken up again"),
         "closed": _l("Closed"),
         "reopened": _l("Reopened"),
+        "linked": _l("Linked"),
+        "delinked": _l("Link removed"),
+        "recorded": _l("Recorded"),
     },
 }
 

@@ -17,11 +17,13 @@ from services.files.schemas import (
     Head,
     Heads,
     History,
+    LinkFile,
     NewFile,
     NewHead,
     NewNote,
     Page,
     PutInFile,
+    RecordFile,
     SendFile,
 )
 
@@ -37,6 +39,13 @@ MOVES = {
     "unpark": ("unpark", FileAction, "Take a parked file up again"),
     "close": ("close_file", CloseFile, "Close a file you opened, citing an officer's approval"),
     "reopen": ("reopen_file", CloseFile, "Reopen a file you closed, citing an officer's approval"),
+    "link": ("link_file", LinkFile, "Link a file you hold to another file you may see"),
+    "delink": ("delink_file", LinkFile, "Remove a link between two files"),
+    "record": (
+        "record_file",
+        RecordFile,
+        "Send a closed physical file to the record room (A, B or C)",
+    ),
 }
 
 

@@ -102,6 +102,22 @@ class CloseFile(Strict):
     version: int | None = None
 
 
+class LinkFile(Strict):
+    other_file_id: str = Field(min_length=1, max_length=64)
+    version: int | None = None
+
+
+class RecordFile(Strict):
+    """A closed physical file goes to the record room: A kept for ever, B reviewed at 25 years,
+    C kept up to 10 years."""
+
+    category: Literal["A", "B", "C"]
+    review_date: date | None = Field(
+        None, description="B: default 25 years on; C: at most 10 years on"
+    )
+    version: int | None = None
+
+
 class PutInFile(Strict):
     file_id: str = Field(min_length=1, max_length=64)
 
@@ -208,6 +224,8 @@ class EFile(BaseModel):
     remark: str
     sent_by_post_id: str | None
     version: int
+    links: list[str] = []
+    record: dict | None = None
     notes: list[Note] = []
     correspondence: list[Correspondence] = []
     skipped_levels: list[str] | None = Field(

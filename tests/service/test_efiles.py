@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from tests.service.conftest import eventually
 from tests.support.pdfs import pdf
 
@@ -378,6 +378,44 @@ def test_park_close_with_an_officers_approval_and_reopen_by_the_closer(desks):
     )
     reopened = files.reopen_file(hc, file["id"], {"approval_paragraph": 2})
     assert reopened["status"] == "open"
+
+
+def test_related_files_are_linked_both_ways_and_a_closed_physical_file_is_recorded(desks):
+    files, hc, asp = desks.files, desks[HC], desks[ASP]
+    first, second = desks.open_file(physical=True), desks.open_file()
+    linked = files.link_file(hc, first["id"], {"other_file_id": second["id"]})
+    assert linked["links"] == [second["id"]]
+    assert files.get_file(hc, second["id"])["links"] == [first["id"]]
+    assert (
+        files.link_file(hc, first["id"], {"other_file_id": second["id"]})["version"]
+        == linked["version"]
+    )
+    assert (
+        refused(Conflict, files.link_file, hc, first["id"], {"other_file_id": first["id"]})
+        == "LINK_TO_ITSELF"
+    )
+    assert files.delink_file(hc, first["id"], {"other_file_id": second["id"]})["links"] == []
+    assert files.get_file(hc, second["id"])["links"] == []
+
+    record = {"category": "B"}
+    assert refused(Conflict, files.record_file, hc, first["id"], record) == "FILE_NOT_CLOSED"
+    desks.send(HC, first, "ASP-HTR")
+    approval = desks.confirmed_note(ASP, first, "Approved: close and record.")
+    files.send_back(asp, first["id"], {})
+    files.close_file(hc, first["id"], {"approval_paragraph": approval["first_paragraph"]})
+    assert refused(
+        Refused, files.record_file, hc, first["id"], {"category": "C", "review_date": "2099-01-01"}
+    ) == ("REVIEW_DATE_INVALID")
+    recorded = files.record_file(hc, first["id"], record)
+    assert recorded["status"] == "recorded" and recorded["record"]["category"] == "B"
+    assert (
+        int(recorded["record"]["review_date"][:4])
+        == int(recorded["record"]["recorded_on"][:4]) + 25
+    )
+    assert refused(Conflict, files.record_file, hc, second["id"], record) in (
+        "ONLY_PHYSICAL_RECORDED",
+        "FILE_NOT_CLOSED",
+    )
 
 
 # --- 6. who may see what -----------------------------------------------------------------------

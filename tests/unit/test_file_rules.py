@@ -3,7 +3,7 @@
 import pytest
 
 from common.actor import Actor
-from common.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound, Refused
 from services.files.domain import movement, notes, numbering, visibility
 
 CLERK = Actor(user_id="u1", name="Iqbal Khan", post_ids=("hc",))
@@ -116,3 +116,25 @@ def test_supervisors_see_normal_files_but_only_those_marked_see_secret_ones():
     assert visibility.may_see(CLERK, a_file(grading="top_secret"))
     with pytest.raises(NotFound):
         visibility.require_visible(SHO, a_file(), "FILE_NOT_FOUND")
+
+
+def test_a_recorded_file_is_reviewed_by_its_category():
+    from datetime import date
+
+    closed = date(2026, 3, 1)
+    assert movement.review_date("A", closed, None) is None  # kept for ever
+    assert movement.review_date("B", closed, None) == date(2051, 3, 1)
+    assert movement.review_date("C", closed, date(2030, 1, 1)) == date(2030, 1, 1)
+    assert movement.review_date("C", closed, None) == date(2036, 3, 1)
+    for category, asked in (("C", date(2037, 1, 1)), ("B", date(2025, 1, 1))):
+        with pytest.raises(Refused):
+            movement.review_date(category, closed, asked)
+
+
+def test_only_closed_physical_files_are_recorded():
+    movement.require_recordable(a_file(status="closed", physical=True))
+    with pytest.raises(Conflict) as electronic:
+        movement.require_recordable(a_file(status="closed", physical=False))
+    assert electronic.value.code == "ONLY_PHYSICAL_RECORDED"
+    with pytest.raises(Conflict):
+        movement.require_recordable(a_file(status="open", physical=True))

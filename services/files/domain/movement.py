@@ -1,8 +1,10 @@
 """How a file moves between posts: one holder at a time; send on, send back, pull back only
 while unopened; what is parked or closed does not move."""
 
+from datetime import date
+
 from common.actor import Actor
-from common.errors import Conflict
+from common.errors import Conflict, Refused
 
 PRIORITIES = ("normal", "immediate", "most_immediate")
 MAX_LEVELS = 4
@@ -39,6 +41,30 @@ def send_back_to(file: dict) -> str:
     if sender is None:
         raise Conflict("NOTHING_TO_SEND_BACK")
     return sender
+
+
+RETENTION_YEARS = {"A": None, "B": 25, "C": 10}
+
+
+def review_date(category: str, closed_on: date, asked: date | None) -> date | None:
+    """When a recorded file comes up for review: never for A; for B at 25 years unless asked
+    otherwise; for C when asked, but no later than 10 years (it is then weeded)."""
+    years = RETENTION_YEARS[category]
+    if years is None:
+        return None
+    limit = closed_on.replace(year=closed_on.year + years)
+    if asked is None:
+        return limit
+    if asked <= closed_on or (category == "C" and asked > limit):
+        raise Refused("REVIEW_DATE_INVALID", {"latest": limit.isoformat()})
+    return asked
+
+
+def require_recordable(file: dict) -> None:
+    if not file.get("physical"):
+        raise Conflict("ONLY_PHYSICAL_RECORDED")
+    if file["status"] != "closed":
+        raise Conflict("FILE_NOT_CLOSED")
 
 
 def skipped_levels(from_chain: list[str], to_post_id: str) -> list[str] | None:

@@ -20,10 +20,12 @@ from services.files.schemas import (
     Heads,
     History,
     HistoryEntry,
+    LinkFile,
     NewFile,
     NewHead,
     NewNote,
     PutInFile,
+    RecordFile,
     SendFile,
 )
 from services.files.service.base import Desk
@@ -40,8 +42,11 @@ def file_view(doc: dict, actor: Actor, skipped: list[str] | None = None) -> dict
         or (n["status"] == "yellow" and n["author"]["user_id"] == actor.user_id)
     ]
     fields = {
-        k: doc.get(k) for k in EFile.model_fields if k not in ("id", "notes", "skipped_levels")
+        k: doc.get(k)
+        for k in EFile.model_fields
+        if k not in ("id", "notes", "skipped_levels", "links")
     }
+    fields["links"] = doc.get("links", [])
     return EFile(id=doc["_id"], notes=shown, skipped_levels=skipped, **fields).model_dump()
 
 
@@ -581,6 +586,82 @@ class FileDesk(Desk):
                 closer,
                 {"approval_paragraph": reopen.approval_paragraph},
                 {"$set": {"status": "open"}},
+            ),
+            actor,
+        )
+
+    # --- links and the record room -------------------------------------------------------------
+
+    @rpc
+    def link_file(self, actor: dict, file_id: str, request: dict) -> dict:
+        """Link a file you hold to another file you may see (both show the link)."""
+        return self._relink(actor, file_id, request, linked=True)
+
+    @rpc
+    def delink_file(self, actor: dict, file_id: str, request: dict) -> dict:
+        return self._relink(actor, file_id, request, linked=False)
+
+    def _relink(self, actor: dict, file_id: str, request: dict, linked: bool) -> dict:
+        actor = Actor.parse(actor)
+        link = parse(LinkFile, request)
+        doc, post_id = self._holding(actor, file_id, link.version)
+        other = self._file(actor, link.other_file_id)
+        if other["_id"] == doc["_id"]:
+            raise Conflict("LINK_TO_ITSELF")
+        if linked == (other["_id"] in doc.get("links", [])):
+            return file_view(doc, actor)  # already so: nothing to record
+        op = "$addToSet" if linked else "$pull"
+        action = "linked" if linked else "delinked"
+        self._record(
+            "files",
+            other,
+            action,
+            actor,
+            post_id,
+            {"file_id": doc["_id"], "number": doc["number"]},
+            {op: {"links": doc["_id"]}},
+        )
+        return file_view(
+            self._record(
+                "files",
+                doc,
+                action,
+                actor,
+                post_id,
+                {"file_id": other["_id"], "number": other["number"]},
+                {op: {"links": other["_id"]}},
+            ),
+            actor,
+        )
+
+    @rpc
+    def record_file(self, actor: dict, file_id: str, request: dict) -> dict:
+        """The closer sends a closed physical file to the record room under category A, B or C."""
+        actor = Actor.parse(actor)
+        record = parse(RecordFile, request)
+        doc = self._file(actor, file_id)
+        movement.require_version(doc, record.version)
+        movement.require_recordable(doc)
+        closer = doc.get("closed_by_post_id")
+        if not actor.holds(closer):
+            raise Conflict("ONLY_CLOSER_RECORDS")
+        self._require_acting(actor, closer, "ONLY_CLOSER_RECORDS")
+        today = utcnow().date()
+        review = movement.review_date(record.category, today, record.review_date)
+        entry = {
+            "category": record.category,
+            "recorded_on": today.isoformat(),
+            "review_date": review.isoformat() if review else None,
+        }
+        return file_view(
+            self._record(
+                "files",
+                doc,
+                "recorded",
+                actor,
+                closer,
+                entry,
+                {"$set": {"status": "recorded", "record": entry}},
             ),
             actor,
         )
