@@ -160,30 +160,36 @@ def office_pids(root_pid: int) -> list[int]:
     return pids
 
 
+def rss_kib(pid: int, key: str = "VmRSS:") -> int:
+    """One process's resident memory (kB, as /proc reports it); 0 once it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def office_rss_kib(root_pid: int) -> int:
-    """Sum of VmRSS over the office's processes (kB, as /proc reports it)."""
-    total = 0
-    for pid in office_pids(root_pid):
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass  # it ended between the two reads
-    return total
+    """Sum of VmRSS over the office's processes."""
+    return sum(rss_kib(pid) for pid in office_pids(root_pid))
 
 
 class PeakMemory:
-    """Samples the office's RSS every MEMORY_EVERY s in a background thread while the ``with``
-    block runs, keeping the peak."""
+    """Samples ``measure()`` (kB) every MEMORY_EVERY s in a background thread while the
+    ``with`` block runs: the figure before, the peak, and after."""
 
-    def __init__(self, root_pid: int):
-        self.root_pid, self.peak_kib = root_pid, 0
+    def __init__(self, measure: Callable[[], int]):
+        self.measure = measure
+        self.before = self.peak = self.after = measure()
+        self.samples = 0
         self._stop = threading.Event()
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak_kib = max(self.peak_kib, office_rss_kib(self.root_pid))
+            self.peak = max(self.peak, self.measure())
+            self.samples += 1
             self._stop.wait(MEMORY_EVERY)
 
     def __enter__(self):
@@ -194,6 +200,8 @@ class PeakMemory:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+        self.after = self.measure()
+        self.peak = max(self.peak, self.after)
 
 
 # --- the office's operations -------------------------------------------------------------------
@@ -349,9 +357,9 @@ def main() -> int:
                 phases[name] = {}
                 for clients in CONCURRENCY:
                     print(f"[bench] {name} x{clients} ...", flush=True)
-                    with PeakMemory(pid) as memory:
+                    with PeakMemory(lambda: office_rss_kib(pid)) as memory:
                         r = run_phase(operation, clients, max_ops, max_seconds, diarist_session)
-                    phases[name][str(clients)] = {**r, "peak_rss_mib": mib(memory.peak_kib)}
+                    phases[name][str(clients)] = {**r, "peak_rss_mib": mib(memory.peak)}
         except BaseException:
             if office.proc is not None:
                 print("[bench] office log (tail):\n" + office.log()[-4000:], file=sys.stderr)

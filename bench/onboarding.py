@@ -47,7 +47,7 @@ from pathlib import Path
 import openpyxl
 import requests
 
-from bench.office import expect, mib, office_pids, ratio, run_phase
+from bench.office import PeakMemory, expect, mib, office_pids, ratio, rss_kib, run_phase
 from services.identity.domain.sheets import COLUMNS
 from tests.support.office import DEMO_PASSWORD, Office
 from tests.support.sheets import HEADERS, csv_sheet, person
@@ -87,16 +87,6 @@ def find_processes(root_pid: int, *needles: str) -> list[int]:
     return [p for p in office_pids(root_pid) if all(n in cmdline(p) for n in needles)]
 
 
-def rss_kib(pid: int, key: str = "VmRSS:") -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of ``pids`` so far."""
     ticks = 0
@@ -107,33 +97,6 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
     return ticks / CLOCK_TICKS
-
-
-class ProcessMemory:
-    """Samples one process's VmRSS every MEMORY_EVERY s while the ``with`` block runs."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.before = self.peak = self.after = rss_kib(pid)
-        self.samples = 0
-        self._stop = threading.Event()
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.peak = max(self.peak, rss_kib(self.pid))
-            self.samples += 1
-            self._stop.wait(MEMORY_EVERY)
-
-    def __enter__(self):
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.after = rss_kib(self.pid)
-        self.peak = max(self.peak, self.after)
 
 
 def settle(identity: int) -> dict:
@@ -186,7 +149,7 @@ def timed_call(
     JSON answer (None if it failed)."""
     cpu_i, cpu_g = cpu_seconds([identity]), cpu_seconds(gateway)
     error, response = None, None
-    with ProcessMemory(identity) as memory:
+    with PeakMemory(lambda: rss_kib(identity)) as memory:
         t0 = time.perf_counter()
         try:
             response = call()
