@@ -151,6 +151,12 @@ class FileDesk(Desk):
         store.insert(db, "files", doc, event)
         return file_view(doc, actor)
 
+    def _changed(
+        self, doc: dict, action: str, actor: Actor, post_id: str, details: dict, ops: dict
+    ) -> dict:
+        """Record a change of the file (with its history entry) and show the file as it is now."""
+        return file_view(self._record("files", doc, action, actor, post_id, details, ops), actor)
+
     def _file(self, actor: Actor, file_id: str) -> dict:
         return visibility.require_visible(
             actor, store.item(self.storage.db, "files", file_id), FILE_NOT_FOUND
@@ -206,17 +212,8 @@ class FileDesk(Desk):
             "first_paragraph": None,
             "last_paragraph": None,
         }
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "note_written",
-                actor,
-                post_id,
-                {"note_id": note["id"]},
-                {"$push": {"notes": note}},
-            ),
-            actor,
+        return self._changed(
+            doc, "note_written", actor, post_id, {"note_id": note["id"]}, {"$push": {"notes": note}}
         )
 
     @rpc
@@ -234,17 +231,13 @@ class FileDesk(Desk):
             else n
             for n in doc["notes"]
         ]
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "note_edited",
-                actor,
-                note["post_id"],
-                {"note_id": note_id},
-                {"$set": {"notes": changed}},
-            ),
+        return self._changed(
+            doc,
+            "note_edited",
             actor,
+            note["post_id"],
+            {"note_id": note_id},
+            {"$set": {"notes": changed}},
         )
 
     @rpc
@@ -255,17 +248,13 @@ class FileDesk(Desk):
         notes.require_own_yellow(actor, note)
         self._require_acting(actor, note["post_id"], "NOTE_NOT_YOURS")
         changed = [{**n, "status": "discarded"} if n["id"] == note_id else n for n in doc["notes"]]
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "note_discarded",
-                actor,
-                note["post_id"],
-                {"note_id": note_id},
-                {"$set": {"notes": changed}},
-            ),
+        return self._changed(
+            doc,
+            "note_discarded",
             actor,
+            note["post_id"],
+            {"note_id": note_id},
+            {"$set": {"notes": changed}},
         )
 
     @rpc
@@ -290,24 +279,20 @@ class FileDesk(Desk):
             else n
             for n in doc["notes"]
         ]
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "note_confirmed",
-                actor,
-                post_id,
-                {
-                    "note_id": note_id,
-                    "paragraphs": [first, last],
-                    "text_sha256": history.digest(note["text"]),
-                },
-                {
-                    "$set": {"notes": changed},
-                    "$addToSet": {"search_terms": {"$each": search.terms(note["text"])}},
-                },
-            ),
+        return self._changed(
+            doc,
+            "note_confirmed",
             actor,
+            post_id,
+            {
+                "note_id": note_id,
+                "paragraphs": [first, last],
+                "text_sha256": history.digest(note["text"]),
+            },
+            {
+                "$set": {"notes": changed},
+                "$addToSet": {"search_terms": {"$each": search.terms(note["text"])}},
+            },
         )
 
     # --- correspondence -----------------------------------------------------------------------
@@ -506,17 +491,8 @@ class FileDesk(Desk):
         actor = Actor.parse(actor)
         action = parse(FileAction, request)
         doc, post_id = self._holding(actor, file_id, action.version)
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "parked",
-                actor,
-                post_id,
-                {"remark": action.remark},
-                {"$set": {"status": "parked"}},
-            ),
-            actor,
+        return self._changed(
+            doc, "parked", actor, post_id, {"remark": action.remark}, {"$set": {"status": "parked"}}
         )
 
     @rpc
@@ -527,17 +503,8 @@ class FileDesk(Desk):
         post_id = movement.require_holder(actor, doc)
         if doc["status"] != "parked":
             raise Conflict("FILE_NOT_PARKED")
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "unparked",
-                actor,
-                post_id,
-                {"remark": action.remark},
-                {"$set": {"status": "open"}},
-            ),
-            actor,
+        return self._changed(
+            doc, "unparked", actor, post_id, {"remark": action.remark}, {"$set": {"status": "open"}}
         )
 
     @rpc
@@ -550,17 +517,13 @@ class FileDesk(Desk):
         if post_id != doc["creator_post_id"]:
             raise Conflict("ONLY_CREATOR_CLOSES")
         notes.require_approval(doc, close.approval_paragraph)
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "closed",
-                actor,
-                post_id,
-                {"approval_paragraph": close.approval_paragraph},
-                {"$set": {"status": "closed", "closed_by_post_id": post_id}},
-            ),
+        return self._changed(
+            doc,
+            "closed",
             actor,
+            post_id,
+            {"approval_paragraph": close.approval_paragraph},
+            {"$set": {"status": "closed", "closed_by_post_id": post_id}},
         )
 
     @rpc
@@ -577,17 +540,13 @@ class FileDesk(Desk):
             raise Conflict("ONLY_CLOSER_REOPENS")
         self._require_acting(actor, closer, "ONLY_CLOSER_REOPENS")
         notes.require_approval(doc, reopen.approval_paragraph)
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "reopened",
-                actor,
-                closer,
-                {"approval_paragraph": reopen.approval_paragraph},
-                {"$set": {"status": "open"}},
-            ),
+        return self._changed(
+            doc,
+            "reopened",
             actor,
+            closer,
+            {"approval_paragraph": reopen.approval_paragraph},
+            {"$set": {"status": "open"}},
         )
 
     # --- links and the record room -------------------------------------------------------------
@@ -621,17 +580,13 @@ class FileDesk(Desk):
             {"file_id": doc["_id"], "number": doc["number"]},
             {op: {"links": doc["_id"]}},
         )
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                action,
-                actor,
-                post_id,
-                {"file_id": other["_id"], "number": other["number"]},
-                {op: {"links": other["_id"]}},
-            ),
+        return self._changed(
+            doc,
+            action,
             actor,
+            post_id,
+            {"file_id": other["_id"], "number": other["number"]},
+            {op: {"links": other["_id"]}},
         )
 
     @rpc
@@ -653,17 +608,8 @@ class FileDesk(Desk):
             "recorded_on": today.isoformat(),
             "review_date": review.isoformat() if review else None,
         }
-        return file_view(
-            self._record(
-                "files",
-                doc,
-                "recorded",
-                actor,
-                closer,
-                entry,
-                {"$set": {"status": "recorded", "record": entry}},
-            ),
-            actor,
+        return self._changed(
+            doc, "recorded", actor, closer, entry, {"$set": {"status": "recorded", "record": entry}}
         )
 
     # --- history ------------------------------------------------------------------------------
