@@ -353,7 +353,9 @@ def test_park_close_with_an_officers_approval_and_reopen_by_the_closer(desks):
     parked = files.park(hc, file["id"], {"remark": "awaiting the DGP's circular"})
     assert parked["status"] == "parked"
     assert refused(Conflict, desks.send, HC, file, "ASP-HTR") == "FILE_NOT_OPEN"
-    assert files.unpark(hc, file["id"], {})["status"] == "open"
+    stale = {"version": parked["version"] - 1}
+    assert refused(Conflict, files.unpark, hc, file["id"], stale) == "VERSION_CONFLICT"
+    assert files.unpark(hc, file["id"], {"version": parked["version"]})["status"] == "open"
 
     desks.send(HC, file, "ASP-HTR")
     assert refused(Conflict, files.close_file, asp, file["id"], {"approval_paragraph": 1}) == (

@@ -501,6 +501,8 @@ class FileDesk(Desk):
         action = parse(FileAction, request)
         doc = self._file(actor, file_id)
         post_id = movement.require_holder(actor, doc)
+        self._require_acting(actor, post_id, "FILE_NOT_WITH_YOU")
+        movement.require_version(doc, action.version)
         if doc["status"] != "parked":
             raise Conflict("FILE_NOT_PARKED")
         return self._changed(
