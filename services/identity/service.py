@@ -246,7 +246,7 @@ class IdentityService:
     @rpc
     def logout(self, request: dict) -> dict:
         token_id = domain.refresh_token_id(parse(RefreshRequest, request).refresh_token)
-        stored = self.storage.db.refresh_tokens.find_one({"_id": token_id})
+        stored = store.refresh_token(self.storage.db, token_id)
         if stored:
             store.revoke_family(self.storage.db, stored["family"])
         return {"ok": True}
@@ -436,7 +436,7 @@ class IdentityService:
         while pending:
             current = pending.pop()
             path = tree.moved_path(current["path"], old_path, new_path)
-            db.offices.update_one({"_id": current["_id"]}, {"$set": {"path": path}})
+            store.set_office_path(db, current["_id"], path)
             moved = {**current, "path": path}
             district = store.district_of(db, moved)
             for post in store.posts_of_office(db, current["_id"]):
@@ -566,11 +566,7 @@ class IdentityService:
     def end_delegation(self, actor: dict, delegation_id: str) -> dict:
         actor = Actor.parse(actor)
         db = self.storage.db
-        found = (
-            db.delegations.find_one({"_id": delegation_id}, {"outbox": 0})
-            if isinstance(delegation_id, str)
-            else None
-        )
+        found = store.delegation(db, delegation_id)
         if found is None:
             raise Conflict("DELEGATION_NOT_FOUND")
         if actor.user_id not in (found["holder_user_id"], found["delegate_user_id"]):
@@ -604,11 +600,7 @@ class IdentityService:
         delegation takes effect at once, whatever the actor's token still says."""
         actor = Actor.parse(actor)
         db = self.storage.db
-        post = (
-            db.posts.find_one({"_id": post_id}, {"holder_user_id": 1})
-            if isinstance(post_id, str)
-            else None
-        )
+        post = store.post_or_none(db, post_id)
         if post is None:
             return False
         if post.get("holder_user_id") == actor.user_id:
@@ -636,7 +628,7 @@ class IdentityService:
         """Posts the actor can mark work to: every post of the actor's district."""
         actor = Actor.parse(actor)
         db = self.storage.db
-        office = db.offices.find_one({"_id": actor.office_id})
+        office = store.office_or_none(db, actor.office_id)
         if office is None:
             return Posts(items=[]).model_dump()
         found = store.posts_in_district(db, store.district_of(db, office))
@@ -866,17 +858,7 @@ class IdentityService:
         configured = self._vpn_setting("EOFFICE_VPN_SERVER_PUBLIC_KEY")
         if configured:
             return configured
-        db = self.storage.db
-        kept = db.settings.find_one({"_id": "vpn_server"})
-        if kept is None:
-            private_key, public_key = vpn.new_key_pair()
-            db.settings.update_one(
-                {"_id": "vpn_server"},
-                {"$setOnInsert": {"private_key": private_key, "public_key": public_key}},
-                upsert=True,
-            )
-            kept = db.settings.find_one({"_id": "vpn_server"})
-        return kept["public_key"]
+        return store.kept_vpn_server_key(self.storage.db, *vpn.new_key_pair())
 
     # --- DSC enrolment ------------------------------------------------------------------------
 

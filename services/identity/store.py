@@ -56,8 +56,12 @@ def office_by_code(db, code: str) -> dict:
     return office
 
 
+def office_or_none(db, office_id) -> dict | None:
+    return db.offices.find_one({"_id": office_id}) if isinstance(office_id, str) else None
+
+
 def office_by_id(db, office_id: str) -> dict:
-    office = db.offices.find_one({"_id": office_id}) if isinstance(office_id, str) else None
+    office = office_or_none(db, office_id)
     if office is None:
         raise NotFound("OFFICE_NOT_FOUND", {"office_id": office_id})
     return office
@@ -95,6 +99,10 @@ def children(db, office_id: str) -> list[dict]:
     return list(db.offices.find({"parent_id": office_id}))
 
 
+def set_office_path(db, office_id: str, path: list[str]) -> None:
+    db.offices.update_one({"_id": office_id}, {"$set": {"path": path}})
+
+
 def update_office(db, office_id: str, fields: dict, entry: dict) -> dict:
     return db.offices.find_one_and_update(
         {"_id": office_id},
@@ -122,8 +130,12 @@ def insert_post(db, post: dict) -> dict:
     return post
 
 
+def post_or_none(db, post_id) -> dict | None:
+    return db.posts.find_one({"_id": post_id}, {"outbox": 0}) if isinstance(post_id, str) else None
+
+
 def post_by_id(db, post_id: str) -> dict:
-    post = db.posts.find_one({"_id": post_id}, {"outbox": 0}) if isinstance(post_id, str) else None
+    post = post_or_none(db, post_id)
     if post is None:
         raise NotFound("POST_NOT_FOUND", {"post_id": post_id})
     return post
@@ -174,6 +186,12 @@ def set_post_path(db, post_id: str, office_path: list[str], district_id: str) ->
 
 def insert_delegation(db, delegation: dict, event: dict) -> None:
     db.delegations.insert_one({**delegation, "outbox": [event], "has_outbox": True})
+
+
+def delegation(db, delegation_id) -> dict | None:
+    if not isinstance(delegation_id, str):
+        return None
+    return db.delegations.find_one({"_id": delegation_id}, {"outbox": 0})
 
 
 def delegations_to(db, user_id: str) -> list[dict]:
@@ -366,6 +384,16 @@ def live_vpn_accounts(db, district_id: str) -> list[dict]:
     ]
 
 
+def kept_vpn_server_key(db, private_key: str, public_key: str) -> str:
+    """The VPN server key made on first use (the given pair, unless one is kept already)."""
+    db.settings.update_one(
+        {"_id": "vpn_server"},
+        {"$setOnInsert": {"private_key": private_key, "public_key": public_key}},
+        upsert=True,
+    )
+    return db.settings.find_one({"_id": "vpn_server"})["public_key"]
+
+
 # --- DSC -------------------------------------------------------------------------------------
 
 
@@ -449,6 +477,10 @@ def use_refresh_token(db, token_id: str) -> tuple[dict | None, dict | None]:
     if used is not None:
         return used, used
     return None, db.refresh_tokens.find_one({"_id": token_id})
+
+
+def refresh_token(db, token_id: str) -> dict | None:
+    return db.refresh_tokens.find_one({"_id": token_id})
 
 
 def revoke_family(db, family: str) -> None:
