@@ -8,48 +8,27 @@ from common.events import Event, FileCreated, FileSent, ReceiptDiarised, Receipt
 def whereabouts(event: Event) -> tuple[str, dict] | None:
     """(item id, where it now waits) for an event that moves an item, else None."""
     body = event.body()
-    at = event.occurred_at.isoformat(timespec="microseconds")
     if isinstance(body, ReceiptFiled):  # it waits as part of its file from now on
-        return body.receipt_id, {
-            "post_id": None,
-            "post_name": None,
-            "office_path": [],
-            "since": at,
-            "seq": body.seq,
-        }
-    if isinstance(body, FileCreated):
-        return body.file_id, {
-            "post_id": body.post_id,
-            "post_name": body.post_name.model_dump(),
-            "office_path": event.office_path,
-            "since": at,
-            "seq": body.seq,
-        }
-    if isinstance(body, FileSent):
-        return body.file_id, {
-            "post_id": body.to_post_id,
-            "post_name": body.to_post_name.model_dump(),
-            "office_path": body.to_office_path,
-            "since": at,
-            "seq": body.seq,
-        }
-    if isinstance(body, ReceiptDiarised):
-        return body.receipt_id, {
-            "post_id": body.post_id,
-            "post_name": body.post_name.model_dump(),
-            "office_path": event.office_path,
-            "since": at,
-            "seq": body.seq,
-        }
-    if isinstance(body, ReceiptSent):
-        return body.receipt_id, {
-            "post_id": body.to_post_id,
-            "post_name": body.to_post_name.model_dump(),
-            "office_path": body.to_office_path,
-            "since": at,
-            "seq": body.seq,
-        }
-    return None
+        item, post_id, post_name, office_path = body.receipt_id, None, None, []
+    elif isinstance(body, (ReceiptDiarised, FileCreated)):  # waits where it was made
+        item = body.receipt_id if isinstance(body, ReceiptDiarised) else body.file_id
+        post_id, post_name, office_path = (
+            body.post_id,
+            body.post_name.model_dump(),
+            event.office_path,
+        )
+    elif isinstance(body, (ReceiptSent, FileSent)):
+        item = body.receipt_id if isinstance(body, ReceiptSent) else body.file_id
+        post_id, post_name, office_path = (
+            body.to_post_id,
+            body.to_post_name.model_dump(),
+            body.to_office_path,
+        )
+    else:
+        return None
+    since = event.occurred_at.isoformat(timespec="microseconds")
+    where = {"post_id": post_id, "post_name": post_name, "office_path": office_path, "since": since}
+    return item, {**where, "seq": body.seq}
 
 
 def pendency_by_post(items: list[dict]) -> list[dict]:
