@@ -69,6 +69,15 @@ class ReceiptFiled(Payload):
     seq: int
 
 
+class ReceiptClosed(Payload):
+    """A receipt needs nothing more: it stops waiting anywhere."""
+
+    receipt_id: str
+    number: str
+    post_id: str
+    seq: int
+
+
 class FileCreated(Payload):
     file_id: str
     number: str
@@ -94,6 +103,19 @@ class FileSent(Payload):
     to_office_path: list[str]
     remark: str = ""
     priority: str = "normal"
+    seq: int
+
+
+class FileStatusChanged(Payload):
+    """A file was parked or unparked, closed or reopened, recorded, or merged into another: it
+    waits at its holder's desk only while open."""
+
+    file_id: str
+    number: str
+    status: str
+    post_id: str  # its holder
+    post_name: Names
+    office_path: list[str]  # the holder's office
     seq: int
 
 
@@ -177,9 +199,11 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.sent": ("files", ReceiptSent),
     "receipt.opened": ("files", ReceiptOpened),
     "receipt.filed": ("files", ReceiptFiled),
+    "receipt.closed": ("files", ReceiptClosed),
     "file.created": ("files", FileCreated),
     "file.sent": ("files", FileSent),
     "file.opened": ("files", FileOpened),
+    "file.status_changed": ("files", FileStatusChanged),
     "person.onboarded": ("identity", PersonOnboarded),
     "post.assigned": ("identity", PostAssigned),
     "post.delegated": ("identity", PostDelegated),

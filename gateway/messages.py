@@ -180,6 +180,25 @@ MESSAGES = {
     "LOGIN_BUSY": _l("Another login of yours is being checked. Please try again."),
     "ONLY_CLOSER_RECORDS": _l("Only the post that closed the file can send it to the record room."),
     "LINK_TO_ITSELF": _l("A file cannot be linked to itself."),
+    "RECEIPT_FIELD_FIXED": _l(
+        "Received date, diarised date, letter date and delivery mode cannot be changed after "
+        "diarisation."
+    ),
+    "RECEIPT_DATES_IMPOSSIBLE": _l(
+        "The received date cannot be in the future, nor before the letter date."
+    ),
+    "RECEIPT_NOT_RECEIVED": _l(
+        "This physical letter has not been received at your desk yet: receive it first."
+    ),
+    "RECEIPT_HAS_UNDISPATCHED_DRAFT": _l(
+        "This receipt has a reply that has not been dispatched: dispatch or discard it first."
+    ),
+    "DRAFT_NOT_FOUND": _l("No such draft."),
+    "DRAFT_NOT_DISCARDABLE": _l("A signed draft cannot be discarded."),
+    "MERGE_WITH_ITSELF": _l("A file cannot be merged with itself."),
+    "ONLY_PHYSICAL_MERGED": _l("Only physical files can be merged; link e-files instead."),
+    "MERGE_SECTIONS_DIFFER": _l("Only files of the same section of one office can be merged."),
+    "MERGE_GRADINGS_DIFFER": _l("Files of different security gradings cannot be merged."),
     "ONLY_PHYSICAL_RECORDED": _l("Only physical files go to the record room."),
     "REVIEW_DATE_INVALID": _l(
         "The review date must be after today, and for category C within 10 years."

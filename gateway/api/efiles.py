@@ -18,6 +18,7 @@ from services.files.schemas import (
     Heads,
     History,
     LinkFile,
+    MergeFile,
     NewFile,
     NewHead,
     NewNote,
@@ -41,6 +42,11 @@ MOVES = {
     "reopen": ("reopen_file", CloseFile, "Reopen a file you closed, citing an officer's approval"),
     "link": ("link_file", LinkFile, "Link a file you hold to another file you may see"),
     "delink": ("delink_file", LinkFile, "Remove a link between two files"),
+    "merge": (
+        "merge_file",
+        MergeFile,
+        "Merge another physical file of the same section you hold into this one, with a reason",
+    ),
     "record": (
         "record_file",
         RecordFile,

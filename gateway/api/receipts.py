@@ -1,4 +1,5 @@
-"""Dak: diarise, open, send, history, documents."""
+"""Dak: diarise, receive, open, correct, send (with copies), reply, close, history,
+documents."""
 
 import base64
 
@@ -9,7 +10,16 @@ from gateway.api import api
 from gateway.api.common import caller, versioned_body
 from gateway.openapi import documented
 from gateway.rpc import rpc
-from services.files.schemas import ChainCheck, DiariseReceipt, History, Receipt, SendReceipt
+from services.files.schemas import (
+    ChainCheck,
+    DiariseReceipt,
+    EditReceipt,
+    History,
+    Receipt,
+    ReceiptAction,
+    Reply,
+    SendReceipt,
+)
 
 
 def form_fields() -> dict:
@@ -17,16 +27,20 @@ def form_fields() -> dict:
     return {k: v for k, v in request.form.items() if v.strip()}
 
 
-def uploaded_pdf_b64() -> str:
+def uploaded_pdf_b64() -> str | None:
+    """The uploaded PDF, if any (a physical letter may come without a scan)."""
     upload = request.files.get("pdf")
-    if upload is None:
+    if upload is None or not upload.filename:
+        return None
+    content = upload.read()
+    if not content:
         raise InvalidInput("PDF_MISSING")
-    return base64.b64encode(upload.read()).decode()
+    return base64.b64encode(content).decode()
 
 
 @api.post("/receipts")
 @documented(
-    "Diarise an electronic receipt with its PDF (multipart form, file field 'pdf')",
+    "Diarise a receipt (multipart form; file field 'pdf', which a physical letter may omit)",
     form=DiariseReceipt,
     response=Receipt,
     errors=(409, 413, 415),
@@ -51,6 +65,61 @@ def receipt(receipt_id):
 def send_receipt(receipt_id):
     actor = caller()
     return jsonify(rpc().files.send_receipt(actor, receipt_id, versioned_body()))
+
+
+@api.patch("/receipts/<receipt_id>")
+@documented(
+    "Correct a receipt you hold (its dates and delivery mode are fixed at diarisation)",
+    body=EditReceipt,
+    response=Receipt,
+    errors=(404, 409, 422),
+)
+def edit_receipt(receipt_id):
+    actor = caller()
+    return jsonify(rpc().files.edit_receipt(actor, receipt_id, versioned_body()))
+
+
+@api.post("/receipts/<receipt_id>/receive")
+@documented(
+    "Confirm that a physical letter marked to your desk has reached it",
+    body=ReceiptAction,
+    response=Receipt,
+    errors=(404, 409),
+)
+def receive_receipt(receipt_id):
+    actor = caller()
+    return jsonify(rpc().files.receive_receipt(actor, receipt_id, versioned_body(optional=True)))
+
+
+@api.post("/receipts/<receipt_id>/reply")
+@documented(
+    "Draft a reply to a receipt you hold (a draft letter to its sender)",
+    body=Reply,
+    response=Receipt,
+    errors=(404, 409),
+)
+def reply_to_receipt(receipt_id):
+    actor = caller()
+    return jsonify(rpc().files.reply_to_receipt(actor, receipt_id, versioned_body()))
+
+
+@api.post("/receipts/<receipt_id>/drafts/<draft_id>/discard")
+@documented("Discard an unsigned draft reply", response=Receipt, errors=(404, 409))
+def discard_receipt_draft(receipt_id, draft_id):
+    actor = caller()
+    return jsonify(rpc().files.discard_receipt_draft(actor, receipt_id, draft_id))
+
+
+@api.post("/receipts/<receipt_id>/close")
+@documented(
+    "Close a receipt you hold (not while a reply to it has not gone out)",
+    body=ReceiptAction,
+    response=Receipt,
+    errors=(404, 409),
+)
+def close_receipt(receipt_id):
+    actor = caller()
+    return jsonify(rpc().files.close_receipt(actor, receipt_id, versioned_body(optional=True)))
 
 
 @api.get("/receipts/<receipt_id>/history")

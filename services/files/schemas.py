@@ -1,4 +1,4 @@
-"""Files' requests and answers: receipts (dak) for now."""
+"""Files' requests and answers: receipts (dak), files, notes, drafts, desk views."""
 
 from datetime import date
 from typing import Literal
@@ -16,27 +16,80 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class DiariseReceipt(Strict):
-    """An inward electronic letter being entered in the diary; the PDF travels beside it."""
+class ReceiptDetails(Strict):
+    """What the diarist may correct later (the fields not fixed at diarisation)."""
 
     subject: str = Field(min_length=1, max_length=1000)
     sender: str = Field(min_length=1, max_length=300, description="who wrote the letter")
-    letter_date: date | None = None
     letter_number: str | None = Field(None, max_length=100)
     category: str = Field("general", min_length=1, max_length=60)
-    delivery_mode: DeliveryMode = "post"
     language: Literal["hi", "en", "other"] = "hi"
     grading: Grading = "normal"
+
+
+class DiariseReceipt(ReceiptDetails):
+    """An inward letter being entered in the diary. An electronic one carries its PDF beside it;
+    a physical one may be metadata only (its paper travels by hand)."""
+
+    physical: bool = False
+    pages: int = Field(1, ge=1, le=5000, description="pages of a physical letter without a scan")
+    letter_date: date | None = None
+    received_date: date | None = Field(None, description="when the office got it (default today)")
+    delivery_mode: DeliveryMode = "post"
     post_id: str | None = Field(
         None, description="which of your posts diarises it (default: your first)"
     )
 
 
+class EditReceipt(Strict):
+    """Correct a receipt you hold. Received date, diarised date, letter date and delivery mode
+    are fixed at diarisation (422 RECEIPT_FIELD_FIXED)."""
+
+    subject: str | None = Field(None, min_length=1, max_length=1000)
+    sender: str | None = Field(None, min_length=1, max_length=300)
+    letter_number: str | None = Field(None, max_length=100)
+    category: str | None = Field(None, min_length=1, max_length=60)
+    language: Literal["hi", "en", "other"] | None = None
+    grading: Grading | None = None
+    version: int | None = Field(None, description="the version you saw; 409 if it changed since")
+
+
 class SendReceipt(Strict):
     to_post_id: str = Field(min_length=1, max_length=64)
+    copy_to: list[str] = Field(
+        [], max_length=50, description="posts that get a copy of their own to act on"
+    )
     remark: str = Field("", max_length=2000)
     priority: Priority = "normal"
     version: int | None = Field(None, description="the version you saw; 409 if it changed since")
+
+
+class ReceiptAction(Strict):
+    """Receive, close: the version you saw, and an optional remark."""
+
+    remark: str = Field("", max_length=2000)
+    version: int | None = None
+
+
+class Reply(Strict):
+    """A reply to a receipt: a draft letter to its sender, to be approved, signed and
+    dispatched (until then the receipt cannot be closed)."""
+
+    text: str = Field(min_length=1, max_length=20_000)
+    subject: str | None = Field(None, max_length=1000, description="default: Re: the subject")
+    addressee: str | None = Field(None, max_length=300, description="default: the sender")
+    version: int | None = None
+
+
+class Draft(BaseModel):
+    id: str
+    kind: Literal["reply", "letter", "order"]
+    subject: str
+    addressee: str
+    text: str
+    status: str
+    created_by: dict
+    created_at: str
 
 
 class NewHead(Strict):
@@ -107,6 +160,15 @@ class LinkFile(Strict):
     version: int | None = None
 
 
+class MergeFile(Strict):
+    """Merge another physical file of the same section into this one (its papers join this
+    file's correspondence and it stops moving), for the reason given."""
+
+    other_file_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=3, max_length=2000)
+    version: int | None = None
+
+
 class RecordFile(Strict):
     """A closed physical file goes to the record room: A kept for ever, B reviewed at 25 years,
     C kept up to 10 years."""
@@ -123,8 +185,8 @@ class PutInFile(Strict):
 
 
 class Document(BaseModel):
-    sha256: str
-    size: int
+    sha256: str | None = Field(None, description="none: a physical letter without a scan")
+    size: int = 0
     pages: int
 
 
@@ -146,10 +208,19 @@ class Receipt(BaseModel):
     sender: str
     letter_date: str | None
     letter_number: str | None
+    received_date: str | None = None
     category: str
     delivery_mode: str
     language: str
     grading: str
+    kind: Literal["electronic", "physical"] = "electronic"
+    status: str = "open"
+    awaiting_receipt: bool = Field(
+        False, description="a physical letter marked to this desk and not yet received there"
+    )
+    copy_of: str | None = Field(None, description="the receipt this is a copy of")
+    copy_no: int | None = None
+    file_id: str | None = None
     document: Document
     diarised_at: str
     diarised_by: dict
@@ -159,6 +230,7 @@ class Receipt(BaseModel):
     opened_at: str | None
     priority: str
     remark: str
+    drafts: list[Draft] = []
     version: int
 
 
@@ -177,6 +249,9 @@ class InboxItem(BaseModel):
     grading: str
     due_date: str | None = None
     days_held: int = 0
+    status: str = "open"
+    is_copy: bool = Field(False, description="a copy of a receipt marked to someone else")
+    awaiting_receipt: bool = False
 
 
 class Note(BaseModel):
@@ -197,7 +272,7 @@ class Correspondence(BaseModel):
     id: str
     number: str
     subject: str
-    sha256: str
+    sha256: str | None
     pages: int
     first_page: int
     last_page: int
@@ -226,6 +301,7 @@ class EFile(BaseModel):
     version: int
     links: list[str] = []
     record: dict | None = None
+    merged_into: str | None = None
     notes: list[Note] = []
     correspondence: list[Correspondence] = []
     skipped_levels: list[str] | None = Field(

@@ -10,11 +10,18 @@ from common.outbox import with_events
 KINDS = ("receipts", "files")
 # What desk views need; the history (and the notes of a file) stay on disk unless asked for.
 SUMMARY = {"history": 0, "outbox": 0, "search_terms": 0, "notes": 0}
+# What a copy of a receipt does not take over from the receipt it copies: its own history,
+# events, replies and whereabouts are its own.
+NOT_COPIED = ("_id", "history", "outbox", "has_outbox", "drafts", "file_id", "search_terms")
 
 
 def ensure_indexes(db) -> None:
+    # A copy of a receipt carries the number of the receipt it copies, with its own copy_no.
+    if db.receipts.index_information().get("number_1", {}).get("unique"):
+        db.receipts.drop_index("number_1")  # stores made before copies existed
+    db.receipts.create_index([("number", 1), ("copy_no", 1)], unique=True)
+    db.files.create_index("number", unique=True)
     for kind in KINDS:
-        db[kind].create_index("number", unique=True)
         db[kind].create_index("holder_post_id")
         db[kind].create_index("has_outbox")
         db[kind].create_index("search_terms")
@@ -44,6 +51,10 @@ def item(db, kind: str, item_id: str, with_history: bool = False) -> dict | None
     )
 
 
+def search_terms_of(db, kind: str, item_id: str) -> list[str]:
+    return db[kind].find_one({"_id": item_id}, {"search_terms": 1}).get("search_terms", [])
+
+
 def last_history_entry(db, kind: str, item_id: str) -> dict:
     doc = db[kind].find_one({"_id": item_id}, {"history": {"$slice": -1}})
     return doc["history"][-1]
@@ -69,14 +80,19 @@ def update(db, kind: str, current: dict, ops: dict, entry: dict, event: dict | N
     return updated
 
 
+# What still waits on a desk: a receipt put in a file waits as part of the file; what is closed,
+# recorded or merged waits nowhere. A parked file stays on its desk, set aside.
+ON_A_DESK = {"$in": ["open", "parked"]}
+
+
 def held_by(db, kind: str, post_ids: list[str]) -> list[dict]:
-    """What waits at these posts (a receipt put in a file waits as part of the file)."""
-    query = {"holder_post_id": {"$in": list(post_ids)}, "status": {"$ne": "in_file"}}
+    """What waits at these posts."""
+    query = {"holder_post_id": {"$in": list(post_ids)}, "status": ON_A_DESK}
     return list(db[kind].find(query, SUMMARY))
 
 
 def sent_by(db, kind: str, post_ids: list[str]) -> list[dict]:
-    query = {"sent_by_post_id": {"$in": list(post_ids)}, "status": {"$ne": "in_file"}}
+    query = {"sent_by_post_id": {"$in": list(post_ids)}, "status": ON_A_DESK}
     return list(db[kind].find(query, SUMMARY))
 
 

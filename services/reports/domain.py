@@ -2,14 +2,32 @@
 
 from common.actor import Actor
 from common.errors import Forbidden
-from common.events import Event, FileCreated, FileSent, ReceiptDiarised, ReceiptFiled, ReceiptSent
+from common.events import (
+    Event,
+    FileCreated,
+    FileSent,
+    FileStatusChanged,
+    ReceiptClosed,
+    ReceiptDiarised,
+    ReceiptFiled,
+    ReceiptSent,
+)
+
+NOWHERE = (None, None, [])
 
 
 def whereabouts(event: Event) -> tuple[str, dict] | None:
     """(item id, where it now waits) for an event that moves an item, else None."""
     body = event.body()
-    if isinstance(body, ReceiptFiled):  # it waits as part of its file from now on
-        item, post_id, post_name, office_path = body.receipt_id, None, None, []
+    if isinstance(body, (ReceiptFiled, ReceiptClosed)):  # waits in its file, or nowhere
+        item, (post_id, post_name, office_path) = body.receipt_id, NOWHERE
+    elif isinstance(body, FileStatusChanged):  # parked, closed, merged: set aside, not pending
+        item = body.file_id
+        post_id, post_name, office_path = (
+            (body.post_id, body.post_name.model_dump(), body.office_path)
+            if body.status == "open"
+            else NOWHERE
+        )
     elif isinstance(body, (ReceiptDiarised, FileCreated)):  # waits where it was made
         item = body.receipt_id if isinstance(body, ReceiptDiarised) else body.file_id
         post_id, post_name, office_path = (

@@ -32,6 +32,16 @@ class ReportsService:
     def on_receipt_filed(self, event: dict):
         self._follow(event)
 
+    @event_handler("files", "receipt.closed", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_receipt_closed(self, event: dict):
+        self._follow(event)
+
+    @event_handler(
+        "files", "file.status_changed", handler_type=SERVICE_POOL, reliable_delivery=True
+    )
+    def on_file_status_changed(self, event: dict):
+        self._follow(event)
+
     @event_handler("files", "file.created", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_file_created(self, event: dict):
         self._follow(event)

@@ -19,6 +19,7 @@ from services.identity.service import IdentityService
 from services.notify.service import NotifyService
 from services.reports.service import ReportsService
 from services.signing.service import SigningService
+from tests.service.desks import Desks
 from tools.demo_district import seed
 
 PASSWORD = "demo-Secret-1"
@@ -89,3 +90,9 @@ def eventually(check, seconds: float = 15.0):
         if result or time.monotonic() > deadline:
             return result
         eventlet.sleep(0.1)
+
+
+@pytest.fixture
+def desks(office):
+    """The demo district's people at their desks (tests/service/desks.py)."""
+    return Desks(office)

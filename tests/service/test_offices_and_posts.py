@@ -589,8 +589,10 @@ def test_the_sp_delegates_to_the_asp_who_acts_on_his_behalf_until_it_ends(office
     asp = office.actor("asp.hathras")
     assert sp_post not in asp["post_ids"] and asp["on_behalf_of"] == {}
     assert second["number"] not in inbox_numbers(office, asp)
-    with pytest.raises(NotFound):
+    # She still sees it (the CRU that diarised it reports up to her), but it is not hers to move.
+    with pytest.raises(Conflict) as caught:
         files.send_receipt(asp, second["id"], {"to_post_id": office.post_id("RDR-SP-HTR")})
+    assert caught.value.code == "RECEIPT_NOT_WITH_YOU"
     assert inbox_numbers(office, office.actor("sp.hathras")) == [second["number"]]
 
 

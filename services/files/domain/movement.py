@@ -67,6 +67,21 @@ def require_recordable(file: dict) -> None:
         raise Conflict("FILE_NOT_CLOSED")
 
 
+def require_mergeable(file: dict, other: dict) -> None:
+    """CSMOP: only physical files, of one section (and, here, of one grading, so a merge never
+    shows a Secret paper to more eyes), may be merged."""
+    if file["_id"] == other["_id"]:
+        raise Conflict("MERGE_WITH_ITSELF")
+    if not (file.get("physical") and other.get("physical")):
+        raise Conflict("ONLY_PHYSICAL_MERGED")
+    if not file.get("section") or file.get("section") != other.get("section"):
+        raise Conflict("MERGE_SECTIONS_DIFFER")
+    if file.get("office_id") != other.get("office_id"):
+        raise Conflict("MERGE_SECTIONS_DIFFER")
+    if file["grading"] != other["grading"]:
+        raise Conflict("MERGE_GRADINGS_DIFFER")
+
+
 def skipped_levels(from_chain: list[str], to_post_id: str) -> list[str] | None:
     """The posts a file jumps over on its way up, when the receiver is above the sender in the
     chain of command; None when the receiver is not above (sideways or down). ``from_chain`` is

@@ -1,12 +1,14 @@
 """Receipts (dak), pure: numbering, who may see and act, what a PDF is."""
 
 import io
+from datetime import date
 
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from common.actor import Actor
-from common.errors import Conflict, InvalidInput, TooLarge, UnsupportedMedia
+from common.errors import Conflict, InvalidInput, Refused, TooLarge, UnsupportedMedia
+from services.files.domain import drafts
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
@@ -50,3 +52,38 @@ def require_version(receipt: dict, seen: int | None) -> None:
 def is_first_open(actor: Actor, receipt: dict) -> bool:
     """The holder opening it for the first time since it reached them is recorded."""
     return actor.holds(receipt["holder_post_id"]) and receipt.get("opened_at") is None
+
+
+# Fixed at diarisation (CSMOP): never corrected afterwards, whoever asks.
+FIXED_FIELDS = ("received_date", "diarised_at", "letter_date", "delivery_mode")
+
+
+def require_editable(request: dict) -> None:
+    for name in FIXED_FIELDS:
+        if name in request:
+            raise Refused("RECEIPT_FIELD_FIXED", {"field": name})
+
+
+def check_dates(letter_date: date | None, received_date: date, today: date) -> None:
+    """A letter is written before the office gets it, and the office got it by today."""
+    if received_date > today or (letter_date and letter_date > received_date):
+        raise Refused("RECEIPT_DATES_IMPOSSIBLE")
+
+
+def require_open(receipt: dict) -> None:
+    if receipt.get("status", "open") != "open":
+        raise Conflict("RECEIPT_NOT_OPEN", {"status": receipt["status"]})
+
+
+def require_received(receipt: dict) -> None:
+    """A physical letter marked to a desk must reach it (and be received) before anything else
+    is done with it there."""
+    if receipt.get("awaiting_receipt"):
+        raise Conflict("RECEIPT_NOT_RECEIVED")
+
+
+def require_no_pending_draft(receipt: dict) -> None:
+    """A receipt whose reply has not gone out cannot be closed."""
+    pending = [d["id"] for d in receipt.get("drafts", []) if drafts.is_pending(d)]
+    if pending:
+        raise Conflict("RECEIPT_HAS_UNDISPATCHED_DRAFT", {"drafts": pending})

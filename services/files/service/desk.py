@@ -33,6 +33,9 @@ def _item(kind: str, doc: dict, now: datetime) -> InboxItem:
         grading=doc["grading"],
         due_date=doc.get("due_date"),
         days_held=(now - datetime.fromisoformat(doc["holder_since"])).days,
+        status=doc.get("status", "open"),
+        is_copy=bool(doc.get("copy_of")),
+        awaiting_receipt=bool(doc.get("awaiting_receipt")),
     )
 
 

@@ -7,10 +7,18 @@ from nameko.rpc import rpc
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from common.events import FileCreated, FileOpened, FileSent, Names, ReceiptFiled, new_event
+from common.events import (
+    FileCreated,
+    FileOpened,
+    FileSent,
+    FileStatusChanged,
+    Names,
+    ReceiptFiled,
+    new_event,
+)
 from common.validation import parse
 from services.files import store
-from services.files.domain import history, movement, notes, numbering, search, visibility
+from services.files.domain import history, movement, notes, numbering, receipts, search, visibility
 from services.files.schemas import (
     ChainCheck,
     CloseFile,
@@ -21,6 +29,7 @@ from services.files.schemas import (
     History,
     HistoryEntry,
     LinkFile,
+    MergeFile,
     NewFile,
     NewHead,
     NewNote,
@@ -113,6 +122,7 @@ class FileDesk(Desk):
             "physical": new.physical,
             "status": "open",
             "head": new.head,
+            "section": head["section"] if new.head else None,
             "office_id": post["office_id"],
             "office_path": post["office_path"],
             "created_at": iso(now),
@@ -154,8 +164,27 @@ class FileDesk(Desk):
     def _changed(
         self, doc: dict, action: str, actor: Actor, post_id: str, details: dict, ops: dict
     ) -> dict:
-        """Record a change of the file (with its history entry) and show the file as it is now."""
-        return file_view(self._record("files", doc, action, actor, post_id, details, ops), actor)
+        """Record a change of the file (with its history entry) and show the file as it is now.
+        A change of status is told to the office (it decides whether the file is pending)."""
+        status = ops.get("$set", {}).get("status")
+        event = None
+        if status and status != doc["status"]:
+            holder = self._post(actor, doc["holder_post_id"])
+
+            def event(seq):
+                return FileStatusChanged(
+                    file_id=doc["_id"],
+                    number=doc["number"],
+                    status=status,
+                    post_id=holder["id"],
+                    post_name=Names.of(holder),
+                    office_path=holder["office_path"],
+                    seq=seq,
+                )
+
+        return file_view(
+            self._record("files", doc, action, actor, post_id, details, ops, event), actor
+        )
 
     def _file(self, actor: Actor, file_id: str) -> dict:
         return visibility.require_visible(
@@ -308,8 +337,8 @@ class FileDesk(Desk):
             return file_view(doc, actor)  # already there: putting it in twice changes nothing
         if receipt["holder_post_id"] != post_id:
             raise Conflict("RECEIPT_NOT_WITH_YOU")
-        if receipt.get("status", "open") != "open":
-            raise Conflict("RECEIPT_NOT_OPEN", {"status": receipt["status"]})
+        receipts.require_open(receipt)
+        receipts.require_received(receipt)
         first = max((c["last_page"] for c in doc["correspondence"]), default=0) + 1
         pages = receipt["document"]["pages"]
         item = {
@@ -590,6 +619,64 @@ class FileDesk(Desk):
             {"file_id": other["_id"], "number": other["number"]},
             {op: {"links": other["_id"]}},
         )
+
+    @rpc
+    def merge_file(self, actor: dict, file_id: str, request: dict) -> dict:
+        """Merge another physical file of the same section (and grading) that you hold into
+        this one, for a reason: its papers follow on this file's pages, everyone who could see
+        either sees this one, and the other stops moving (it points here)."""
+        actor = Actor.parse(actor)
+        merge = parse(MergeFile, request)
+        doc, post_id = self._holding(actor, file_id, merge.version)
+        other, other_post = self._holding(actor, merge.other_file_id)
+        movement.require_mergeable(doc, other)
+        if other_post != post_id:
+            raise Conflict("FILE_NOT_WITH_YOU")
+        first = max((c["last_page"] for c in doc["correspondence"]), default=0)
+        moved = [
+            {**c, "first_page": c["first_page"] + first, "last_page": c["last_page"] + first}
+            for c in other["correspondence"]
+        ]
+        about = {"reason": merge.reason}
+        self._changed(
+            other,
+            "merged_into",
+            actor,
+            post_id,
+            {**about, "file_id": doc["_id"], "number": doc["number"]},
+            {"$set": {"status": "merged", "merged_into": doc["_id"], "correspondence": []}},
+        )
+        merged = self._changed(
+            doc,
+            "merged",
+            actor,
+            post_id,
+            {**about, "file_id": other["_id"], "number": other["number"]},
+            {
+                "$push": {"correspondence": {"$each": moved}},
+                "$addToSet": {"links": other["_id"]},
+                "$set": {
+                    "involved_posts": sorted(
+                        set(doc["involved_posts"]) | set(other["involved_posts"])
+                    ),
+                    "supervisors": sorted(
+                        set(doc.get("supervisors", [])) | set(other.get("supervisors", []))
+                    ),
+                },
+            },
+        )
+        for item in moved:  # the letters now travel with this file
+            receipt = store.item(self.storage.db, "receipts", item["id"])
+            self._record(
+                "receipts",
+                receipt,
+                "moved_with_merge",
+                actor,
+                post_id,
+                {"from_file_id": other["_id"], "file_id": doc["_id"], "number": doc["number"]},
+                {"$set": {"file_id": doc["_id"]}},
+            )
+        return merged
 
     @rpc
     def record_file(self, actor: dict, file_id: str, request: dict) -> dict:

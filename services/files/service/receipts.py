@@ -1,4 +1,5 @@
-"""Dak: diarise a receipt with its PDF, open it, send it on."""
+"""Dak: diarise a receipt (electronic with its PDF, or physical), receive it, correct it, send
+it on (with copies), reply to it, close it."""
 
 import base64
 import binascii
@@ -9,18 +10,28 @@ from nameko.rpc import rpc
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput, NotFound
-from common.events import Names, ReceiptDiarised, ReceiptOpened, ReceiptSent, new_event
+from common.events import (
+    Names,
+    ReceiptClosed,
+    ReceiptDiarised,
+    ReceiptOpened,
+    ReceiptSent,
+    new_event,
+)
 from common.validation import parse
 from services.files import store
-from services.files.domain import history, search
+from services.files.domain import drafts, history, search
 from services.files.domain import receipts as domain
 from services.files.schemas import (
     ChainCheck,
     DiariseReceipt,
     Document,
+    EditReceipt,
     History,
     HistoryEntry,
     Receipt,
+    ReceiptAction,
+    Reply,
     SendReceipt,
 )
 from services.files.service.base import Desk
@@ -31,7 +42,9 @@ def receipt_view(doc: dict) -> dict:
     return Receipt(id=doc["_id"], document=Document(**doc["document"]), **fields).model_dump()
 
 
-def decode_pdf(pdf_b64) -> bytes:
+def decode_pdf(pdf_b64) -> bytes | None:
+    if pdf_b64 is None:
+        return None
     if not isinstance(pdf_b64, str):
         raise InvalidInput("PDF_MISSING")
     try:
@@ -42,19 +55,24 @@ def decode_pdf(pdf_b64) -> bytes:
 
 class ReceiptDesk(Desk):
     @rpc
-    def diarise(self, actor: dict, receipt: dict, pdf_b64: str) -> dict:
-        """Enter an inward electronic letter in the diary, with its PDF, at the actor's desk."""
+    def diarise(self, actor: dict, receipt: dict, pdf_b64: str | None = None) -> dict:
+        """Enter an inward letter in the diary at the actor's desk: an electronic one with its
+        PDF; a physical one with its scan if there is one."""
         actor = Actor.parse(actor)
         fields = parse(DiariseReceipt, receipt)
         content = decode_pdf(pdf_b64)
-        pages = domain.check_pdf(content)
+        if content is None and not fields.physical:
+            raise InvalidInput("PDF_MISSING")
+        pages = domain.check_pdf(content) if content is not None else fields.pages
+        now = utcnow()
+        received = fields.received_date or now.date()
+        domain.check_dates(fields.letter_date, received, now.date())
         post_id = fields.post_id or (actor.post_ids[0] if actor.post_ids else None)
         self._require_acting(actor, post_id, "NOT_YOUR_POST")
         post = self._post(actor, post_id)
 
         db = self.storage.db
-        sha256 = self.storage.blobs.put(content)
-        now = utcnow()
+        sha256 = self.storage.blobs.put(content) if content is not None else None
         running = store.next_counter(db, f"receipt:{post['office_id']}:{now.year}")
         number = domain.receipt_number(running, now.year, post["office_code"])
         receipt_id = uuid.uuid4().hex
@@ -66,9 +84,10 @@ class ReceiptDesk(Desk):
             "number": number,
             "office_id": post["office_id"],
             "office_path": post["office_path"],
-            "kind": "electronic",
-            **fields.model_dump(mode="json", exclude={"post_id"}),
-            "document": {"sha256": sha256, "size": len(content), "pages": pages},
+            "kind": "physical" if fields.physical else "electronic",
+            **fields.model_dump(mode="json", exclude={"post_id", "physical", "pages"}),
+            "received_date": received.isoformat(),
+            "document": {"sha256": sha256, "size": len(content or b""), "pages": pages},
             "diarised_at": iso(now),
             "diarised_by": actor.audit(post_id),
             "holder_post_id": post_id,
@@ -80,7 +99,11 @@ class ReceiptDesk(Desk):
             "priority": "normal",
             "remark": "",
             "status": "open",
+            "awaiting_receipt": False,  # the diarist has the paper in hand
+            "copy_no": 0,
             "involved_posts": [post_id],
+            "supervisors": self.identity.chain(actor.model_dump(), post_id),
+            "drafts": [],
             "version": 1,
             "history": [entry],
             "search_terms": search.terms(
@@ -127,62 +150,268 @@ class ReceiptDesk(Desk):
             )
         return receipt_view(doc)
 
+    def _holding_receipt(
+        self, actor: Actor, receipt_id: str, version: int | None, received: bool = True
+    ) -> tuple[dict, str]:
+        """The receipt, if the actor holds it (now, by identity too), it is open, unchanged, and
+        (unless ``received`` is False) physically received at this desk."""
+        doc = self._visible_receipt(actor, receipt_id)
+        post_id = domain.require_holder(actor, doc)
+        self._require_acting(actor, post_id, "RECEIPT_NOT_WITH_YOU")
+        domain.require_version(doc, version)
+        domain.require_open(doc)
+        if received:
+            domain.require_received(doc)
+        return doc, post_id
+
+    @rpc
+    def receive_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
+        """The desk a physical letter was marked to confirms the paper has reached it."""
+        actor = Actor.parse(actor)
+        action = parse(ReceiptAction, request)
+        doc, post_id = self._holding_receipt(actor, receipt_id, action.version, received=False)
+        if not doc.get("awaiting_receipt"):
+            return receipt_view(doc)  # received already: receiving twice changes nothing
+        now = iso(utcnow())
+        return receipt_view(
+            self._record(
+                "receipts",
+                doc,
+                "received",
+                actor,
+                post_id,
+                {"remark": action.remark},
+                {"$set": {"awaiting_receipt": False, "opened_at": doc.get("opened_at") or now}},
+            )
+        )
+
+    @rpc
+    def edit_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
+        """Correct what may be corrected (subject, sender, category, grading, ...); the dates
+        and the delivery mode are fixed at diarisation."""
+        actor = Actor.parse(actor)
+        if isinstance(request, dict):
+            domain.require_editable(request)
+        edit = parse(EditReceipt, request)
+        doc, post_id = self._holding_receipt(actor, receipt_id, edit.version)
+        changes = {
+            k: v
+            for k, v in edit.model_dump(exclude={"version"}, exclude_unset=True).items()
+            if v != doc.get(k)
+        }
+        if not changes:
+            return receipt_view(doc)
+        was = {k: doc.get(k) for k in changes}
+        subject, sender = (
+            changes.get("subject", doc["subject"]),
+            changes.get("sender", doc["sender"]),
+        )
+        letter_number = changes.get("letter_number", doc.get("letter_number"))
+        terms = search.terms(doc["number"], subject, sender, letter_number)
+        return receipt_view(
+            self._record(
+                "receipts",
+                doc,
+                "corrected",
+                actor,
+                post_id,
+                {"was": was, "now": changes},
+                {"$set": {**changes, "search_terms": terms}},
+            )
+        )
+
     @rpc
     def send_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
-        """Mark a receipt from the actor's desk to another post."""
+        """Mark a receipt from the actor's desk to another post, and copies of it to others
+        (each copy a receipt of its own, with the same number, that its desk acts on)."""
         actor = Actor.parse(actor)
         send = parse(SendReceipt, request)
-        doc = self._visible_receipt(actor, receipt_id)
-        from_post_id = domain.require_holder(actor, doc)
-        self._require_acting(actor, from_post_id, "RECEIPT_NOT_WITH_YOU")
-        domain.require_version(doc, send.version)
-        if doc.get("status", "open") != "open":
-            raise Conflict("RECEIPT_NOT_OPEN", {"status": doc["status"]})
+        doc, from_post_id = self._holding_receipt(actor, receipt_id, send.version)
         if send.to_post_id == from_post_id:
             raise Conflict("ALREADY_WITH_THAT_POST")
-        try:
-            to_post = self._post(actor, send.to_post_id)
-        except NotFound:
-            raise InvalidInput("UNKNOWN_POST", {"post_id": send.to_post_id}) from None
+        copy_to = [
+            p for p in dict.fromkeys(send.copy_to) if p not in (from_post_id, send.to_post_id)
+        ]
+        to_post, *copy_posts = [self._known_post(actor, p) for p in [send.to_post_id, *copy_to]]
         now = iso(utcnow())
+        physical = doc.get("kind") == "physical"
         changes = {
+            **self._arrival(doc, from_post_id, to_post, now, physical),
+            "priority": send.priority,
+            "remark": send.remark,
+            "involved_posts": sorted(set(doc["involved_posts"]) | {to_post["id"]}),
+            "supervisors": sorted(
+                set(doc.get("supervisors", []))
+                | set(self.identity.chain(actor.model_dump(), to_post["id"]))
+            ),
+        }
+        details = {
+            "to_post_id": to_post["id"],
+            "to_post_name": Names.of(to_post).model_dump(),
+            "copies_to": [
+                {"post_id": p["id"], "post_name": Names.of(p).model_dump()} for p in copy_posts
+            ],
+            "remark": send.remark,
+            "priority": send.priority,
+        }
+        sent = self._record(
+            "receipts",
+            doc,
+            "sent",
+            actor,
+            from_post_id,
+            details,
+            {"$set": changes},
+            lambda seq: self._sent_event(doc, from_post_id, doc["_id"], to_post, send.remark, seq),
+        )
+        # After the original moved (a version conflict there stops everything): one new receipt
+        # per copy, each with its own history that starts from the original's.
+        for copy_post in copy_posts:
+            self._make_copy(actor, doc, from_post_id, copy_post, send, now, physical)
+        return receipt_view(sent)
+
+    def _known_post(self, actor: Actor, post_id: str) -> dict:
+        try:
+            return self._post(actor, post_id)
+        except NotFound:
+            raise InvalidInput("UNKNOWN_POST", {"post_id": post_id}) from None
+
+    @staticmethod
+    def _arrival(doc, from_post_id, to_post, now, physical) -> dict:
+        """Where a receipt (or its copy) now waits: unopened, and a physical one unreceived."""
+        return {
             "holder_post_id": to_post["id"],
             "holder_post_name": Names.of(to_post).model_dump(),
             "from_post_name": doc["holder_post_name"],
             "sent_by_post_id": from_post_id,
             "holder_since": now,
             "opened_at": None,
+            "awaiting_receipt": physical,
+        }
+
+    def _sent_event(self, doc, from_post_id, receipt_id, to_post, remark, seq) -> ReceiptSent:
+        return ReceiptSent(
+            receipt_id=receipt_id,
+            number=doc["number"],
+            subject=doc["subject"],
+            from_post_id=from_post_id,
+            from_post_name=doc["holder_post_name"],
+            to_post_id=to_post["id"],
+            to_post_name=Names.of(to_post),
+            to_office_id=to_post["office_id"],
+            to_office_path=to_post["office_path"],
+            remark=remark,
+            seq=seq,
+        )
+
+    def _make_copy(self, actor, doc, from_post_id, to_post, send, now, physical) -> None:
+        db = self.storage.db
+        original_id = doc.get("copy_of") or doc["_id"]
+        copy_no = store.next_counter(db, f"copies:{original_id}")
+        copy_id = uuid.uuid4().hex
+        entry = history.entry(
+            None,
+            "copy_received",
+            now,
+            actor,
+            from_post_id,
+            {
+                "copy_of": original_id,
+                "copy_no": copy_no,
+                "number": doc["number"],
+                "document": doc["document"]["sha256"],
+                "to_post_id": to_post["id"],
+                "remark": send.remark,
+            },
+        )
+        copy = {
+            **{k: v for k, v in doc.items() if k not in store.NOT_COPIED},
+            "_id": copy_id,
+            "copy_of": original_id,
+            "copy_no": copy_no,
+            **self._arrival(doc, from_post_id, to_post, now, physical),
             "priority": send.priority,
             "remark": send.remark,
-            "involved_posts": sorted(set(doc["involved_posts"]) | {to_post["id"]}),
+            "status": "open",
+            "involved_posts": sorted({from_post_id, to_post["id"]}),
+            "supervisors": self.identity.chain(actor.model_dump(), to_post["id"]),
+            "drafts": [],
+            "version": 1,
+            "history": [entry],
+            "search_terms": store.search_terms_of(db, "receipts", doc["_id"]),
         }
-        details = {
-            "to_post_id": to_post["id"],
-            "to_post_name": Names.of(to_post).model_dump(),
-            "remark": send.remark,
-            "priority": send.priority,
-        }
+        event = new_event(
+            self._sent_event(doc, from_post_id, copy_id, to_post, send.remark, entry["seq"]),
+            actor,
+            doc["office_path"],
+        )
+        store.insert(db, "receipts", copy, event)
+
+    @rpc
+    def reply_to_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
+        """Write a reply to a receipt you hold: a draft letter to its sender, which goes for
+        approval, signature and dispatch like any draft."""
+        actor = Actor.parse(actor)
+        reply = parse(Reply, request)
+        doc, post_id = self._holding_receipt(actor, receipt_id, reply.version)
+        draft = drafts.new_draft(
+            "reply",
+            reply.subject or drafts.reply_subject(doc["subject"]),
+            reply.addressee or doc["sender"],
+            reply.text,
+            actor.audit(post_id),
+            iso(utcnow()),
+        )
         return receipt_view(
             self._record(
                 "receipts",
                 doc,
-                "sent",
+                "reply_drafted",
                 actor,
-                from_post_id,
-                details,
-                {"$set": changes},
-                lambda seq: ReceiptSent(
-                    receipt_id=doc["_id"],
-                    number=doc["number"],
-                    subject=doc["subject"],
-                    from_post_id=from_post_id,
-                    from_post_name=doc["holder_post_name"],
-                    to_post_id=to_post["id"],
-                    to_post_name=Names.of(to_post),
-                    to_office_id=to_post["office_id"],
-                    to_office_path=to_post["office_path"],
-                    remark=send.remark,
-                    seq=seq,
+                post_id,
+                {"draft_id": draft["id"], "text_sha256": history.digest(draft["text"])},
+                {"$push": {"drafts": draft}},
+            )
+        )
+
+    @rpc
+    def discard_receipt_draft(self, actor: dict, receipt_id: str, draft_id: str) -> dict:
+        actor = Actor.parse(actor)
+        doc, post_id = self._holding_receipt(actor, receipt_id, None)
+        drafts.require_discardable(drafts.draft_by_id(doc, draft_id))
+        changed = [
+            {**d, "status": "discarded"} if d["id"] == draft_id else d for d in doc["drafts"]
+        ]
+        return receipt_view(
+            self._record(
+                "receipts",
+                doc,
+                "draft_discarded",
+                actor,
+                post_id,
+                {"draft_id": draft_id},
+                {"$set": {"drafts": changed}},
+            )
+        )
+
+    @rpc
+    def close_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
+        """Close a receipt that needs nothing more (never while its reply has not gone out)."""
+        actor = Actor.parse(actor)
+        action = parse(ReceiptAction, request)
+        doc, post_id = self._holding_receipt(actor, receipt_id, action.version)
+        domain.require_no_pending_draft(doc)
+        return receipt_view(
+            self._record(
+                "receipts",
+                doc,
+                "closed",
+                actor,
+                post_id,
+                {"remark": action.remark},
+                {"$set": {"status": "closed"}},
+                lambda seq: ReceiptClosed(
+                    receipt_id=doc["_id"], number=doc["number"], post_id=post_id, seq=seq
                 ),
             )
         )
