@@ -11,7 +11,10 @@ from flask_wtf.csrf import CSRFProtect
 
 from common.config import data_dir
 from common.logs import configure as configure_logs
-from gateway import errors
+from gateway import (
+    desk_pages,  # noqa: F401 (adds the desk's screens to pages)
+    errors,
+)
 from gateway.api import api
 from gateway.auth import DisabledUsers, PublicKeys
 from gateway.i18n import current_language

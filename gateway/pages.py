@@ -31,6 +31,7 @@ def labels():
         "priority_label": lambda v: label("priority", v),
         "grading_label": lambda v: label("grading", v),
         "action_label": lambda v: label("action", v),
+        "status_label": lambda v: label("status", v),
         "local": local_name,
     }
 
@@ -121,57 +122,6 @@ def diarise():
     return render_template("diarise.html", error=error, bad_fields=bad_fields, form=request.form), (
         400 if error else 200
     )
-
-
-@pages.get("/receipts/<receipt_id>")
-def receipt(receipt_id):
-    actor = session_actor()
-    doc = rpc().files.get_receipt(actor, receipt_id)
-    history = rpc().files.receipt_history(actor, receipt_id)["items"]
-    can_send = doc["holder_post_id"] in actor["post_ids"]
-    posts = rpc().identity.markable_posts(actor)["items"] if can_send else []
-    posts = [p for p in posts if p["id"] != doc["holder_post_id"]]
-    return render_template("receipt.html", r=doc, history=history, posts=posts, can_send=can_send)
-
-
-@pages.post("/receipts/<receipt_id>/send")
-def send(receipt_id):
-    actor = session_actor()
-    try:
-        doc = rpc().files.send_receipt(
-            actor,
-            receipt_id,
-            {
-                "to_post_id": request.form.get("to_post_id", ""),
-                "remark": request.form.get("remark", ""),
-                "priority": request.form.get("priority", "normal"),
-                "version": int(request.form["version"])
-                if request.form.get("version", "").isdigit()
-                else None,
-            },
-        )
-    except OfficeError as exc:
-        if exc.status >= 500 or exc.status == 404:
-            raise
-        flash(message_for(exc.code), "error")
-        return redirect(url_for("pages.receipt", receipt_id=receipt_id))
-    flash(
-        _(
-            "Sent %(number)s to %(post)s.",
-            number=doc["number"],
-            post=local_name(doc["holder_post_name"]),
-        )
-    )
-    return redirect(url_for("pages.inbox"))
-
-
-@pages.get("/files/<file_id>")
-def efile(file_id):
-    """A file as people know it: the notes on one side, the correspondence on the other."""
-    actor = session_actor()
-    doc = rpc().files.get_file(actor, file_id)
-    history = rpc().files.file_history(actor, file_id)["items"]
-    return render_template("efile.html", f=doc, history=history)
 
 
 @pages.get("/files/<file_id>/notesheet.pdf")

@@ -35,6 +35,7 @@ from common.events import (
     VpnRevoked,
     new_event,
 )
+from common.fold import normalise
 from common.storage import Database
 from common.tokens import ACCESS_TOKEN_SECONDS
 from common.validation import parse
@@ -624,9 +625,12 @@ class IdentityService:
         return above
 
     @rpc
-    def markable_posts(self, actor: dict) -> dict:
-        """Posts the actor can mark work to: every post of the actor's district."""
+    def markable_posts(self, actor: dict, query: str = "") -> dict:
+        """Posts the actor can mark work to: every post of the actor's district (those whose
+        abbreviation, name or holder has every word of ``query``, Hindi folded as in search)."""
         actor = Actor.parse(actor)
+        if not isinstance(query, str) or len(query) > 200:
+            raise InvalidInput("BAD_QUERY")
         db = self.storage.db
         office = store.office_or_none(db, actor.office_id)
         if office is None:
@@ -636,6 +640,9 @@ class IdentityService:
             db, [p["holder_user_id"] for p in found if p["holder_user_id"]]
         )
         views = [_post_view(p, holders.get(p["holder_user_id"])) for p in found]
+        words = normalise(query).split()
+        if words:
+            views = [v for v in views if posts.matches(v, holders.get(v["holder_user_id"]), words)]
         return Posts(items=sorted(views, key=lambda p: p["abbreviation"])).model_dump()
 
     # --- people -------------------------------------------------------------------------------

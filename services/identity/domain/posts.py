@@ -4,6 +4,7 @@ moving people never moves work."""
 from datetime import datetime, timedelta
 
 from common.errors import Refused
+from common.fold import normalise
 
 MAX_DELEGATION_DAYS = 180
 
@@ -26,3 +27,13 @@ def check_delegation(
 def is_live(delegation: dict, now_iso: str) -> bool:
     """A delegation ends by itself when its period is over."""
     return (not delegation.get("ended_at")) and delegation["starts"] <= now_iso < delegation["ends"]
+
+
+def matches(post: dict, holder: dict | None, words: list[str]) -> bool:
+    """A post is found by its abbreviation, its names and its holder's names: every folded
+    query word must start a word of them (so "rdr" finds RDR-SP-HTR and "वाचक" the Reader)."""
+    said = [post["abbreviation"], post["name_en"], post["name_hi"]]
+    if holder:
+        said += [holder["name_en"], holder["name_hi"]]
+    known = normalise(" ".join(said)).replace("-", " ").split()
+    return all(any(k.startswith(w) for k in known) for w in words)
