@@ -35,6 +35,10 @@ def read_notice(notice_id):
 
 
 @api.get("/posts")
-@documented("Posts I can send work to (my district)", response=Posts)
+@documented(
+    "Posts I can send work to (my district), found by abbreviation, name or holder",
+    response=Posts,
+    query={"q": "words to look for, Hindi or English (optional)"},
+)
 def posts():
-    return jsonify(rpc().identity.markable_posts(caller()))
+    return jsonify(rpc().identity.markable_posts(caller(), request.args.get("q", "")))

@@ -23,7 +23,6 @@ from services.identity.schemas import (
     OfficeChange,
     Offices,
     Post,
-    Posts,
     SheetReport,
     TotpCode,
     TotpEnrolment,
@@ -69,16 +68,6 @@ def office(code):
 def change_office(code):
     actor = caller()
     return jsonify(rpc().identity.change_office(actor, code, json_body()))
-
-
-@api.get("/posts")
-@documented(
-    "Posts you can mark work to (your district), found by abbreviation, name or holder",
-    response=Posts,
-    query={"q": "words to look for, Hindi or English (optional)"},
-)
-def markable_posts():
-    return jsonify(rpc().identity.markable_posts(caller(), request.args.get("q", "")))
 
 
 @api.post("/posts")

@@ -46,7 +46,8 @@ def uploaded_pdf_b64() -> str | None:
     errors=(409, 413, 415),
 )
 def diarise():
-    if not request.mimetype == "multipart/form-data":
+    # A form; a physical letter without a scan may come as a plain (url-encoded) one.
+    if request.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise UnsupportedMedia("UNSUPPORTED_MEDIA_TYPE")
     actor = caller()
     return jsonify(rpc().files.diarise(actor, form_fields(), uploaded_pdf_b64())), 201

@@ -14,7 +14,7 @@
       var shown = 0;
       Array.prototype.forEach.call(select.options, function (option) {
         if (!option.value) return;
-        var text = fold(option.textContent);
+        var text = fold(option.dataset.search || option.textContent);
         var match = words.every(function (w) { return text.indexOf(w) !== -1; });
         option.hidden = !match;
         if (match) shown += 1;

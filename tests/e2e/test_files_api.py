@@ -187,3 +187,61 @@ def test_the_holder_reads_the_file_in_two_panes_in_the_browser(office, login, pa
     page.get_by_role("link", name="हिन्दी").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"नस्ती {file['number']}")
     assert dialogs == []  # the script in the note was shown, never run
+
+
+def test_dak_over_http_physical_copies_fixed_fields_and_the_post_search(office, login):
+    """The mobile app's view of the same rules: a paper letter without a scan, a correction of
+    a fixed field refused (422, in Hindi), copies, and the send dialog's post search."""
+    url = f"{office.url}/api/v1"
+    cru, hc = bearer(login("cru.hathras")), bearer(login("hc.estt.hathras"))
+
+    found = requests.get(f"{url}/posts", params={"q": "वाचक"}, headers=cru, timeout=TIMEOUT)
+    assert [p["abbreviation"] for p in found.json()["items"]] == ["RDR-SP-HTR"]
+    by_holder = requests.get(f"{url}/posts", params={"q": "iqbal"}, headers=cru, timeout=TIMEOUT)
+    [hc_post] = by_holder.json()["items"]
+    assert hc_post["abbreviation"] == "HC-ESTT-SP-HTR"
+    everyone = requests.get(f"{url}/posts", headers=cru, timeout=TIMEOUT).json()["items"]
+    reader_post = next(p for p in everyone if p["abbreviation"] == "RDR-SP-HTR")
+
+    r = requests.post(
+        f"{url}/receipts",
+        headers=cru,
+        data={"subject": "भूमि विवाद", "sender": "ग्राम प्रधान", "physical": "true", "pages": "2"},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 201, r.text
+    letter = r.json()
+    assert (letter["kind"], letter["document"]) == (
+        "physical",
+        {"sha256": None, "size": 0, "pages": 2},
+    )
+
+    r = requests.patch(
+        f"{url}/receipts/{letter['id']}",
+        headers={**cru, "Accept-Language": "hi"},
+        json={"letter_date": "2026-01-01"},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "RECEIPT_FIELD_FIXED"
+    assert r.json()["error"]["message"].startswith("प्राप्ति तिथि")
+
+    r = requests.post(
+        f"{url}/receipts/{letter['id']}/send",
+        headers={**cru, "If-Match": str(letter["version"])},
+        json={"to_post_id": reader_post["id"], "copy_to": [hc_post["id"]]},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 200, r.text
+    [copy] = [
+        i
+        for i in requests.get(f"{url}/inbox", headers=hc, timeout=TIMEOUT).json()["items"]
+        if i["number"] == letter["number"]
+    ]
+    assert (copy["is_copy"], copy["awaiting_receipt"]) == (True, True)
+    r = requests.post(f"{url}/receipts/{copy['id']}/close", headers=hc, timeout=TIMEOUT)
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "RECEIPT_NOT_RECEIVED")
+    r = requests.post(f"{url}/receipts/{copy['id']}/receive", headers=hc, timeout=TIMEOUT)
+    assert r.status_code == 200 and r.json()["awaiting_receipt"] is False
+    r = requests.post(f"{url}/receipts/{copy['id']}/close", headers=hc, timeout=TIMEOUT)
+    assert (r.status_code, r.json()["status"]) == (200, "closed")
