@@ -193,6 +193,54 @@ class DscRevoked(Payload):
     sha256: str
 
 
+class DraftApproved(Payload):
+    """A draft letter or order in a file was approved for issue (and got its issue number)."""
+
+    file_id: str
+    draft_id: str
+    issue_number: str
+    approved_version: int
+    post_id: str
+    seq: int
+
+
+class DocumentSigned(Payload):
+    """A prepared signing was completed: the signed PDF is kept by signing under ``signing_id``
+    until the service it was for (``purpose``) takes it."""
+
+    signing_id: str
+    purpose: dict  # {"kind": "draft", "file_id": ..., "draft_id": ...}
+    sha256: str  # of the signed PDF
+    signer_user_id: str
+    signer_name: str
+    certificate_sha256: str
+    signed_at: str
+
+
+class DraftIssued(Payload):
+    file_id: str
+    draft_id: str
+    issue_number: str
+    sha256: str  # the issued PDF
+    post_id: str
+    seq: int
+
+
+class DraftDispatched(Payload):
+    """An issued letter went out: by email (notify sends it, with the PDF) or by post."""
+
+    file_id: str
+    draft_id: str
+    issue_number: str
+    subject: str
+    mode: str  # "email" | "post"
+    to: list[str]  # email addresses, or the postal address as lines
+    sha256: str
+    register_number: str
+    post_id: str
+    seq: int
+
+
 # type -> (source service, payload model)
 EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.diarised": ("files", ReceiptDiarised),
@@ -204,6 +252,10 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "file.sent": ("files", FileSent),
     "file.opened": ("files", FileOpened),
     "file.status_changed": ("files", FileStatusChanged),
+    "draft.approved": ("files", DraftApproved),
+    "draft.issued": ("files", DraftIssued),
+    "draft.dispatched": ("files", DraftDispatched),
+    "document.signed": ("signing", DocumentSigned),
     "person.onboarded": ("identity", PersonOnboarded),
     "post.assigned": ("identity", PostAssigned),
     "post.delegated": ("identity", PostDelegated),

@@ -195,6 +195,26 @@ MESSAGES = {
     ),
     "DRAFT_NOT_FOUND": _l("No such draft."),
     "DRAFT_NOT_DISCARDABLE": _l("A signed draft cannot be discarded."),
+    "DRAFT_WRONG_STATE": _l(
+        "The draft is not at the stage for this (approve, sign, issue, dispatch)."
+    ),
+    "DRAFT_NEEDS_TEXT_OR_PDF": _l("Write the draft's text or upload its PDF."),
+    "DRAFT_SIGNED_ON_PAPER": _l(
+        "This draft was signed on paper; it cannot be signed digitally too."
+    ),
+    "ALREADY_ISSUED": _l("A letter was already issued under this number."),
+    "DISPATCH_NO_RECIPIENT": _l("Say whom to send it to."),
+    "DISPATCH_BAD_EMAIL": _l("One of the email addresses is not valid."),
+    "ISSUE_NOT_FOUND": _l("No letter was issued under this number (or the code does not match)."),
+    "SIGNING_NOT_FOUND": _l("No such signing is waiting for you."),
+    "SIGNING_EXPIRED": _l("This signing expired. Prepare it again and sign within ten minutes."),
+    "SIGNING_ALREADY_COMPLETED": _l("This signing was already completed."),
+    "SIGNATURE_NOT_BY_YOUR_KEY": _l(
+        "The signature was not made with the key of your enrolled DSC, or not over these bytes."
+    ),
+    "SIGNATURE_NOT_BASE64": _l("The signature must be base64."),
+    "SEAL_NOT_CONFIGURED": _l("The office seal is not set up on this server."),
+    "REAUTH_NEEDED": _l("Enter your password (or your TOTP code) again to sign."),
     "MERGE_WITH_ITSELF": _l("A file cannot be merged with itself."),
     "ONLY_PHYSICAL_MERGED": _l("Only physical files can be merged; link e-files instead."),
     "MERGE_SECTIONS_DIFFER": _l("Only files of the same section of one office can be merged."),

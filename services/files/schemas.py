@@ -81,15 +81,66 @@ class Reply(Strict):
     version: int | None = None
 
 
+class NewDraft(Strict):
+    """A draft letter or order on a file: written here (rendered to PDF) or uploaded as a PDF
+    (then ``text`` may be left out)."""
+
+    kind: Literal["letter", "order"] = "letter"
+    subject: str = Field(min_length=1, max_length=1000)
+    addressee: str = Field(min_length=1, max_length=1000)
+    text: str | None = Field(None, max_length=20_000)
+
+
+class DraftVersionRequest(Strict):
+    text: str | None = Field(None, max_length=20_000)
+
+
+class ApproveDraft(Strict):
+    version: int = Field(ge=1, description="the draft version you read and approve")
+
+
+class SignDraft(Strict):
+    """Re-authentication before a signature: your password, or your TOTP code."""
+
+    password: str | None = Field(None, max_length=200)
+    otp: str | None = Field(None, max_length=10)
+
+
+class DispatchDraft(Strict):
+    mode: Literal["email", "post"]
+    to: list[str] = Field(
+        min_length=1, max_length=20, description="email addresses, or the postal address lines"
+    )
+    remark: str = Field("", max_length=2000)
+
+
+class DraftVersion(BaseModel):
+    n: int
+    sha256: str
+    pages: int
+    source: Literal["written", "uploaded"]
+    created_by: dict
+    created_at: str
+
+
 class Draft(BaseModel):
     id: str
     kind: Literal["reply", "letter", "order"]
     subject: str
     addressee: str
-    text: str
+    text: str | None = None
     status: str
     created_by: dict
     created_at: str
+    versions: list[DraftVersion] = []
+    approved: dict | None = None
+    issue_number: str | None = None
+    signatures: list[dict] = []
+    signed_sha256: str | None = None
+    signed_on_paper: bool = False
+    pending_signing: dict | None = None
+    issued: dict | None = None
+    dispatches: list[dict] = []
 
 
 class NewHead(Strict):
@@ -302,6 +353,7 @@ class EFile(BaseModel):
     links: list[str] = []
     record: dict | None = None
     merged_into: str | None = None
+    drafts: list[Draft] = []
     notes: list[Note] = []
     correspondence: list[Correspondence] = []
     skipped_levels: list[str] | None = Field(

@@ -27,6 +27,7 @@ def ensure_indexes(db) -> None:
         db[kind].create_index("search_terms")
         db[kind].create_index("sent_by_post_id")
     db.receipts.create_index("document.sha256")
+    db.dispatches.create_index("office_id")
     db.heads.create_index("office_id")
 
 
@@ -129,3 +130,27 @@ def head(db, office_id: str, code: str) -> dict:
 
 def heads_of(db, office_id: str) -> list[dict]:
     return list(db.heads.find({"office_id": office_id}))
+
+
+# --- issued letters and the dispatch register --------------------------------------------------
+
+
+def record_issue(db, issue: dict) -> None:
+    """An issue number is recorded once; issuing again under it is a conflict."""
+    try:
+        db.issues.insert_one(issue)
+    except DuplicateKeyError:
+        raise Conflict("ALREADY_ISSUED", {"issue_number": issue["_id"]}) from None
+
+
+def issue(db, issue_number: str) -> dict | None:
+    return db.issues.find_one({"_id": issue_number}) if isinstance(issue_number, str) else None
+
+
+def record_dispatch(db, entry: dict) -> None:
+    db.dispatches.insert_one(entry)
+
+
+def dispatches_of(db, office_id: str | None, limit: int) -> list[dict]:
+    found = list(db.dispatches.find({"office_id": office_id}))
+    return sorted(found, key=lambda e: e["at"], reverse=True)[: max(1, min(limit, 500))]

@@ -24,6 +24,24 @@ class Credentials(Strict):
     )
 
 
+class Reauthentication(Strict):
+    """Before a signature: the password, or (for those enrolled) the TOTP code, again."""
+
+    password: str | None = Field(None, min_length=1, max_length=200)
+    otp: str | None = Field(None, min_length=6, max_length=10)
+
+
+class SigningCertificate(BaseModel):
+    """The enrolled DSC a signature must be made with, and the CA certificates above it."""
+
+    user_id: str
+    certificate_b64: str
+    chain_b64: list[str]
+    sha256: str
+    subject_cn: str
+    not_after: str
+
+
 class RefreshRequest(Strict):
     refresh_token: str = Field(min_length=10, max_length=200)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import eventlet
 import segno
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
@@ -21,7 +22,7 @@ from common import outbox
 from common.actor import SYSTEM, Actor
 from common.clock import iso, utcnow
 from common.config import setting
-from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused, Unauthenticated
 from common.events import (
     DscEnrolled,
     DscExpiring,
@@ -59,9 +60,11 @@ from services.identity.schemas import (
     Offices,
     Post,
     Posts,
+    Reauthentication,
     RefreshRequest,
     SheetReport,
     SheetUpload,
+    SigningCertificate,
     Tokens,
     TotpCode,
     TotpEnrolment,
@@ -222,6 +225,56 @@ class IdentityService:
             user["_id"],
             {"failed_logins": 0, "next_attempt_at": None, "last_login_at": iso(now)},
         )
+
+    @rpc
+    def reauthenticate(self, actor: dict, request: dict) -> dict:
+        """The person proves it is still them (password, or TOTP if enrolled) before signing.
+        Failures count towards the same lockout as logins."""
+        actor = Actor.parse(actor)
+        again = parse(Reauthentication, request)
+        if not (again.password or again.otp):
+            raise InvalidInput("REAUTH_NEEDED")
+        user = self._claim_login(actor.user_id)
+        db, now = self.storage.db, utcnow()
+        try:
+            if user.get("next_attempt_at") and user["next_attempt_at"] > iso(now):
+                raise Unauthenticated("LOGIN_TOO_SOON", {"retry_after": user["next_attempt_at"]})
+            if again.otp and user.get("totp_enabled"):
+                step = login.totp_step(
+                    user["totp_secret"], again.otp, now, user.get("totp_last_step")
+                )
+                if step is None:
+                    wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
+                    store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
+                    raise Unauthenticated("OTP_WRONG")
+                store.set_user(db, user["_id"], {"totp_last_step": step})
+            else:
+                creds = Credentials(username=user["username"], password=again.password or "-")
+                self._check_login({**user, "totp_enabled": False}, creds, now)
+        finally:
+            store.release_login(db, user["_id"])
+        return {"user_id": user["_id"], "reauthenticated_at": iso(now)}
+
+    @rpc
+    def signing_certificate(self, actor: dict) -> dict:
+        """The actor's enrolled DSC, to sign with now: in date (revoked ones are not enrolled)."""
+        actor = Actor.parse(actor)
+        user = store.user_by_id(self.storage.db, actor.user_id)
+        record = (user or {}).get("dsc")
+        if not record or not record.get("certificate_b64"):
+            raise Conflict("DSC_NOT_ENROLLED")
+        now = iso(utcnow())
+        if record["not_after"] < now:
+            raise Refused("DSC_EXPIRED", {"not_after": record["not_after"]})
+        _, intermediates = self._trust()
+        return SigningCertificate(
+            user_id=actor.user_id,
+            chain_b64=[
+                base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode()
+                for c in intermediates
+            ],
+            **{k: record[k] for k in ("certificate_b64", "sha256", "subject_cn", "not_after")},
+        ).model_dump()
 
     @rpc
     def refresh(self, request: dict) -> dict:
@@ -897,7 +950,14 @@ class IdentityService:
         info = dsc.check_enrolment(
             dsc.load_certificate(content), roots, intermediates, [person["name_en"]], now
         )
-        record = {**info, "enrolled_at": iso(now), "warnings_sent": []}
+        record = {
+            **info,
+            "certificate_b64": base64.b64encode(
+                dsc.load_certificate(content).public_bytes(serialization.Encoding.DER)
+            ).decode(),
+            "enrolled_at": iso(now),
+            "warnings_sent": [],
+        }
         event = new_event(
             DscEnrolled(
                 user_id=user_id,

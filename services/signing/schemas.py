@@ -1,2 +1,54 @@
-"""Signing's requests and answers: prepared signings, completions and verification reports
-arrive with the signing issue."""
+"""Signing's requests and answers: a prepared signing (what the token must sign), its
+completion, a seal, and the verification report."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Purpose(Strict):
+    """What the signature is for; the service named here takes the signed PDF."""
+
+    kind: Literal["draft"]
+    file_id: str = Field(min_length=1, max_length=64)
+    draft_id: str = Field(min_length=1, max_length=64)
+
+
+class PrepareSigning(Strict):
+    pdf_b64: str
+    post_id: str = Field(min_length=1, max_length=64, description="the post signing it")
+    purpose: Purpose
+    lines: list[str] = Field([], max_length=4, description="extra stamp lines (issue number)")
+    qr_url: str | None = Field(None, max_length=300)
+
+
+class Reauth(Strict):
+    password: str | None = Field(None, max_length=200)
+    otp: str | None = Field(None, max_length=10)
+
+
+class Prepared(BaseModel):
+    """What the officer's token signs (``to_sign_b64``: DER of the CMS signed attributes), and
+    until when the server waits for it."""
+
+    signing_id: str
+    to_sign_b64: str
+    algorithm: Literal["sha256_rsa", "sha256_ecdsa"]
+    certificate_sha256: str
+    expires_at: str
+    status: str
+
+
+class Completion(Strict):
+    signature_b64: str = Field(min_length=1, max_length=4096)
+
+
+class Completed(BaseModel):
+    signing_id: str
+    sha256: str
+    signed_at: str
+    purpose: dict

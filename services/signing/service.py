@@ -1,12 +1,300 @@
-"""Signing: PAdES signatures on officers' tokens, seals, verification (its own issue).
-For now it answers the health call so the office can tell it is there."""
+"""Signing: PAdES signatures made on the officer's own token (the server prepares, the token
+signs, the server checks and embeds), the office's seal for what the system itself issues, and
+verification of any PDF for anyone."""
 
-from nameko.rpc import rpc
+import base64
+import binascii
+import dataclasses
+import os
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from eventlet import tpool
+from nameko.dependency_providers import Config
+from nameko.events import EventDispatcher
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+
+from common import outbox
+from common.actor import Actor
+from common.clock import iso, utcnow
+from common.config import setting
+from common.errors import Conflict, InvalidInput, NotFound
+from common.events import DocumentSigned, new_event
+from common.storage import Database
+from common.validation import parse
+from services.files.domain.receipts import check_pdf
+from services.signing import store
+from services.signing.domain import pades
+from services.signing.schemas import Completed, Completion, Prepared, PrepareSigning, Reauth
+
+RELAY_SECONDS = 0.2
+PREPARED_FOR = timedelta(minutes=10)  # the officer has this long to sign on the token
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text, code: str) -> bytes:
+    if not isinstance(text, str):
+        raise InvalidInput(code)
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise InvalidInput(code) from None
+
+
+def _pack(prepared: "pades.Prepared") -> dict:
+    """A prepared signing as a stored document: bytes as base64, the rest as it is."""
+    return {
+        k: {"b64": _b64(v)} if isinstance(v, bytes) else v
+        for k, v in dataclasses.asdict(prepared).items()
+    }
+
+
+def _unpack(stored: dict) -> "pades.Prepared":
+    return pades.Prepared(
+        **{k: base64.b64decode(v["b64"]) if isinstance(v, dict) else v for k, v in stored.items()}
+    )
+
+
+def _algorithm_of(cert_der: bytes) -> str:
+    key = x509.load_der_x509_certificate(cert_der).public_key()
+    return "sha256_ecdsa" if isinstance(key, ec.EllipticCurvePublicKey) else "sha256_rsa"
+
+
+class SealKeys(DependencyProvider):
+    """The office's seal: an encrypted key (PKCS#8 PEM) and its certificate chain, loaded once
+    and kept parsed; replaced files (a rotated key, a renewed Kubernetes secret) are loaded on
+    next use. The password comes from the environment (EOFFICE_SEAL_PASSWORD) and is never
+    stored or logged. Also the roots verification trusts."""
+
+    def setup(self):
+        self._loaded: tuple | None = None
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def _setting(self, key: str) -> str | None:
+        return setting(self.container.config, key)
+
+    def current(self) -> "pades.Seal":
+        key_file, cert_file = (
+            self._setting("EOFFICE_SEAL_KEY_FILE"),
+            self._setting("EOFFICE_SEAL_CERT_FILE"),
+        )
+        if not (key_file and cert_file and os.environ.get("EOFFICE_SEAL_PASSWORD")):
+            raise Conflict("SEAL_NOT_CONFIGURED")
+        version = (key_file, Path(key_file).stat().st_mtime_ns, Path(cert_file).stat().st_mtime_ns)
+        if self._loaded is None or self._loaded[0] != version:
+            seal = pades.Seal.load(
+                Path(key_file).read_bytes(),
+                os.environ["EOFFICE_SEAL_PASSWORD"].encode(),
+                Path(cert_file).read_bytes(),
+            )
+            self._loaded = (version, seal)
+        return self._loaded[1]
+
+    def stamp(self, lines: list[str], qr_url: str | None) -> "pades.Stamp":
+        office_en = self._setting("EOFFICE_SEAL_OFFICE_EN") or "e-Office"
+        office_hi = self._setting("EOFFICE_SEAL_OFFICE_HI") or "ई-ऑफ़िस"
+        return pades.Stamp(
+            name_en="Digitally sealed by e-Office",
+            name_hi="ई-ऑफ़िस द्वारा डिजिटल मुहर",
+            designation_en="Office seal",
+            designation_hi="कार्यालय मुहर",
+            office_en=office_en,
+            office_hi=office_hi,
+            signed_at=utcnow(),
+            extra_lines=list(lines),
+            qr_url=qr_url,
+        )
+
+    def trust_roots(self) -> list[bytes]:
+        roots = []
+        for key in ("EOFFICE_DSC_TRUST_ROOTS", "EOFFICE_SEAL_TRUST_ROOTS"):
+            path = self._setting(key)
+            if path:
+                roots += [
+                    c.public_bytes(serialization.Encoding.DER)
+                    for c in x509.load_pem_x509_certificates(Path(path).read_bytes())
+                ]
+        return roots
 
 
 class SigningService:
     name = "signing"
 
+    storage = Database(indexes=store.ensure_indexes)
+    identity = RpcProxy("identity")
+    dispatch = EventDispatcher()
+    config = Config()
+    seal = SealKeys()
+
     @rpc
     def health(self) -> dict:
         return {"service": self.name, "ok": True}
+
+    @timer(interval=RELAY_SECONDS)
+    def relay_events(self):
+        outbox.relay(self.storage.db, self.dispatch, ["signings"])
+
+    # --- on the officer's token ------------------------------------------------------------
+
+    @rpc
+    def prepare(self, actor: dict, request: dict, reauth: dict) -> dict:
+        """Ready a PDF for the actor's signature: they prove it is them (password or TOTP),
+        their enrolled DSC is fetched, a visible bilingual stamp is placed, and the bytes the
+        token must sign are returned. Nothing is signed here; the key never comes here."""
+        who = Actor.parse(actor)
+        ask = parse(PrepareSigning, request)
+        content = _unb64(ask.pdf_b64, "PDF_NOT_BASE64")
+        check_pdf(content)
+        self.identity.reauthenticate(actor, parse(Reauth, reauth).model_dump())
+        cert = self.identity.signing_certificate(actor)
+        cert_der = base64.b64decode(cert["certificate_b64"])
+        chain = [base64.b64decode(c) for c in cert["chain_b64"]]
+        stamp = self._stamp(who, ask)
+        prepared = tpool.execute(
+            pades.prepare,
+            content,
+            cert_der,
+            chain,
+            stamp,
+            f"Signature-{uuid.uuid4().hex[:8]}",
+            self.config.get("EOFFICE_TSA_URL"),
+        )
+        now = utcnow()
+        signing = {
+            "_id": uuid.uuid4().hex,
+            "user_id": who.user_id,
+            "status": "prepared",
+            "purpose": ask.purpose.model_dump(),
+            "certificate": {"der_b64": cert["certificate_b64"], "chain_b64": cert["chain_b64"]},
+            "certificate_sha256": cert["sha256"],
+            "algorithm": _algorithm_of(cert_der),
+            "prepared": _pack(prepared),
+            "to_sign_b64": _b64(prepared.signed_attrs),
+            "created_at": iso(now),
+            "expires_at": iso(now + PREPARED_FOR),
+        }
+        store.insert(self.storage.db, signing)
+        return self._prepared_view(signing)
+
+    def _stamp(self, who: Actor, ask: PrepareSigning) -> "pades.Stamp":
+        me = self.identity.me(who.model_dump())
+        post = self.identity.post(who.model_dump(), ask.post_id)
+        office = self.identity.office_by_code(who.model_dump(), post["office_code"])
+        return pades.Stamp(
+            name_en=me["name_en"],
+            name_hi=me["name_hi"],
+            designation_en=post["name_en"],
+            designation_hi=post["name_hi"],
+            office_en=office["name_en"],
+            office_hi=office["name_hi"],
+            signed_at=utcnow(),
+            extra_lines=list(ask.lines),
+            qr_url=ask.qr_url,
+        )
+
+    @staticmethod
+    def _prepared_view(signing: dict) -> dict:
+        return Prepared(
+            signing_id=signing["_id"],
+            to_sign_b64=signing.get("to_sign_b64", ""),
+            algorithm=signing["algorithm"],
+            certificate_sha256=signing["certificate_sha256"],
+            expires_at=signing["expires_at"],
+            status=signing["status"],
+        ).model_dump()
+
+    def _own(self, actor: Actor, signing_id: str) -> dict:
+        signing = store.signing(self.storage.db, signing_id)
+        if signing is None or signing["user_id"] != actor.user_id:
+            raise NotFound("SIGNING_NOT_FOUND")
+        return signing
+
+    @rpc
+    def prepared(self, actor: dict, signing_id: str) -> dict:
+        """What the token signer fetches: the bytes to sign (only for the one who prepared)."""
+        return self._prepared_view(self._own(Actor.parse(actor), signing_id))
+
+    @rpc
+    def complete(self, actor: dict, signing_id: str, request: dict) -> dict:
+        """Take the token's signature: it must verify with the enrolled certificate over
+        exactly the prepared bytes, once, before the signing expires. Then it is embedded and
+        the signed PDF kept for the service it was for (event ``document.signed``)."""
+        who = Actor.parse(actor)
+        signature = _unb64(parse(Completion, request).signature_b64, "SIGNATURE_NOT_BASE64")
+        db, now = self.storage.db, utcnow()
+        current = self._own(who, signing_id)
+        signing = store.claim(db, signing_id, iso(now))
+        if signing is None:
+            if current["status"] == "prepared":
+                raise Conflict("SIGNING_EXPIRED", {"expired_at": current["expires_at"]})
+            raise Conflict("SIGNING_ALREADY_COMPLETED")
+        cert = base64.b64decode(signing["certificate"]["der_b64"])
+        chain = [base64.b64decode(c) for c in signing["certificate"]["chain_b64"]]
+        prepared = _unpack(signing["prepared"])
+        try:
+            pades.check_token_signature(cert, prepared.signed_attrs, signature)
+            signed = tpool.execute(
+                pades.finish,
+                prepared,
+                cert,
+                chain,
+                signature,
+                self.config.get("EOFFICE_TSA_URL"),
+            )
+        except Exception:
+            store.release(db, signing_id)
+            raise
+        sha256 = self.storage.blobs.put(signed)
+        result = {"sha256": sha256, "signed_at": iso(now)}
+        event = new_event(
+            DocumentSigned(
+                signing_id=signing_id,
+                purpose=signing["purpose"],
+                sha256=sha256,
+                signer_user_id=who.user_id,
+                signer_name=who.name,
+                certificate_sha256=signing["certificate_sha256"],
+                signed_at=iso(now),
+            ),
+            who,
+            who.office_path,
+        )
+        store.complete(db, signing_id, result, event)
+        return Completed(signing_id=signing_id, purpose=signing["purpose"], **result).model_dump()
+
+    @rpc
+    def signed_document(self, signing_id: str) -> str:
+        """The signed PDF of a completed signing (base64), for the service it was made for."""
+        signing = store.signing(self.storage.db, signing_id)
+        if signing is None or signing["status"] != "completed":
+            raise NotFound("SIGNING_NOT_FOUND")
+        return _b64(self.storage.blobs.get(signing["sha256"]))
+
+    # --- the office's seal, and verification -----------------------------------------------
+
+    @rpc
+    def seal_document(self, pdf_b64: str, lines: list[str], qr_url: str | None = None) -> str:
+        """Seal a PDF the system itself issues (a scan of a letter signed on paper) with the
+        office's server-held key: the same stamp, in the seal's name."""
+        content = _unb64(pdf_b64, "PDF_NOT_BASE64")
+        check_pdf(content)
+        seal, stamp = self.seal.current(), self.seal.stamp(lines, qr_url)
+        return _b64(tpool.execute(seal.sign, content, stamp, f"Seal-{uuid.uuid4().hex[:8]}"))
+
+    @rpc
+    def verify(self, pdf_b64: str) -> dict:
+        """A report on every signature in a PDF, for anyone: who signed, when, the chain,
+        whether it is intact, trusted, and whether the document changed after signing."""
+        content = _unb64(pdf_b64, "PDF_NOT_BASE64")
+        return tpool.execute(pades.verify, content, self.seal.trust_roots())

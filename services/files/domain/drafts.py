@@ -1,24 +1,29 @@
 """Drafts for approval (DFA): a letter or order written on a file, or a reply to a receipt. It
 is pending until it has gone out (dispatched) or been discarded."""
 
+import re
+import secrets
 import uuid
 
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, InvalidInput, NotFound
 from services.files.domain import notes
 
 PENDING = ("draft", "approved", "signed", "issued")
 
 
-def new_draft(kind: str, subject: str, addressee: str, text: str, author: dict, now: str) -> dict:
+def new_draft(
+    kind: str, subject: str, addressee: str, text: str | None, author: dict, now: str
+) -> dict:
     return {
         "id": uuid.uuid4().hex,
         "kind": kind,
         "subject": subject,
         "addressee": addressee,
-        "text": notes.check_text(text),
+        "text": notes.check_text(text) if text is not None else None,
         "status": "draft",
         "created_by": author,
         "created_at": now,
+        "versions": [],
     }
 
 
@@ -41,3 +46,38 @@ def require_discardable(draft: dict) -> None:
     """Only a draft not yet signed may be thrown away: a signature is a record."""
     if draft["status"] not in ("draft", "approved"):
         raise Conflict("DRAFT_NOT_DISCARDABLE", {"status": draft["status"]})
+
+
+def require_status(draft: dict, *allowed: str) -> None:
+    if draft["status"] not in allowed:
+        raise Conflict("DRAFT_WRONG_STATE", {"status": draft["status"], "needed": list(allowed)})
+
+
+def latest(draft: dict) -> dict:
+    return draft["versions"][-1]
+
+
+def issue_number(office_code: str, year: int, serial: int) -> str:
+    """``SP-HTR-2026-000042``: one run per office and year, safe in a URL and on a phone."""
+    return f"{office_code}-{year}-{serial:06d}"
+
+
+def verification_code() -> str:
+    """Eight characters printed beside the issue number: knowing the number alone is not
+    enough to pull a letter's verification report."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_recipients(mode: str, to: list[str]) -> list[str]:
+    cleaned = [t.strip() for t in to if t.strip()]
+    if not cleaned:
+        raise InvalidInput("DISPATCH_NO_RECIPIENT")
+    if mode == "email":
+        bad = [t for t in cleaned if not EMAIL.match(t)]
+        if bad:
+            raise InvalidInput("DISPATCH_BAD_EMAIL", {"addresses": bad})
+    return cleaned

@@ -12,16 +12,17 @@ from services.files import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here
 # for a service of its own.
-from services.files.service import desk, efiles, receipts
+from services.files.service import desk, drafts, efiles, receipts
 
 RELAY_SECONDS = 0.2
 
 
-class FilesService(receipts.ReceiptDesk, efiles.FileDesk, desk.DeskViews):
+class FilesService(receipts.ReceiptDesk, efiles.FileDesk, drafts.DraftDesk, desk.DeskViews):
     name = "files"
 
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
+    signing = RpcProxy("signing")
     dispatch = EventDispatcher()
     config = Config()
 

@@ -51,11 +51,10 @@ def file_view(doc: dict, actor: Actor, skipped: list[str] | None = None) -> dict
         or (n["status"] == "yellow" and n["author"]["user_id"] == actor.user_id)
     ]
     fields = {
-        k: doc.get(k)
+        k: doc[k]
         for k in EFile.model_fields
-        if k not in ("id", "notes", "skipped_levels", "links")
+        if k in doc and k not in ("id", "notes", "skipped_levels")
     }
-    fields["links"] = doc.get("links", [])
     return EFile(id=doc["_id"], notes=shown, skipped_levels=skipped, **fields).model_dump()
 
 

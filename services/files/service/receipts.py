@@ -38,7 +38,7 @@ from services.files.service.base import Desk
 
 
 def receipt_view(doc: dict) -> dict:
-    fields = {k: doc.get(k) for k in Receipt.model_fields if k not in ("id", "document")}
+    fields = {k: doc[k] for k in Receipt.model_fields if k in doc and k not in ("id", "document")}
     return Receipt(id=doc["_id"], document=Document(**doc["document"]), **fields).model_dump()
 
 

@@ -1,0 +1,445 @@
+"""Drafts for approval (DFA) on a file: written (rendered to PDF) or uploaded, in versions;
+approved by an officer (which fixes its issue number); signed on the officer's token through
+the signing service (or on paper, scanned, and sealed at issue); issued; dispatched by email or
+by post into the dispatch register. Anyone with the issue number and its code can verify it."""
+
+import base64
+import uuid
+
+from eventlet import tpool
+from nameko.events import SERVICE_POOL, event_handler
+from nameko.rpc import rpc
+
+from common.actor import Actor
+from common.clock import iso, utcnow
+from common.config import setting
+from common.errors import Conflict, NotFound
+from common.events import DraftApproved, DraftDispatched, DraftIssued, Event
+from common.validation import parse
+from services.files import store
+from services.files.domain import drafts, letter
+from services.files.domain import receipts as receipt_rules
+from services.files.schemas import (
+    ApproveDraft,
+    DispatchDraft,
+    DraftVersionRequest,
+    NewDraft,
+    SignDraft,
+)
+from services.files.service.base import Desk
+from services.files.service.efiles import file_view
+from services.files.service.receipts import decode_pdf
+
+SIGNING_RETRIES = 5
+
+
+class DraftDesk(Desk):
+    """Mixed into FilesService, which provides ``storage``, ``identity``, ``signing``, ``config``
+    and the file helpers of FileDesk (``_holding``, ``_changed``, ``_file``)."""
+
+    def _draft_version(self, actor: Actor, file: dict, draft: dict, pdf_b64, post_id) -> dict:
+        """A new version of ``draft``: the uploaded PDF, or its text rendered as a letter."""
+        content = decode_pdf(pdf_b64)
+        if content is None:
+            if not draft.get("text"):
+                raise Conflict("DRAFT_NEEDS_TEXT_OR_PDF")
+            post = self._post(actor, post_id)
+            office = self.identity.office_by_code(actor.model_dump(), post["office_code"])
+            content = tpool.execute(letter.render_letter, draft, office, file["number"], actor.lang)
+        pages = receipt_rules.check_pdf(content)
+        return {
+            "n": len(draft.get("versions", [])) + 1,
+            "sha256": self.storage.blobs.put(content),
+            "pages": pages,
+            "source": "uploaded" if pdf_b64 is not None else "written",
+            "created_by": actor.audit(post_id),
+            "created_at": iso(utcnow()),
+        }
+
+    def _with_draft(self, file: dict, draft_id: str, change) -> list[dict]:
+        return [change(d) if d["id"] == draft_id else d for d in file.get("drafts", [])]
+
+    @rpc
+    def create_draft(self, actor: dict, file_id: str, request: dict, pdf_b64=None) -> dict:
+        """Write a draft letter or order on a file you hold (or upload its PDF)."""
+        actor = Actor.parse(actor)
+        new = parse(NewDraft, request)
+        doc, post_id = self._holding(actor, file_id)
+        draft = drafts.new_draft(
+            new.kind, new.subject, new.addressee, new.text, actor.audit(post_id), iso(utcnow())
+        )
+        draft["versions"] = [self._draft_version(actor, doc, draft, pdf_b64, post_id)]
+        return self._changed(
+            doc,
+            "draft_created",
+            actor,
+            post_id,
+            {"draft_id": draft["id"], "sha256": draft["versions"][0]["sha256"]},
+            {"$push": {"drafts": draft}},
+        )
+
+    @rpc
+    def add_draft_version(
+        self, actor: dict, file_id: str, draft_id: str, request: dict, pdf_b64=None
+    ) -> dict:
+        """A new version of a draft (a changed text, or a new PDF); an approval given to an
+        earlier version no longer stands."""
+        actor = Actor.parse(actor)
+        change = parse(DraftVersionRequest, request)
+        doc, post_id = self._holding(actor, file_id)
+        draft = drafts.draft_by_id(doc, draft_id)
+        drafts.require_status(draft, "draft", "approved")
+        if change.text is not None:
+            draft = {**draft, "text": change.text}
+        version = self._draft_version(actor, doc, draft, pdf_b64, post_id)
+
+        def revised(d):
+            return {
+                **draft,
+                "versions": [*d["versions"], version],
+                "status": "draft",
+                "approved": None,
+            }
+
+        return self._changed(
+            doc,
+            "draft_revised",
+            actor,
+            post_id,
+            {"draft_id": draft_id, "version": version["n"], "sha256": version["sha256"]},
+            {"$set": {"drafts": self._with_draft(doc, draft_id, revised)}},
+        )
+
+    @rpc
+    def approve_draft(self, actor: dict, file_id: str, draft_id: str, request: dict) -> dict:
+        """An officer holding the file approves the version they read: it gets its issue
+        number and verification code, which its signature stamp will carry."""
+        actor = Actor.parse(actor)
+        approve = parse(ApproveDraft, request)
+        doc, post_id = self._holding(actor, file_id)
+        if not actor.has_role("officer"):
+            raise Conflict("APPROVAL_NOT_BY_OFFICER")
+        draft = drafts.draft_by_id(doc, draft_id)
+        drafts.require_status(draft, "draft")
+        if approve.version != drafts.latest(draft)["n"]:
+            raise Conflict("VERSION_CONFLICT", {"current_version": drafts.latest(draft)["n"]})
+        post = self._post(actor, post_id)
+        year = utcnow().year
+        serial = store.next_counter(self.storage.db, f"issue:{post['office_id']}:{year}")
+        number = draft.get("issue_number") or drafts.issue_number(post["office_code"], year, serial)
+        approved = {"version": approve.version, "by": actor.audit(post_id), "at": iso(utcnow())}
+
+        def approve_it(d):
+            return {
+                **d,
+                "status": "approved",
+                "approved": approved,
+                "issue_number": number,
+                "verification_code": d.get("verification_code") or drafts.verification_code(),
+            }
+
+        updated = self._record(
+            "files",
+            doc,
+            "draft_approved",
+            actor,
+            post_id,
+            {"draft_id": draft_id, "version": approve.version, "issue_number": number},
+            {"$set": {"drafts": self._with_draft(doc, draft_id, approve_it)}},
+            lambda seq: DraftApproved(
+                file_id=file_id,
+                draft_id=draft_id,
+                issue_number=number,
+                approved_version=approve.version,
+                post_id=post_id,
+                seq=seq,
+            ),
+        )
+        return file_view(updated, actor)
+
+    # --- signing ----------------------------------------------------------------------------
+
+    def _verify_url(self, draft: dict) -> str:
+        base = setting(self.config, "EOFFICE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+        return f"{base}/verify/{draft['issue_number']}?code={draft['verification_code']}"
+
+    @staticmethod
+    def _stamp_lines(draft: dict) -> list[str]:
+        return [
+            f"Issue No. / निर्गम सं. {draft['issue_number']}",
+            f"Verification code / सत्यापन कोड {draft['verification_code']}",
+        ]
+
+    @rpc
+    def sign_draft(self, actor: dict, file_id: str, draft_id: str, request: dict) -> dict:
+        """Prepare the approved draft (or the signed one, for a further signature) for your
+        signature on your token; answers what the token signer must sign."""
+        actor = Actor.parse(actor)
+        again = parse(SignDraft, request)
+        doc, post_id = self._holding(actor, file_id)
+        draft = drafts.draft_by_id(doc, draft_id)
+        drafts.require_status(draft, "approved", "signed")
+        if draft.get("signed_on_paper"):
+            raise Conflict("DRAFT_SIGNED_ON_PAPER")
+        base = draft.get("signed_sha256") or drafts.latest(draft)["sha256"]
+        prepared = self.signing.prepare(
+            actor.model_dump(),
+            {
+                "pdf_b64": base64.b64encode(self.storage.blobs.get(base)).decode(),
+                "post_id": post_id,
+                "purpose": {"kind": "draft", "file_id": file_id, "draft_id": draft_id},
+                "lines": self._stamp_lines(draft),
+                "qr_url": self._verify_url(draft),
+            },
+            again.model_dump(),
+        )
+        pending = {"signing_id": prepared["signing_id"], "post_id": post_id, "base": base}
+        self._changed(
+            doc,
+            "signature_prepared",
+            actor,
+            post_id,
+            {"draft_id": draft_id, "signing_id": prepared["signing_id"]},
+            {
+                "$set": {
+                    "drafts": self._with_draft(
+                        doc, draft_id, lambda d: {**d, "pending_signing": pending}
+                    )
+                }
+            },
+        )
+        return prepared
+
+    @event_handler("signing", "document.signed", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_document_signed(self, raw: dict):
+        """The officer's signature was completed: the signed PDF becomes the draft's."""
+        event = Event.model_validate(raw)
+        signed = event.body()
+        if signed.purpose.get("kind") != "draft":
+            return
+        signer = Actor(user_id=signed.signer_user_id, name=signed.signer_name)
+        content = base64.b64decode(self.signing.signed_document(signed.signing_id))
+        sha256 = self.storage.blobs.put(content)
+        for _ in range(SIGNING_RETRIES):
+            doc = store.item(self.storage.db, "files", signed.purpose["file_id"])
+            draft = drafts.draft_by_id(doc, signed.purpose["draft_id"])
+            if any(s["signing_id"] == signed.signing_id for s in draft.get("signatures", [])):
+                return  # seen already (a redelivered event)
+            signature = {
+                "signing_id": signed.signing_id,
+                "by": signer.audit(),
+                "at": signed.signed_at,
+                "certificate_sha256": signed.certificate_sha256,
+                "sha256": sha256,
+            }
+
+            def add(d, signature=signature):
+                return {
+                    **d,
+                    "status": "signed",
+                    "signed_sha256": sha256,
+                    "signatures": [*d.get("signatures", []), signature],
+                    "pending_signing": None,
+                }
+
+            post_id = (draft.get("pending_signing") or {}).get("post_id")
+            try:
+                self._record(
+                    "files",
+                    doc,
+                    "draft_signed",
+                    signer,
+                    post_id,
+                    {"draft_id": draft["id"], "sha256": sha256, "signing_id": signed.signing_id},
+                    {"$set": {"drafts": self._with_draft(doc, draft["id"], add)}},
+                )
+                return
+            except Conflict:
+                continue  # the file changed meanwhile: read it again
+        raise Conflict("VERSION_CONFLICT")
+
+    @rpc
+    def sign_on_paper(self, actor: dict, file_id: str, draft_id: str, pdf_b64: str) -> dict:
+        """Without a DSC: the approved draft was printed, signed in ink and scanned; the scan
+        is recorded as the signed letter (and sealed by the office when issued)."""
+        actor = Actor.parse(actor)
+        doc, post_id = self._holding(actor, file_id)
+        draft = drafts.draft_by_id(doc, draft_id)
+        drafts.require_status(draft, "approved")
+        content = decode_pdf(pdf_b64)
+        if content is None:
+            raise Conflict("PDF_MISSING")
+        receipt_rules.check_pdf(content)
+        sha256 = self.storage.blobs.put(content)
+
+        def on_paper(d):
+            return {**d, "status": "signed", "signed_sha256": sha256, "signed_on_paper": True}
+
+        return self._changed(
+            doc,
+            "signed_on_paper",
+            actor,
+            post_id,
+            {"draft_id": draft_id, "sha256": sha256},
+            {"$set": {"drafts": self._with_draft(doc, draft_id, on_paper)}},
+        )
+
+    # --- issue and dispatch ---------------------------------------------------------------------
+
+    @rpc
+    def issue_draft(self, actor: dict, file_id: str, draft_id: str) -> dict:
+        """A signed letter is issued under its number: from now on anyone with the number and
+        its code can verify it. A scan signed on paper is sealed by the office first."""
+        actor = Actor.parse(actor)
+        doc, post_id = self._holding(actor, file_id)
+        draft = drafts.draft_by_id(doc, draft_id)
+        drafts.require_status(draft, "signed")
+        sha256 = draft["signed_sha256"]
+        if draft.get("signed_on_paper"):
+            scan = base64.b64encode(self.storage.blobs.get(sha256)).decode()
+            sealed = self.signing.seal_document(
+                scan, self._stamp_lines(draft), self._verify_url(draft)
+            )
+            sha256 = self.storage.blobs.put(base64.b64decode(sealed))
+        issued = {"at": iso(utcnow()), "by": actor.audit(post_id), "sha256": sha256}
+        store.record_issue(
+            self.storage.db,
+            {
+                "_id": draft["issue_number"],
+                "code": draft["verification_code"],
+                "file_id": file_id,
+                "draft_id": draft_id,
+                "office_id": doc["office_id"],
+                "sha256": sha256,
+                "issued_at": issued["at"],
+            },
+        )
+        updated = self._record(
+            "files",
+            doc,
+            "draft_issued",
+            actor,
+            post_id,
+            {"draft_id": draft_id, "issue_number": draft["issue_number"], "sha256": sha256},
+            {
+                "$set": {
+                    "drafts": self._with_draft(
+                        doc, draft_id, lambda d: {**d, "status": "issued", "issued": issued}
+                    )
+                }
+            },
+            lambda seq: DraftIssued(
+                file_id=file_id,
+                draft_id=draft_id,
+                issue_number=draft["issue_number"],
+                sha256=sha256,
+                post_id=post_id,
+                seq=seq,
+            ),
+        )
+        return file_view(updated, actor)
+
+    @rpc
+    def dispatch_draft(self, actor: dict, file_id: str, draft_id: str, request: dict) -> dict:
+        """Send an issued letter out, by email (notify mails the PDF) or by post, and enter it
+        in the office's dispatch register."""
+        actor = Actor.parse(actor)
+        out = parse(DispatchDraft, request)
+        doc, post_id = self._holding(actor, file_id)
+        draft = drafts.draft_by_id(doc, draft_id)
+        drafts.require_status(draft, "issued", "dispatched")
+        to = drafts.check_recipients(out.mode, out.to)
+        post = self._post(actor, post_id)
+        now = utcnow()
+        serial = store.next_counter(self.storage.db, f"dispatch:{post['office_id']}:{now.year}")
+        register_number = f"{serial}/{now.year}/{post['office_code']}"
+        entry = {
+            "_id": uuid.uuid4().hex,
+            "register_number": register_number,
+            "office_id": post["office_id"],
+            "issue_number": draft["issue_number"],
+            "file_id": file_id,
+            "file_number": doc["number"],
+            "draft_id": draft_id,
+            "subject": draft["subject"],
+            "mode": out.mode,
+            "to": to,
+            "remark": out.remark,
+            "at": iso(now),
+            "by": actor.audit(post_id),
+        }
+        store.record_dispatch(self.storage.db, entry)
+        sent = {k: entry[k] for k in ("register_number", "mode", "to", "at", "remark")}
+        updated = self._record(
+            "files",
+            doc,
+            "draft_dispatched",
+            actor,
+            post_id,
+            {"draft_id": draft_id, **sent},
+            {
+                "$set": {
+                    "drafts": self._with_draft(
+                        doc,
+                        draft_id,
+                        lambda d: {
+                            **d,
+                            "status": "dispatched",
+                            "dispatches": [*d.get("dispatches", []), sent],
+                        },
+                    )
+                }
+            },
+            lambda seq: DraftDispatched(
+                file_id=file_id,
+                draft_id=draft_id,
+                issue_number=draft["issue_number"],
+                subject=draft["subject"],
+                mode=out.mode,
+                to=to,
+                sha256=draft["issued"]["sha256"],
+                register_number=register_number,
+                post_id=post_id,
+                seq=seq,
+            ),
+        )
+        return file_view(updated, actor)
+
+    @rpc
+    def dispatch_register(self, actor: dict, limit: int = 100) -> dict:
+        """The outward register of the actor's office, newest first."""
+        actor = Actor.parse(actor)
+        entries = store.dispatches_of(self.storage.db, actor.office_id, limit)
+        return {"items": [{**e, "id": e.pop("_id")} for e in entries]}
+
+    # --- documents and public verification ---------------------------------------------------
+
+    @rpc
+    def draft_document(self, actor: dict, file_id: str, draft_id: str, which: str = "latest"):
+        """A draft's PDF (base64) for whoever may see the file: ``latest`` version, ``signed``
+        or ``issued``."""
+        actor = Actor.parse(actor)
+        draft = drafts.draft_by_id(self._file(actor, file_id), draft_id)
+        sha256 = {
+            "latest": drafts.latest(draft)["sha256"],
+            "signed": draft.get("signed_sha256"),
+            "issued": (draft.get("issued") or {}).get("sha256"),
+        }.get(which)
+        if not sha256:
+            raise NotFound("DOCUMENT_NOT_FOUND")
+        return base64.b64encode(self.storage.blobs.get(sha256)).decode()
+
+    @rpc
+    def issued_letter(self, issue_number: str, code: str | None = None) -> dict:
+        """Public: what was issued under a number (with its code), and its PDF (base64) to
+        verify. The letter itself is not shown: only its fingerprint and signatures."""
+        issue = store.issue(self.storage.db, issue_number)
+        if issue is None or (code is not None and code.strip().upper() != issue["code"]):
+            raise NotFound("ISSUE_NOT_FOUND")
+        return {
+            "issue_number": issue["_id"],
+            "issued_at": issue["issued_at"],
+            "sha256": issue["sha256"],
+            "code_checked": code is not None,
+            "pdf_b64": base64.b64encode(self.storage.blobs.get(issue["sha256"])).decode(),
+        }
