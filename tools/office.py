@@ -16,6 +16,7 @@ from pathlib import Path
 import requests
 from kombu import Connection
 
+from tools import demo_pki
 from tools.demo_district import PEOPLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +159,8 @@ def main() -> int:
 
     ensure_broker(amqp_uri)
     say(f"broker OK; data in {data}")
+    demo_pki.configure(data)  # the office seal (a demo one unless configured)
+    os.environ.setdefault("EOFFICE_PUBLIC_URL", url)
     sup = Supervisor()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:

@@ -98,7 +98,11 @@ def sent_by(db, kind: str, post_ids: list[str]) -> list[dict]:
 
 
 def matching(db, kind: str, terms: list[str], limit: int) -> list[dict]:
-    return list(db[kind].find({"search_terms": {"$all": terms}}, SUMMARY).limit(limit))
+    # One equality per term rather than {"$all": terms}: the same match, but the embedded
+    # engine answers equality from its index and ``$all`` by reading every document (2 s
+    # instead of 37 ms over 50,000 files, bench/files.py); MongoDB indexes both.
+    query = {"$and": [{"search_terms": term} for term in terms]}
+    return list(db[kind].find(query, SUMMARY).limit(limit))
 
 
 def receipts_with_document(db, sha256: str) -> list[dict]:

@@ -1,8 +1,9 @@
 """Search over receipts and files without a text index. Each document keeps the sorted,
 normalised terms of its searchable fields in an array field (``search_terms = terms(number,
 subject, sender, ...)``, indexed like any other field); a search asks for the documents that hold
-every term of the query (``{"search_terms": {"$all": query_terms(q)}}``), an equality lookup that
-both MongoDB and the embedded store answer from an index. Build the terms and the query with this
+every term of the query (one equality per term, ``{"$and": [{"search_terms": t}, ...]}``: both
+MongoDB and the embedded store answer that from an index; the embedded one reads every document
+for ``$all``). Build the terms and the query with this
 module only: a document is found only when both sides were normalised the same way.
 
 Normalisation is ``common.fold.normalise`` (nukta, joiners, chandrabindu, nasal clusters, case,
@@ -92,7 +93,7 @@ def query_terms(query: str) -> list[str]:
     repeats: each word or number whole (no prefixes; a word longer than ``MAX_PREFIX`` is cut to
     it), a file or receipt number whole (or a run of its parts: ``132177/2025``). Words shorter
     than ``MIN_WORD`` are left out; an empty list means there is nothing to search by (match
-    nothing: do not send ``{"$all": []}``)."""
+    nothing: do not send an empty query)."""
     wanted: dict[str, None] = {}
     for chunk in normalise(query).split(" "):
         parts = [match.span() for match in _PART.finditer(chunk)]
