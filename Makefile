@@ -19,6 +19,7 @@ test: $(STAMP) translations
 bench: $(STAMP) translations
 	$(PY) -m bench.office
 	$(PY) -m bench.onboarding
+	$(PY) -m bench.files
 
 lint: $(STAMP)
 	.venv/bin/ruff check common services gateway tools tests bench
