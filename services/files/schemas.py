@@ -135,6 +135,7 @@ class Draft(BaseModel):
     versions: list[DraftVersion] = []
     approved: dict | None = None
     issue_number: str | None = None
+    verification_code: str | None = None
     signatures: list[dict] = []
     signed_sha256: str | None = None
     signed_on_paper: bool = False

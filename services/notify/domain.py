@@ -1,8 +1,18 @@
-"""What deserves a notice, and for whom. No I/O."""
+"""What deserves a notice, and for whom; what an email carries. No I/O."""
+
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 from common.actor import Actor
 from common.errors import NotFound
-from common.events import Event, FileOpened, FileSent, ReceiptOpened, ReceiptSent
+from common.events import (
+    DraftDispatched,
+    Event,
+    FileOpened,
+    FileSent,
+    ReceiptOpened,
+    ReceiptSent,
+)
 
 
 def notices_for(event: Event) -> list[dict]:
@@ -52,3 +62,26 @@ def require_own(actor: Actor, notice: dict | None) -> dict:
     if notice is None or not actor.holds(notice["post_id"]):
         raise NotFound("NOTICE_NOT_FOUND")
     return notice
+
+
+def dispatch_email(event: Event, sender: str, pdf: bytes, verify_base: str) -> EmailMessage | None:
+    """The email that carries an issued letter to its addressees (None if it went by post):
+    a short bilingual covering note and the signed PDF attached; the PDF is the letter."""
+    body = event.body()
+    if not isinstance(body, DraftDispatched) or body.mode != "email":
+        return None
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(body.to)
+    message["Subject"] = f"{body.issue_number}: {body.subject}"
+    message["Message-ID"] = make_msgid(idstring=event.event_id)
+    message.set_content(
+        f"संलग्न पत्र सं. {body.issue_number} डिजिटल रूप से हस्ताक्षरित है।\n"
+        f"Attached: letter No. {body.issue_number}, digitally signed.\n\n"
+        f"Verify it / सत्यापन: {verify_base}/verify/{body.issue_number}\n"
+        f"Dispatch register No. / प्रेषण पंजी सं.: {body.register_number}\n"
+    )
+    message.add_attachment(
+        pdf, maintype="application", subtype="pdf", filename=f"{body.issue_number}.pdf"
+    )
+    return message

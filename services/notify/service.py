@@ -1,10 +1,18 @@
-"""Notify: in-app notices now; email, SMS and reminders follow."""
+"""Notify: in-app notices, and issued letters dispatched by email (SMS and reminders follow)."""
 
+import base64
+import smtplib
+from datetime import timedelta
+
+import structlog
+from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
 from common.actor import Actor
 from common.clock import iso, utcnow
+from common.config import setting
 from common.events import Event
 from common.storage import Database
 from services.notify import domain, store
@@ -15,10 +23,17 @@ def _view(doc: dict) -> Notice:
     return Notice(id=doc["_id"], **{k: doc[k] for k in Notice.model_fields if k != "id"})
 
 
+log = structlog.get_logger()
+EMAIL_RETRY_SECONDS = 60
+EMAIL_ATTEMPTS = 10
+
+
 class NotifyService:
     name = "notify"
 
     storage = Database(indexes=store.ensure_indexes)
+    files = RpcProxy("files")
+    config = Config()
 
     @rpc
     def health(self) -> dict:
@@ -39,6 +54,54 @@ class NotifyService:
     @event_handler("files", "file.opened", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_file_opened(self, event: dict):
         self._read_by_opening(event)
+
+    @event_handler("files", "draft.dispatched", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_draft_dispatched(self, raw: dict):
+        """Mail an issued letter to its addressees (once per event; retried if the mail server
+        is away)."""
+        event = Event.model_validate(raw)
+        if event.payload.get("mode") != "email":
+            return
+        record = store.email_for_event(self.storage.db, event.event_id, raw, iso(utcnow()))
+        if record["status"] != "sent":
+            self._send(record)
+
+    @timer(interval=EMAIL_RETRY_SECONDS)
+    def retry_emails(self):
+        before = iso(utcnow() - timedelta(seconds=EMAIL_RETRY_SECONDS))
+        for record in store.emails_to_retry(self.storage.db, before, EMAIL_ATTEMPTS):
+            self._send(record)
+
+    def _send(self, record: dict) -> None:
+        event = Event.model_validate(record["event"])
+        cfg = self.config
+        try:
+            issued = self.files.issued_letter(event.payload["issue_number"])
+            message = domain.dispatch_email(
+                event,
+                setting(cfg, "EOFFICE_MAIL_FROM", "e-office@localhost"),
+                base64.b64decode(issued["pdf_b64"]),
+                setting(cfg, "EOFFICE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            )
+            host = setting(cfg, "EOFFICE_SMTP_HOST", "127.0.0.1")
+            port = int(setting(cfg, "EOFFICE_SMTP_PORT", "25"))
+            with smtplib.SMTP(host, port, timeout=30) as smtp:
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("email.failed", event_id=event.event_id, error=str(exc))
+            store.email_tried(self.storage.db, event.event_id, False, iso(utcnow()), str(exc))
+            return
+        store.email_tried(self.storage.db, event.event_id, True, iso(utcnow()))
+        log.info("email.sent", event_id=event.event_id, to=event.payload["to"])
+
+    @rpc
+    def emails(self, actor: dict, issue_number: str) -> list[dict]:
+        """Whether the emails of an issued letter went out (for the dispatch screen)."""
+        Actor.parse(actor)
+        return [
+            {"status": e["status"], "attempts": e["attempts"], "to": e["event"]["payload"]["to"]}
+            for e in store.emails_of_issue(self.storage.db, issue_number)
+        ]
 
     def _notify(self, raw: dict) -> None:
         for notice in domain.notices_for(Event.model_validate(raw)):

@@ -1,4 +1,6 @@
-"""Notify's collection of in-app notices."""
+"""Notify's collections: in-app notices, and the emails it sends (one per event)."""
+
+import contextlib
 
 from pymongo.errors import DuplicateKeyError
 
@@ -6,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 def ensure_indexes(db) -> None:
     db.notices.create_index("post_id")
     db.notices.create_index("item_id")
+    db.emails.create_index("status")
 
 
 def add_notice(db, notice: dict) -> bool:
@@ -33,3 +36,39 @@ def mark_read_for_item(db, post_id: str, item_id: str, at: str) -> None:
 
 def mark_read(db, notice_id: str, at: str) -> None:
     db.notices.update_one({"_id": notice_id, "read_at": None}, {"$set": {"read_at": at}})
+
+
+# --- outgoing email: one record per event, so a redelivered event sends nothing twice --------
+
+
+def email_for_event(db, event_id: str, raw: dict, now: str) -> dict:
+    """The event's email record, made on first sight."""
+    with contextlib.suppress(DuplicateKeyError):
+        db.emails.insert_one(
+            {"_id": event_id, "event": raw, "status": "pending", "attempts": 0, "created_at": now}
+        )
+    return db.emails.find_one({"_id": event_id})
+
+
+def email_tried(db, event_id: str, sent: bool, now: str, error: str | None = None) -> None:
+    db.emails.update_one(
+        {"_id": event_id},
+        {
+            "$set": {"status": "sent" if sent else "failed", "last_try": now, "error": error},
+            "$inc": {"attempts": 1},
+        },
+    )
+
+
+def emails_to_retry(db, before: str, max_attempts: int) -> list[dict]:
+    return [
+        e
+        for e in db.emails.find({"status": "failed"})
+        if e["attempts"] < max_attempts and e["last_try"] < before
+    ]
+
+
+def emails_of_issue(db, issue_number: str) -> list[dict]:
+    return [
+        e for e in db.emails.find({}) if e["event"]["payload"].get("issue_number") == issue_number
+    ]

@@ -4,7 +4,6 @@ verification of any PDF for anyone."""
 
 import base64
 import binascii
-import dataclasses
 import os
 import uuid
 from datetime import timedelta
@@ -12,7 +11,6 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
@@ -34,7 +32,7 @@ from services.signing.domain import pades
 from services.signing.schemas import Completed, Completion, Prepared, PrepareSigning, Reauth
 
 RELAY_SECONDS = 0.2
-PREPARED_FOR = timedelta(minutes=10)  # the officer has this long to sign on the token
+PREPARED_FOR_SECONDS = 600  # the officer has this long to sign on the token
 
 
 def _b64(data: bytes) -> str:
@@ -48,25 +46,6 @@ def _unb64(text, code: str) -> bytes:
         return base64.b64decode(text, validate=True)
     except binascii.Error:
         raise InvalidInput(code) from None
-
-
-def _pack(prepared: "pades.Prepared") -> dict:
-    """A prepared signing as a stored document: bytes as base64, the rest as it is."""
-    return {
-        k: {"b64": _b64(v)} if isinstance(v, bytes) else v
-        for k, v in dataclasses.asdict(prepared).items()
-    }
-
-
-def _unpack(stored: dict) -> "pades.Prepared":
-    return pades.Prepared(
-        **{k: base64.b64decode(v["b64"]) if isinstance(v, dict) else v for k, v in stored.items()}
-    )
-
-
-def _algorithm_of(cert_der: bytes) -> str:
-    key = x509.load_der_x509_certificate(cert_der).public_key()
-    return "sha256_ecdsa" if isinstance(key, ec.EllipticCurvePublicKey) else "sha256_rsa"
 
 
 class SealKeys(DependencyProvider):
@@ -93,10 +72,15 @@ class SealKeys(DependencyProvider):
             raise Conflict("SEAL_NOT_CONFIGURED")
         version = (key_file, Path(key_file).stat().st_mtime_ns, Path(cert_file).stat().st_mtime_ns)
         if self._loaded is None or self._loaded[0] != version:
+            chain = [
+                c.public_bytes(serialization.Encoding.DER)
+                for c in x509.load_pem_x509_certificates(Path(cert_file).read_bytes())
+            ]
             seal = pades.Seal.load(
                 Path(key_file).read_bytes(),
                 os.environ["EOFFICE_SEAL_PASSWORD"].encode(),
-                Path(cert_file).read_bytes(),
+                chain[0],
+                chain[1:],
             )
             self._loaded = (version, seal)
         return self._loaded[1]
@@ -112,8 +96,7 @@ class SealKeys(DependencyProvider):
             office_en=office_en,
             office_hi=office_hi,
             signed_at=utcnow(),
-            extra_lines=list(lines),
-            qr_url=qr_url,
+            extra_lines=tuple(lines) + ((f"Verify: {qr_url}",) if qr_url else ()),
         )
 
     def trust_roots(self) -> list[bytes]:
@@ -178,14 +161,17 @@ class SigningService:
             "purpose": ask.purpose.model_dump(),
             "certificate": {"der_b64": cert["certificate_b64"], "chain_b64": cert["chain_b64"]},
             "certificate_sha256": cert["sha256"],
-            "algorithm": _algorithm_of(cert_der),
-            "prepared": _pack(prepared),
+            "algorithm": prepared.algorithm,
+            "prepared": prepared.to_json(),
             "to_sign_b64": _b64(prepared.signed_attrs),
             "created_at": iso(now),
-            "expires_at": iso(now + PREPARED_FOR),
+            "expires_at": iso(now + timedelta(seconds=self._prepared_for())),
         }
         store.insert(self.storage.db, signing)
         return self._prepared_view(signing)
+
+    def _prepared_for(self) -> int:
+        return int(setting(self.config, "EOFFICE_SIGNING_TTL_SECONDS", str(PREPARED_FOR_SECONDS)))
 
     def _stamp(self, who: Actor, ask: PrepareSigning) -> "pades.Stamp":
         me = self.identity.me(who.model_dump())
@@ -199,8 +185,7 @@ class SigningService:
             office_en=office["name_en"],
             office_hi=office["name_hi"],
             signed_at=utcnow(),
-            extra_lines=list(ask.lines),
-            qr_url=ask.qr_url,
+            extra_lines=tuple(ask.lines) + ((f"Verify: {ask.qr_url}",) if ask.qr_url else ()),
         )
 
     @staticmethod
@@ -241,10 +226,9 @@ class SigningService:
             raise Conflict("SIGNING_ALREADY_COMPLETED")
         cert = base64.b64decode(signing["certificate"]["der_b64"])
         chain = [base64.b64decode(c) for c in signing["certificate"]["chain_b64"]]
-        prepared = _unpack(signing["prepared"])
+        prepared = pades.Prepared.from_json(signing["prepared"])
         try:
-            pades.check_token_signature(cert, prepared.signed_attrs, signature)
-            signed = tpool.execute(
+            signed = tpool.execute(  # checks the signature against the certificate first
                 pades.finish,
                 prepared,
                 cert,

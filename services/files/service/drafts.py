@@ -166,8 +166,8 @@ class DraftDesk(Desk):
     @staticmethod
     def _stamp_lines(draft: dict) -> list[str]:
         return [
-            f"Issue No. / निर्गम सं. {draft['issue_number']}",
-            f"Verification code / सत्यापन कोड {draft['verification_code']}",
+            f"Issue No. {draft['issue_number']}",
+            f"Verification code {draft['verification_code']}",
         ]
 
     @rpc

@@ -1,0 +1,208 @@
+"""Drafts for approval, signing on the officer's token, issue, dispatch, and public
+verification."""
+
+import base64
+
+from flask import jsonify, request
+
+from common.errors import InvalidInput, UnsupportedMedia
+from gateway.api import api
+from gateway.api.common import caller, json_body, page_limit
+from gateway.api.efiles import download
+from gateway.api.receipts import form_fields, uploaded_pdf_b64
+from gateway.openapi import documented
+from gateway.rpc import long_rpc, rpc
+from services.files.schemas import (
+    ApproveDraft,
+    DispatchDraft,
+    DraftVersionRequest,
+    EFile,
+    NewDraft,
+    SignDraft,
+)
+from services.signing.schemas import Completed, Completion, Prepared
+
+DRAFT = "/files/<file_id>/drafts/<draft_id>"
+
+
+def body_and_pdf() -> tuple[dict, str | None]:
+    """A JSON body, or a form with an optional 'pdf' file."""
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return {k: v for k, v in form_fields().items() if k != "csrf_token"}, uploaded_pdf_b64()
+    return json_body(), None
+
+
+@api.post("/files/<file_id>/drafts")
+@documented(
+    "Write a draft letter or order on a file you hold (JSON, or a form with its PDF)",
+    body=NewDraft,
+    response=EFile,
+    errors=(404, 409, 413, 415),
+)
+def create_draft(file_id):
+    actor = caller()
+    fields, pdf = body_and_pdf()
+    return jsonify(long_rpc().files.create_draft(actor, file_id, fields, pdf)), 201
+
+
+@api.post(f"{DRAFT}/versions")
+@documented(
+    "A new version of a draft (new text, or a new PDF); an earlier approval lapses",
+    body=DraftVersionRequest,
+    response=EFile,
+    errors=(404, 409, 413, 415),
+)
+def add_draft_version(file_id, draft_id):
+    actor = caller()
+    fields, pdf = body_and_pdf()
+    return jsonify(long_rpc().files.add_draft_version(actor, file_id, draft_id, fields, pdf))
+
+
+@api.post(f"{DRAFT}/approve")
+@documented(
+    "Approve the version you read (an officer holding the file); fixes its issue number",
+    body=ApproveDraft,
+    response=EFile,
+    errors=(404, 409),
+)
+def approve_draft(file_id, draft_id):
+    actor = caller()
+    return jsonify(rpc().files.approve_draft(actor, file_id, draft_id, json_body()))
+
+
+@api.post(f"{DRAFT}/sign")
+@documented(
+    "Prepare your signature (after your password or TOTP again): answers what your token "
+    "must sign; run tools/token_signer.py, which sends it to /signing/{id}/complete",
+    body=SignDraft,
+    response=Prepared,
+    errors=(401, 404, 409, 422),
+)
+def sign_draft(file_id, draft_id):
+    actor = caller()
+    return jsonify(long_rpc().files.sign_draft(actor, file_id, draft_id, json_body()))
+
+
+@api.post(f"{DRAFT}/paper-signed")
+@documented(
+    "Without a DSC: upload the scan of the approved draft signed in ink (form field 'pdf')",
+    form=None,
+    response=EFile,
+    errors=(404, 409, 413, 415),
+)
+def sign_on_paper(file_id, draft_id):
+    actor = caller()
+    pdf = uploaded_pdf_b64()
+    if pdf is None:
+        raise InvalidInput("PDF_MISSING")
+    return jsonify(long_rpc().files.sign_on_paper(actor, file_id, draft_id, pdf))
+
+
+@api.post(f"{DRAFT}/issue")
+@documented(
+    "Issue a signed letter under its number (a paper-signed scan is sealed first)",
+    response=EFile,
+    errors=(404, 409),
+)
+def issue_draft(file_id, draft_id):
+    actor = caller()
+    return jsonify(long_rpc().files.issue_draft(actor, file_id, draft_id))
+
+
+@api.post(f"{DRAFT}/dispatch")
+@documented(
+    "Dispatch an issued letter by email or by post; entered in the dispatch register",
+    body=DispatchDraft,
+    response=EFile,
+    errors=(400, 404, 409),
+)
+def dispatch_draft(file_id, draft_id):
+    actor = caller()
+    return jsonify(rpc().files.dispatch_draft(actor, file_id, draft_id, json_body()))
+
+
+@api.get(f"{DRAFT}/pdf")
+@documented(
+    "A draft's PDF: its latest version, the signed one, or the issued one",
+    binary="application/pdf",
+    query={"which": "latest (default), signed or issued"},
+    errors=(404,),
+)
+def draft_pdf(file_id, draft_id):
+    actor = caller()
+    which = request.args.get("which", "latest")
+    content = long_rpc().files.draft_document(actor, file_id, draft_id, which)
+    return download(content, "application/pdf", f"draft-{draft_id[:8]}-{which}.pdf")
+
+
+@api.get("/dispatch-register")
+@documented(
+    "The outward (dispatch) register of my office, newest first",
+    query={"limit": "1-500"},
+)
+def dispatch_register():
+    return jsonify(rpc().files.dispatch_register(caller(), page_limit()))
+
+
+# --- the token signer's side ------------------------------------------------------------------
+
+
+@api.get("/signing/<signing_id>")
+@documented(
+    "A signing you prepared: what the token must sign (fetched by tools/token_signer.py)",
+    response=Prepared,
+    errors=(404,),
+)
+def prepared_signing(signing_id):
+    return jsonify(rpc().signing.prepared(caller(), signing_id))
+
+
+@api.post("/signing/<signing_id>/complete")
+@documented(
+    "The token's signature: checked against your enrolled DSC, embedded, once, in time",
+    body=Completion,
+    response=Completed,
+    errors=(404, 409, 422),
+)
+def complete_signing(signing_id):
+    actor = caller()
+    return jsonify(long_rpc().signing.complete(actor, signing_id, json_body()))
+
+
+# --- public verification ----------------------------------------------------------------------
+
+
+@api.post("/verify")
+@documented(
+    "Anyone: upload a signed PDF (form field 'pdf', or the PDF as the body) for a report",
+    binary=None,
+    public=True,
+    errors=(400, 413, 415),
+)
+def verify_upload():
+    if request.mimetype == "application/pdf":
+        content = base64.b64encode(request.get_data()).decode()
+    elif request.mimetype == "multipart/form-data":
+        content = uploaded_pdf_b64()
+        if content is None:
+            raise InvalidInput("PDF_MISSING")
+    else:
+        raise UnsupportedMedia("UNSUPPORTED_MEDIA_TYPE")
+    return jsonify(long_rpc().signing.verify(content))
+
+
+@api.get("/verify/<issue_number>")
+@documented(
+    "Anyone: the verification report of the letter issued under this number",
+    public=True,
+    query={"code": "the verification code printed beside the number (optional)"},
+    errors=(404,),
+)
+def verify_issue(issue_number):
+    return jsonify(verify_issued(issue_number, request.args.get("code")))
+
+
+def verify_issued(issue_number: str, code: str | None) -> dict:
+    issued = long_rpc().files.issued_letter(issue_number, code or None)
+    report = long_rpc().signing.verify(issued.pop("pdf_b64"))
+    return {**issued, "report": report}

@@ -1,0 +1,1 @@
+"""Signing's rules as plain code: PAdES signatures prepared, checked, finished, verified."""

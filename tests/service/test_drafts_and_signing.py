@@ -1,0 +1,285 @@
+"""Drafts for approval over the broker, signed on a real PKCS#11 token (SoftHSM2) by the
+officer's command-line signer: the head clerk drafts a letter, the SP approves it, prepares his
+signature (password again), signs on his token, and the letter is issued and dispatched by post
+and by email (to a real SMTP server on loopback). Every signed PDF is checked by poppler's
+pdfsig as well as by our verifier. And what must be refused: signing without approval, with the
+wrong password, with another key, twice, too late; the paper fallback is sealed."""
+
+import base64
+import json
+import mailbox
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from common.errors import Conflict, NotFound, Refused, Unauthenticated
+from tests.service.conftest import PASSWORD, eventually
+from tests.service.desks import HC, SP, refused
+from tests.support import pki
+from tests.support.pdfs import pdf
+from tests.support.token import nss_db, pdfsig, soft_token
+from tools import demo_pki
+
+LETTER = {
+    "kind": "letter",
+    "subject": "आवास आवंटन के सम्बन्ध में",
+    "addressee": "प्रतिसार निरीक्षक, पुलिस लाइन, हाथरस",
+    "text": "आवास आवंटन की सूची संलग्न है।\n\nकृपया तदनुसार कार्यवाही करें।",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(tmp_path):
+    """A real SMTP server (aiosmtpd) on loopback delivering into a maildir."""
+    port, maildir = free_port(), tmp_path / "maildir"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
+        + ["-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield port, maildir
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture
+def signing_office(office, tmp_path, smtp, monkeypatch):
+    """Identity trusting the test PKI; signing with a seal and trusting it; notify mailing."""
+    roots, intermediates = tmp_path / "roots.pem", tmp_path / "intermediates.pem"
+    roots.write_bytes(pki.root_ca().pem)
+    intermediates.write_bytes(pki.licensed_ca().pem)
+    trust = {
+        "EOFFICE_DSC_TRUST_ROOTS": str(roots),
+        "EOFFICE_DSC_INTERMEDIATES": str(intermediates),
+    }
+    seal = demo_pki.ensure(tmp_path)
+    monkeypatch.setenv("EOFFICE_SEAL_PASSWORD", seal.pop("EOFFICE_SEAL_PASSWORD"))
+    for name in ("identity", "signing", "notify"):
+        office.kill(name)
+    office.start("identity", **trust)
+    office.signing_config = {**trust, **seal}
+    office.start("signing", **office.signing_config)
+    office.start("notify", EOFFICE_SMTP_PORT=str(smtp[0]), EOFFICE_MAIL_FROM="dak@htr.up.gov.in")
+    return office
+
+
+@pytest.fixture
+def sp_token(signing_office, tmp_path):
+    """The SP's token with keys made on it; its RSA certificate enrolled as his DSC."""
+    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner="Rajesh Kumar Singh")
+    sp = signing_office.actor(SP)
+    signing_office.rpc.identity.enrol_dsc(
+        sp, sp["user_id"], {"certificate_b64": base64.b64encode(token.keys["rsa"].der).decode()}
+    )
+    return token
+
+
+def sign_on_token(token, prepared: dict, tmp_path: Path, key: str = "rsa") -> str:
+    """What the officer does at his desk: run the token signer on the prepared signing."""
+    request, answer = tmp_path / "request.json", tmp_path / "signature.json"
+    ask = {k: prepared[k] for k in ("signing_id", "to_sign_b64")}
+    request.write_text(json.dumps({**ask, "algorithm": token.keys[key].algorithm}))
+    done = subprocess.run(
+        [*token.signer_args(key), "--in", str(request), "--out", str(answer)],
+        check=False,  # its message is shown on failure
+        env=token.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(answer.read_text())["signature_b64"]
+
+
+def approved_letter(desks, office) -> tuple[dict, dict]:
+    """A letter drafted by the head clerk on a file, sent up, approved by the SP."""
+    files, hc, sp = desks.files, desks[HC], desks[SP]
+    file = desks.open_file()
+    drafted = files.create_draft(hc, file["id"], LETTER)
+    [draft] = drafted["drafts"]
+    assert (draft["status"], draft["versions"][0]["source"]) == ("draft", "written")
+    desks.send(HC, file, "SP-HTR")
+    approved = files.approve_draft(sp, file["id"], draft["id"], {"version": 1})
+    return file, approved["drafts"][0]
+
+
+def checked_by_pdfsig(content: bytes, tmp_path: Path, name: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    nss = nss_dir(tmp_path)
+    return pdfsig(path, nss)
+
+
+def nss_dir(tmp_path: Path) -> Path:
+    nss = tmp_path / "nss"
+    if not nss.exists():
+        nss_db(tmp_path, pki.root_ca().der)
+    return nss
+
+
+def test_a_letter_is_approved_signed_on_the_token_issued_and_dispatched(
+    desks, signing_office, sp_token, smtp, tmp_path
+):
+    office, files, sp = signing_office, desks.files, desks[SP]
+    file, draft = approved_letter(desks, office)
+    assert draft["issue_number"].startswith("SP-HTR-")
+
+    prepared = files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})
+    assert prepared["algorithm"] == "sha256_rsa" and prepared["status"] == "prepared"
+    # The token signer fetches the same thing the officer was shown.
+    assert office.rpc.signing.prepared(sp, prepared["signing_id"]) == prepared
+    signature = sign_on_token(sp_token, prepared, tmp_path)
+    done = office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": signature})
+    assert done["purpose"] == {"kind": "draft", "file_id": file["id"], "draft_id": draft["id"]}
+
+    # A replayed completion changes nothing.
+    replay = {"signature_b64": signature}
+    assert (
+        refused(Conflict, office.rpc.signing.complete, sp, prepared["signing_id"], replay)
+        == "SIGNING_ALREADY_COMPLETED"
+    )
+
+    def signed():
+        d = files.get_file(sp, file["id"])["drafts"][0]
+        return d if d["status"] == "signed" else None
+
+    signed_draft = eventually(signed)
+    assert signed_draft, files.get_file(sp, file["id"])["drafts"]
+    [sig] = signed_draft["signatures"]
+    assert sig["by"]["name"] == "Rajesh Kumar Singh"
+    signed_pdf = base64.b64decode(files.draft_document(sp, file["id"], draft["id"], "signed"))
+    assert "Signature is Valid" in checked_by_pdfsig(signed_pdf, tmp_path, "signed.pdf")
+    report = office.rpc.signing.verify(base64.b64encode(signed_pdf).decode())
+    assert report["ok"] is True
+
+    issued = files.issue_draft(sp, file["id"], draft["id"])["drafts"][0]
+    assert issued["status"] == "issued"
+    public = files.issued_letter(draft["issue_number"], draft["verification_code"])
+    assert base64.b64decode(public["pdf_b64"]) == signed_pdf
+    wrong_code = refused(NotFound, files.issued_letter, draft["issue_number"], "WRONGCODE")
+    assert wrong_code == "ISSUE_NOT_FOUND"
+
+    by_post = {"mode": "post", "to": ["प्रतिसार निरीक्षक", "पुलिस लाइन, हाथरस"]}
+    files.dispatch_draft(sp, file["id"], draft["id"], by_post)
+    by_email = {"mode": "email", "to": ["ri.policelines@htr.up.gov.in"]}
+    sent = files.dispatch_draft(sp, file["id"], draft["id"], by_email)["drafts"][0]
+    assert sent["status"] == "dispatched" and len(sent["dispatches"]) == 2
+    register = files.dispatch_register(sp)["items"]
+    assert [(e["mode"], e["issue_number"]) for e in register] == [
+        ("email", draft["issue_number"]),
+        ("post", draft["issue_number"]),
+    ]
+
+    maildir = smtp[1]
+
+    def delivered():
+        return list(mailbox.Maildir(maildir, create=False)) if maildir.exists() else []
+
+    [mail] = eventually(delivered)
+    assert mail["To"] == "ri.policelines@htr.up.gov.in"
+    assert draft["issue_number"] in mail["Subject"]
+    [attachment] = [p for p in mail.walk() if p.get_content_type() == "application/pdf"]
+    assert attachment.get_payload(decode=True) == signed_pdf
+
+
+def test_a_signature_needs_approval_the_password_and_the_enrolled_key(
+    desks, signing_office, sp_token, tmp_path
+):
+    office, files, sp, hc = signing_office, desks.files, desks[SP], desks[HC]
+    file = desks.open_file()
+    draft = files.create_draft(hc, file["id"], LETTER)["drafts"][0]
+    desks.send(HC, file, "SP-HTR")
+    ask = {"password": PASSWORD}
+    assert (
+        refused(Conflict, files.sign_draft, sp, file["id"], draft["id"], ask) == "DRAFT_WRONG_STATE"
+    )
+    files.approve_draft(sp, file["id"], draft["id"], {"version": 1})
+    wrong = {"password": "not-his-password"}
+    assert (
+        refused(Unauthenticated, files.sign_draft, sp, file["id"], draft["id"], wrong)
+        == "BAD_CREDENTIALS"
+    )
+
+    prepared = files.sign_draft(sp, file["id"], draft["id"], ask)
+    # A signature made with another key (his token's EC key, not the enrolled RSA one) is
+    # refused, and the signing still waits for the right one.
+    other = sign_on_token(sp_token, prepared, tmp_path, key="ec")
+    with pytest.raises(Refused) as caught:
+        office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": other})
+    assert caught.value.code == "SIGNATURE_NOT_BY_YOUR_KEY"
+    # ... and so is the right key's signature over other bytes (another letter's signing).
+    other_file, other_draft = approved_letter(desks, office)
+    elsewhere = files.sign_draft(sp, other_file["id"], other_draft["id"], ask)
+    over_other = sign_on_token(sp_token, elsewhere, tmp_path)
+    with pytest.raises(Refused) as caught:
+        office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": over_other})
+    assert caught.value.code == "SIGNATURE_NOT_BY_YOUR_KEY"
+    # Nobody else completes (or even sees) the SP's signing.
+    assert (
+        refused(NotFound, office.rpc.signing.prepared, hc, prepared["signing_id"])
+        == "SIGNING_NOT_FOUND"
+    )
+    good = sign_on_token(sp_token, prepared, tmp_path)
+    assert office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": good})
+
+
+def test_a_prepared_signing_expires(desks, signing_office, sp_token, tmp_path):
+    office = signing_office
+    office.kill("signing")
+    office.start("signing", EOFFICE_SIGNING_TTL_SECONDS="1", **office.signing_config)
+    files, sp = desks.files, desks[SP]
+    file, draft = approved_letter(desks, office)
+    prepared = files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})
+    signature = sign_on_token(sp_token, prepared, tmp_path)
+    time.sleep(1.5)
+    answer = {"signature_b64": signature}
+    assert (
+        refused(Conflict, office.rpc.signing.complete, sp, prepared["signing_id"], answer)
+        == "SIGNING_EXPIRED"
+    )
+
+
+def test_without_a_dsc_a_paper_signed_scan_is_issued_under_the_office_seal(
+    desks, signing_office, tmp_path
+):
+    office, files, sp = signing_office, desks.files, desks[SP]
+    file, draft = approved_letter(desks, office)
+    scan = pdf(pages=1)
+    signed = files.sign_on_paper(sp, file["id"], draft["id"], base64.b64encode(scan).decode())
+    assert signed["drafts"][0]["signed_on_paper"] is True
+    issued = files.issue_draft(sp, file["id"], draft["id"])["drafts"][0]
+    sealed = base64.b64decode(files.draft_document(sp, file["id"], draft["id"], "issued"))
+    assert sealed.startswith(scan)  # the scan, untouched, with the seal appended
+    roots = tmp_path / "seal-root"
+    roots.mkdir()
+    seal_root = x509.load_pem_x509_certificate((tmp_path / "pki" / "demo-root.pem").read_bytes())
+    nss = nss_db(roots, seal_root.public_bytes(Encoding.DER), nickname="e-Office demo root")
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(sealed)
+    assert "Signature is Valid" in pdfsig(path, nss)
+    report = office.rpc.signing.verify(base64.b64encode(sealed).decode())
+    assert report["ok"] is True
+    assert issued["issued"]["sha256"] != issued["signed_sha256"]
+    actions = [e["action"] for e in files.file_history(sp, file["id"])["items"]]
+    assert actions[-2:] == ["signed_on_paper", "draft_issued"]
+    assert os.environ.get("EOFFICE_SEAL_PASSWORD")  # from the environment only
