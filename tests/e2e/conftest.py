@@ -5,13 +5,24 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
+from tests.support import pki
 from tests.support.browser import CHROMIUM_ARGS, SHOTS
 from tests.support.office import DEMO_PASSWORD, Office
 
 
 @pytest.fixture(scope="session")
 def office(tmp_path_factory):
-    running = Office(tmp_path_factory.mktemp("office")).start()
+    """The whole office, trusting the test PKI's root for officers' DSCs (the national CCA
+    roots in production)."""
+    data = tmp_path_factory.mktemp("office")
+    roots, intermediates = data / "dsc-roots.pem", data / "dsc-intermediates.pem"
+    roots.write_bytes(pki.root_ca().pem)
+    intermediates.write_bytes(pki.licensed_ca().pem)
+    trust = {
+        "EOFFICE_DSC_TRUST_ROOTS": str(roots),
+        "EOFFICE_DSC_INTERMEDIATES": str(intermediates),
+    }
+    running = Office(data, env=trust).start()
     yield running
     running.stop()
 

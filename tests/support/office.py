@@ -38,7 +38,7 @@ def drop_vhost(vhost: str) -> None:
 
 
 class Office:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.vhost = make_vhost()
@@ -46,6 +46,7 @@ class Office:
         self.data_dir = data_dir
         self.log_path = data_dir / "office.log"
         self.proc: subprocess.Popen | None = None
+        self.env = env or {}
 
     def start(self, timeout: float = 120) -> "Office":
         env = {
@@ -54,6 +55,8 @@ class Office:
             "EOFFICE_PORT": str(self.port),
             "EOFFICE_DATA_DIR": str(self.data_dir),
             "EOFFICE_DEMO_PASSWORD": DEMO_PASSWORD,
+            "EOFFICE_PUBLIC_URL": self.url,
+            **self.env,
         }
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "w")
