@@ -312,3 +312,23 @@ def test_a_parked_file_stops_counting_as_pending_until_taken_up(desks, office):
     assert [(i["id"], i["status"]) for i in files.inbox(hc)["items"]] == [(file["id"], "parked")]
     files.unpark(hc, file["id"], {"version": parked["version"]})
     assert eventually(lambda: pending_at(office, hc) == {hc_post: 1}), pending_at(office, hc)
+
+
+def test_a_reply_drafted_on_a_receipt_goes_into_the_file_with_it(desks):
+    """...where it is approved, signed, issued and dispatched like any draft of the file."""
+    files, reader = desks.files, desks[READER]
+    letter = desks.dak_for("RDR-SP-HTR")
+    files.reply_to_receipt(reader, letter["id"], {"text": "आपका पत्र प्राप्त हुआ।"})
+    file = desks.open_file(READER)
+    in_file = files.put_in_file(reader, letter["id"], {"file_id": file["id"]})
+    [reply] = in_file["drafts"]
+    assert (reply["kind"], reply["status"], reply["addressee"]) == (
+        "reply",
+        "draft",
+        LETTER["sender"],
+    )
+    assert reply["versions"][0]["source"] == "written" and reply["versions"][0]["pages"] == 1
+    rendered = base64.b64decode(files.draft_document(reader, file["id"], reply["id"]))
+    assert rendered.startswith(b"%PDF-")
+    [moved] = files.get_receipt(reader, letter["id"])["drafts"]
+    assert moved["status"] == "in_file"

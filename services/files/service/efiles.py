@@ -18,7 +18,16 @@ from common.events import (
 )
 from common.validation import parse
 from services.files import store
-from services.files.domain import history, movement, notes, numbering, receipts, search, visibility
+from services.files.domain import (
+    drafts,
+    history,
+    movement,
+    notes,
+    numbering,
+    receipts,
+    search,
+    visibility,
+)
 from services.files.schemas import (
     ChainCheck,
     CloseFile,
@@ -351,15 +360,33 @@ class FileDesk(Desk):
             "last_page": first + pages - 1,
             "added_at": iso(utcnow()),
         }
+        # A reply drafted on the receipt comes along as a draft of the file, where it is
+        # approved, signed, issued and dispatched like any other.
+        replies = [
+            {**d, "versions": [self._draft_version(actor, doc, d, None, post_id)]}
+            for d in receipt.get("drafts", [])
+            if drafts.is_pending(d)
+        ]
+        push = {"correspondence": item}
+        if replies:
+            push["drafts"] = {"$each": replies}
         updated = self._record(
             "files",
             doc,
             "receipt_put_in",
             actor,
             post_id,
-            {"receipt_id": receipt["_id"], "number": receipt["number"]},
-            {"$push": {"correspondence": item}},
+            {
+                "receipt_id": receipt["_id"],
+                "number": receipt["number"],
+                "drafts": [d["id"] for d in replies],
+            },
+            {"$push": push},
         )
+        moved = [
+            {**d, "status": "in_file"} if drafts.is_pending(d) else d
+            for d in receipt.get("drafts", [])
+        ]
         # The receipt now lives in the file: it leaves the desk's inbox and pendency, and
         # whoever may see the file may see it (receipts.visible_receipt).
         self._record(
@@ -369,7 +396,7 @@ class FileDesk(Desk):
             actor,
             post_id,
             {"file_id": doc["_id"], "file_number": doc["number"]},
-            {"$set": {"status": "in_file", "file_id": doc["_id"]}},
+            {"$set": {"status": "in_file", "file_id": doc["_id"], "drafts": moved}},
             lambda seq: ReceiptFiled(
                 receipt_id=receipt["_id"],
                 number=receipt["number"],
