@@ -94,15 +94,6 @@ class NotifyService:
         store.email_tried(self.storage.db, event.event_id, True, iso(utcnow()))
         log.info("email.sent", event_id=event.event_id, to=event.payload["to"])
 
-    @rpc
-    def emails(self, actor: dict, issue_number: str) -> list[dict]:
-        """Whether the emails of an issued letter went out (for the dispatch screen)."""
-        Actor.parse(actor)
-        return [
-            {"status": e["status"], "attempts": e["attempts"], "to": e["event"]["payload"]["to"]}
-            for e in store.emails_of_issue(self.storage.db, issue_number)
-        ]
-
     def _notify(self, raw: dict) -> None:
         for notice in domain.notices_for(Event.model_validate(raw)):
             store.add_notice(self.storage.db, notice)

@@ -66,9 +66,3 @@ def emails_to_retry(db, before: str, max_attempts: int) -> list[dict]:
         for e in db.emails.find({"status": "failed"})
         if e["attempts"] < max_attempts and e["last_try"] < before
     ]
-
-
-def emails_of_issue(db, issue_number: str) -> list[dict]:
-    return [
-        e for e in db.emails.find({}) if e["event"]["payload"].get("issue_number") == issue_number
-    ]
