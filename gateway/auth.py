@@ -29,17 +29,18 @@ class PublicKeys:
         try:
             return verify_access_token(token, self._keys)
         except Unauthenticated as exc:
-            if exc.code != "TOKEN_UNKNOWN_KEY" or not self._refetch(rpc):
+            if exc.code != "TOKEN_UNKNOWN_KEY":
                 raise
+        self._refetch(rpc)
         return verify_access_token(token, self._keys)
 
-    def _refetch(self, rpc) -> bool:
+    def _refetch(self, rpc) -> None:
+        """Fetch the keys unless fetched a moment ago; either way the caller tries once more
+        with the keys there are now (another thread may just have fetched the new one)."""
         with self._lock:
-            if time.monotonic() - self._fetched_at < self.REFETCH_SECONDS and self._keys:
-                return False
-            self._keys = rpc.identity.public_keys()
-            self._fetched_at = time.monotonic()
-            return True
+            if time.monotonic() - self._fetched_at >= self.REFETCH_SECONDS or not self._keys:
+                self._keys = rpc.identity.public_keys()
+                self._fetched_at = time.monotonic()
 
 
 class DisabledUsers:

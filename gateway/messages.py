@@ -215,6 +215,9 @@ MESSAGES = {
     "SIGNATURE_NOT_BASE64": _l("The signature must be base64."),
     "SEAL_NOT_CONFIGURED": _l("The office seal is not set up on this server."),
     "REAUTH_NEEDED": _l("Enter your password (or your TOTP code) again to sign."),
+    "GRADING_ABOVE_FILE": _l(
+        "This paper is graded higher than the file: put it in a file of its own grading."
+    ),
     "MERGE_WITH_ITSELF": _l("A file cannot be merged with itself."),
     "ONLY_PHYSICAL_MERGED": _l("Only physical files can be merged; link e-files instead."),
     "MERGE_SECTIONS_DIFFER": _l("Only files of the same section of one office can be merged."),

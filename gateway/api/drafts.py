@@ -91,10 +91,8 @@ def sign_draft(file_id, draft_id):
     errors=(404, 409, 413, 415),
 )
 def sign_on_paper(file_id, draft_id):
-    actor = caller()
-    pdf = uploaded_pdf_b64()
-    if pdf is None:
-        raise InvalidInput("PDF_MISSING")
+    actor = caller()  # a missing scan is refused after "may you see it, do you hold it"
+    pdf = uploaded_pdf_b64() if request.mimetype == "multipart/form-data" else None
     return jsonify(long_rpc().files.sign_on_paper(actor, file_id, draft_id, pdf))
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
@@ -25,6 +24,7 @@ from common.config import setting
 from common.errors import Conflict, InvalidInput, NotFound
 from common.events import DocumentSigned, new_event
 from common.storage import Database
+from common.threads import cpu_bound
 from common.validation import parse
 from services.files.domain.receipts import check_pdf
 from services.signing import store
@@ -144,7 +144,7 @@ class SigningService:
         cert_der = base64.b64decode(cert["certificate_b64"])
         chain = [base64.b64decode(c) for c in cert["chain_b64"]]
         stamp = self._stamp(who, ask)
-        prepared = tpool.execute(
+        prepared = cpu_bound(
             pades.prepare,
             content,
             cert_der,
@@ -228,7 +228,7 @@ class SigningService:
         chain = [base64.b64decode(c) for c in signing["certificate"]["chain_b64"]]
         prepared = pades.Prepared.from_json(signing["prepared"])
         try:
-            signed = tpool.execute(  # checks the signature against the certificate first
+            signed = cpu_bound(  # checks the signature against the certificate first
                 pades.finish,
                 prepared,
                 cert,
@@ -274,11 +274,11 @@ class SigningService:
         content = _unb64(pdf_b64, "PDF_NOT_BASE64")
         check_pdf(content)
         seal, stamp = self.seal.current(), self.seal.stamp(lines, qr_url)
-        return _b64(tpool.execute(seal.sign, content, stamp, f"Seal-{uuid.uuid4().hex[:8]}"))
+        return _b64(cpu_bound(seal.sign, content, stamp, f"Seal-{uuid.uuid4().hex[:8]}"))
 
     @rpc
     def verify(self, pdf_b64: str) -> dict:
         """A report on every signature in a PDF, for anyone: who signed, when, the chain,
         whether it is intact, trusted, and whether the document changed after signing."""
         content = _unb64(pdf_b64, "PDF_NOT_BASE64")
-        return tpool.execute(pades.verify, content, self.seal.trust_roots())
+        return cpu_bound(pades.verify, content, self.seal.trust_roots())

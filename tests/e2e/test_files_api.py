@@ -245,3 +245,23 @@ def test_dak_over_http_physical_copies_fixed_fields_and_the_post_search(office, 
     assert r.status_code == 200 and r.json()["awaiting_receipt"] is False
     r = requests.post(f"{url}/receipts/{copy['id']}/close", headers=hc, timeout=TIMEOUT)
     assert (r.status_code, r.json()["status"]) == (200, "closed")
+
+
+def test_printouts_asked_for_at_once_all_come(office, login):
+    """Four note sheets and history PDFs at the same moment: each is made in turn, none hangs
+    (rendering threads once deadlocked on green locks under eventlet)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    clerk = bearer(login("hc.estt.hathras"))
+    url = f"{office.url}/api/v1"
+    file = requests.post(
+        f"{url}/files", headers=clerk, json={"subject": "मुद्रण परीक्षण"}, timeout=TIMEOUT
+    ).json()
+    paths = [f"files/{file['id']}/notesheet.pdf", f"files/{file['id']}/history.pdf"] * 2
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(lambda p: requests.get(f"{url}/{p}", headers=clerk, timeout=TIMEOUT), paths)
+        )
+    assert [(a.status_code, a.content[:5]) for a in answers] == [(200, b"%PDF-")] * 4, [
+        a.text[:300] for a in answers
+    ]

@@ -3,12 +3,12 @@
 import base64
 from datetime import datetime
 
-from eventlet import tpool
 from nameko.rpc import rpc
 
 from common.actor import Actor
 from common.clock import utcnow
 from common.errors import InvalidInput, NotFound
+from common.threads import cpu_bound
 from services.files import store
 from services.files.domain import notesheet, rti, search, visibility
 from services.files.schemas import InboxItem, Page
@@ -99,7 +99,11 @@ class DeskViews(Desk):
             _item(kind, d, now)
             for kind in store.KINDS
             for d in store.matching(db, kind, terms, MAX_SEARCH_RESULTS * 5)
-            if visibility.may_see(actor, d)
+            if (
+                self._may_see_receipt(actor, d)
+                if kind == "receipts"
+                else visibility.may_see(actor, d)
+            )
         ]
         found.sort(key=lambda i: i.since, reverse=True)
         return _page(found[:MAX_SEARCH_RESULTS], limit, None)
@@ -139,9 +143,7 @@ class DeskViews(Desk):
             "office": doc.get("office_name", ""),
         }
         # fpdf2 shapes Devanagari for seconds on a long file: in a real thread, not the hub's.
-        return base64.b64encode(
-            tpool.execute(notesheet.render_note_sheet, about, sheet, lang)
-        ).decode()
+        return base64.b64encode(cpu_bound(notesheet.render_note_sheet, about, sheet, lang)).decode()
 
     @rpc
     def history_export(
@@ -152,10 +154,12 @@ class DeskViews(Desk):
         actor = Actor.parse(actor)
         if kind not in store.KINDS or fmt not in ("csv", "pdf"):
             raise InvalidInput("BAD_EXPORT")
-        code = "RECEIPT_NOT_FOUND" if kind == "receipts" else "FILE_NOT_FOUND"
-        doc = visibility.require_visible(
-            actor, store.item(self.storage.db, kind, item_id, True), code
-        )
+        if kind == "receipts":  # a letter in a file is read by whoever may see the file
+            doc = self._visible_receipt(actor, item_id, with_history=True)
+        else:
+            doc = visibility.require_visible(
+                actor, store.item(self.storage.db, kind, item_id, True), "FILE_NOT_FOUND"
+            )
         about = {
             "kind": kind[:-1],
             "number": doc["number"],
@@ -165,5 +169,5 @@ class DeskViews(Desk):
         if fmt == "csv":
             content = rti.history_csv(about, doc["history"])
         else:
-            content = tpool.execute(rti.history_pdf, about, doc["history"], lang)
+            content = cpu_bound(rti.history_pdf, about, doc["history"], lang)
         return base64.b64encode(content).decode()

@@ -6,15 +6,15 @@ by post into the dispatch register. Anyone with the issue number and its code ca
 import base64
 import uuid
 
-from eventlet import tpool
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import rpc
 
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, InvalidInput, NotFound
 from common.events import DraftApproved, DraftDispatched, DraftIssued, Event
+from common.threads import cpu_bound
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts, letter
@@ -45,7 +45,7 @@ class DraftDesk(Desk):
                 raise Conflict("DRAFT_NEEDS_TEXT_OR_PDF")
             post = self._post(actor, post_id)
             office = self.identity.office_by_code(actor.model_dump(), post["office_code"])
-            content = tpool.execute(letter.render_letter, draft, office, file["number"], actor.lang)
+            content = cpu_bound(letter.render_letter, draft, office, file["number"], actor.lang)
         pages = receipt_rules.check_pdf(content)
         return {
             "n": len(draft.get("versions", [])) + 1,
@@ -268,7 +268,7 @@ class DraftDesk(Desk):
         drafts.require_status(draft, "approved")
         content = decode_pdf(pdf_b64)
         if content is None:
-            raise Conflict("PDF_MISSING")
+            raise InvalidInput("PDF_MISSING")
         receipt_rules.check_pdf(content)
         sha256 = self.storage.blobs.put(content)
 

@@ -347,6 +347,7 @@ class FileDesk(Desk):
             raise Conflict("RECEIPT_NOT_WITH_YOU")
         receipts.require_open(receipt)
         receipts.require_received(receipt)
+        visibility.require_graded_within(receipt, doc)
         first = max((c["last_page"] for c in doc["correspondence"]), default=0) + 1
         pages = receipt["document"]["pages"]
         item = {

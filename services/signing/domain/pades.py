@@ -8,9 +8,9 @@ refuses a signature that the enrolled certificate's key did not make
 (:func:`check_token_signature`) and embeds it. The private key never reaches the server.
 
 pyHanko 0.38 is asynchronous; every function here is synchronous and runs its own event loop
-(``asyncio.run``). Under eventlet, call them through ``eventlet.tpool.execute``: a second green
-thread entering ``asyncio.run`` while the first is parked in a loop fails with "cannot be
-called from a running event loop".
+(``asyncio.run``), so it must not be called from inside a running event loop. Under eventlet
+it may be called from green threads (they take turns, see ``_run``) or, better for CPU-bound
+work, through ``eventlet.tpool.execute``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import asyncio
 import base64
 import hashlib
 import io
-import threading
+import sys
+import time
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,6 +49,7 @@ from pyhanko.sign.validation.dss import (
     collect_validation_info,
 )
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
@@ -77,7 +79,6 @@ ECDSA_ALGORITHM = "sha256_ecdsa"  # the token signs SHA-256(signed_attrs) with C
 # beyond the certificates themselves, and for a time-stamp token when one is asked for.
 _CMS_OVERHEAD = 2048
 _TIMESTAMP_ROOM = 8192
-_LOOP_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -410,10 +411,17 @@ def verify(pdf: bytes, trust_roots_der: list[bytes]) -> dict[str, Any]:
     check_pdf(pdf)
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = reader.embedded_signatures
         revisions = reader.xrefs.total_revisions
+        found = list(sig_fields.enumerate_sig_fields(reader, filled_status=True))
     except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
         raise InvalidInput("PDF_UNREADABLE") from None
+    signatures, unreadable = [], []
+    for name, _value, field_ref in found:
+        try:
+            signatures.append(EmbeddedPdfSignature(reader, field_ref, name))
+        except _BROKEN_SIGNATURE:
+            unreadable.append(_unreadable(name))
+    signatures.sort(key=lambda signature: signature.signed_revision)
     roots = [_asn1(root) for root in trust_roots_der]
     try:
         store: DocumentSecurityStore | None = DocumentSecurityStore.read_dss(reader)
@@ -423,7 +431,7 @@ def verify(pdf: bytes, trust_roots_der: list[bytes]) -> dict[str, Any]:
     async def run() -> list[dict[str, Any]]:
         return [await _verify_one(s, roots, revisions, store) for s in signatures]
 
-    reports = _run(run())
+    reports = _run(run()) + unreadable
     for report in reports:
         if report["later_revisions"] == 0 and not report["covers_whole_file"]:
             report["changes_after"] = "appended_data"
@@ -509,15 +517,20 @@ def _appended_data(pdf: bytes, reader: PdfFileReader) -> bool:
 
 
 async def _verify_one(signature, roots, revisions: int, store) -> dict[str, Any]:
-    settings = {
-        "trust_roots": roots,
-        "other_certs": list(signature.other_embedded_certs),
-        "allow_fetching": False,
-        "revocation_mode": "soft-fail",
-    }
+    try:
+        settings = {
+            "trust_roots": roots,
+            "other_certs": list(signature.other_embedded_certs),
+            "allow_fetching": False,
+            "revocation_mode": "soft-fail",
+        }
+    except _BROKEN_SIGNATURE:
+        return _unreadable(signature.field_name)
     context = store.as_validation_context(settings) if store else ValidationContext(**settings)
     try:
         status = await async_validate_pdf_signature(signature, context)
+    except _BROKEN_SIGNATURE:
+        return _unreadable(signature.field_name)
     finally:
         await context.aclose()
     signer = status.signing_cert
@@ -550,30 +563,83 @@ async def _verify_one(signature, roots, revisions: int, store) -> dict[str, Any]
     }
 
 
-def _run(coroutine):
-    """One pyHanko coroutine to completion on a fresh event loop, one at a time per process.
+# A signature whose container cannot be read or checked at all (garbled, unknown format).
+_BROKEN_SIGNATURE = (
+    PdfError,
+    SignatureValidationError,
+    PathError,
+    ValidationError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
 
-    Under eventlet the loop's ``select`` hands control to other green threads, and one of them
-    entering ``asyncio.run`` would find a loop already running in this OS thread; the lock
-    (green once eventlet has patched ``threading``) makes it wait its turn instead.
+
+def _unreadable(field: str) -> dict[str, Any]:
+    """The report of a signature nobody can check: not valid, and said so, not left out."""
+    return {
+        "field": field,
+        "signer": None,
+        "signer_serial": None,
+        "signed_at": None,
+        "timestamp": None,
+        "timestamp_trusted": None,
+        "chain": [],
+        "intact": False,
+        "signature_valid": False,
+        "trusted": False,
+        "valid": False,
+        "problem": "SIGNATURE_UNREADABLE",
+        "revision": None,
+        "later_revisions": None,
+        "covers_whole_file": False,
+        "modified_after_signing": None,
+        "changes_after": "unknown",
+        "changes_permitted": None,
+    }
+
+
+def _run(coroutine):
+    """One pyHanko coroutine to completion on a fresh event loop.
+
+    Under eventlet, a green thread's loop hands control to the hub while it waits (its
+    ``select`` is green), and another green thread of the same OS thread entering
+    ``asyncio.run`` then finds a loop running. Such a caller waits (a green sleep) until that
+    loop is done. A lock would not do: a green lock taken from ``tpool`` threads breaks
+    ("Cannot switch to a different thread"), and each OS thread has its own loop anyway.
     """
-    with _LOOP_LOCK:
-        return asyncio.run(coroutine)
+    if _green_sleep_available():
+        while _loop_running_here():
+            time.sleep(0.001)
+    return asyncio.run(coroutine)
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _green_sleep_available() -> bool:
+    eventlet = sys.modules.get("eventlet")
+    return eventlet is not None and eventlet.patcher.is_monkey_patched("time")
 
 
 async def _signing_errors(coroutine):
-    """pyHanko's refusals, in our words."""
+    """pyHanko's refusals (a certifying signature forbidding changes, a seed value), in our
+    words."""
     try:
         return await coroutine
     except SigningError as error:
-        if "already" in str(error).lower() or "filled" in str(error).lower():
-            raise Conflict("SIGNATURE_FIELD_TAKEN") from None
         raise Refused("CANNOT_SIGN", {"reason": str(error)}) from None
 
 
 def _pdf_signer(writer, signer, stamp: Stamp, field_name: str, slot: int | None, timestamper):
     existing = list(sig_fields.enumerate_sig_fields(writer.prev))
-    if any(name == field_name for name, _value, _ref in existing):
+    if any(name == field_name and value is not None for name, value, _ref in existing):
         raise Conflict("SIGNATURE_FIELD_TAKEN", {"field": field_name})
     where = box(_last_page_box(writer.prev), len(existing) if slot is None else slot)
     return PdfSigner(

@@ -61,6 +61,10 @@ class Stamp:
     signed_at: datetime
     extra_lines: tuple[str, ...] = ()
 
+    def __post_init__(self):
+        if self.signed_at.tzinfo is None:
+            raise ValueError("signed_at must say its time zone")
+
     def lines(self) -> list[str]:
         """The stamp's lines, top to bottom, each in one script."""
         when = self.signed_at.astimezone(IST).strftime("%d-%m-%Y %H:%M:%S IST")
