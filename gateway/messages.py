@@ -218,6 +218,15 @@ MESSAGES = {
     "GRADING_ABOVE_FILE": _l(
         "This paper is graded higher than the file: put it in a file of its own grading."
     ),
+    "CANNOT_SIGN": _l("The document could not be signed."),
+    "NOTHING_SIGNED": _l("This PDF has no signature to verify."),
+    "NO_ROOM_FOR_STAMP": _l("There is no room left on the last page for another signature."),
+    "PDF_ENCRYPTED": _l("The PDF is password-protected: upload it without the password."),
+    "SIGNATURE_FIELD_TAKEN": _l("That signature field is already signed."),
+    "UNSUPPORTED_KEY_TYPE": _l("Only RSA and elliptic-curve keys can sign."),
+    "VALIDATION_DATA_UNAVAILABLE": _l(
+        "The certificate's revocation status could not be established."
+    ),
     "MERGE_WITH_ITSELF": _l("A file cannot be merged with itself."),
     "ONLY_PHYSICAL_MERGED": _l("Only physical files can be merged; link e-files instead."),
     "MERGE_SECTIONS_DIFFER": _l("Only files of the same section of one office can be merged."),

@@ -23,12 +23,12 @@ from common.clock import iso, utcnow
 from common.config import setting
 from common.errors import Conflict, InvalidInput, NotFound
 from common.events import DocumentSigned, new_event
+from common.pdf import check_pdf
 from common.storage import Database
 from common.threads import cpu_bound
 from common.validation import parse
-from services.files.domain.receipts import check_pdf
 from services.signing import store
-from services.signing.domain import pades
+from services.signing.domain import pades, stamp
 from services.signing.schemas import Completed, Completion, Prepared, PrepareSigning, Reauth
 
 RELAY_SECONDS = 0.2
@@ -56,6 +56,7 @@ class SealKeys(DependencyProvider):
 
     def setup(self):
         self._loaded: tuple | None = None
+        stamp.bilingual_font()  # built once (~1 s), not in the first officer's signature
 
     def get_dependency(self, worker_ctx):
         return self
@@ -96,7 +97,8 @@ class SealKeys(DependencyProvider):
             office_en=office_en,
             office_hi=office_hi,
             signed_at=utcnow(),
-            extra_lines=tuple(lines) + ((f"Verify: {qr_url}",) if qr_url else ()),
+            extra_lines=tuple(lines),
+            qr_url=qr_url,
         )
 
     def trust_roots(self) -> list[bytes]:
@@ -185,7 +187,8 @@ class SigningService:
             office_en=office["name_en"],
             office_hi=office["name_hi"],
             signed_at=utcnow(),
-            extra_lines=tuple(ask.lines) + ((f"Verify: {ask.qr_url}",) if ask.qr_url else ()),
+            extra_lines=tuple(ask.lines),
+            qr_url=ask.qr_url,
         )
 
     @staticmethod

@@ -4,6 +4,7 @@ import pytest
 
 from common.actor import Actor
 from common.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from common.pdf import MAX_PDF_BYTES, check_pdf
 from services.files.domain import history, visibility
 from services.files.domain import receipts as domain
 from tests.support.pdfs import broken_pdf, oversized_pdf, pdf
@@ -103,21 +104,21 @@ def test_any_edit_to_history_is_detected(tamper, broken_at):
 
 
 def test_a_real_pdf_is_accepted_with_its_page_count():
-    assert domain.check_pdf(pdf(pages=3)) == 3
+    assert check_pdf(pdf(pages=3)) == 3
 
 
 def test_a_file_that_is_not_a_pdf_by_its_bytes_is_refused():
     with pytest.raises(UnsupportedMedia):
-        domain.check_pdf(b"PK\x03\x04 a zip file named letter.pdf")
+        check_pdf(b"PK\x03\x04 a zip file named letter.pdf")
 
 
 def test_a_broken_pdf_is_refused():
     with pytest.raises(InvalidInput) as refused:
-        domain.check_pdf(broken_pdf())
+        check_pdf(broken_pdf())
     assert refused.value.code == "PDF_UNREADABLE"
 
 
 def test_a_pdf_over_20_mb_is_refused_and_one_just_under_is_not():
     with pytest.raises(TooLarge):
-        domain.check_pdf(oversized_pdf(domain.MAX_PDF_BYTES + 1))
-    assert domain.check_pdf(oversized_pdf(domain.MAX_PDF_BYTES - 100)) == 1
+        check_pdf(oversized_pdf(MAX_PDF_BYTES + 1))
+    assert check_pdf(oversized_pdf(MAX_PDF_BYTES - 100)) == 1

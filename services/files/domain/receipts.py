@@ -1,40 +1,15 @@
-"""Receipts (dak), pure: numbering, who may see and act, what a PDF is."""
+"""Receipts (dak), pure: numbering, who may see and act, what may change."""
 
-import io
 from datetime import date
 
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-
 from common.actor import Actor
-from common.errors import Conflict, InvalidInput, Refused, TooLarge, UnsupportedMedia
+from common.errors import Conflict, Refused
 from services.files.domain import drafts
-
-MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
 def receipt_number(running_no: int, year: int, office_code: str) -> str:
     """``132177/2025/SP-HTR``: running number / year / office, as the diary register writes it."""
     return f"{running_no}/{year}/{office_code}"
-
-
-def check_pdf(content: bytes) -> int:
-    """Accept a real, readable PDF of at most 20 MB and return its page count.
-
-    Judged by the bytes, never by the file name or the declared media type.
-    """
-    if len(content) > MAX_PDF_BYTES:
-        raise TooLarge("PDF_TOO_LARGE", {"limit_bytes": MAX_PDF_BYTES, "size": len(content)})
-    if not content.lstrip(b"\x00\t\n\r ")[:5] == b"%PDF-":
-        raise UnsupportedMedia("NOT_A_PDF")
-    try:
-        reader = PdfFileReader(io.BytesIO(content), strict=False)
-        pages = int(reader.root["/Pages"]["/Count"])
-    except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
-        raise InvalidInput("PDF_UNREADABLE") from None
-    if pages < 1:
-        raise InvalidInput("PDF_UNREADABLE")
-    return pages
 
 
 def require_holder(actor: Actor, receipt: dict) -> str:

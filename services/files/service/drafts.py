@@ -14,11 +14,11 @@ from common.clock import iso, utcnow
 from common.config import setting
 from common.errors import Conflict, InvalidInput, NotFound
 from common.events import DraftApproved, DraftDispatched, DraftIssued, Event
+from common.pdf import check_pdf
 from common.threads import cpu_bound
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts, letter
-from services.files.domain import receipts as receipt_rules
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,
@@ -46,7 +46,7 @@ class DraftDesk(Desk):
             post = self._post(actor, post_id)
             office = self.identity.office_by_code(actor.model_dump(), post["office_code"])
             content = cpu_bound(letter.render_letter, draft, office, file["number"], actor.lang)
-        pages = receipt_rules.check_pdf(content)
+        pages = check_pdf(content)
         return {
             "n": len(draft.get("versions", [])) + 1,
             "sha256": self.storage.blobs.put(content),
@@ -269,7 +269,7 @@ class DraftDesk(Desk):
         content = decode_pdf(pdf_b64)
         if content is None:
             raise InvalidInput("PDF_MISSING")
-        receipt_rules.check_pdf(content)
+        check_pdf(content)
         sha256 = self.storage.blobs.put(content)
 
         def on_paper(d):

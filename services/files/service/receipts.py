@@ -18,6 +18,7 @@ from common.events import (
     ReceiptSent,
     new_event,
 )
+from common.pdf import check_pdf
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts, history, search
@@ -63,7 +64,7 @@ class ReceiptDesk(Desk):
         content = decode_pdf(pdf_b64)
         if content is None and not fields.physical:
             raise InvalidInput("PDF_MISSING")
-        pages = domain.check_pdf(content) if content is not None else fields.pages
+        pages = check_pdf(content) if content is not None else fields.pages
         now = utcnow()
         received = fields.received_date or now.date()
         domain.check_dates(fields.letter_date, received, now.date())

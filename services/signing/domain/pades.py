@@ -56,9 +56,9 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.errors import Conflict, InvalidInput, Refused
-from services.files.domain.receipts import check_pdf
+from common.pdf import check_pdf
 
-from .stamp import Stamp, box, style
+from .stamp import Stamp, box, style, text_params
 
 __all__ = [
     "Prepared",
@@ -152,7 +152,7 @@ def prepare(
 
     async def run() -> tuple[PreparedByteRangeDigest, bytes, bytes]:
         digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
-            writer, bytes_reserved=reserved
+            writer, bytes_reserved=reserved, appearance_text_params=text_params(stamp)
         )
         attrs = await signer.signed_attrs(digest.document_digest, MD_ALGORITHM, use_pades=True)
         return digest, output.getvalue(), attrs.dump()
@@ -364,7 +364,9 @@ class Seal:
         )
 
         async def run() -> bytes:
-            output = await pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved)
+            output = await pdf_signer.async_sign_pdf(
+                writer, bytes_reserved=reserved, appearance_text_params=text_params(stamp)
+            )
             return output.getvalue()
 
         return _run(_signing_errors(run()))

@@ -24,7 +24,7 @@ from fontTools.merge import Merger
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import QRStampStyle, TextStampStyle
 
 from common.errors import Refused
 
@@ -60,6 +60,7 @@ class Stamp:
     office_hi: str
     signed_at: datetime
     extra_lines: tuple[str, ...] = ()
+    qr_url: str | None = None  # drawn as a QR code beside the text: where to verify it
 
     def __post_init__(self):
         if self.signed_at.tzinfo is None:
@@ -85,15 +86,20 @@ def _clean(text: str) -> str:
 
 
 def style(stamp: Stamp) -> TextStampStyle:
-    """A bordered text stamp, shrunk to fit its box."""
+    """A bordered text stamp, shrunk to fit its box; with a QR code on its left when the stamp
+    has a ``qr_url`` (pass it as the ``url`` appearance parameter when signing)."""
     text = "\n".join(stamp.lines()).replace("%", "%%")  # the stamp text is a %-template
-    return TextStampStyle(
-        stamp_text=text,
-        text_box_style=TextBoxStyle(
-            font=_BilingualFont(FONT_SIZE), font_size=FONT_SIZE, leading=FONT_SIZE + 3
-        ),
-        border_width=1,
+    box_style = TextBoxStyle(
+        font=_BilingualFont(FONT_SIZE), font_size=FONT_SIZE, leading=FONT_SIZE + 3
     )
+    if stamp.qr_url:
+        return QRStampStyle(stamp_text=text, text_box_style=box_style, border_width=1, innsep=2)
+    return TextStampStyle(stamp_text=text, text_box_style=box_style, border_width=1)
+
+
+def text_params(stamp: Stamp) -> dict | None:
+    """What the stamp's appearance needs at signing time (the QR code's URL)."""
+    return {"url": stamp.qr_url} if stamp.qr_url else None
 
 
 def box(page_box: tuple[float, float, float, float], slot: int) -> tuple[int, int, int, int]:
