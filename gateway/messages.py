@@ -218,6 +218,9 @@ MESSAGES = {
     "GRADING_ABOVE_FILE": _l(
         "This paper is graded higher than the file: put it in a file of its own grading."
     ),
+    "DSC_REVOKED": _l(
+        "Your DSC has been revoked by its certifying authority: it can no longer sign."
+    ),
     "CANNOT_SIGN": _l("The document could not be signed."),
     "NOTHING_SIGNED": _l("This PDF has no signature to verify."),
     "NO_ROOM_FOR_STAMP": _l("There is no room left on the last page for another signature."),

@@ -52,3 +52,6 @@ class Completed(BaseModel):
     sha256: str
     signed_at: str
     purpose: dict
+    level: Literal["B-B", "B-T", "B-LT"] = Field(
+        description="PAdES level: B-T with a time-stamp authority, B-LT with revocation data too"
+    )

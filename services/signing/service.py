@@ -21,7 +21,7 @@ from common import outbox
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
-from common.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound, Refused
 from common.events import DocumentSigned, new_event
 from common.pdf import check_pdf
 from common.storage import Database
@@ -230,20 +230,17 @@ class SigningService:
         cert = base64.b64decode(signing["certificate"]["der_b64"])
         chain = [base64.b64decode(c) for c in signing["certificate"]["chain_b64"]]
         prepared = pades.Prepared.from_json(signing["prepared"])
+        tsa = setting(self.config, "EOFFICE_TSA_URL")
         try:
             signed = cpu_bound(  # checks the signature against the certificate first
-                pades.finish,
-                prepared,
-                cert,
-                chain,
-                signature,
-                self.config.get("EOFFICE_TSA_URL"),
+                pades.finish, prepared, cert, chain, signature, tsa
             )
+            signed, level = self._long_term(signed) if tsa else (signed, "B-B")
         except Exception:
             store.release(db, signing_id)
             raise
         sha256 = self.storage.blobs.put(signed)
-        result = {"sha256": sha256, "signed_at": iso(now)}
+        result = {"sha256": sha256, "signed_at": iso(now), "level": level}
         event = new_event(
             DocumentSigned(
                 signing_id=signing_id,
@@ -259,6 +256,24 @@ class SigningService:
         )
         store.complete(db, signing_id, result, event)
         return Completed(signing_id=signing_id, purpose=signing["purpose"], **result).model_dump()
+
+    def _long_term(self, signed: bytes) -> tuple[bytes, str]:
+        """A time-stamped signature (B-T) gets its chain and revocation data embedded (B-LT)
+        when they can be had; a certificate found revoked is a refusal, not a signature."""
+        try:
+            return (
+                cpu_bound(
+                    pades.add_validation_data,
+                    signed,
+                    self.seal.trust_roots(),
+                    allow_fetching=True,
+                ),
+                "B-LT",
+            )
+        except Refused as exc:
+            if exc.details.get("reason") == "RevokedError":
+                raise Refused("DSC_REVOKED") from None
+            return signed, "B-T"  # no revocation data to be had now: still time-stamped
 
     @rpc
     def signed_document(self, signing_id: str) -> str:

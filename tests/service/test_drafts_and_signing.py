@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from tests.service.conftest import PASSWORD, eventually
 from tests.service.desks import HC, SP, refused
 from tests.support import pki
 from tests.support.pdfs import pdf
-from tests.support.token import nss_db, pdfsig, soft_token
+from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
+from tests.support.tsa import crl_distribution_point, time_stamp_authority
 from tools import demo_pki
 
 LETTER = {
@@ -283,3 +285,48 @@ def test_without_a_dsc_a_paper_signed_scan_is_issued_under_the_office_seal(
     actions = [e["action"] for e in files.file_history(sp, file["id"])["items"]]
     assert actions[-2:] == ["signed_on_paper", "draft_issued"]
     assert os.environ.get("EOFFICE_SEAL_PASSWORD")  # from the environment only
+
+
+def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_revoked(
+    desks, signing_office, tmp_path
+):
+    """PAdES B-LT: time-stamped by a TSA on loopback, with the CA's current CRL embedded. Once
+    the CA revokes the officer's certificate, his next signature is refused."""
+    office, files, sp = signing_office, desks.files, desks[SP]
+    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner="Rajesh Kumar Singh")
+    revoked: list = []
+    with (
+        time_stamp_authority() as tsa,
+        crl_distribution_point(lambda: crl(revoked=tuple(revoked))) as crl_url,
+    ):
+        cert = certificate_for(
+            token.keys["rsa"].cert.public_key(), "Rajesh Kumar Singh", crl_url=crl_url
+        )
+        der = cert.public_bytes(Encoding.DER)
+        office.rpc.identity.enrol_dsc(
+            sp, sp["user_id"], {"certificate_b64": base64.b64encode(der).decode()}
+        )
+        office.kill("signing")
+        office.start("signing", EOFFICE_TSA_URL=tsa, **office.signing_config)
+        token.keys["rsa"] = replace(token.keys["rsa"], cert=cert)
+
+        file, draft = approved_letter(desks, office)
+        prepared = files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})
+        signature = sign_on_token(token, prepared, tmp_path)
+        done = office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": signature})
+        assert done["level"] == "B-LT"
+        signed = base64.b64decode(office.rpc.signing.signed_document(prepared["signing_id"]))
+        report = office.rpc.signing.verify(base64.b64encode(signed).decode())
+        assert report["ok"] and report["validation_data"] is True
+        [only] = report["signatures"]
+        assert only["timestamp_trusted"] is True
+        assert "Signature is Valid" in checked_by_pdfsig(signed, tmp_path, "b-lt.pdf")
+
+        revoked.append(cert)
+        other_file, other_draft = approved_letter(desks, office)
+        again = files.sign_draft(sp, other_file["id"], other_draft["id"], {"password": PASSWORD})
+        late = {"signature_b64": sign_on_token(token, again, tmp_path)}
+        assert (
+            refused(Refused, office.rpc.signing.complete, sp, again["signing_id"], late)
+            == "DSC_REVOKED"
+        )

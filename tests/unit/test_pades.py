@@ -12,24 +12,19 @@ import pickle
 import subprocess
 import sys
 import textwrap
-import threading
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.errors import Conflict, InvalidInput, Refused, UnsupportedMedia
@@ -38,6 +33,7 @@ from services.signing.domain.pades import Prepared, Seal, Stamp
 from services.signing.domain.stamp import box
 from tests.support import pdfs, pki
 from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
+from tests.support.tsa import time_stamp_authority
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = [pki.licensed_ca().der, pki.root_ca().der]
@@ -298,35 +294,8 @@ def test_a_rotated_seal_signs_with_its_new_key_and_the_old_seal_stays_valid(seal
 @pytest.fixture(scope="module")
 def tsa():
     """A time-stamp authority on loopback, its certificate from the test PKI."""
-    issued = pki.officer(
-        "Test TSA",
-        key_usage={"digital_signature", "non_repudiation"},
-        extended_key_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
-    )
-    stamper = DummyTimeStamper(
-        tsa_cert=issued.asn1,
-        tsa_key=asn1_keys.PrivateKeyInfo.load(issued.key_der()),
-        certs_to_embed=SimpleCertificateStore.from_certs([pki.licensed_ca().asn1]),
-    )
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            query = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            reply = stamper.request_tsa_response(query).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/tsa"
-    server.shutdown()
-    server.server_close()
+    with time_stamp_authority() as url:
+        yield url
 
 
 def test_with_a_time_stamp_authority_the_signature_carries_a_trusted_time(
