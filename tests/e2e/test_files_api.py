@@ -1,5 +1,7 @@
 """E-files through the gateway: open, note, send, print the note sheet, export the history."""
 
+import contextlib
+import http.client
 import subprocess
 import sys
 import time
@@ -265,3 +267,21 @@ def test_printouts_asked_for_at_once_all_come(office, login):
     assert [(a.status_code, a.content[:5]) for a in answers] == [(200, b"%PDF-")] * 4, [
         a.text[:300] for a in answers
     ]
+
+
+def test_a_200_mb_upload_is_refused_before_it_is_read(office):
+    """Someone sends 200 MB to the public verification form: refused from its declared size
+    (413) after the first megabyte, not read into memory."""
+    size = 200 * 1024 * 1024
+    conn = http.client.HTTPConnection("127.0.0.1", office.port, timeout=TIMEOUT)
+    conn.putrequest("POST", "/api/v1/verify")
+    conn.putheader("Content-Type", "application/pdf")
+    conn.putheader("Content-Length", str(size))
+    conn.endheaders()
+    # The office may stop listening before the first megabyte is through.
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        conn.send(b"%PDF-1.7\n" + b"\0" * (1024 * 1024))
+    answer = conn.getresponse()
+    assert answer.status == 413
+    assert b"REQUEST_TOO_LARGE" in answer.read()
+    conn.close()
