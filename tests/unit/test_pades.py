@@ -440,6 +440,9 @@ def test_one_byte_changed_inside_the_signed_range_is_caught_by_both(seal, nss, t
     assert report["ok"] is False
     (only,) = report["signatures"]
     assert only["intact"] is False and only["valid"] is False
+    # ... and it says which bytes the signature covered: the changed one is among them.
+    first_start, first_length, second_start, second_length = only["byte_range"]
+    assert first_start == 0 and at < first_length and second_start + second_length == len(forged)
     assert "Digest Mismatch" in poppler(forged, nss, tmp_path)
 
 

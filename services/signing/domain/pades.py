@@ -556,6 +556,9 @@ async def _verify_one(signature, roots, revisions: int, store) -> dict[str, Any]
         "trusted": bool(status.trusted),
         "valid": bool(status.bottom_line),
         "problem": status.trust_problem_indic.name if status.trust_problem_indic else None,
+        # The bytes the signature covers ([start, length, start, length]): where "not intact"
+        # points a reader with a hex viewer.
+        "byte_range": [int(n) for n in signature.byte_range],
         "revision": signature.signed_revision + 1,
         "later_revisions": revisions - signature.signed_revision - 1,
         "covers_whole_file": status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
@@ -593,6 +596,7 @@ def _unreadable(field: str) -> dict[str, Any]:
         "trusted": False,
         "valid": False,
         "problem": "SIGNATURE_UNREADABLE",
+        "byte_range": None,
         "revision": None,
         "later_revisions": None,
         "covers_whole_file": False,
