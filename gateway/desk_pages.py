@@ -127,6 +127,14 @@ def receipt_action(receipt_id, action):
 # --- files -------------------------------------------------------------------------------------
 
 
+def _post_names(actor: dict, post_ids: list[str]) -> list[str]:
+    names = {
+        p["id"]: p["name_hi"] if str(get_locale()) == "hi" else p["name_en"]
+        for p in rpc().identity.markable_posts(actor)["items"]
+    }
+    return [names.get(i, i) for i in post_ids]
+
+
 @pages.get("/files/<file_id>")
 def efile(file_id):
     """A file as people know it: the notes on one side, the correspondence on the other."""
@@ -183,9 +191,14 @@ def file_action(file_id, action):
     def done(result: dict) -> tuple[str, str]:
         if action in ("send", "send-back"):
             post = local_name(result["holder_post_name"])
-            return _("Sent %(number)s to %(post)s.", number=result["number"], post=post), url_for(
-                "pages.inbox"
-            )
+            sent = _("Sent %(number)s to %(post)s.", number=result["number"], post=post)
+            if result.get("skipped_levels"):  # CSMOP: no more than four levels to a decision
+                sent += " " + _(
+                    "It went past %(posts)s on the way up (CSMOP: at most four levels to a "
+                    "decision; a level skipped going up should see it coming down).",
+                    posts=", ".join(_post_names(actor, result["skipped_levels"])),
+                )
+            return sent, url_for("pages.inbox")
         messages = {
             "note": _("Draft note saved. Confirm it to make it part of the file."),
             "confirm-note": _("Note confirmed."),

@@ -9,7 +9,7 @@
   document.querySelectorAll("input[data-filters]").forEach(function (box) {
     var select = document.getElementById(box.dataset.filters);
     if (!select) return;
-    box.addEventListener("input", function () {
+    function filter() {
       var words = fold(box.value).split(/\s+/).filter(Boolean);
       var shown = 0;
       Array.prototype.forEach.call(select.options, function (option) {
@@ -21,7 +21,9 @@
       });
       if (select.selectedOptions.length && select.selectedOptions[0].hidden) select.value = "";
       select.dataset.shown = String(shown);
-    });
+    }
+    box.addEventListener("input", filter);
+    filter(); // what was typed before this script ran (a slow link) counts too
     box.form.addEventListener("submit", function (event) {
       event.preventDefault(); // already filtered in place; keep what was typed in the dialog
     });

@@ -104,10 +104,15 @@ def test_a_note_is_written_confirmed_and_the_file_sent_up_with_its_history(
     page.get_by_role("button", name="Confirm note").click()
     expect(page.locator(".note.green .paras")).to_have_text("1–2")
 
-    choose_post(page, "asp", re.compile(r"^Additional Superintendent of Police, Hathras"))
+    # Straight up to the SP: the ASP in between is named as a skipped level.
+    choose_post(page, "rajesh", re.compile(r"^Superintendent of Police, Hathras"))
     page.get_by_label("Priority").select_option("immediate")
     page.get_by_role("button", name="Send", exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text(file["number"])
+    sent = page.get_by_role("status").first
+    expect(sent).to_contain_text(file["number"])
+    expect(sent).to_contain_text(
+        "It went past Additional Superintendent of Police, Hathras on the way up"
+    )
 
     page.goto(f"/files/{file['id']}")  # the sender may still pull it back, while unopened
     expect(page.get_by_role("button", name="Pull back")).to_be_visible()
@@ -119,7 +124,7 @@ def test_a_note_is_written_confirmed_and_the_file_sent_up_with_its_history(
             "File opened",
             "Note written",
             "Note confirmed",
-            re.compile("^Sent → Additional Superintendent of Police, Hathras"),
+            re.compile("^Sent → Superintendent of Police, Hathras"),
         ]
     )
     shot(page, "desk-history")
