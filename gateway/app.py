@@ -13,6 +13,7 @@ from common.config import data_dir
 from common.logs import configure as configure_logs
 from gateway import (
     desk_pages,  # noqa: F401 (adds the desk's screens to pages)
+    draft_pages,  # noqa: F401 (adds drafts, signing, dispatch and verification to pages)
     errors,
 )
 from gateway.api import api

@@ -214,6 +214,7 @@ MESSAGES = {
     ),
     "SIGNATURE_NOT_BASE64": _l("The signature must be base64."),
     "SEAL_NOT_CONFIGURED": _l("The office seal is not set up on this server."),
+    "WRONG_PASSWORD": _l("That is not your password."),
     "REAUTH_NEEDED": _l("Enter your password (or your TOTP code) again to sign."),
     "GRADING_ABOVE_FILE": _l(
         "This paper is graded higher than the file: put it in a file of its own grading."
@@ -300,6 +301,14 @@ LABELS = {
         "merged": _l("Another file merged into it"),
         "merged_into": _l("Merged into another file"),
         "moved_with_merge": _l("Moved with a merged file"),
+        "draft_created": _l("Draft written"),
+        "draft_revised": _l("New version of a draft"),
+        "draft_approved": _l("Draft approved"),
+        "signature_prepared": _l("Signature prepared"),
+        "draft_signed": _l("Signed with a DSC"),
+        "signed_on_paper": _l("Signed on paper (scan recorded)"),
+        "draft_issued": _l("Letter issued"),
+        "draft_dispatched": _l("Letter dispatched"),
     },
 }
 

@@ -320,7 +320,9 @@ class Note(BaseModel):
 
 
 class Correspondence(BaseModel):
-    kind: Literal["receipt"]
+    kind: Literal["receipt", "issued"] = Field(
+        description="a receipt put in the file, or a letter the file issued (id: its draft)"
+    )
     id: str
     number: str
     subject: str

@@ -250,7 +250,12 @@ class IdentityService:
                 store.set_user(db, user["_id"], {"totp_last_step": step})
             else:
                 creds = Credentials(username=user["username"], password=again.password or "-")
-                self._check_login({**user, "totp_enabled": False}, creds, now)
+                try:
+                    self._check_login({**user, "totp_enabled": False}, creds, now)
+                except Unauthenticated as exc:  # no username was typed: say what was wrong
+                    if exc.code == "BAD_CREDENTIALS":
+                        raise Unauthenticated("WRONG_PASSWORD") from None
+                    raise
         finally:
             store.release_login(db, user["_id"])
         return {"user_id": user["_id"], "reauthenticated_at": iso(now)}

@@ -174,8 +174,12 @@ def test_a_letter_is_approved_signed_on_the_token_issued_and_dispatched(
     report = office.rpc.signing.verify(base64.b64encode(signed_pdf).decode())
     assert report["ok"] is True
 
-    issued = files.issue_draft(sp, file["id"], draft["id"])["drafts"][0]
+    after_issue = files.issue_draft(sp, file["id"], draft["id"])
+    issued = after_issue["drafts"][0]
     assert issued["status"] == "issued"
+    # The issued letter is now on the correspondence side of the file, as its next pages.
+    [letter_pages] = [c for c in after_issue["correspondence"] if c["kind"] == "issued"]
+    assert (letter_pages["number"], letter_pages["first_page"]) == (draft["issue_number"], 1)
     public = files.issued_letter(draft["issue_number"], draft["verification_code"])
     assert base64.b64decode(public["pdf_b64"]) == signed_pdf
     wrong_code = refused(NotFound, files.issued_letter, draft["issue_number"], "WRONGCODE")
@@ -219,7 +223,7 @@ def test_a_signature_needs_approval_the_password_and_the_enrolled_key(
     wrong = {"password": "not-his-password"}
     assert (
         refused(Unauthenticated, files.sign_draft, sp, file["id"], draft["id"], wrong)
-        == "BAD_CREDENTIALS"
+        == "WRONG_PASSWORD"
     )
 
     prepared = files.sign_draft(sp, file["id"], draft["id"], ask)

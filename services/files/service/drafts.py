@@ -302,6 +302,20 @@ class DraftDesk(Desk):
             )
             sha256 = self.storage.blobs.put(base64.b64decode(sealed))
         issued = {"at": iso(utcnow()), "by": actor.audit(post_id), "sha256": sha256}
+        # The issued letter joins the correspondence side, as its next pages.
+        first = max((c["last_page"] for c in doc["correspondence"]), default=0) + 1
+        pages = check_pdf(self.storage.blobs.get(sha256))
+        letter_pages = {
+            "kind": "issued",
+            "id": draft_id,
+            "number": draft["issue_number"],
+            "subject": draft["subject"],
+            "sha256": sha256,
+            "pages": pages,
+            "first_page": first,
+            "last_page": first + pages - 1,
+            "added_at": issued["at"],
+        }
         store.record_issue(
             self.storage.db,
             {
@@ -322,11 +336,12 @@ class DraftDesk(Desk):
             post_id,
             {"draft_id": draft_id, "issue_number": draft["issue_number"], "sha256": sha256},
             {
+                "$push": {"correspondence": letter_pages},
                 "$set": {
                     "drafts": self._with_draft(
                         doc, draft_id, lambda d: {**d, "status": "issued", "issued": issued}
                     )
-                }
+                },
             },
             lambda seq: DraftIssued(
                 file_id=file_id,

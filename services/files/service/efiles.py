@@ -692,7 +692,7 @@ class FileDesk(Desk):
                 },
             },
         )
-        for item in moved:  # the letters now travel with this file
+        for item in (m for m in moved if m["kind"] == "receipt"):  # they travel with this file
             receipt = store.item(self.storage.db, "receipts", item["id"])
             self._record(
                 "receipts",
