@@ -20,6 +20,7 @@ bench: $(STAMP) translations
 	$(PY) -m bench.office
 	$(PY) -m bench.onboarding
 	$(PY) -m bench.files
+	$(PY) -m bench.signing
 
 lint: $(STAMP)
 	.venv/bin/ruff check common services gateway tools tests bench
