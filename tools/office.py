@@ -163,6 +163,8 @@ def main() -> int:
     os.environ.setdefault("EOFFICE_PUBLIC_URL", url)
     sup = Supervisor()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Ctrl-C stops everything, even when started from a script that made us ignore SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for service in SERVICES:
             sup.start(
