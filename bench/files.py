@@ -54,19 +54,16 @@ on one machine only.
 """
 
 import itertools
-import json
 import os
-import platform
 import queue
 import random
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -81,7 +78,9 @@ from bench.office import (
     office_rss_kib,
     ratio,
     rss_kib,
+    run_facts,
     run_phase,
+    save_and_print,
 )
 from bench.onboarding import find_processes, settle
 from common.actor import Actor
@@ -1224,16 +1223,7 @@ def main() -> int:
     if grown["figures"]["vacant_posts"]:
         problems.append(f"posts left vacant by onboarding: {grown['figures']['vacant_posts']}")
     result = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
-        ).stdout.strip(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_avg_1min_before": round(load_before, 2),
-        },
+        **run_facts(load_before),
         "limits": {"per_phase": LIMITS, "warmup": WARMUP, "concurrency": CONCURRENCY},
         "district": grown["figures"],
         "seed": seeded,
@@ -1246,11 +1236,7 @@ def main() -> int:
         "problems": problems,
         "bench_seconds": round(time.monotonic() - began, 1),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print_report(result)
-    print(f"[bench] done in {result['bench_seconds']} s")
-    return 0
+    return save_and_print(RESULTS, result, print_report)
 
 
 if __name__ == "__main__":

@@ -332,6 +332,31 @@ def print_report(result: dict) -> None:
     print(f"\nWritten to {RESULTS}")
 
 
+def run_facts(load_before: float) -> dict:
+    """When and on what a benchmark ran: the start of every results file."""
+    return {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
+        ).stdout.strip(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_avg_1min_before": round(load_before, 2),
+        },
+    }
+
+
+def save_and_print(path: Path, result: dict, print_report: Callable[[dict], None]) -> int:
+    """Write the results (JSON) and print them for a person; the benchmark's exit code."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print_report(result)
+    print(f"[bench] done in {result['bench_seconds']} s")
+    return 0
+
+
 def main() -> int:
     began = time.monotonic()
     load_before = os.getloadavg()[0]  # anything else busy on the machine skews every figure
@@ -368,16 +393,7 @@ def main() -> int:
             office.stop()
 
     result = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
-        ).stdout.strip(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_avg_1min_before": round(load_before, 2),
-        },
+        **run_facts(load_before),
         "limits": {"per_phase": LIMITS, "warmup": WARMUP},
         "phases": phases,
         "ratios": ratios(phases),
@@ -388,11 +404,7 @@ def main() -> int:
         },
         "bench_seconds": round(time.monotonic() - began, 1),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print_report(result)
-    print(f"[bench] done in {result['bench_seconds']} s")
-    return 0
+    return save_and_print(RESULTS, result, print_report)
 
 
 if __name__ == "__main__":

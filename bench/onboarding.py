@@ -32,22 +32,28 @@ printed, never dropped. The load generator runs on the same machine as the offic
 
 import io
 import itertools
-import json
 import os
-import platform
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
 import requests
 
-from bench.office import PeakMemory, expect, mib, office_pids, ratio, rss_kib, run_phase
+from bench.office import (
+    PeakMemory,
+    expect,
+    mib,
+    office_pids,
+    ratio,
+    rss_kib,
+    run_facts,
+    run_phase,
+    save_and_print,
+)
 from services.identity.domain.sheets import COLUMNS
 from tests.support.office import DEMO_PASSWORD, Office
 from tests.support.sheets import HEADERS, csv_sheet, person
@@ -475,16 +481,7 @@ def main() -> int:
 
     problems = [p for kind, run in sheets.items() for p in sheet_problems(kind, run)]
     result = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
-        ).stdout.strip(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_avg_1min_before": round(load_before, 2),
-        },
+        **run_facts(load_before),
         "settings": {
             "rows": ROWS,
             "csv_code_offset": CSV_CODE_OFFSET,
@@ -505,11 +502,7 @@ def main() -> int:
         "problems": problems,
         "bench_seconds": round(time.monotonic() - began, 1),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print_report(result)
-    print(f"[bench] done in {result['bench_seconds']} s")
-    return 0
+    return save_and_print(RESULTS, result, print_report)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import platform
 import queue
 import subprocess
 import sys
@@ -67,7 +66,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from bench.office import Failed, ms, percentile, ratio
+from bench.office import Failed, ms, percentile, ratio, run_facts, save_and_print
 from services.signing.domain import pades
 from services.signing.domain.stamp import bilingual_font
 from tests.support import pki
@@ -744,18 +743,10 @@ def main() -> int:
     order = list(LABELS)
     phases = {name: phases[name] for name in order}
 
+    facts = run_facts(load_before)
+    facts["machine"]["load_avg_1min_after"] = load_average()
     result = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
-        ).stdout.strip(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_avg_1min_before": load_before,
-            "load_avg_1min_after": load_average(),
-        },
+        **facts,
         "what": "domain costs in-process: services.signing.domain.pades, no Nameko, no HTTP",
         "limits": {"per_phase": LIMITS, "warmup": WARMUP},
         "documents": {k: v for k, v in documents.items() if k.endswith("_bytes")},
@@ -766,11 +757,7 @@ def main() -> int:
         "checks": checks,
         "bench_seconds": round(time.monotonic() - began, 1),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print_report(result)
-    print(f"[bench] done in {result['bench_seconds']} s")
-    return 0
+    return save_and_print(RESULTS, result, print_report)
 
 
 if __name__ == "__main__":

@@ -156,5 +156,5 @@ def record_dispatch(db, entry: dict) -> None:
 
 
 def dispatches_of(db, office_id: str | None, limit: int) -> list[dict]:
-    found = list(db.dispatches.find({"office_id": office_id}))
-    return sorted(found, key=lambda e: e["at"], reverse=True)[: max(1, min(limit, 500))]
+    newest_first = db.dispatches.find({"office_id": office_id}).sort("at", -1)
+    return list(newest_first.limit(max(1, min(limit, 500))))

@@ -56,6 +56,7 @@ class SealKeys(DependencyProvider):
 
     def setup(self):
         self._loaded: tuple | None = None
+        self._roots: tuple | None = None
         stamp.bilingual_font()  # built once (~1 s), not in the first officer's signature
 
     def get_dependency(self, worker_ctx):
@@ -102,15 +103,24 @@ class SealKeys(DependencyProvider):
         )
 
     def trust_roots(self) -> list[bytes]:
-        roots = []
-        for key in ("EOFFICE_DSC_TRUST_ROOTS", "EOFFICE_SEAL_TRUST_ROOTS"):
-            path = self._setting(key)
-            if path:
-                roots += [
-                    c.public_bytes(serialization.Encoding.DER)
-                    for c in x509.load_pem_x509_certificates(Path(path).read_bytes())
-                ]
-        return roots
+        """The roots verification trusts, read again only when their files change (verify is
+        public: every call must not parse PEM bundles)."""
+        paths = [
+            Path(p)
+            for p in (
+                self._setting(k) for k in ("EOFFICE_DSC_TRUST_ROOTS", "EOFFICE_SEAL_TRUST_ROOTS")
+            )
+            if p
+        ]
+        version = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
+        if self._roots is None or self._roots[0] != version:
+            roots = [
+                c.public_bytes(serialization.Encoding.DER)
+                for p in paths
+                for c in x509.load_pem_x509_certificates(p.read_bytes())
+            ]
+            self._roots = (version, roots)
+        return self._roots[1]
 
 
 class SigningService:
