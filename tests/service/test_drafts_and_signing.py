@@ -16,11 +16,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pyotp
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from common.errors import Conflict, NotFound, Refused, Unauthenticated
+from common.errors import Conflict, InvalidInput, NotFound, Refused, Unauthenticated
 from tests.service.conftest import PASSWORD, eventually
 from tests.service.desks import HC, SP, refused
 from tests.support import pki
@@ -334,3 +335,24 @@ def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_re
             refused(Refused, office.rpc.signing.complete, sp, again["signing_id"], late)
             == "DSC_REVOKED"
         )
+
+
+def test_with_totp_enrolled_a_code_may_stand_for_the_password_but_never_twice(
+    desks, signing_office, sp_token
+):
+    files, sp, identity = desks.files, desks[SP], signing_office.rpc.identity
+    totp = pyotp.TOTP(identity.begin_totp(sp)["secret"])
+    used = totp.now()
+    identity.confirm_totp(sp, {"code": used})
+    file, draft = approved_letter(desks, signing_office)
+    near = {totp.at(time.time() + d * totp.interval) for d in range(-3, 4)}
+    wrong = next(c for c in ("000000", "123456", "999999", "314159") if c not in near)
+    for code in (wrong, used):  # a wrong code, and the one already spent on enrolment
+        with pytest.raises(Unauthenticated) as caught:
+            files.sign_draft(sp, file["id"], draft["id"], {"otp": code})
+        assert caught.value.code == "OTP_WRONG"
+    nothing = refused(InvalidInput, files.sign_draft, sp, file["id"], draft["id"], {})
+    assert nothing == "REAUTH_NEEDED"
+    # The password still does (password or TOTP): the signing is prepared.
+    prepared = files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})
+    assert prepared["status"] == "prepared"
