@@ -1,9 +1,9 @@
 # The two commands that matter: `make run` (the whole office) and `make test` (every test).
 PY      := .venv/bin/python
 PYTEST  := .venv/bin/pytest
-STAMP   := .venv/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+STAMP   := .venv/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 
-.PHONY: run test bench lint translations update-translations clean
+.PHONY: run test bench lint lock translations update-translations clean
 
 run: $(STAMP) translations
 	$(PY) -m tools.office
@@ -34,11 +34,18 @@ update-translations: $(STAMP)
 	.venv/bin/pybabel extract -F babel.cfg -k _l -o gateway/translations/messages.pot .
 	.venv/bin/pybabel update -i gateway/translations/messages.pot -d gateway/translations --no-fuzzy-matching
 
-$(STAMP): pyproject.toml
+# Exactly the tested bytes: every package of the tree from requirements.lock, checked against
+# its hashes; then the project itself, with nothing more.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	rm -f .venv/.installed-* && touch $(STAMP)
+
+# After changing a dependency in pyproject.toml: pin the whole tree again, with hashes.
+lock: $(STAMP)
+	.venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		-q -o requirements.lock
 
 clean:
 	rm -rf .venv var .pytest_cache
