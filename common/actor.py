@@ -1,10 +1,8 @@
-"""Who is acting: the gateway builds this from a verified token and passes it, explicitly, as
-the first argument of every service call. Services authorise from it; they never trust a bare
-user id from a request body."""
+"""Who is acting. Services authorise every call from an Actor; they build it only from a
+credential they verified themselves (``common.trust``), never from a dict that came over the
+bus, and never from a user id in a request body."""
 
-from pydantic import BaseModel, ConfigDict
-
-from common.errors import Unauthenticated
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 
 class Grant(BaseModel):
@@ -37,6 +35,20 @@ class Actor(BaseModel):
     office_path: tuple[str, ...] = ()  # office ids from the root down to the actor's own office
     on_behalf_of: dict[str, Behalf] = {}  # delegated post id -> the holder it is worked for
     lang: str = "en"
+    # The verified credential this actor was read from, to pass on when the service asks
+    # another on the actor's behalf.
+    _credential: dict | None = PrivateAttr(default=None)
+
+    def with_credential(self, raw: dict) -> "Actor":
+        actor = self.model_copy()
+        actor._credential = raw
+        return actor
+
+    @property
+    def credential(self) -> dict:
+        if self._credential is None:
+            raise RuntimeError("this actor was not read from a credential")
+        return self._credential
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -54,18 +66,6 @@ class Actor(BaseModel):
     def holds(self, post_id: str | None) -> bool:
         return post_id is not None and post_id in self.post_ids
 
-    @classmethod
-    def parse(cls, raw) -> "Actor":
-        """Accept the dict form that crosses the bus; refuse anything else."""
-        if isinstance(raw, Actor):
-            return raw
-        if not isinstance(raw, dict):
-            raise Unauthenticated("NO_ACTOR")
-        try:
-            return cls.model_validate(raw)
-        except ValueError as exc:
-            raise Unauthenticated("BAD_ACTOR", {"reason": str(exc)[:200]}) from None
-
     def audit(self, post_id: str | None = None) -> dict:
         """The part of the actor that goes into history entries and events; acting from a
         delegated post names the person it is done for."""
@@ -76,10 +76,3 @@ class Actor(BaseModel):
             "on_behalf_of": behalf.model_dump() if behalf else None,
         }
 
-
-# The office's own machinery (seeding, migrations, timers) acts as this, never a person.
-SYSTEM = Actor(
-    user_id="system",
-    name="System",
-    grants=(Grant(role="admin", scope=None), Grant(role="system", scope=None)),
-)

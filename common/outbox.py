@@ -26,15 +26,16 @@ def with_events(update: dict, *events: dict) -> dict:
     return update
 
 
-def relay(db, dispatch, collections: list[str], batch: int = 100) -> int:
-    """Publish pending events of ``collections`` in the order written; return how many."""
+def relay(db, dispatch, seal, collections: list[str], batch: int = 100) -> int:
+    """Publish pending events of ``collections`` in the order written, each with ``seal``'s
+    proof of who produced it (``common.trust``); return how many."""
     sent = 0
     for name in collections:
         coll = db[name]
         for doc in coll.find({"has_outbox": True}, {"outbox": 1}).limit(batch):
             done = []
             for event in doc.get("outbox", []):
-                dispatch(event["type"], event)
+                dispatch(event["type"], seal(event))
                 done.append(event["event_id"])
             coll.update_one({"_id": doc["_id"]}, {"$pull": {"outbox": {"event_id": {"$in": done}}}})
             # Events written meanwhile keep the flag up; only an empty outbox lowers it.

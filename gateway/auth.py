@@ -1,15 +1,15 @@
-"""Who is calling: verify the access token with identity's public keys and build the Actor
-that every service call carries."""
+"""Who is calling: verify the access token with identity's public keys. Services are passed
+the token itself (a credential, ``common.trust``), which each verifies again; the gateway keeps
+the Actor it read (``g.actor``) for its own pages."""
 
 import threading
 import time
 
 from flask import current_app, g, request, session
 
-from common.actor import Actor, Behalf, Grant
-from common.clock import iso, utcnow
 from common.errors import Unauthenticated
 from common.tokens import verify_access_token
+from common.trust import actor_from_claims, credential
 from gateway.i18n import current_language
 from gateway.rpc import rpc
 
@@ -64,23 +64,6 @@ class DisabledUsers:
         return user_id in self._ids
 
 
-def actor_from_claims(claims: dict, lang: str, now: str | None = None) -> Actor:
-    now = now or iso(utcnow())
-    live = [d for d in claims.get("delegated", ()) if d["starts"] <= now < d["until"]]
-    return Actor(
-        user_id=claims["sub"],
-        name=claims.get("name", ""),
-        grants=tuple(Grant(**g) for g in claims.get("grants", ())),
-        post_ids=tuple(claims.get("posts", ())) + tuple(d["post_id"] for d in live),
-        office_id=claims.get("office"),
-        office_path=tuple(claims.get("office_path", ())),
-        on_behalf_of={
-            d["post_id"]: Behalf(user_id=d["for_user_id"], name=d["for_name"]) for d in live
-        },
-        lang=lang,
-    )
-
-
 def bearer_actor() -> dict:
     """The API caller, from ``Authorization: Bearer``."""
     header = request.headers.get("Authorization", "")
@@ -125,4 +108,4 @@ def _actor(token: str) -> dict:
     if claims["sub"] in current_app.extensions["disabled_users"]:
         raise Unauthenticated("ACCOUNT_DISABLED")
     g.actor = actor_from_claims(claims, current_language())
-    return g.actor.model_dump()
+    return credential(token, g.actor.lang)

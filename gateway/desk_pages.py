@@ -4,7 +4,7 @@ its history with the chain check. Plain forms, so they work without script on a 
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -53,7 +53,7 @@ def _markable(actor: dict, except_post: str) -> list[dict]:
 def receipt(receipt_id):
     actor = session_actor()
     doc = rpc().files.get_receipt(actor, receipt_id)
-    holds = doc["holder_post_id"] in actor["post_ids"]
+    holds = g.actor.holds(doc["holder_post_id"])
     can_act = holds and doc["status"] == "open" and not doc["awaiting_receipt"]
     posts = _markable(actor, doc["holder_post_id"]) if can_act else []
     my_files = (
@@ -140,7 +140,7 @@ def efile(file_id):
     """A file as people know it: the notes on one side, the correspondence on the other."""
     actor = session_actor()
     doc = rpc().files.get_file(actor, file_id)
-    holds = doc["holder_post_id"] in actor["post_ids"]
+    holds = g.actor.holds(doc["holder_post_id"])
     can_act = holds and doc["status"] == "open"
     return render_template(
         "efile.html",
@@ -149,7 +149,7 @@ def efile(file_id):
         holds=holds,
         can_act=can_act,
         can_pull_back=not holds
-        and doc["sent_by_post_id"] in actor["post_ids"]
+        and g.actor.holds(doc["sent_by_post_id"])
         and doc["opened_at"] is None,
         posts=_markable(actor, doc["holder_post_id"]) if can_act else [],
     )

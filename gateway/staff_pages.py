@@ -23,6 +23,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import OfficeError
 from gateway.auth import session_actor
@@ -134,8 +135,8 @@ def when(moment: str | None, with_time: bool = True) -> str:
     return local.strftime("%d-%m-%Y %H:%M IST" if with_time else "%d-%m-%Y")
 
 
-def may_set_up(actor: dict | None) -> bool:
-    return bool(actor) and any(g["role"] in SETUP_ROLES for g in actor["grants"])
+def may_set_up(actor: Actor) -> bool:
+    return any(role in SETUP_ROLES for role in actor.roles)
 
 
 @staff_pages.app_context_processor
@@ -173,7 +174,7 @@ def only_those_who_set_up():
     if request.endpoint == "staff.activate":
         return None
     g.staff_actor = session_actor()
-    if not may_set_up(g.staff_actor):
+    if not may_set_up(g.actor):
         error = {
             "message": _(
                 "Only the district's nodal officer and the state e-Office team can open this page."

@@ -1,6 +1,5 @@
 """The demo district, Hathras: what `make run` seeds once so a person can try the office."""
 
-from common.actor import SYSTEM
 from common.errors import Conflict
 
 POLICE_LEVELS = ["zone", "range", "district", "circle", "police_station", "branch"]
@@ -42,11 +41,11 @@ PEOPLE = [
 # fmt: on
 
 
-def seed(identity, password: str) -> int:
+def seed(identity, password: str, seeder: dict) -> int:
     """Create the demo district through identity's ordinary calls. Whatever exists already is
     left as it is, so seeding twice (or again after an interrupted first run) is harmless.
-    Returns how many things were created."""
-    system = SYSTEM.model_dump()
+    Returns how many things were created. ``seeder`` is the seed principal's credential
+    (``common.trust.Principal``)."""
     calls = (
         [
             (
@@ -96,7 +95,7 @@ def seed(identity, password: str) -> int:
     created = 0
     for call, payload in calls:
         try:
-            call(system, payload)
+            call(seeder, payload)
             created += 1
         except Conflict:
             pass  # seeded before

@@ -16,6 +16,7 @@ from pathlib import Path
 import requests
 from kombu import Connection
 
+from common.trust import Principal
 from tools import demo_pki
 from tools.demo_district import PEOPLE
 
@@ -138,7 +139,7 @@ def seed_demo(amqp_uri: str, password: str) -> int:
     from tools.demo_district import seed
 
     with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=30) as rpc:
-        return seed(rpc.identity, password)
+        return seed(rpc.identity, password, Principal.load("seed").credential())
 
 
 def _stop_on_sigterm(signum, frame):
@@ -160,6 +161,10 @@ def main() -> int:
     ensure_broker(amqp_uri)
     say(f"broker OK; data in {data}")
     demo_pki.configure(data)  # the office seal (a demo one unless configured)
+    seeding = os.environ.get("EOFFICE_SEED_DEMO", "1") != "0"
+    # Each service's own key, made before any of them starts so none waits for another's.
+    for principal in (*SERVICES, *(["seed"] if seeding else [])):
+        Principal.load(principal)
     os.environ.setdefault("EOFFICE_PUBLIC_URL", url)
     sup = Supervisor()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -181,7 +186,7 @@ def main() -> int:
             "gateway", [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"]
         )
         wait_ready(url, sup)
-        if os.environ.get("EOFFICE_SEED_DEMO", "1") != "0":
+        if seeding:
             created = seed_demo(amqp_uri, password)
             say("demo district Hathras " + ("seeded" if created else "already present"))
         say(f"ready. Open {url}/  (API: {url}/api/v1/openapi.json)")

@@ -193,7 +193,7 @@ def verify_upload():
 @documented(
     "Anyone: the verification report of the letter issued under this number",
     public=True,
-    query={"code": "the verification code printed beside the number (optional)"},
+    query={"code": "the verification code printed beside the number"},
     errors=(404,),
 )
 def verify_issue(issue_number):
@@ -201,6 +201,6 @@ def verify_issue(issue_number):
 
 
 def verify_issued(issue_number: str, code: str | None) -> dict:
-    issued = long_rpc().files.issued_letter(issue_number, code or None)
+    issued = long_rpc().files.issued_letter(issue_number, code or "")
     report = long_rpc().signing.verify(issued.pop("pdf_b64"))
     return {**issued, "report": report}

@@ -19,7 +19,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from common import outbox
-from common.actor import SYSTEM, Actor
+from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused, Unauthenticated
@@ -39,6 +39,7 @@ from common.events import (
 from common.fold import normalise
 from common.storage import Database
 from common.tokens import ACCESS_TOKEN_SECONDS
+from common.trust import Trust
 from common.validation import parse
 from services.identity import store
 from services.identity.domain import authority, dsc, govid, login, posts, sheets, tree, vpn
@@ -149,6 +150,7 @@ class IdentityService:
     storage = Database(indexes=store.ensure_indexes)
     dispatch = EventDispatcher()
     config = Config()
+    trust = Trust(local=lambda service: (service._verifying_keys, service._revocations))
 
     @rpc
     def health(self) -> dict:
@@ -157,7 +159,9 @@ class IdentityService:
     @timer(interval=RELAY_SECONDS)
     def relay_events(self):
         if self.config.get("OUTBOX_RELAY", True) is not False:
-            outbox.relay(self.storage.db, self.dispatch, store.OUTBOX_COLLECTIONS)
+            outbox.relay(
+                self.storage.db, self.dispatch, self.trust.seal_event, store.OUTBOX_COLLECTIONS
+            )
 
     # --- login and tokens ---------------------------------------------------------------------
 
@@ -230,7 +234,7 @@ class IdentityService:
     def reauthenticate(self, actor: dict, request: dict) -> dict:
         """The person proves it is still them (password, or TOTP if enrolled) before signing.
         Failures count towards the same lockout as logins."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         again = parse(Reauthentication, request)
         if not (again.password or again.otp):
             raise InvalidInput("REAUTH_NEEDED")
@@ -263,7 +267,7 @@ class IdentityService:
     @rpc
     def signing_certificate(self, actor: dict) -> dict:
         """The actor's enrolled DSC, to sign with now: in date (revoked ones are not enrolled)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         user = store.user_by_id(self.storage.db, actor.user_id)
         record = (user or {}).get("dsc")
         if not record or not record.get("certificate_b64"):
@@ -314,13 +318,19 @@ class IdentityService:
     def public_keys(self) -> dict[str, str]:
         """Key id -> PEM public key for everyone who verifies access tokens: the active key
         and keys retired so recently that tokens they signed may still be alive."""
+        return self._verifying_keys()
+
+    def _verifying_keys(self) -> dict[str, str]:
         self._signing_key()  # a fresh office has a key before anyone asks to verify
         since = iso(utcnow() - timedelta(seconds=ACCESS_TOKEN_SECONDS + 60))
         return store.verifying_keys(self.storage.db, since)
 
+    def _revocations(self) -> dict:
+        return {"users": self.recently_disabled()}
+
     @rpc
     def rotate_signing_key(self, actor: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         for root in store.roots(db):  # the keys sign for the whole state
             authority.require_admin(actor, root["path"])
@@ -395,7 +405,7 @@ class IdentityService:
     @rpc
     def begin_totp(self, actor: dict) -> dict:
         """Start TOTP enrolment: a new secret, shown as a QR code; it counts once confirmed."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         user = store.user_by_id(self.storage.db, actor.user_id)
         secret = login.new_totp_secret()
         store.set_user(self.storage.db, user["_id"], {"totp_pending_secret": secret})
@@ -406,7 +416,7 @@ class IdentityService:
 
     @rpc
     def confirm_totp(self, actor: dict, request: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         code = parse(TotpCode, request).code
         db = self.storage.db
         user = store.user_by_id(db, actor.user_id)
@@ -430,7 +440,7 @@ class IdentityService:
 
     @rpc
     def create_office(self, actor: dict, office: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewOffice, office)
         db = self.storage.db
         parent = store.office_by_code(db, new.parent_code) if new.parent_code else None
@@ -462,7 +472,7 @@ class IdentityService:
     def change_office(self, actor: dict, code: str, change: dict) -> dict:
         """Rename, move or mark live. The office keeps its id (and its receipts their numbers);
         what changed, when and by whom is appended to its history."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         wanted = parse(OfficeChange, change).model_dump(mode="json", exclude_unset=True)
         db = self.storage.db
         office = store.office_by_code(db, code)
@@ -504,13 +514,13 @@ class IdentityService:
 
     @rpc
     def office_by_code(self, actor: dict, code: str) -> dict:
-        Actor.parse(actor)
+        self.trust.actor(actor)
         return _office_view(store.office_by_code(self.storage.db, code))
 
     @rpc
     def offices_under(self, actor: dict, code: str | None = None) -> dict:
         """An office and everything below it (default: the actor's own office)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         top = store.office_by_code(db, code) if code else store.office_by_id(db, actor.office_id)
         found = store.subtree(db, top)
@@ -522,7 +532,7 @@ class IdentityService:
 
     @rpc
     def create_post(self, actor: dict, post: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewPost, post)
         db = self.storage.db
         office = store.office_by_code(db, new.office_code)
@@ -554,7 +564,7 @@ class IdentityService:
     def assign_post(self, actor: dict, post_id: str, request: dict) -> dict:
         """Post a person to a post (its previous holder leaves it: a transfer) or give them
         its additional charge. Work pending with the post stays there for the new holder."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         assign = parse(AssignPost, request)
         db = self.storage.db
         post = store.post_by_id(db, post_id)
@@ -583,7 +593,7 @@ class IdentityService:
     def delegate_post(self, actor: dict, post_id: str, request: dict) -> dict:
         """The holder (or the office's admin or nodal officer) delegates a post for a period;
         it ends by itself. Everything the delegate does from it is recorded "on behalf of"."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewDelegation, request)
         db = self.storage.db
         post = store.post_by_id(db, post_id)
@@ -623,7 +633,7 @@ class IdentityService:
 
     @rpc
     def end_delegation(self, actor: dict, delegation_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         found = store.delegation(db, delegation_id)
         if found is None:
@@ -635,7 +645,7 @@ class IdentityService:
 
     @rpc
     def delegations(self, actor: dict, post_id: str) -> list[dict]:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         post = store.post_by_id(db, post_id)
         if not actor.holds(post_id):
@@ -646,7 +656,7 @@ class IdentityService:
     @rpc
     def post(self, actor: dict, post_id: str) -> dict:
         """A fresh read of one post and who holds it now (files asks before marking)."""
-        Actor.parse(actor)
+        self.trust.actor(actor)
         db = self.storage.db
         post = store.post_by_id(db, post_id)
         holder = store.users_by_ids(db, [post["holder_user_id"]]).get(post["holder_user_id"])
@@ -657,7 +667,7 @@ class IdentityService:
         """Whether the actor may act from this post now: they hold it, or it is delegated to
         them for this moment. Files asks before every move, so a transfer or an ended
         delegation takes effect at once, whatever the actor's token still says."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         post = store.post_or_none(db, post_id)
         if post is None:
@@ -674,7 +684,7 @@ class IdentityService:
     def chain(self, actor: dict, post_id: str) -> list[str]:
         """The posts above this one in the chain of command, nearest first (files asks, to know
         who supervises a file and which levels a send up the chain skips)."""
-        Actor.parse(actor)
+        self.trust.actor(actor)
         db = self.storage.db
         above, current = [], store.post_by_id(db, post_id)
         while current.get("reports_to") and current["reports_to"] not in above and len(above) < 20:
@@ -686,7 +696,7 @@ class IdentityService:
     def markable_posts(self, actor: dict, query: str = "") -> dict:
         """Posts the actor can mark work to: every post of the actor's district (those whose
         abbreviation, name or holder has every word of ``query``, Hindi folded as in search)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         if not isinstance(query, str) or len(query) > 200:
             raise InvalidInput("BAD_QUERY")
         db = self.storage.db
@@ -707,13 +717,13 @@ class IdentityService:
 
     @rpc
     def me(self, actor: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         user = store.user_by_id(self.storage.db, actor.user_id)
         return _user_view(user, store.posts_held_by(self.storage.db, user["_id"]))
 
     @rpc
     def create_user(self, actor: dict, user: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewUser, user)
         db = self.storage.db
         office = store.office_by_code(db, new.office_code)
@@ -760,8 +770,8 @@ class IdentityService:
     @rpc
     def staff(self, actor: dict, office_code: str | None = None) -> dict:
         """The people of an office and the offices under it, for its admin or nodal officer."""
-        actor = Actor.parse(actor)
-        offices = self.offices_under(actor.model_dump(), office_code)["items"]
+        actor = self.trust.actor(actor)
+        offices = self.offices_under(actor.credential, office_code)["items"]
         authority.require_setup(actor, offices[0]["path"])
         db = self.storage.db
         people = sorted(
@@ -779,7 +789,7 @@ class IdentityService:
     def disable_user(self, actor: dict, user_id: str) -> dict:
         """Disable a person: their logins end at once (refresh tokens revoked now; the gateway
         refuses their live access tokens)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         user = store.user_by_id(db, user_id)
         office_path = store.office_by_id(db, user["office_id"])["path"]
@@ -795,7 +805,7 @@ class IdentityService:
     @rpc
     def enable_user(self, actor: dict, user_id: str) -> dict:
         """Enable a disabled person, or unlock one locked out by failed logins."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         user = store.user_by_id(db, user_id)
         authority.require_setup(actor, store.office_by_id(db, user["office_id"])["path"])
@@ -825,7 +835,7 @@ class IdentityService:
     def issue_vpn(self, actor: dict, user_id: str) -> dict:
         """A VPN account for a person: a key pair and an address from their district's pool
         that nobody else has ever had."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         person, office = self._person(actor, user_id)
         district = store.office_by_id(db, store.district_of(db, office))
@@ -862,7 +872,7 @@ class IdentityService:
     @rpc
     def vpn_config(self, actor: dict, user_id: str) -> dict:
         """The person's wg-quick client config: for them, or for whoever sets up their office."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         person, office = self._person(actor, user_id, self_may=True)
         account = store.live_vpn_account(db, user_id)
@@ -882,7 +892,7 @@ class IdentityService:
 
     @rpc
     def revoke_vpn(self, actor: dict, user_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         person, office = self._person(actor, user_id)
         account = store.live_vpn_account(db, user_id)
@@ -902,7 +912,7 @@ class IdentityService:
     @rpc
     def vpn_peers(self, actor: dict, district_code: str) -> str:
         """The VPN server's [Peer] list for a district's live accounts."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         district = store.office_by_code(db, district_code)
         authority.require_setup(actor, district["path"])
@@ -940,7 +950,7 @@ class IdentityService:
     def enrol_dsc(self, actor: dict, user_id: str, upload: dict) -> dict:
         """An officer's DSC certificate: chained to a trust root, in date, fit for signing,
         issued in their name. It replaces any earlier one, which is kept in the history."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         person, office = self._person(actor, user_id, self_may=True)
         raw = parse(Certificate, upload).certificate_b64
@@ -978,7 +988,7 @@ class IdentityService:
 
     @rpc
     def revoke_dsc(self, actor: dict, user_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         person, office = self._person(actor, user_id, self_may=True)
         if not person.get("dsc"):
@@ -991,12 +1001,18 @@ class IdentityService:
 
     @timer(interval=DSC_CHECK_SECONDS)
     def warn_expiring_dscs(self):
-        self.check_dsc_expiry()
+        self._raise_dsc_warnings(utcnow())
 
     @rpc
-    def check_dsc_expiry(self, now: str | None = None) -> int:
+    def check_dsc_expiry(self, actor: dict, now: str | None = None) -> int:
+        """The hourly check, run now (by the state admin: "as if it were ``now``")."""
+        actor = self.trust.actor(actor)
+        for root in store.roots(self.storage.db):
+            authority.require_admin(actor, root["path"])
+        return self._raise_dsc_warnings(datetime.fromisoformat(now) if now else utcnow())
+
+    def _raise_dsc_warnings(self, moment: datetime) -> int:
         """Raise the 30-, 7- and 1-day warnings that are due; returns how many."""
-        moment = datetime.fromisoformat(now) if now else utcnow()
         db = self.storage.db
         horizon = iso(moment + timedelta(days=max(dsc.EXPIRY_WARNING_DAYS) + 1))
         raised = 0
@@ -1014,7 +1030,7 @@ class IdentityService:
                         not_after=record["not_after"],
                         days=days,
                     ),
-                    SYSTEM,
+                    self.trust.own_actor(),
                     [person["office_id"]],
                 )
                 store.dsc_warning_sent(db, person["_id"], record["sha256"], days, event)
@@ -1027,7 +1043,7 @@ class IdentityService:
         """What a sheet may contain for this actor: the offices (and their posts) under the
         part of the tree they set up. Returns the rules and those offices by code."""
         db = self.storage.db
-        scopes = [g.scope for g in actor.grants if g.role in ("nodal_officer", "admin", "system")]
+        scopes = [g.scope for g in actor.grants if g.role in ("nodal_officer", "admin")]
         if not scopes:
             raise Forbidden("OUTSIDE_YOUR_SCOPE")
         offices: dict[str, dict] = {}
@@ -1072,7 +1088,7 @@ class IdentityService:
     def onboarding_dry_run(self, actor: dict, upload: dict) -> dict:
         """Read a master data sheet and say, row by row, what applying it would create,
         update, leave unchanged or reject, and why. Nothing about people changes."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         sheet_upload = parse(SheetUpload, upload)
         try:
             content = base64.b64decode(sheet_upload.content_b64, validate=True)
@@ -1097,7 +1113,7 @@ class IdentityService:
 
     @rpc
     def onboarding_sheet(self, actor: dict, sheet_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         found = store.sheet(self.storage.db, sheet_id)
         if found is None or found["uploaded_by"] != actor.user_id:
             raise NotFound("SHEET_NOT_FOUND")
@@ -1109,7 +1125,7 @@ class IdentityService:
         changed things since), then each good row is created or updated; bad rows change
         nothing. Each row is applied on its own, keyed by employee code, so a run cut off
         half-way and run again ends where one clean run would have."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         found = store.sheet(db, sheet_id)
         if found is None or found["uploaded_by"] != actor.user_id:

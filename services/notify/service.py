@@ -10,11 +10,11 @@ from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
-from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
 from common.events import Event
 from common.storage import Database
+from common.trust import Trust
 from services.notify import domain, store
 from services.notify.schemas import Notice, NoticeList
 
@@ -33,6 +33,7 @@ class NotifyService:
 
     storage = Database(indexes=store.ensure_indexes)
     files = RpcProxy("files")
+    trust = Trust()
     config = Config()
 
     @rpc
@@ -59,10 +60,12 @@ class NotifyService:
     def on_draft_dispatched(self, raw: dict):
         """Mail an issued letter to its addressees (once per event; retried if the mail server
         is away)."""
-        event = Event.model_validate(raw)
+        event = self.trust.event(raw)
         if event.payload.get("mode") != "email":
             return
-        record = store.email_for_event(self.storage.db, event.event_id, raw, iso(utcnow()))
+        record = store.email_for_event(
+            self.storage.db, event.event_id, event.model_dump(mode="json"), iso(utcnow())
+        )
         if record["status"] != "sent":
             self._send(record)
 
@@ -76,7 +79,7 @@ class NotifyService:
         event = Event.model_validate(record["event"])
         cfg = self.config
         try:
-            issued = self.files.issued_letter(event.payload["issue_number"])
+            issued = self.files.letter_to_mail(self.trust.own(), event.payload["issue_number"])
             message = domain.dispatch_email(
                 event,
                 setting(cfg, "EOFFICE_MAIL_FROM", "e-office@localhost"),
@@ -95,11 +98,11 @@ class NotifyService:
         log.info("email.sent", event_id=event.event_id, to=event.payload["to"])
 
     def _notify(self, raw: dict) -> None:
-        for notice in domain.notices_for(Event.model_validate(raw)):
+        for notice in domain.notices_for(self.trust.event(raw)):
             store.add_notice(self.storage.db, notice)
 
     def _read_by_opening(self, raw: dict) -> None:
-        event = Event.model_validate(raw)
+        event = self.trust.event(raw)
         opened = domain.seen_by_opening(event)
         if opened:
             store.mark_read_for_item(self.storage.db, *opened, at=event.occurred_at.isoformat())
@@ -107,7 +110,7 @@ class NotifyService:
     @rpc
     def notices(self, actor: dict, limit: int = 50) -> dict:
         """The notices of the actor's posts, newest first."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         docs = sorted(
             store.notices_for_posts(self.storage.db, actor.post_ids),
             key=lambda n: n["created_at"],
@@ -118,7 +121,7 @@ class NotifyService:
 
     @rpc
     def mark_read(self, actor: dict, notice_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db = self.storage.db
         domain.require_own(actor, store.notice(db, notice_id))
         store.mark_read(db, notice_id, iso(utcnow()))

@@ -4,9 +4,8 @@ HQ rollups follow."""
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import rpc
 
-from common.actor import Actor
-from common.events import Event
 from common.storage import Database
+from common.trust import Trust
 from services.reports import domain, store
 from services.reports.schemas import Pendency
 
@@ -15,6 +14,7 @@ class ReportsService:
     name = "reports"
 
     storage = Database(indexes=store.ensure_indexes)
+    trust = Trust()
 
     @rpc
     def health(self) -> dict:
@@ -51,7 +51,7 @@ class ReportsService:
         self._follow(event)
 
     def _follow(self, raw: dict) -> None:
-        event = Event.model_validate(raw)
+        event = self.trust.event(raw)
         moved = domain.whereabouts(event)
         if moved:
             store.move_item(self.storage.db, moved[0], event.event_id, moved[1])
@@ -59,7 +59,7 @@ class ReportsService:
     @rpc
     def pendency(self, actor: dict, office_id: str | None = None) -> dict:
         """Items pending per post in an office and the offices under it."""
-        office = domain.office_to_report(Actor.parse(actor), office_id)
+        office = domain.office_to_report(self.trust.actor(actor), office_id)
         rows = domain.pendency_by_post(store.items_under(self.storage.db, office))
         return Pendency(
             office_id=office, posts=rows, total=sum(r["items"] for r in rows)

@@ -21,11 +21,12 @@ from common import outbox
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
-from common.errors import Conflict, InvalidInput, NotFound, Refused
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from common.events import DocumentSigned, new_event
 from common.pdf import check_pdf
 from common.storage import Database
 from common.threads import cpu_bound
+from common.trust import Trust
 from common.validation import parse
 from services.signing import store
 from services.signing.domain import pades, stamp
@@ -131,6 +132,7 @@ class SigningService:
     dispatch = EventDispatcher()
     config = Config()
     seal = SealKeys()
+    trust = Trust()
 
     @rpc
     def health(self) -> dict:
@@ -138,7 +140,7 @@ class SigningService:
 
     @timer(interval=RELAY_SECONDS)
     def relay_events(self):
-        outbox.relay(self.storage.db, self.dispatch, ["signings"])
+        outbox.relay(self.storage.db, self.dispatch, self.trust.seal_event, ["signings"])
 
     # --- on the officer's token ------------------------------------------------------------
 
@@ -147,7 +149,7 @@ class SigningService:
         """Ready a PDF for the actor's signature: they prove it is them (password or TOTP),
         their enrolled DSC is fetched, a visible bilingual stamp is placed, and the bytes the
         token must sign are returned. Nothing is signed here; the key never comes here."""
-        who = Actor.parse(actor)
+        who = self.trust.actor(actor)
         ask = parse(PrepareSigning, request)
         content = _unb64(ask.pdf_b64, "PDF_NOT_BASE64")
         check_pdf(content)
@@ -186,9 +188,9 @@ class SigningService:
         return int(setting(self.config, "EOFFICE_SIGNING_TTL_SECONDS", str(PREPARED_FOR_SECONDS)))
 
     def _stamp(self, who: Actor, ask: PrepareSigning) -> "pades.Stamp":
-        me = self.identity.me(who.model_dump())
-        post = self.identity.post(who.model_dump(), ask.post_id)
-        office = self.identity.office_by_code(who.model_dump(), post["office_code"])
+        me = self.identity.me(who.credential)
+        post = self.identity.post(who.credential, ask.post_id)
+        office = self.identity.office_by_code(who.credential, post["office_code"])
         return pades.Stamp(
             name_en=me["name_en"],
             name_hi=me["name_hi"],
@@ -221,14 +223,14 @@ class SigningService:
     @rpc
     def prepared(self, actor: dict, signing_id: str) -> dict:
         """What the token signer fetches: the bytes to sign (only for the one who prepared)."""
-        return self._prepared_view(self._own(Actor.parse(actor), signing_id))
+        return self._prepared_view(self._own(self.trust.actor(actor), signing_id))
 
     @rpc
     def complete(self, actor: dict, signing_id: str, request: dict) -> dict:
         """Take the token's signature: it must verify with the enrolled certificate over
         exactly the prepared bytes, once, before the signing expires. Then it is embedded and
         the signed PDF kept for the service it was for (event ``document.signed``)."""
-        who = Actor.parse(actor)
+        who = self.trust.actor(actor)
         signature = _unb64(parse(Completion, request).signature_b64, "SIGNATURE_NOT_BASE64")
         db, now = self.storage.db, utcnow()
         current = self._own(who, signing_id)
@@ -286,8 +288,10 @@ class SigningService:
             return signed, "B-T"  # no revocation data to be had now: still time-stamped
 
     @rpc
-    def signed_document(self, signing_id: str) -> str:
+    def signed_document(self, actor: dict, signing_id: str) -> str:
         """The signed PDF of a completed signing (base64), for the service it was made for."""
+        if not self.trust.actor(actor).has_role("collect_signed_documents"):
+            raise Forbidden("SERVICE_ONLY")
         signing = store.signing(self.storage.db, signing_id)
         if signing is None or signing["status"] != "completed":
             raise NotFound("SIGNING_NOT_FOUND")
@@ -296,9 +300,14 @@ class SigningService:
     # --- the office's seal, and verification -----------------------------------------------
 
     @rpc
-    def seal_document(self, pdf_b64: str, lines: list[str], qr_url: str | None = None) -> str:
+    def seal_document(
+        self, actor: dict, pdf_b64: str, lines: list[str], qr_url: str | None = None
+    ) -> str:
         """Seal a PDF the system itself issues (a scan of a letter signed on paper) with the
-        office's server-held key: the same stamp, in the seal's name."""
+        office's server-held key: the same stamp, in the seal's name. Only files asks, having
+        checked that the person issuing it may."""
+        if not self.trust.actor(actor).has_role("seal_documents"):
+            raise Forbidden("SERVICE_ONLY")
         content = _unb64(pdf_b64, "PDF_NOT_BASE64")
         check_pdf(content)
         seal, stamp = self.seal.current(), self.seal.stamp(lines, qr_url)

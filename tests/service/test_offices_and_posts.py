@@ -6,10 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from common.actor import SYSTEM
 from common.clock import iso, utcnow
 from common.errors import Conflict, Forbidden, NotFound, OfficeError, Refused, Unauthenticated
-from gateway.auth import actor_from_claims
+from common.trust import actor_from_claims
 from tests.service.conftest import PASSWORD
 from tests.support.pdfs import pdf
 
@@ -301,7 +300,7 @@ def test_a_department_defines_its_levels_and_every_office_must_fit_them(office):
         ),
         "a department without levels": (admin, new_office("UP-HOME", "department", "UP")),
         "a second state, by the state's admin": (admin, new_office("MP", "state", None)),
-        "an office without a parent": (SYSTEM.model_dump(), new_office("LOOSE", "district", None)),
+        "an office without a parent": (office.seeder, new_office("LOOSE", "district", None)),
     }
     outcomes = {
         what: outcome(lambda a=a, o=o: identity.create_office(a, o))

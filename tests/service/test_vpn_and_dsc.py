@@ -5,12 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from common.actor import SYSTEM
 from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput, NotFound, Refused
 from tests.support import pki
-
-SYSTEM_ACTOR = SYSTEM.model_dump()
 
 
 def person(office, username):

@@ -8,6 +8,7 @@ from nameko.timer import timer
 
 from common import outbox
 from common.storage import Database
+from common.trust import Trust
 from services.files import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here
@@ -24,6 +25,7 @@ class FilesService(receipts.ReceiptDesk, efiles.FileDesk, drafts.DraftDesk, desk
     identity = RpcProxy("identity")
     signing = RpcProxy("signing")
     dispatch = EventDispatcher()
+    trust = Trust()
     config = Config()
 
     @rpc
@@ -34,4 +36,4 @@ class FilesService(receipts.ReceiptDesk, efiles.FileDesk, drafts.DraftDesk, desk
     def relay_events(self):
         # Off only in tests that stop a service between a write and its relay.
         if self.config.get("OUTBOX_RELAY", True) is not False:
-            outbox.relay(self.storage.db, self.dispatch, list(store.KINDS))
+            outbox.relay(self.storage.db, self.dispatch, self.trust.seal_event, list(store.KINDS))

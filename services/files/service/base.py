@@ -17,7 +17,7 @@ class Desk:
     def _require_acting(self, actor: Actor, post_id: str | None, code: str) -> None:
         """The actor holds the post now: by their token, and by identity at this moment (a
         transfer or an ended delegation takes effect at once)."""
-        if not (actor.holds(post_id) and self.identity.may_act(actor.model_dump(), post_id)):
+        if not (actor.holds(post_id) and self.identity.may_act(actor.credential, post_id)):
             raise Conflict(code)
 
     def _record(
@@ -63,4 +63,4 @@ class Desk:
         return bool(in_file) and visibility.may_see(actor, in_file)
 
     def _post(self, actor: Actor, post_id: str) -> dict:
-        return self.identity.post(actor.model_dump(), post_id)
+        return self.identity.post(actor.credential, post_id)

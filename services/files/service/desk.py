@@ -5,7 +5,6 @@ from datetime import datetime
 
 from nameko.rpc import rpc
 
-from common.actor import Actor
 from common.clock import utcnow
 from common.errors import InvalidInput, NotFound
 from common.threads import cpu_bound
@@ -57,7 +56,7 @@ class DeskViews(Desk):
     def inbox(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
         """Receipts and files with the actor's posts: unread first, then by priority, then the
         earliest due, then the most recently arrived."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db, now = self.storage.db, utcnow()
         items = [
             _item(kind, d, now)
@@ -73,7 +72,7 @@ class DeskViews(Desk):
     @rpc
     def sent(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
         """What the actor's posts sent on last and is now with someone else."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         db, now = self.storage.db, utcnow()
         items = [
             _item(kind, d, now)
@@ -88,7 +87,7 @@ class DeskViews(Desk):
     def search(self, actor: dict, query: str, limit: int = 50) -> dict:
         """Receipts and files the actor may see whose number, subject, sender or notes have every
         word of the query (in Hindi regardless of nukta and joiners)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         if not isinstance(query, str) or len(query) > 500:
             raise InvalidInput("BAD_QUERY")
         terms = search.query_terms(query)
@@ -111,7 +110,7 @@ class DeskViews(Desk):
     @rpc
     def document(self, actor: dict, sha256: str) -> str:
         """A stored PDF (base64), for anyone who may see a receipt that carries it."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         receipts = store.receipts_with_document(self.storage.db, sha256)
         if not any(self._may_see_receipt(actor, r) for r in receipts):
             raise NotFound("DOCUMENT_NOT_FOUND")
@@ -126,7 +125,7 @@ class DeskViews(Desk):
     def note_sheet(self, actor: dict, file_id: str, lang: str = "hi") -> str:
         """The file's note sheet as a PDF (base64): green notes numbered, with their signature
         lines; the reader's own drafts marked as such."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = visibility.require_visible(
             actor, store.item(self.storage.db, "files", file_id), "FILE_NOT_FOUND"
         )
@@ -151,7 +150,7 @@ class DeskViews(Desk):
     ) -> str:
         """A receipt's or file's whole history as CSV or PDF (base64), with the chain check and
         its last hash, so an RTI applicant can verify it offline (tools/verify_history.py)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         if kind not in store.KINDS or fmt not in ("csv", "pdf"):
             raise InvalidInput("BAD_EXPORT")
         if kind == "receipts":  # a letter in a file is read by whoever may see the file

@@ -12,8 +12,8 @@ from nameko.rpc import rpc
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
-from common.errors import Conflict, InvalidInput, NotFound
-from common.events import DraftApproved, DraftDispatched, DraftIssued, Event
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from common.events import DraftApproved, DraftDispatched, DraftIssued
 from common.pdf import check_pdf
 from common.threads import cpu_bound
 from common.validation import parse
@@ -44,7 +44,7 @@ class DraftDesk(Desk):
             if not draft.get("text"):
                 raise Conflict("DRAFT_NEEDS_TEXT_OR_PDF")
             post = self._post(actor, post_id)
-            office = self.identity.office_by_code(actor.model_dump(), post["office_code"])
+            office = self.identity.office_by_code(actor.credential, post["office_code"])
             content = cpu_bound(letter.render_letter, draft, office, file["number"], actor.lang)
         pages = check_pdf(content)
         return {
@@ -62,7 +62,7 @@ class DraftDesk(Desk):
     @rpc
     def create_draft(self, actor: dict, file_id: str, request: dict, pdf_b64=None) -> dict:
         """Write a draft letter or order on a file you hold (or upload its PDF)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewDraft, request)
         doc, post_id = self._holding(actor, file_id)
         draft = drafts.new_draft(
@@ -84,7 +84,7 @@ class DraftDesk(Desk):
     ) -> dict:
         """A new version of a draft (a changed text, or a new PDF); an approval given to an
         earlier version no longer stands."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         change = parse(DraftVersionRequest, request)
         doc, post_id = self._holding(actor, file_id)
         draft = drafts.draft_by_id(doc, draft_id)
@@ -114,7 +114,7 @@ class DraftDesk(Desk):
     def approve_draft(self, actor: dict, file_id: str, draft_id: str, request: dict) -> dict:
         """An officer holding the file approves the version they read: it gets its issue
         number and verification code, which its signature stamp will carry."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         approve = parse(ApproveDraft, request)
         doc, post_id = self._holding(actor, file_id)
         if not actor.has_role("officer"):
@@ -174,7 +174,7 @@ class DraftDesk(Desk):
     def sign_draft(self, actor: dict, file_id: str, draft_id: str, request: dict) -> dict:
         """Prepare the approved draft (or the signed one, for a further signature) for your
         signature on your token; answers what the token signer must sign."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         again = parse(SignDraft, request)
         doc, post_id = self._holding(actor, file_id)
         draft = drafts.draft_by_id(doc, draft_id)
@@ -183,7 +183,7 @@ class DraftDesk(Desk):
             raise Conflict("DRAFT_SIGNED_ON_PAPER")
         base = draft.get("signed_sha256") or drafts.latest(draft)["sha256"]
         prepared = self.signing.prepare(
-            actor.model_dump(),
+            actor.credential,
             {
                 "pdf_b64": base64.b64encode(self.storage.blobs.get(base)).decode(),
                 "post_id": post_id,
@@ -213,12 +213,13 @@ class DraftDesk(Desk):
     @event_handler("signing", "document.signed", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_document_signed(self, raw: dict):
         """The officer's signature was completed: the signed PDF becomes the draft's."""
-        event = Event.model_validate(raw)
+        event = self.trust.event(raw)
         signed = event.body()
         if signed.purpose.get("kind") != "draft":
             return
         signer = Actor(user_id=signed.signer_user_id, name=signed.signer_name)
-        content = base64.b64decode(self.signing.signed_document(signed.signing_id))
+        signed_pdf = self.signing.signed_document(self.trust.own(), signed.signing_id)
+        content = base64.b64decode(signed_pdf)
         sha256 = self.storage.blobs.put(content)
         for _ in range(SIGNING_RETRIES):
             doc = store.item(self.storage.db, "files", signed.purpose["file_id"])
@@ -262,7 +263,7 @@ class DraftDesk(Desk):
     def sign_on_paper(self, actor: dict, file_id: str, draft_id: str, pdf_b64: str) -> dict:
         """Without a DSC: the approved draft was printed, signed in ink and scanned; the scan
         is recorded as the signed letter (and sealed by the office when issued)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc, post_id = self._holding(actor, file_id)
         draft = drafts.draft_by_id(doc, draft_id)
         drafts.require_status(draft, "approved")
@@ -290,7 +291,7 @@ class DraftDesk(Desk):
     def issue_draft(self, actor: dict, file_id: str, draft_id: str) -> dict:
         """A signed letter is issued under its number: from now on anyone with the number and
         its code can verify it. A scan signed on paper is sealed by the office first."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc, post_id = self._holding(actor, file_id)
         draft = drafts.draft_by_id(doc, draft_id)
         drafts.require_status(draft, "signed")
@@ -298,6 +299,7 @@ class DraftDesk(Desk):
         if draft.get("signed_on_paper"):
             scan = base64.b64encode(self.storage.blobs.get(sha256)).decode()
             sealed = self.signing.seal_document(
+                self.trust.own(),
                 scan, self._stamp_lines(draft), self._verify_url(draft)
             )
             sha256 = self.storage.blobs.put(base64.b64decode(sealed))
@@ -358,7 +360,7 @@ class DraftDesk(Desk):
     def dispatch_draft(self, actor: dict, file_id: str, draft_id: str, request: dict) -> dict:
         """Send an issued letter out, by email (notify mails the PDF) or by post, and enter it
         in the office's dispatch register."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         out = parse(DispatchDraft, request)
         doc, post_id = self._holding(actor, file_id)
         draft = drafts.draft_by_id(doc, draft_id)
@@ -423,7 +425,7 @@ class DraftDesk(Desk):
     @rpc
     def dispatch_register(self, actor: dict, limit: int = 100) -> dict:
         """The outward register of the actor's office, newest first."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         entries = store.dispatches_of(self.storage.db, actor.office_id, limit)
         return {"items": [{**e, "id": e.pop("_id")} for e in entries]}
 
@@ -433,7 +435,7 @@ class DraftDesk(Desk):
     def draft_document(self, actor: dict, file_id: str, draft_id: str, which: str = "latest"):
         """A draft's PDF (base64) for whoever may see the file: ``latest`` version, ``signed``
         or ``issued``."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         draft = drafts.draft_by_id(self._file(actor, file_id), draft_id)
         sha256 = {
             "latest": drafts.latest(draft)["sha256"],
@@ -445,16 +447,30 @@ class DraftDesk(Desk):
         return base64.b64encode(self.storage.blobs.get(sha256)).decode()
 
     @rpc
-    def issued_letter(self, issue_number: str, code: str | None = None) -> dict:
-        """Public: what was issued under a number (with its code), and its PDF (base64) to
-        verify. The letter itself is not shown: only its fingerprint and signatures."""
-        issue = store.issue(self.storage.db, issue_number)
-        if issue is None or (code is not None and code.strip().upper() != issue["code"]):
+    def issued_letter(self, issue_number: str, code: str) -> dict:
+        """Public: what was issued under a number, and its PDF (base64) to verify, for whoever
+        has the code printed beside the number. Without the right code the answer is the same
+        as for a number never issued, so the register cannot be enumerated."""
+        issue = store.issue(self.storage.db, str(issue_number))
+        if issue is None or not isinstance(code, str) or code.strip().upper() != issue["code"]:
             raise NotFound("ISSUE_NOT_FOUND")
+        return self._issued(issue)
+
+    @rpc
+    def letter_to_mail(self, actor: dict, issue_number: str) -> dict:
+        """An issued letter for notify to mail to its addressees (notify's principal only)."""
+        actor = self.trust.actor(actor)
+        if not actor.has_role("mail_issued_letters"):
+            raise Forbidden("SERVICE_ONLY")
+        issue = store.issue(self.storage.db, issue_number)
+        if issue is None:
+            raise NotFound("ISSUE_NOT_FOUND")
+        return self._issued(issue)
+
+    def _issued(self, issue: dict) -> dict:
         return {
             "issue_number": issue["_id"],
             "issued_at": issue["issued_at"],
             "sha256": issue["sha256"],
-            "code_checked": code is not None,
             "pdf_b64": base64.b64encode(self.storage.blobs.get(issue["sha256"])).decode(),
         }

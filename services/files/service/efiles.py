@@ -74,13 +74,13 @@ class FileDesk(Desk):
     def add_head(self, actor: dict, request: dict) -> dict:
         """An admin sets up a head of the functional scheme for an office's section (their own
         office unless they name one within their scope)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewHead, request)
         if new.office_code:
-            office = self.identity.office_by_code(actor.model_dump(), new.office_code)
+            office = self.identity.office_by_code(actor.credential, new.office_code)
         else:
             office = {"id": actor.office_id, "path": list(actor.office_path)}
-        if not any(actor.may(role, office["path"]) for role in ("admin", "system")):
+        if not actor.may("admin", office["path"]):
             raise Forbidden("OUTSIDE_YOUR_SCOPE")
         code = numbering.head_code(new.basic, new.primary, new.secondary)
         head = {
@@ -95,7 +95,7 @@ class FileDesk(Desk):
     @rpc
     def heads(self, actor: dict) -> dict:
         """The heads a file can be opened under from the actor's office."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         return Heads(
             items=[Head(**h) for h in store.heads_of(self.storage.db, actor.office_id)]
         ).model_dump()
@@ -106,7 +106,7 @@ class FileDesk(Desk):
     def create_file(self, actor: dict, request: dict) -> dict:
         """Open a file at the actor's desk: under a head of the scheme (its serial for the year
         never repeats or skips, however many clerks open files at once) or outside it."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewFile, request)
         post_id = new.post_id or (actor.post_ids[0] if actor.post_ids else None)
         self._require_acting(actor, post_id, "NOT_YOUR_POST")
@@ -146,7 +146,7 @@ class FileDesk(Desk):
             "remark": "",
             "sent_by_post_id": None,
             "involved_posts": [post_id],
-            "supervisors": self.identity.chain(actor.model_dump(), post_id),
+            "supervisors": self.identity.chain(actor.credential, post_id),
             "notes": [],
             "correspondence": [],
             "version": 1,
@@ -202,7 +202,7 @@ class FileDesk(Desk):
     @rpc
     def get_file(self, actor: dict, file_id: str) -> dict:
         """Open a file: its notes and its correspondence. The holder's first open is recorded."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = self._file(actor, file_id)
         if actor.holds(doc["holder_post_id"]) and doc.get("opened_at") is None:
             doc = self._record(
@@ -233,7 +233,7 @@ class FileDesk(Desk):
     @rpc
     def add_note(self, actor: dict, file_id: str, request: dict) -> dict:
         """Write a yellow (draft) note on a file you hold."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewNote, request)
         doc, post_id = self._holding(actor, file_id)
         note = {
@@ -256,7 +256,7 @@ class FileDesk(Desk):
     @rpc
     def edit_note(self, actor: dict, file_id: str, note_id: str, request: dict) -> dict:
         """Change your own yellow note; a green one can never change."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         new = parse(NewNote, request)
         doc = self._file(actor, file_id)
         note = notes.note_by_id(doc, note_id)
@@ -279,7 +279,7 @@ class FileDesk(Desk):
 
     @rpc
     def discard_note(self, actor: dict, file_id: str, note_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = self._file(actor, file_id)
         note = notes.note_by_id(doc, note_id)
         notes.require_own_yellow(actor, note)
@@ -297,7 +297,7 @@ class FileDesk(Desk):
     @rpc
     def confirm_note(self, actor: dict, file_id: str, note_id: str) -> dict:
         """Your yellow note becomes green: numbered, part of the record, never to change."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc, post_id = self._holding(actor, file_id)
         note = notes.note_by_id(doc, note_id)
         notes.require_own_yellow(actor, note)
@@ -337,7 +337,7 @@ class FileDesk(Desk):
     @rpc
     def put_in_file(self, actor: dict, receipt_id: str, request: dict) -> dict:
         """A receipt you hold goes into a file you hold, as its next pages of correspondence."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         target = parse(PutInFile, request)
         doc, post_id = self._holding(actor, target.file_id)
         receipt = self._visible_receipt(actor, receipt_id)
@@ -449,7 +449,7 @@ class FileDesk(Desk):
             "involved_posts": sorted(set(doc["involved_posts"]) | {to_post["id"]}),
             "supervisors": sorted(
                 set(doc.get("supervisors", []))
-                | set(self.identity.chain(actor.model_dump(), to_post["id"]))
+                | set(self.identity.chain(actor.credential, to_post["id"]))
             ),
         }
         details = {
@@ -489,7 +489,7 @@ class FileDesk(Desk):
     def send_file(self, actor: dict, file_id: str, request: dict) -> dict:
         """Send a file you hold to another post; a jump up the chain of command names the levels
         it skipped (CSMOP: no more than four levels to a decision)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         send = parse(SendFile, request)
         doc, from_post = self._holding(actor, file_id, send.version)
         if send.to_post_id == from_post:
@@ -499,7 +499,7 @@ class FileDesk(Desk):
         except NotFound:
             raise InvalidInput("UNKNOWN_POST", {"post_id": send.to_post_id}) from None
         skipped = movement.skipped_levels(
-            self.identity.chain(actor.model_dump(), from_post), to_post["id"]
+            self.identity.chain(actor.credential, from_post), to_post["id"]
         )
         moved = self._move(
             actor,
@@ -517,7 +517,7 @@ class FileDesk(Desk):
     @rpc
     def send_back(self, actor: dict, file_id: str, request: dict) -> dict:
         """Return a file to the post that sent it to you."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         action = parse(FileAction, request)
         doc, from_post = self._holding(actor, file_id, action.version)
         to_post = self._post(actor, movement.send_back_to(doc))
@@ -528,7 +528,7 @@ class FileDesk(Desk):
     @rpc
     def pull_back(self, actor: dict, file_id: str, request: dict) -> dict:
         """Take back a file you sent, while its receiver has not opened it."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         action = parse(FileAction, request)
         doc = self._file(actor, file_id)
         movement.require_version(doc, action.version)
@@ -544,7 +544,7 @@ class FileDesk(Desk):
 
     @rpc
     def park(self, actor: dict, file_id: str, request: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         action = parse(FileAction, request)
         doc, post_id = self._holding(actor, file_id, action.version)
         return self._changed(
@@ -553,7 +553,7 @@ class FileDesk(Desk):
 
     @rpc
     def unpark(self, actor: dict, file_id: str, request: dict) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         action = parse(FileAction, request)
         doc = self._file(actor, file_id)
         post_id = movement.require_holder(actor, doc)
@@ -569,7 +569,7 @@ class FileDesk(Desk):
     def close_file(self, actor: dict, file_id: str, request: dict) -> dict:
         """Only the post that opened a file closes it, with the approval of a Section Officer or
         above recorded in a green note (named by its paragraph)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         close = parse(CloseFile, request)
         doc, post_id = self._holding(actor, file_id, close.version)
         if post_id != doc["creator_post_id"]:
@@ -587,7 +587,7 @@ class FileDesk(Desk):
     @rpc
     def reopen_file(self, actor: dict, file_id: str, request: dict) -> dict:
         """Only the post that closed a file reopens it, again with an approval in a green note."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         reopen = parse(CloseFile, request)
         doc = self._file(actor, file_id)
         movement.require_version(doc, reopen.version)
@@ -619,7 +619,7 @@ class FileDesk(Desk):
         return self._relink(actor, file_id, request, linked=False)
 
     def _relink(self, actor: dict, file_id: str, request: dict, linked: bool) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         link = parse(LinkFile, request)
         doc, post_id = self._holding(actor, file_id, link.version)
         other = self._file(actor, link.other_file_id)
@@ -652,7 +652,7 @@ class FileDesk(Desk):
         """Merge another physical file of the same section (and grading) that you hold into
         this one, for a reason: its papers follow on this file's pages, everyone who could see
         either sees this one, and the other stops moving (it points here)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         merge = parse(MergeFile, request)
         doc, post_id = self._holding(actor, file_id, merge.version)
         other, other_post = self._holding(actor, merge.other_file_id)
@@ -708,7 +708,7 @@ class FileDesk(Desk):
     @rpc
     def record_file(self, actor: dict, file_id: str, request: dict) -> dict:
         """The closer sends a closed physical file to the record room under category A, B or C."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         record = parse(RecordFile, request)
         doc = self._file(actor, file_id)
         movement.require_version(doc, record.version)
@@ -732,7 +732,7 @@ class FileDesk(Desk):
 
     @rpc
     def file_history(self, actor: dict, file_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = visibility.require_visible(
             actor, store.item(self.storage.db, "files", file_id, True), FILE_NOT_FOUND
         )
@@ -740,7 +740,7 @@ class FileDesk(Desk):
 
     @rpc
     def verify_file_history(self, actor: dict, file_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = visibility.require_visible(
             actor, store.item(self.storage.db, "files", file_id, True), FILE_NOT_FOUND
         )

@@ -59,7 +59,7 @@ class ReceiptDesk(Desk):
     def diarise(self, actor: dict, receipt: dict, pdf_b64: str | None = None) -> dict:
         """Enter an inward letter in the diary at the actor's desk: an electronic one with its
         PDF; a physical one with its scan if there is one."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         fields = parse(DiariseReceipt, receipt)
         content = decode_pdf(pdf_b64)
         if content is None and not fields.physical:
@@ -103,7 +103,7 @@ class ReceiptDesk(Desk):
             "awaiting_receipt": False,  # the diarist has the paper in hand
             "copy_no": 0,
             "involved_posts": [post_id],
-            "supervisors": self.identity.chain(actor.model_dump(), post_id),
+            "supervisors": self.identity.chain(actor.credential, post_id),
             "drafts": [],
             "version": 1,
             "history": [entry],
@@ -130,7 +130,7 @@ class ReceiptDesk(Desk):
     @rpc
     def get_receipt(self, actor: dict, receipt_id: str) -> dict:
         """Open a receipt. The holder's first open is recorded in its history."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = self._visible_receipt(actor, receipt_id)
         if domain.is_first_open(actor, doc):
             now = iso(utcnow())
@@ -168,7 +168,7 @@ class ReceiptDesk(Desk):
     @rpc
     def receive_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
         """The desk a physical letter was marked to confirms the paper has reached it."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         action = parse(ReceiptAction, request)
         doc, post_id = self._holding_receipt(actor, receipt_id, action.version, received=False)
         if not doc.get("awaiting_receipt"):
@@ -190,7 +190,7 @@ class ReceiptDesk(Desk):
     def edit_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
         """Correct what may be corrected (subject, sender, category, grading, ...); the dates
         and the delivery mode are fixed at diarisation."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         if isinstance(request, dict):
             domain.require_editable(request)
         edit = parse(EditReceipt, request)
@@ -225,7 +225,7 @@ class ReceiptDesk(Desk):
     def send_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
         """Mark a receipt from the actor's desk to another post, and copies of it to others
         (each copy a receipt of its own, with the same number, that its desk acts on)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         send = parse(SendReceipt, request)
         doc, from_post_id = self._holding_receipt(actor, receipt_id, send.version)
         if send.to_post_id == from_post_id:
@@ -243,7 +243,7 @@ class ReceiptDesk(Desk):
             "involved_posts": sorted(set(doc["involved_posts"]) | {to_post["id"]}),
             "supervisors": sorted(
                 set(doc.get("supervisors", []))
-                | set(self.identity.chain(actor.model_dump(), to_post["id"]))
+                | set(self.identity.chain(actor.credential, to_post["id"]))
             ),
         }
         details = {
@@ -335,7 +335,7 @@ class ReceiptDesk(Desk):
             "remark": send.remark,
             "status": "open",
             "involved_posts": sorted({from_post_id, to_post["id"]}),
-            "supervisors": self.identity.chain(actor.model_dump(), to_post["id"]),
+            "supervisors": self.identity.chain(actor.credential, to_post["id"]),
             "drafts": [],
             "version": 1,
             "history": [entry],
@@ -352,7 +352,7 @@ class ReceiptDesk(Desk):
     def reply_to_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
         """Write a reply to a receipt you hold: a draft letter to its sender, which goes for
         approval, signature and dispatch like any draft."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         reply = parse(Reply, request)
         doc, post_id = self._holding_receipt(actor, receipt_id, reply.version)
         draft = drafts.new_draft(
@@ -377,7 +377,7 @@ class ReceiptDesk(Desk):
 
     @rpc
     def discard_receipt_draft(self, actor: dict, receipt_id: str, draft_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc, post_id = self._holding_receipt(actor, receipt_id, None)
         drafts.require_discardable(drafts.draft_by_id(doc, draft_id))
         changed = [
@@ -398,7 +398,7 @@ class ReceiptDesk(Desk):
     @rpc
     def close_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
         """Close a receipt that needs nothing more (never while its reply has not gone out)."""
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         action = parse(ReceiptAction, request)
         doc, post_id = self._holding_receipt(actor, receipt_id, action.version)
         domain.require_no_pending_draft(doc)
@@ -419,12 +419,12 @@ class ReceiptDesk(Desk):
 
     @rpc
     def receipt_history(self, actor: dict, receipt_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = self._visible_receipt(actor, receipt_id, with_history=True)
         return History(items=[HistoryEntry(**e) for e in doc["history"]]).model_dump()
 
     @rpc
     def verify_receipt_history(self, actor: dict, receipt_id: str) -> dict:
-        actor = Actor.parse(actor)
+        actor = self.trust.actor(actor)
         doc = self._visible_receipt(actor, receipt_id, with_history=True)
         return ChainCheck(**history.verify(doc["history"])).model_dump()
