@@ -78,12 +78,13 @@ def test_a_change_and_its_events_are_one_write_and_the_relay_empties_the_outbox(
 
     published = []
     assert (
-        relay(db, lambda kind, body: published.append((kind, body["event_id"])), ["receipts"]) == 1
+        relay(db, lambda kind, body: published.append((kind, body["event_id"])), dict, ["receipts"])
+        == 1
     )
     assert published == [("receipt.sent", "e1")]
     stored = db.receipts.find_one({"_id": "r1"})
     assert stored["outbox"] == [] and stored["has_outbox"] is False
-    assert relay(db, lambda *a: published.append(a), ["receipts"]) == 0  # nothing twice
+    assert relay(db, lambda *a: published.append(a), dict, ["receipts"]) == 0  # nothing twice
     storage.close()
 
 
@@ -98,10 +99,10 @@ def test_a_failed_publish_keeps_the_event_for_the_next_relay(config):
         raise ConnectionError("broker unreachable")
 
     with pytest.raises(ConnectionError):
-        relay(db, broker_down, ["receipts"])
+        relay(db, broker_down, dict, ["receipts"])
     assert db.receipts.find_one({"_id": "r1"})["has_outbox"] is True
     published = []
-    relay(db, lambda kind, body: published.append(body["event_id"]), ["receipts"])
+    relay(db, lambda kind, body: published.append(body["event_id"]), dict, ["receipts"])
     assert published == ["e1"]
     storage.close()
 
