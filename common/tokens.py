@@ -7,16 +7,19 @@ from common.errors import Unauthenticated
 
 ISSUER = "eoffice-identity"
 AUDIENCE = "eoffice"
+# A token good for one signing only carries this audience followed by the signing's id.
+SIGNING_AUDIENCE_PREFIX = "eoffice-signing:"
 ACCESS_TOKEN_SECONDS = 15 * 60
 
 
 def verify_access_token(
-    token: str, public_keys: dict[str, str], audience: str = AUDIENCE
+    token: str, public_keys: dict[str, str], audience: str | tuple[str, ...] = AUDIENCE
 ) -> dict:
     """Return the claims of a valid token; raise ``Unauthenticated`` with a reason otherwise.
 
     ``public_keys`` maps key id to PEM public key, as published by identity; ``audience`` is
-    what the token must be for (a single-signing token names its one signing).
+    what the token must be for (a single-signing token names its one signing), or a tuple of
+    what it may be for.
     """
     try:
         kid = jwt.get_unverified_header(token).get("kid")

@@ -216,7 +216,7 @@ class Verifier:
         self._lock = threading.RLock()
 
     # A person or a principal, from a credential.
-    def actor(self, raw, audience: str = AUDIENCE) -> Actor:
+    def actor(self, raw, audience: str | tuple[str, ...] = AUDIENCE) -> Actor:
         if not isinstance(raw, dict) or not isinstance(raw.get("token"), str):
             raise Unauthenticated("NO_ACTOR")
         token, lang = raw["token"], raw.get("lang", "en")
@@ -257,7 +257,7 @@ class Verifier:
         except ValueError:
             raise Unauthenticated("EVENT_MALFORMED") from None
 
-    def _person_claims(self, token: str, audience: str) -> dict:
+    def _person_claims(self, token: str, audience: str | tuple[str, ...]) -> dict:
         claims = self._claims.get((audience, token))
         if claims is None or claims["exp"] <= time.time():
             claims = self._verify_person(token, audience)
@@ -272,7 +272,7 @@ class Verifier:
             raise Unauthenticated("TOKEN_REVOKED")
         return claims
 
-    def _verify_person(self, token: str, audience: str) -> dict:
+    def _verify_person(self, token: str, audience: str | tuple[str, ...]) -> dict:
         try:
             return verify_access_token(token, self._identity_keys, audience)
         except Unauthenticated as exc:
@@ -304,7 +304,9 @@ class Verifier:
                 key = self._principal_keys.get(name)
         return key
 
-    def _principal_claims(self, token: str, name: str, audience: str, expires=True) -> dict:
+    def _principal_claims(
+        self, token: str, name: str, audience: str | tuple[str, ...], expires: bool = True
+    ) -> dict:
         key = self._principal_key(name)
         if key is None:
             raise Unauthenticated("TOKEN_UNKNOWN_KEY")
@@ -346,7 +348,7 @@ class Trusted:
         self._verifier = verifier
         self.principal = principal
 
-    def actor(self, raw, audience: str = AUDIENCE) -> Actor:
+    def actor(self, raw, audience: str | tuple[str, ...] = AUDIENCE) -> Actor:
         return self._verifier.actor(raw, audience)
 
     def event(self, raw) -> Event:

@@ -26,6 +26,7 @@ from common.events import DocumentSigned, new_event
 from common.pdf import check_pdf
 from common.storage import Database
 from common.threads import cpu_bound
+from common.tokens import AUDIENCE, SIGNING_AUDIENCE_PREFIX
 from common.trust import Trust
 from common.validation import parse
 from services.signing import store
@@ -122,6 +123,12 @@ class SealKeys(DependencyProvider):
             ]
             self._roots = (version, roots)
         return self._roots[1]
+
+
+def signing_audiences(signing_id) -> tuple[str, ...]:
+    """The token signer holds a token good for this one signing only (its audience names it);
+    the person's own session token is accepted too."""
+    return (AUDIENCE, f"{SIGNING_AUDIENCE_PREFIX}{signing_id}")
 
 
 class SigningService:
@@ -223,14 +230,15 @@ class SigningService:
     @rpc
     def prepared(self, actor: dict, signing_id: str) -> dict:
         """What the token signer fetches: the bytes to sign (only for the one who prepared)."""
-        return self._prepared_view(self._own(self.trust.actor(actor), signing_id))
+        who = self.trust.actor(actor, signing_audiences(signing_id))
+        return self._prepared_view(self._own(who, signing_id))
 
     @rpc
     def complete(self, actor: dict, signing_id: str, request: dict) -> dict:
         """Take the token's signature: it must verify with the enrolled certificate over
         exactly the prepared bytes, once, before the signing expires. Then it is embedded and
         the signed PDF kept for the service it was for (event ``document.signed``)."""
-        who = self.trust.actor(actor)
+        who = self.trust.actor(actor, signing_audiences(signing_id))
         signature = _unb64(parse(Completion, request).signature_b64, "SIGNATURE_NOT_BASE64")
         db, now = self.storage.db, utcnow()
         current = self._own(who, signing_id)
