@@ -22,6 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from common.errors import Conflict, InvalidInput, NotFound, Refused, Unauthenticated
+from common.trust import Principal
 from tests.service.conftest import PASSWORD, eventually
 from tests.service.desks import HC, SP, refused
 from tests.support import pki
@@ -320,7 +321,9 @@ def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_re
         signature = sign_on_token(token, prepared, tmp_path)
         done = office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": signature})
         assert done["level"] == "B-LT"
-        signed = base64.b64decode(office.rpc.signing.signed_document(prepared["signing_id"]))
+        files_service = Principal.load("files", office.config).credential()
+        signed_b64 = office.rpc.signing.signed_document(files_service, prepared["signing_id"])
+        signed = base64.b64decode(signed_b64)
         report = office.rpc.signing.verify(base64.b64encode(signed).decode())
         assert report["ok"] and report["validation_data"] is True
         [only] = report["signatures"]
