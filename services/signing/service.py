@@ -128,6 +128,7 @@ class SigningService:
 
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
+    files = RpcProxy("files")
     dispatch = EventDispatcher()
     config = Config()
     seal = SealKeys()
@@ -232,6 +233,8 @@ class SigningService:
         signature = _unb64(parse(Completion, request).signature_b64, "SIGNATURE_NOT_BASE64")
         db, now = self.storage.db, utcnow()
         current = self._own(who, signing_id)
+        if current["status"] == "prepared":
+            self._require_awaited(who, current)
         signing = store.claim(db, signing_id, iso(now))
         if signing is None:
             if current["status"] == "prepared":
@@ -266,6 +269,15 @@ class SigningService:
         )
         store.complete(db, signing_id, result, event)
         return Completed(signing_id=signing_id, purpose=signing["purpose"], **result).model_dump()
+
+    def _require_awaited(self, who: Actor, signing: dict) -> None:
+        """The document's service still waits for this very signing: a signing prepared
+        before the draft was revised, signed otherwise or issued is refused (409
+        ``SIGNING_NOT_CURRENT``), and nothing is signed or changed."""
+        purpose = signing["purpose"]  # a draft on a file: the only purpose there is
+        self.files.awaits_signature(
+            who.model_dump(), purpose["file_id"], purpose["draft_id"], signing["_id"]
+        )
 
     def _long_term(self, signed: bytes) -> tuple[bytes, str]:
         """A time-stamped signature (B-T) gets its chain and revocation data embedded (B-LT)

@@ -250,6 +250,50 @@ def test_a_signature_needs_approval_the_password_and_the_enrolled_key(
     assert office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": good})
 
 
+def test_a_signing_prepared_before_the_draft_changed_is_refused_and_changes_nothing(
+    desks, signing_office, sp_token, tmp_path
+):
+    """The SP prepares his signature, then revises the letter, approves the new version and
+    signs that. The first signing, completed late, must not put the old letter back as the
+    signed one; nor may a further signature prepared before the letter was issued bring an
+    issued letter back to "signed"."""
+    office, files, sp = signing_office, desks.files, desks[SP]
+    file, draft = approved_letter(desks, office)
+    ask = {"password": PASSWORD}
+    old = files.sign_draft(sp, file["id"], draft["id"], ask)
+    old_signature = {"signature_b64": sign_on_token(sp_token, old, tmp_path)}
+    files.add_draft_version(sp, file["id"], draft["id"], {"text": "संशोधित पाठ।"})
+    files.approve_draft(sp, file["id"], draft["id"], {"version": 2})
+    new = files.sign_draft(sp, file["id"], draft["id"], ask)
+
+    def the_draft():
+        return files.get_file(sp, file["id"])["drafts"][0]
+
+    before = the_draft()
+    late = refused(Conflict, office.rpc.signing.complete, sp, old["signing_id"], old_signature)
+    assert late == "SIGNING_NOT_CURRENT"
+    assert the_draft() == before  # still approved at version 2, waiting for the new signing
+
+    # The signing of the current version is taken, and it is the one the draft shows.
+    current = {"signature_b64": sign_on_token(sp_token, new, tmp_path)}
+    office.rpc.signing.complete(sp, new["signing_id"], current)
+    signed = eventually(lambda: (d := the_draft())["status"] == "signed" and d)
+    assert [s["signing_id"] for s in signed["signatures"]] == [new["signing_id"]]
+    assert refused(Conflict, office.rpc.signing.complete, sp, old["signing_id"], old_signature)
+
+    # A further signature prepared, then the letter issued: its completion is refused.
+    further = files.sign_draft(sp, file["id"], draft["id"], ask)
+    issued = files.issue_draft(sp, file["id"], draft["id"])["drafts"][0]
+    answer = {"signature_b64": sign_on_token(sp_token, further, tmp_path)}
+    assert (
+        refused(Conflict, office.rpc.signing.complete, sp, further["signing_id"], answer)
+        == "SIGNING_NOT_CURRENT"
+    )
+    after = the_draft()
+    assert after["status"] == "issued" and after["signatures"] == issued["signatures"]
+    assert after["signed_sha256"] == signed["signed_sha256"]
+
+
 def test_a_prepared_signing_expires(desks, signing_office, sp_token, tmp_path):
     office = signing_office
     office.kill("signing")

@@ -4,6 +4,7 @@ the signing service (or on paper, scanned, and sealed at issue); issued; dispatc
 by post into the dispatch register. Anyone with the issue number and its code can verify it."""
 
 import base64
+import logging
 import uuid
 
 from nameko.events import SERVICE_POOL, event_handler
@@ -31,6 +32,7 @@ from services.files.service.efiles import file_view
 from services.files.service.receipts import decode_pdf
 
 SIGNING_RETRIES = 5
+log = logging.getLogger(__name__)
 
 
 class DraftDesk(Desk):
@@ -99,6 +101,7 @@ class DraftDesk(Desk):
                 "versions": [*d["versions"], version],
                 "status": "draft",
                 "approved": None,
+                "pending_signing": None,  # a signing prepared for the old version lapses
             }
 
         return self._changed(
@@ -181,7 +184,7 @@ class DraftDesk(Desk):
         drafts.require_status(draft, "approved", "signed")
         if draft.get("signed_on_paper"):
             raise Conflict("DRAFT_SIGNED_ON_PAPER")
-        base = draft.get("signed_sha256") or drafts.latest(draft)["sha256"]
+        base = drafts.signing_base(draft)
         prepared = self.signing.prepare(
             actor.model_dump(),
             {
@@ -193,7 +196,7 @@ class DraftDesk(Desk):
             },
             again.model_dump(),
         )
-        pending = {"signing_id": prepared["signing_id"], "post_id": post_id, "base": base}
+        pending = drafts.pending_signing(draft, prepared["signing_id"], actor.user_id, post_id)
         self._changed(
             doc,
             "signature_prepared",
@@ -210,9 +213,21 @@ class DraftDesk(Desk):
         )
         return prepared
 
+    @rpc
+    def awaits_signature(self, actor: dict, file_id: str, draft_id: str, signing_id: str):
+        """Asked by signing before it takes the token's signature: does the draft still wait
+        for this very signing (not revised, signed otherwise or issued since it was prepared)?
+        Refused with 409 ``SIGNING_NOT_CURRENT`` if not."""
+        actor = Actor.parse(actor)
+        draft = drafts.draft_by_id(self._file(actor, file_id), draft_id)
+        drafts.require_awaiting(draft, signing_id, actor.user_id)
+        return {"awaited": True}
+
     @event_handler("signing", "document.signed", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_document_signed(self, raw: dict):
-        """The officer's signature was completed: the signed PDF becomes the draft's."""
+        """The officer's signature was completed: the signed PDF becomes the draft's, if the
+        draft still waits for that signing (signing asked just before; this checks again in
+        the same write, so a revision in between is never overwritten)."""
         event = Event.model_validate(raw)
         signed = event.body()
         if signed.purpose.get("kind") != "draft":
@@ -225,6 +240,15 @@ class DraftDesk(Desk):
             draft = drafts.draft_by_id(doc, signed.purpose["draft_id"])
             if any(s["signing_id"] == signed.signing_id for s in draft.get("signatures", [])):
                 return  # seen already (a redelivered event)
+            try:
+                drafts.require_awaiting(draft, signed.signing_id, signer.user_id)
+            except Conflict:
+                log.warning(
+                    "signing %s completed for draft %s, which no longer awaits it: not taken",
+                    signed.signing_id,
+                    draft["id"],
+                )
+                return
             signature = {
                 "signing_id": signed.signing_id,
                 "by": signer.audit(),
@@ -242,7 +266,7 @@ class DraftDesk(Desk):
                     "pending_signing": None,
                 }
 
-            post_id = (draft.get("pending_signing") or {}).get("post_id")
+            post_id = draft["pending_signing"]["post_id"]
             try:
                 self._record(
                     "files",
