@@ -10,10 +10,16 @@ AUDIENCE = "eoffice"
 ACCESS_TOKEN_SECONDS = 15 * 60
 
 
-def verify_access_token(token: str, public_keys: dict[str, str]) -> dict:
+def signing_audience(signing_id: str) -> str:
+    """The audience of a token good for one signing only (the officer's token signer)."""
+    return f"eoffice-signing:{signing_id}"
+
+
+def verify_access_token(token: str, public_keys: dict[str, str], audience: str = AUDIENCE) -> dict:
     """Return the claims of a valid token; raise ``Unauthenticated`` with a reason otherwise.
 
-    ``public_keys`` maps key id to PEM public key, as published by identity.
+    ``public_keys`` maps key id to PEM public key, as published by identity. ``audience`` is
+    what the token must be for: the office (default), or one signing (``signing_audience``).
     """
     try:
         kid = jwt.get_unverified_header(token).get("kid")
@@ -27,7 +33,7 @@ def verify_access_token(token: str, public_keys: dict[str, str]) -> dict:
             token,
             key,
             algorithms=["EdDSA"],
-            audience=AUDIENCE,
+            audience=audience,
             issuer=ISSUER,
             options={"require": ["exp", "iat", "sub"]},
         )

@@ -246,6 +246,11 @@ def test_a_signature_needs_approval_the_password_and_the_enrolled_key(
         refused(NotFound, office.rpc.signing.prepared, hc, prepared["signing_id"])
         == "SIGNING_NOT_FOUND"
     )
+    # ... nor gets a token for it: identity makes one only for the one who prepared it.
+    assert (
+        refused(NotFound, office.rpc.identity.signing_token, hc, prepared["signing_id"])
+        == "SIGNING_NOT_FOUND"
+    )
     good = sign_on_token(sp_token, prepared, tmp_path)
     assert office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": good})
 
