@@ -21,6 +21,7 @@ from gateway.rpc import long_rpc, rpc
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,
+    DispatchRegister,
     DraftVersionRequest,
     EFile,
     NewDraft,
@@ -168,7 +169,8 @@ def draft_pdf(file_id, draft_id):
 
 @api.get("/dispatch-register")
 @documented(
-    "The outward (dispatch) register of my office, newest first",
+    "The outward (dispatch) register of my office, newest first: letters of the files I may see",
+    response=DispatchRegister,
     query={"limit": "1-500"},
 )
 def dispatch_register():

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from common.errors import Conflict, InvalidInput, NotFound, Refused, Unauthenticated
 from tests.service.conftest import PASSWORD, eventually
-from tests.service.desks import HC, SP, refused
+from tests.service.desks import ASP, HC, READER, SP, refused
 from tests.support import pki
 from tests.support.pdfs import pdf
 from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
@@ -114,10 +114,10 @@ def sign_on_token(token, prepared: dict, tmp_path: Path, key: str = "rsa") -> st
     return json.loads(answer.read_text())["signature_b64"]
 
 
-def approved_letter(desks, office) -> tuple[dict, dict]:
+def approved_letter(desks, office, **file_fields) -> tuple[dict, dict]:
     """A letter drafted by the head clerk on a file, sent up, approved by the SP."""
     files, hc, sp = desks.files, desks[HC], desks[SP]
-    file = desks.open_file()
+    file = desks.open_file(**file_fields)
     drafted = files.create_draft(hc, file["id"], LETTER)
     [draft] = drafted["drafts"]
     assert (draft["status"], draft["versions"][0]["source"]) == ("draft", "written")
@@ -339,6 +339,39 @@ def test_without_a_dsc_a_paper_signed_scan_is_issued_under_the_office_seal(
     actions = [e["action"] for e in files.file_history(sp, file["id"])["items"]]
     assert actions[-2:] == ["signed_on_paper", "draft_issued"]
     assert os.environ.get("EOFFICE_SEAL_PASSWORD")  # from the environment only
+
+
+def test_the_dispatch_register_lists_letters_only_to_those_who_may_see_their_file(
+    desks, signing_office
+):
+    """The ASP supervises the head clerk: she may see his Normal file, not his Secret one (it
+    was never marked to her). The register shows her the one letter and nothing of the other;
+    the SP, who held both, sees both. No entry carries the store's own ``_id``."""
+    files, sp = desks.files, desks[SP]
+    dispatched = {}
+    for grading in ("normal", "secret"):
+        file, draft = approved_letter(desks, signing_office, grading=grading)
+        scan = base64.b64encode(pdf(pages=1)).decode()
+        files.sign_on_paper(sp, file["id"], draft["id"], scan)
+        files.issue_draft(sp, file["id"], draft["id"])
+        out = {"mode": "post", "to": [f"{grading} addressee"]}
+        files.dispatch_draft(sp, file["id"], draft["id"], out)
+        dispatched[grading] = draft["issue_number"]
+
+    def register(username: str) -> list[dict]:
+        return files.dispatch_register(desks[username])["items"]
+
+    assert [e["issue_number"] for e in register(SP)] == [
+        dispatched["secret"],
+        dispatched["normal"],
+    ]
+    [seen] = register(ASP)
+    assert (seen["issue_number"], seen["to"]) == (dispatched["normal"], ["normal addressee"])
+    assert register(READER) == []  # in the office, but neither file passed their way
+    assert not any("_id" in e for e in register(SP) + register(ASP))
+    assert [e["issue_number"] for e in files.dispatch_register(sp, 1)["items"]] == [
+        dispatched["secret"]
+    ]
 
 
 def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_revoked(

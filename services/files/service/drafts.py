@@ -19,10 +19,12 @@ from common.pdf import check_pdf
 from common.threads import cpu_bound
 from common.validation import parse
 from services.files import store
-from services.files.domain import drafts, letter
+from services.files.domain import drafts, letter, visibility
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,
+    DispatchEntry,
+    DispatchRegister,
     DraftVersionRequest,
     NewDraft,
     SignDraft,
@@ -446,10 +448,23 @@ class DraftDesk(Desk):
 
     @rpc
     def dispatch_register(self, actor: dict, limit: int = 100) -> dict:
-        """The outward register of the actor's office, newest first."""
+        """The outward register of the actor's office, newest first: only the letters of files
+        the reader may see, so a Secret file's subjects and addressees stay with the posts it
+        was marked to (an entry half-blanked would still say that the file wrote, and when)."""
         actor = Actor.parse(actor)
-        entries = store.dispatches_of(self.storage.db, actor.office_id, limit)
-        return {"items": [{**e, "id": e.pop("_id")} for e in entries]}
+        limit, db = max(1, min(limit, 500)), self.storage.db
+        visible: dict[str, bool] = {}
+        items = []
+        for entry in store.dispatches_of(db, actor.office_id, batch=limit):
+            file_id = entry["file_id"]
+            if file_id not in visible:
+                file = store.who_may_see(db, "files", file_id)
+                visible[file_id] = file is not None and visibility.may_see(actor, file)
+            if visible[file_id]:
+                items.append(DispatchEntry(**entry, id=entry["_id"]))
+                if len(items) == limit:
+                    break
+        return DispatchRegister(items=items).model_dump()
 
     # --- documents and public verification ---------------------------------------------------
 
