@@ -376,7 +376,7 @@ class IdentityService:
         """A token for the officer's token signer, good for one signing only: its audience
         names the signing (so every other door refuses it), and it lives as long as the signing
         still waits, never longer than an access token (verifiers drop a retired key after
-        that). The session's own token never leaves the browser."""
+        that). The officer's session token is never shown or pasted anywhere."""
         who = Actor.parse(actor)
         waiting = self.signing.prepared(actor, signing_id)  # only the one who prepared it
         now = utcnow()
