@@ -12,6 +12,17 @@ SIGNING_AUDIENCE_PREFIX = "eoffice-signing:"
 ACCESS_TOKEN_SECONDS = 15 * 60
 
 
+def signing_audience(signing_id: str) -> str:
+    """The audience of a token good for one signing only (the officer's token signer)."""
+    return f"{SIGNING_AUDIENCE_PREFIX}{signing_id}"
+
+
+def for_signing(signing_id: str) -> tuple[str, str]:
+    """What the few calls of one signing accept: the person's session token, or the token
+    made for that one signing."""
+    return (AUDIENCE, signing_audience(signing_id))
+
+
 def verify_access_token(
     token: str, public_keys: dict[str, str], audience: str | tuple[str, ...] = AUDIENCE
 ) -> dict:

@@ -8,7 +8,7 @@ import time
 from flask import current_app, g, request, session
 
 from common.errors import Unauthenticated
-from common.tokens import verify_access_token
+from common.tokens import AUDIENCE, verify_access_token
 from common.trust import actor_from_claims, credential
 from gateway.i18n import current_language
 from gateway.rpc import rpc
@@ -25,14 +25,14 @@ class PublicKeys:
         self._fetched_at = 0.0
         self._lock = threading.Lock()
 
-    def verify(self, token: str, rpc) -> dict:
+    def verify(self, token: str, rpc, audience: str = AUDIENCE) -> dict:
         try:
-            return verify_access_token(token, self._keys)
+            return verify_access_token(token, self._keys, audience)
         except Unauthenticated as exc:
             if exc.code != "TOKEN_UNKNOWN_KEY":
                 raise
         self._refetch(rpc)
-        return verify_access_token(token, self._keys)
+        return verify_access_token(token, self._keys, audience)
 
     def _refetch(self, rpc) -> None:
         """Fetch the keys unless fetched a moment ago; either way the caller tries once more
@@ -64,12 +64,13 @@ class DisabledUsers:
         return user_id in self._ids
 
 
-def bearer_actor() -> dict:
-    """The API caller, from ``Authorization: Bearer``."""
+def bearer_actor(audience: str = AUDIENCE) -> dict:
+    """The API caller, from ``Authorization: Bearer``, with a token for ``audience`` (the
+    office; the token signer's routes take a token for their one signing instead)."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer ") or not header[7:].strip():
         raise Unauthenticated("NO_TOKEN")
-    return _actor(header[7:].strip())
+    return _actor(header[7:].strip(), audience)
 
 
 def session_actor() -> dict:
@@ -103,8 +104,8 @@ def remember(tokens: dict) -> None:
     session["user_name_hi"] = tokens["user"]["name_hi"]
 
 
-def _actor(token: str) -> dict:
-    claims = current_app.extensions["public_keys"].verify(token, rpc())
+def _actor(token: str, audience: str = AUDIENCE) -> dict:
+    claims = current_app.extensions["public_keys"].verify(token, rpc(), audience)
     if claims["sub"] in current_app.extensions["disabled_users"]:
         raise Unauthenticated("ACCOUNT_DISABLED")
     g.actor = actor_from_claims(claims, current_language())

@@ -10,11 +10,9 @@ small script that asks by itself) until the office has the signature."""
 import base64
 import hashlib
 import json
-import os
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import jwt
 from asn1crypto import cms
 from flask import (
     Response,
@@ -25,17 +23,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from common.clock import utcnow
-from common.errors import OfficeError
-from gateway.api.drafts import verify_issued
+from common.errors import Conflict, OfficeError
+from gateway.api.drafts import SIGNER_FIELDS, public_url, signer_command, verify_issued
 from gateway.api.receipts import uploaded_pdf_b64
-from gateway.auth import remember, session_actor
+from gateway.auth import session_actor
 from gateway.desk_pages import _act
 from gateway.messages import message_for
 from gateway.pages import pages
@@ -44,14 +41,8 @@ from gateway.staff_pages import when
 
 DRAFT = "/files/<file_id>/drafts/<draft_id>"
 SIGNER_COOKIE = "eoffice_signer"
-SIGNER_FIELDS = ("module", "token_label", "key_label")
 # Letters (any script), digits, spaces and what paths and labels use; nothing a shell expands.
 SAFE_SETTING = re.compile(r"[\w\u0900-\u097f .,:@+=#()/\\~-]+")
-SIGNER_PLACEHOLDERS = {
-    "module": _l("<path to your token's PKCS#11 library>"),
-    "token_label": _l("<your token's label>"),
-    "key_label": _l("<your signing key's label>"),
-}
 KINDS = {"letter": _l("Letter"), "order": _l("Order"), "reply": _l("Reply")}
 DISPATCH_MODES = {"post": _l("By post"), "email": _l("By email")}
 # What was added to a PDF after a signature, from the verifier's ``changes_after``.
@@ -80,12 +71,6 @@ def drafting():
             )
         ),
     }
-
-
-def public_url(path: str) -> str:
-    """An absolute address of ours, as printed on letters (EOFFICE_PUBLIC_URL behind a proxy)."""
-    base = os.environ.get("EOFFICE_PUBLIC_URL") or request.host_url
-    return base.rstrip("/") + path
 
 
 def _file_page(file_id: str, draft_id: str | None = None) -> str:
@@ -221,7 +206,7 @@ def signing(file_id, draft_id, signing_id):
     who signed, when, and whether the signature checks out."""
     actor = session_actor()
     file, draft, prepared, signature, state = _signing_state(actor, file_id, draft_id, signing_id)
-    token = _signer_token(prepared["expires_at"]) if state == "waiting" else None
+    token = _signing_token(actor, prepared) if state == "waiting" else None
     chosen = _signer_settings(_kept_signer_settings())
     result = None
     if state == "signed":
@@ -238,10 +223,10 @@ def signing(file_id, draft_id, signing_id):
         command=signer_command(signing_id, chosen),
         chosen=chosen,
         digest=_document_digest(prepared["to_sign_b64"]),
-        access_token=token,
+        signing_token=token,
         minutes_left=_minutes_until(prepared["expires_at"]),
     )
-    return page, 200, {"Cache-Control": "no-store"}  # it may hold the access token
+    return page, 200, {"Cache-Control": "no-store"}  # it may hold the signing token
 
 
 @pages.post(f"{DRAFT}/signing/<signing_id>")
@@ -296,25 +281,6 @@ def _signer_settings(given) -> dict:
     return chosen
 
 
-def _shell_word(value: str) -> str:
-    """One argument as pasted into a terminal: bare, or in double quotes (which bash and
-    Windows' cmd both read alike for what ``SAFE_SETTING`` lets through)."""
-    return value if re.fullmatch(r"[\w@+=:,./~-]+", value) else f'"{value}"'
-
-
-def signer_command(signing_id: str, chosen: dict) -> str:
-    """The exact command the officer runs beside the token."""
-    url = public_url(url_for("api.prepared_signing", signing_id=signing_id))
-    words = ["python", "-m", "tools.token_signer"]
-    for field in SIGNER_FIELDS:
-        value = chosen.get(field)
-        words += [
-            f"--{field.replace('_', '-')}",
-            _shell_word(value) if value else str(SIGNER_PLACEHOLDERS[field]),
-        ]
-    return " ".join([*words, "--url", url, "--token-env", "EOFFICE_TOKEN"])
-
-
 def _document_digest(to_sign_b64: str) -> str | None:
     """The document's SHA-256 inside what the token signs: the signer prints it too."""
     try:
@@ -330,21 +296,15 @@ def _minutes_until(moment: str) -> int:
     return max(0, round((datetime.fromisoformat(moment) - utcnow()).total_seconds() / 60))
 
 
-def _signer_token(signing_expires_at: str) -> dict:
-    """The officer's access token for the command (``EOFFICE_TOKEN``), renewed first if it
-    would run out before the signing does."""
-    token = session["access_token"]
-    expires = datetime.fromtimestamp(
-        jwt.decode(token, options={"verify_signature": False})["exp"], utcnow().tzinfo
-    )
-    wanted = datetime.fromisoformat(signing_expires_at) + timedelta(minutes=1)
-    if expires < wanted and session.get("refresh_token"):
-        remember(rpc().identity.refresh({"refresh_token": session["refresh_token"]}))
-        token = session["access_token"]
-        expires = datetime.fromtimestamp(
-            jwt.decode(token, options={"verify_signature": False})["exp"], utcnow().tzinfo
-        )
-    return {"value": token, "expires_at": expires.isoformat()}
+def _signing_token(actor: dict, prepared: dict) -> dict | None:
+    """The token for the command (``EOFFICE_TOKEN``): made by identity for this signing only,
+    and only while the signing waits for the token (the session's own token stays here)."""
+    if prepared["status"] != "prepared":
+        return None  # completed: the file is taking the signed PDF in
+    try:
+        return rpc().identity.signing_token(actor, prepared["signing_id"])
+    except Conflict:  # completed or expired a moment ago: the next look says which
+        return None
 
 
 @pages.post(f"{DRAFT}/paper-signed")

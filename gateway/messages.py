@@ -214,6 +214,10 @@ MESSAGES = {
     "SIGNING_NOT_FOUND": _l("No such signing is waiting for you."),
     "SIGNING_EXPIRED": _l("This signing expired. Prepare it again and sign within ten minutes."),
     "SIGNING_ALREADY_COMPLETED": _l("This signing was already completed."),
+    "SIGNING_NOT_CURRENT": _l(
+        "The draft changed after this signing was prepared (a new version, another signature, "
+        "or it was issued). Nothing was signed: prepare the signature again from the file."
+    ),
     "SIGNATURE_NOT_BY_YOUR_KEY": _l(
         "The signature was not made with the key of your enrolled DSC, or not over these bytes."
     ),

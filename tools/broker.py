@@ -9,7 +9,7 @@ What Nameko uses, and so what each may touch:
   the gateway and a service asking identity for its keys, ``rpc.reply-standalone_rpc_proxy-…``).
   Replies are published to ``nameko-rpc`` under the reply queue's uuid. Topic permissions on
   ``nameko-rpc`` limit which services a user may call: notify may ask files and identity,
-  nothing else; identity asks nobody.
+  nothing else.
 - Events: the producer's topic exchange ``<service>.events`` (only the producer may publish
   there) and a consumer's queues ``evt-<producer>-<type>--<consumer>.<handler>``.
 """
@@ -23,9 +23,9 @@ import requests
 SERVICES = ("identity", "files", "signing", "notify", "reports")
 # Whom each may call over RPC (every service also asks identity for its token keys).
 CALLS = {
-    "identity": (),
+    "identity": ("signing",),
     "files": ("identity", "signing"),
-    "signing": ("identity",),
+    "signing": ("identity", "files"),
     "notify": ("files", "identity"),
     "reports": ("identity",),
     "gateway": SERVICES,

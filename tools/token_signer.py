@@ -9,9 +9,11 @@
 The request is ``{"signing_id": ..., "to_sign_b64": ..., "algorithm": "sha256_rsa" |
 "sha256_ecdsa"}``; the response ``{"signing_id": ..., "signature_b64": ...}``. With ``--url``
 the request is fetched from the URL and the signature posted to ``URL/complete`` with
-``Authorization: Bearer $VAR``. The PIN comes from ``--pin-env`` or is asked for; it is never
-printed. Only a CMS signed-attributes set (what a PDF signature signs) is signed: the token is
-not lent out to sign anything else.
+``Authorization: Bearer $VAR``, where VAR holds the token the office made for this one signing
+(shown on the sign page, and as ``signing_token`` in the API's answer to "sign"): it fetches
+and completes that signing and can do nothing else, and it expires with the signing. The PIN
+comes from ``--pin-env`` or is asked for; it is never printed. Only a CMS signed-attributes
+set (what a PDF signature signs) is signed: the token is not lent out to sign anything else.
 
 RSA signs with CKM_SHA256_RSA_PKCS. EC tokens (SoftHSM2 among them) may lack CKM_ECDSA_SHA256,
 so the SHA-256 is taken here and signed with CKM_ECDSA, and r‖s is DER-encoded.
@@ -189,12 +191,12 @@ def _write_json(path: str, data: dict) -> None:
 
 
 def _office(token_env: str):
-    """A ``requests`` session that speaks to the office as the logged-in officer."""
+    """A ``requests`` session that speaks to the office with the token for this signing."""
     import requests  # only --url needs it
 
     bearer = os.environ.get(token_env)
     if not bearer:
-        raise SignerError(f"the environment variable {token_env} holds no access token", 2)
+        raise SignerError(f"the environment variable {token_env} holds no signing token", 2)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {bearer}"
     return session
@@ -270,7 +272,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--in", dest="input", help="the prepared signing (JSON; - for stdin)")
     p.add_argument("--out", dest="output", help="where to write the signature (JSON; - stdout)")
     p.add_argument("--url", help="the prepared signing's URL on the office server")
-    p.add_argument("--token-env", help="environment variable holding your office access token")
+    p.add_argument(
+        "--token-env", help="environment variable holding the token for this signing (sign page)"
+    )
     return p
 
 

@@ -2,19 +2,26 @@
 verification."""
 
 import base64
+import os
+import re
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
 
 from common.errors import InvalidInput, UnsupportedMedia
+from common.tokens import signing_audience
 from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit
 from gateway.api.efiles import download
 from gateway.api.receipts import form_fields, uploaded_pdf_b64
+from gateway.auth import bearer_actor
 from gateway.openapi import documented
 from gateway.rpc import long_rpc, rpc
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,
+    DispatchRegister,
     DraftVersionRequest,
     EFile,
     NewDraft,
@@ -23,6 +30,23 @@ from services.files.schemas import (
 from services.signing.schemas import Completed, Completion, Prepared
 
 DRAFT = "/files/<file_id>/drafts/<draft_id>"
+SIGNER_FIELDS = ("module", "token_label", "key_label")
+SIGNER_PLACEHOLDERS = {
+    "module": _l("<path to your token's PKCS#11 library>"),
+    "token_label": _l("<your token's label>"),
+    "key_label": _l("<your signing key's label>"),
+}
+
+
+class ReadyToSign(Prepared):
+    """A prepared signing and what the officer's token signer needs to complete it: a token
+    good for this signing only (never the session's own) and the command to run."""
+
+    signing_token: str = Field(
+        description="for EOFFICE_TOKEN: fetches and completes this signing, and nothing else"
+    )
+    signing_token_expires_at: str
+    command: str = Field(description="run beside the token, with EOFFICE_TOKEN set")
 
 
 def body_and_pdf() -> tuple[dict, str | None]:
@@ -73,14 +97,24 @@ def approve_draft(file_id, draft_id):
 @api.post(f"{DRAFT}/sign")
 @documented(
     "Prepare your signature (after your password or TOTP again): answers what your token "
-    "must sign; run tools/token_signer.py, which sends it to /signing/{id}/complete",
+    "must sign, a token good for this signing only, and the tools/token_signer.py command "
+    "that signs on your token and sends the signature to /signing/{id}/complete",
     body=SignDraft,
-    response=Prepared,
+    response=ReadyToSign,
     errors=(401, 404, 409, 422),
 )
 def sign_draft(file_id, draft_id):
     actor = caller()
-    return jsonify(long_rpc().files.sign_draft(actor, file_id, draft_id, json_body()))
+    prepared = long_rpc().files.sign_draft(actor, file_id, draft_id, json_body())
+    token = rpc().identity.signing_token(actor, prepared["signing_id"])
+    return jsonify(
+        ReadyToSign(
+            **prepared,
+            signing_token=token["token"],
+            signing_token_expires_at=token["expires_at"],
+            command=signer_command(prepared["signing_id"], {}),
+        ).model_dump()
+    )
 
 
 @api.post(f"{DRAFT}/paper-signed")
@@ -135,7 +169,8 @@ def draft_pdf(file_id, draft_id):
 
 @api.get("/dispatch-register")
 @documented(
-    "The outward (dispatch) register of my office, newest first",
+    "The outward (dispatch) register of my office, newest first: letters of the files I may see",
+    response=DispatchRegister,
     query={"limit": "1-500"},
 )
 def dispatch_register():
@@ -145,25 +180,59 @@ def dispatch_register():
 # --- the token signer's side ------------------------------------------------------------------
 
 
+def public_url(path: str) -> str:
+    """An absolute address of ours, as printed on letters (EOFFICE_PUBLIC_URL behind a proxy)."""
+    base = os.environ.get("EOFFICE_PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def _shell_word(value: str) -> str:
+    """One argument as pasted into a terminal: bare, or in double quotes (which bash and
+    Windows' cmd both read alike for what the sign screen lets through)."""
+    return value if re.fullmatch(r"[\w@+=:,./~-]+", value) else f'"{value}"'
+
+
+def signer_command(signing_id: str, chosen: dict) -> str:
+    """The exact command the officer runs beside the token: the token's details ``chosen``
+    (placeholders for those not given); the signing token comes from ``EOFFICE_TOKEN``."""
+    url = public_url(url_for("api.prepared_signing", signing_id=signing_id))
+    words = ["python", "-m", "tools.token_signer"]
+    for field in SIGNER_FIELDS:
+        value = chosen.get(field)
+        words += [
+            f"--{field.replace('_', '-')}",
+            _shell_word(value) if value else str(SIGNER_PLACEHOLDERS[field]),
+        ]
+    return " ".join([*words, "--url", url, "--token-env", "EOFFICE_TOKEN"])
+
+
+def signer(signing_id: str) -> dict:
+    """The token signer, with the token identity made for this one signing (``signing_token``
+    of the prepare answer): a session's access token, or another signing's, is refused here."""
+    return bearer_actor(signing_audience(signing_id))
+
+
 @api.get("/signing/<signing_id>")
 @documented(
-    "A signing you prepared: what the token must sign (fetched by tools/token_signer.py)",
+    "A signing you prepared: what the token must sign (fetched by tools/token_signer.py, "
+    "with the token good for this signing only)",
     response=Prepared,
-    errors=(404,),
+    errors=(401, 404),
 )
 def prepared_signing(signing_id):
-    return jsonify(rpc().signing.prepared(caller(), signing_id))
+    return jsonify(rpc().signing.prepared(signer(signing_id), signing_id))
 
 
 @api.post("/signing/<signing_id>/complete")
 @documented(
-    "The token's signature: checked against your enrolled DSC, embedded, once, in time",
+    "The token's signature: checked against your enrolled DSC, embedded, once, in time, "
+    "while the draft still waits for it (with the token good for this signing only)",
     body=Completion,
     response=Completed,
-    errors=(404, 409, 422),
+    errors=(401, 404, 409, 422),
 )
 def complete_signing(signing_id):
-    actor = caller()
+    actor = signer(signing_id)
     return jsonify(long_rpc().signing.complete(actor, signing_id, json_body()))
 
 

@@ -13,7 +13,10 @@ from services.reports.schemas import Pendency
 @documented(
     "Items pending per post in an office and below",
     response=Pendency,
-    query={"office": "office id (default: yours; others need HQ or admin)"},
+    query={
+        "office": "office id (default: yours; others need HQ viewer or admin, and count only "
+        "what waits within that grant's scope)"
+    },
     errors=(403,),
 )
 def pendency():

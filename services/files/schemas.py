@@ -144,6 +144,30 @@ class Draft(BaseModel):
     dispatches: list[dict] = []
 
 
+class DispatchEntry(BaseModel):
+    """A line of an office's outward (dispatch) register."""
+
+    id: str
+    register_number: str
+    office_id: str
+    issue_number: str
+    file_id: str
+    file_number: str
+    draft_id: str
+    subject: str
+    mode: Literal["email", "post"]
+    to: list[str]
+    remark: str
+    at: str
+    by: dict
+
+
+class DispatchRegister(BaseModel):
+    items: list[DispatchEntry] = Field(
+        description="newest first; only letters of files the reader may see"
+    )
+
+
 class NewHead(Strict):
     """A head of the functional filing scheme, set up by the admin for an office's section."""
 

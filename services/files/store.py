@@ -1,6 +1,9 @@
 """Files' collections: receipts and files (each with its history and outbox inside), heads of
 the file numbering scheme, and counters."""
 
+import itertools
+from collections.abc import Iterator
+
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -105,13 +108,16 @@ def matching(db, kind: str, terms: list[str], limit: int) -> list[dict]:
     return list(db[kind].find(query, SUMMARY).limit(limit))
 
 
+# What ``visibility.may_see`` reads of an item.
+WHO_MAY_SEE = {"involved_posts": 1, "supervisors": 1, "grading": 1}
+
+
 def receipts_with_document(db, sha256: str) -> list[dict]:
-    return list(
-        db.receipts.find(
-            {"document.sha256": sha256},
-            {"involved_posts": 1, "supervisors": 1, "grading": 1, "file_id": 1},
-        )
-    )
+    return list(db.receipts.find({"document.sha256": sha256}, {**WHO_MAY_SEE, "file_id": 1}))
+
+
+def who_may_see(db, kind: str, item_id: str) -> dict | None:
+    return db[kind].find_one({"_id": item_id}, WHO_MAY_SEE)
 
 
 # --- heads of the functional scheme -----------------------------------------------------------
@@ -155,6 +161,12 @@ def record_dispatch(db, entry: dict) -> None:
     db.dispatches.insert_one(entry)
 
 
-def dispatches_of(db, office_id: str | None, limit: int) -> list[dict]:
-    newest_first = db.dispatches.find({"office_id": office_id}).sort("at", -1)
-    return list(newest_first.limit(max(1, min(limit, 500))))
+def dispatches_of(db, office_id: str | None, batch: int) -> Iterator[dict]:
+    """The office's dispatch register, newest first, read ``batch`` entries at a time (the
+    reader decides which to show, and stops when they have enough)."""
+    for skip in itertools.count(0, batch):
+        newest_first = db.dispatches.find({"office_id": office_id}).sort([("at", -1), ("_id", -1)])
+        page = list(newest_first.skip(skip).limit(batch))
+        yield from page
+        if len(page) < batch:
+            return

@@ -199,6 +199,15 @@ class Tokens(BaseModel):
     user: User
 
 
+class SigningToken(BaseModel):
+    """A token good for one signing only: the token signer fetches that signing and sends its
+    signature with it, and it can do nothing else."""
+
+    signing_id: str
+    token: str
+    expires_at: str
+
+
 class VpnAccount(BaseModel):
     user_id: str
     address: str

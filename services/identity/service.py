@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from common import outbox
@@ -66,6 +66,7 @@ from services.identity.schemas import (
     SheetReport,
     SheetUpload,
     SigningCertificate,
+    SigningToken,
     Tokens,
     TotpCode,
     TotpEnrolment,
@@ -148,6 +149,7 @@ class IdentityService:
     name = "identity"
 
     storage = Database(indexes=store.ensure_indexes)
+    signing = RpcProxy("signing")
     dispatch = EventDispatcher()
     config = Config()
     trust = Trust(local=lambda service: (service._verifying_keys, service._revocations))
@@ -350,18 +352,19 @@ class IdentityService:
             db, *domain.new_signing_key()
         )
 
+    def _claims(self, user: dict, held: list[dict], now: datetime) -> dict:
+        office = store.office_by_id(self.storage.db, user["office_id"])
+        return domain.access_token_claims(
+            user, held, office["path"], now, self._delegated(user["_id"], now)
+        )
+
     def _tokens_for(self, user: dict, family: str | None) -> dict:
         db = self.storage.db
         now = utcnow()
         held = store.posts_held_by(db, user["_id"])
-        office = store.office_by_id(db, user["office_id"])
         key = self._signing_key()
         access = domain.sign_access_token(
-            domain.access_token_claims(
-                user, held, office["path"], now, self._delegated(user["_id"], now)
-            ),
-            key["_id"],
-            key["private_pem"],
+            self._claims(user, held, now), key["_id"], key["private_pem"]
         )
         refresh, refresh_id = domain.new_refresh_token()
         store.insert_refresh_token(
@@ -376,6 +379,35 @@ class IdentityService:
             refresh_token=refresh,
             expires_in=ACCESS_TOKEN_SECONDS,
             user=User(**_user_view(user, held)),
+        ).model_dump()
+
+    @rpc
+    def signing_token(self, actor: dict, signing_id: str) -> dict:
+        """A token for the officer's token signer, good for one signing only: its audience
+        names the signing (so every other door refuses it), and it lives as long as the signing
+        still waits, never longer than an access token (verifiers drop a retired key after
+        that). The officer's session token is never shown or pasted anywhere."""
+        who = self.trust.actor(actor)
+        waiting = self.signing.prepared(who.credential, signing_id)  # only the one who prepared it
+        now = utcnow()
+        until = min(
+            datetime.fromisoformat(waiting["expires_at"]),
+            now + timedelta(seconds=ACCESS_TOKEN_SECONDS),
+        )
+        if waiting["status"] != "prepared":
+            raise Conflict("SIGNING_ALREADY_COMPLETED")
+        if until <= now:
+            raise Conflict("SIGNING_EXPIRED", {"expired_at": waiting["expires_at"]})
+        user = store.user_by_id(self.storage.db, who.user_id)
+        if user is None or user.get("disabled"):
+            raise Unauthenticated("ACCOUNT_DISABLED")
+        held = store.posts_held_by(self.storage.db, user["_id"])
+        claims = domain.signing_token_claims(self._claims(user, held, now), signing_id, until)
+        key = self._signing_key()
+        return SigningToken(
+            signing_id=signing_id,
+            token=domain.sign_access_token(claims, key["_id"], key["private_pem"]),
+            expires_at=iso(datetime.fromtimestamp(claims["exp"], now.tzinfo)),
         ).model_dump()
 
     def _delegated(self, user_id: str, now: datetime) -> list[dict]:

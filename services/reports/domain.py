@@ -67,12 +67,25 @@ def pendency_by_post(items: list[dict]) -> list[dict]:
     return sorted(posts.values(), key=lambda r: (-r["items"], r["oldest_since"]))
 
 
+REPORT_ROLES = ("hq_viewer", "admin")
+
+
 def office_to_report(actor: Actor, office_id: str | None) -> str:
-    """Anyone sees their own office (and what lies under it); other offices need HQ or admin."""
+    """Anyone sees their own office (and what lies under it); other offices need HQ or admin,
+    and then only the part of them within the grant's scope (``may_count``)."""
     if office_id in (None, actor.office_id):
         if actor.office_id is None:
             raise Forbidden("NO_OFFICE")
         return actor.office_id
-    if actor.has_role("hq_viewer") or actor.has_role("admin"):
+    if any(actor.has_role(role) for role in REPORT_ROLES):
         return office_id
     raise Forbidden("NOT_YOUR_OFFICE")
+
+
+def may_count(actor: Actor, office_id: str, item: dict) -> bool:
+    """Whether an item waiting under ``office_id`` counts in the actor's report: anything under
+    their own office; elsewhere, only what waits inside the scope of their HQ viewer or admin
+    grant (a viewer of Hathras asking for the range sees Hathras, not Aligarh)."""
+    if office_id == actor.office_id:
+        return True
+    return any(actor.may(role, item["office_path"]) for role in REPORT_ROLES)

@@ -58,9 +58,12 @@ class ReportsService:
 
     @rpc
     def pendency(self, actor: dict, office_id: str | None = None) -> dict:
-        """Items pending per post in an office and the offices under it."""
-        office = domain.office_to_report(self.trust.actor(actor), office_id)
-        rows = domain.pendency_by_post(store.items_under(self.storage.db, office))
+        """Items pending per post in an office and the offices under it, as far as the
+        actor's grants reach."""
+        actor = self.trust.actor(actor)
+        office = domain.office_to_report(actor, office_id)
+        items = store.items_under(self.storage.db, office)
+        rows = domain.pendency_by_post([i for i in items if domain.may_count(actor, office, i)])
         return Pendency(
             office_id=office, posts=rows, total=sum(r["items"] for r in rows)
         ).model_dump()

@@ -26,7 +26,7 @@ from common.events import DocumentSigned, new_event
 from common.pdf import check_pdf
 from common.storage import Database
 from common.threads import cpu_bound
-from common.tokens import AUDIENCE, SIGNING_AUDIENCE_PREFIX
+from common.tokens import for_signing
 from common.trust import Trust
 from common.validation import parse
 from services.signing import store
@@ -125,17 +125,12 @@ class SealKeys(DependencyProvider):
         return self._roots[1]
 
 
-def signing_audiences(signing_id) -> tuple[str, ...]:
-    """The token signer holds a token good for this one signing only (its audience names it);
-    the person's own session token is accepted too."""
-    return (AUDIENCE, f"{SIGNING_AUDIENCE_PREFIX}{signing_id}")
-
-
 class SigningService:
     name = "signing"
 
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
+    files = RpcProxy("files")
     dispatch = EventDispatcher()
     config = Config()
     seal = SealKeys()
@@ -230,7 +225,7 @@ class SigningService:
     @rpc
     def prepared(self, actor: dict, signing_id: str) -> dict:
         """What the token signer fetches: the bytes to sign (only for the one who prepared)."""
-        who = self.trust.actor(actor, signing_audiences(signing_id))
+        who = self.trust.actor(actor, for_signing(signing_id))
         return self._prepared_view(self._own(who, signing_id))
 
     @rpc
@@ -238,10 +233,12 @@ class SigningService:
         """Take the token's signature: it must verify with the enrolled certificate over
         exactly the prepared bytes, once, before the signing expires. Then it is embedded and
         the signed PDF kept for the service it was for (event ``document.signed``)."""
-        who = self.trust.actor(actor, signing_audiences(signing_id))
+        who = self.trust.actor(actor, for_signing(signing_id))
         signature = _unb64(parse(Completion, request).signature_b64, "SIGNATURE_NOT_BASE64")
         db, now = self.storage.db, utcnow()
         current = self._own(who, signing_id)
+        if current["status"] == "prepared":
+            self._require_awaited(who, current)
         signing = store.claim(db, signing_id, iso(now))
         if signing is None:
             if current["status"] == "prepared":
@@ -276,6 +273,15 @@ class SigningService:
         )
         store.complete(db, signing_id, result, event)
         return Completed(signing_id=signing_id, purpose=signing["purpose"], **result).model_dump()
+
+    def _require_awaited(self, who: Actor, signing: dict) -> None:
+        """The document's service still waits for this very signing: a signing prepared
+        before the draft was revised, signed otherwise or issued is refused (409
+        ``SIGNING_NOT_CURRENT``), and nothing is signed or changed."""
+        purpose = signing["purpose"]  # a draft on a file: the only purpose there is
+        self.files.awaits_signature(
+            who.credential, purpose["file_id"], purpose["draft_id"], signing["_id"]
+        )
 
     def _long_term(self, signed: bytes) -> tuple[bytes, str]:
         """A time-stamped signature (B-T) gets its chain and revocation data embedded (B-LT)

@@ -19,8 +19,10 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
+import jwt
 import requests
 from playwright.sync_api import Page, expect
 
@@ -225,8 +227,17 @@ def test_a_letter_is_drafted_approved_signed_on_the_token_issued_dispatched_and_
     ]  # fmt: skip
     digest = page.locator("code.digest").inner_text()
 
+    # The token the command needs is made for this signing only: not the SP's session.
+    page.get_by_text("Show the token for this signing").click()
+    signing_token = page.get_by_label("The token for this signing").input_value()
+    expect(page.locator(".signing-token .hint")).to_contain_text("this one signing only")
+    assert signing_token and signing_token != sp["access_token"]
+    assert jwt.decode(signing_token, options={"verify_signature": False})["aud"] == (
+        f"eoffice-signing:{signing_id}"
+    )
+
     # The officer runs it beside his token, in a terminal, and types his PIN when asked.
-    env = {**token.env(), "EOFFICE_TOKEN": login(SP)["access_token"]}
+    env = {**token.env(), "EOFFICE_TOKEN": signing_token}
     env.pop("TOKEN_PIN")
     code, said = on_a_terminal([sys.executable, *argv[1:]], env, token.pin)
     assert code == 0, said
@@ -332,6 +343,82 @@ def test_a_letter_is_drafted_approved_signed_on_the_token_issued_dispatched_and_
         "The file is not a PDF. Upload the PDF file of the letter as you received it."
     )
     shot(page, "verify-not-a-pdf")
+
+
+def approved_by_the_sp(office, clerk: dict, sp: dict, subject: str) -> tuple[dict, dict]:
+    """Through the API: the head clerk writes a letter on a new file and sends it up; the SP
+    approves it."""
+    file = api(office, clerk, "POST", "/files", json={"subject": subject}).json()
+    letter = {"kind": "letter", "subject": subject, "addressee": "RI", "text": "पाठ।"}
+    drafted = api(office, clerk, "POST", f"/files/{file['id']}/drafts", json=letter)
+    assert drafted.status_code == 201, drafted.text
+    file, draft = drafted.json(), drafted.json()["drafts"][0]
+    sent = api(
+        office,
+        clerk,
+        "POST",
+        f"/files/{file['id']}/send",
+        json={"to_post_id": sp["user"]["posts"][0]["id"], "version": file["version"]},
+    )
+    assert sent.status_code == 200, sent.text
+    path = f"/files/{file['id']}/drafts/{draft['id']}"
+    approved = api(office, sp, "POST", f"{path}/approve", json={"version": 1})
+    assert approved.status_code == 200, approved.text
+    return file, draft
+
+
+def test_the_token_signer_gets_a_token_for_its_one_signing_and_nothing_else(
+    office, login, tmp_path
+):
+    clerk, sp = login(HC), login(SP)
+    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner=SP_NAME, key_types=("rsa",))
+    enrol_dsc(office, sp, token.keys["rsa"].der)
+    ready = []
+    for n in (1, 2):
+        file, draft = approved_by_the_sp(
+            office, clerk, sp, f"एकल हस्ताक्षर {n} {uuid.uuid4().hex[:6]}"
+        )
+        path = f"/files/{file['id']}/drafts/{draft['id']}/sign"
+        answer = api(office, sp, "POST", path, json={"password": DEMO_PASSWORD})
+        assert answer.status_code == 200, answer.text
+        ready.append(answer.json())
+    first, second = ready
+    claims = jwt.decode(first["signing_token"], options={"verify_signature": False})
+    session = jwt.decode(sp["access_token"], options={"verify_signature": False})
+    assert claims["aud"] == f"eoffice-signing:{first['signing_id']}"
+    assert (claims["sub"], claims["name"]) == (session["sub"], SP_NAME)
+    assert claims["exp"] <= datetime.fromisoformat(first["expires_at"]).timestamp()
+    assert first["signing_token_expires_at"] <= first["expires_at"]
+    assert "--token-env EOFFICE_TOKEN" in first["command"]
+    assert first["signing_token"] not in first["command"]
+
+    def status(token: str, method: str, path: str, **kwargs) -> int:
+        return api(office, {"access_token": token}, method, path, **kwargs).status_code
+
+    # Anywhere but its own signing, the token is refused as no token of the office's.
+    for method, path in (("GET", "/me"), ("GET", "/inbox"), ("GET", "/notices")):
+        assert status(first["signing_token"], method, path) == 401, path
+    other = f"/signing/{second['signing_id']}"
+    assert status(first["signing_token"], "GET", other) == 401
+    nothing = {"signature_b64": "AAAA"}
+    assert status(first["signing_token"], "POST", f"{other}/complete", json=nothing) == 401
+    # ... and the session's own token does not serve the token signer's routes.
+    assert status(sp["access_token"], "GET", f"/signing/{first['signing_id']}") == 401
+    assert status(second["signing_token"], "GET", other) == 200
+
+    # The command from the answer, with the token's details, signs and is accepted.
+    command = (
+        first["command"]
+        .replace("<path to your token's PKCS#11 library>", token.module)
+        .replace("<your token's label>", shlex.quote(token.label))
+        .replace("<your signing key's label>", "rsa")
+    )
+    argv = [sys.executable, *shlex.split(command)[1:], "--pin-env", "TOKEN_PIN"]
+    env = {**token.env(), "EOFFICE_TOKEN": first["signing_token"]}
+    done = subprocess.run(
+        argv, check=False, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "signed and accepted" in done.stderr, done.stderr
 
 
 def test_without_a_dsc_a_letter_is_signed_on_paper_sealed_at_issue_and_dispatched_by_email(

@@ -6,7 +6,7 @@ import base64
 import pytest
 
 from common.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
-from tests.service.conftest import eventually
+from tests.service.conftest import PASSWORD, eventually
 from tests.support.pdfs import broken_pdf, oversized_pdf, pdf
 
 LETTER = {"subject": "थाना कोतवाली से प्राप्त शिकायत", "sender": "SHO Kotwali", "grading": "normal"}
@@ -139,3 +139,66 @@ def test_bad_fields_are_refused_field_by_field(office, fields):
     with pytest.raises(InvalidInput) as refused:
         office.rpc.files.diarise(office.actor("cru.hathras"), fields, b64(pdf()))
     assert refused.value.code == "INVALID_FIELDS" and refused.value.details["fields"]
+
+
+def test_an_hq_viewer_or_admin_of_one_district_sees_the_pendency_of_that_district_only(office):
+    """Hathras's HQ viewer and Hathras's admin, asking for the range or for Aligarh, are shown
+    what waits in Hathras and nothing of Aligarh's; the state admin sees both."""
+    state_admin, identity = office.actor("admin.up"), office.rpc.identity
+    identity.create_office(
+        state_admin,
+        {
+            "code": "SP-ALG",
+            "name_en": "Office of the Superintendent of Police, Aligarh",
+            "name_hi": "पुलिस अधीक्षक कार्यालय, अलीगढ़",
+            "level": "district",
+            "parent_code": "ALIGARH-RANGE",
+        },
+    )
+    aligarh_post = identity.create_post(
+        state_admin,
+        {
+            "office_code": "SP-ALG",
+            "abbreviation": "SP-ALG",
+            "name_en": "Superintendent of Police, Aligarh",
+            "name_hi": "पुलिस अधीक्षक, अलीगढ़",
+        },
+    )["id"]
+    for username, roles, posts in (
+        ("sp.aligarh", ["officer"], ["SP-ALG"]),
+        ("hq.hathras", ["hq_viewer"], []),
+        ("admin.hathras", ["admin"], []),
+    ):
+        identity.create_user(
+            state_admin,
+            {
+                "username": username,
+                "name_en": username,
+                "name_hi": username,
+                "password": PASSWORD,
+                "roles": roles,
+                "role_scopes": {role: "SP-HTR" for role in roles if role != "officer"},
+                "office_code": "SP-ALG" if posts else "SP-HTR",
+                "posts": posts,
+            },
+        )
+    office.rpc.files.create_file(office.actor("sp.aligarh"), {"subject": "अलीगढ़ की नस्ती"})
+    diarise(office, office.actor("cru.hathras"))
+    range_id, aligarh_id = (
+        identity.office_by_code(state_admin, code)["id"] for code in ("ALIGARH-RANGE", "SP-ALG")
+    )
+    cru_post = office.post_id("CRU-SP-HTR")
+
+    def posts_pending(actor, office_id) -> set[str]:
+        return {r["post_id"] for r in office.rpc.reports.pendency(actor, office_id)["posts"]}
+
+    assert eventually(lambda: {aligarh_post, cru_post} <= posts_pending(state_admin, range_id))
+    for username in ("hq.hathras", "admin.hathras"):
+        scoped = office.actor(username)
+        in_the_range = posts_pending(scoped, range_id)
+        assert cru_post in in_the_range and aligarh_post not in in_the_range, username
+        assert office.rpc.reports.pendency(scoped, aligarh_id) == {
+            "office_id": aligarh_id,
+            "posts": [],
+            "total": 0,
+        }

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from common.errors import Conflict, InvalidInput, NotFound, Refused, Unauthenticated
 from common.trust import Principal
 from tests.service.conftest import PASSWORD, eventually
-from tests.service.desks import HC, SP, refused
+from tests.service.desks import ASP, HC, READER, SP, refused
 from tests.support import pki
 from tests.support.pdfs import pdf
 from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
@@ -115,10 +115,10 @@ def sign_on_token(token, prepared: dict, tmp_path: Path, key: str = "rsa") -> st
     return json.loads(answer.read_text())["signature_b64"]
 
 
-def approved_letter(desks, office) -> tuple[dict, dict]:
+def approved_letter(desks, office, **file_fields) -> tuple[dict, dict]:
     """A letter drafted by the head clerk on a file, sent up, approved by the SP."""
     files, hc, sp = desks.files, desks[HC], desks[SP]
-    file = desks.open_file()
+    file = desks.open_file(**file_fields)
     drafted = files.create_draft(hc, file["id"], LETTER)
     [draft] = drafted["drafts"]
     assert (draft["status"], draft["versions"][0]["source"]) == ("draft", "written")
@@ -247,8 +247,57 @@ def test_a_signature_needs_approval_the_password_and_the_enrolled_key(
         refused(NotFound, office.rpc.signing.prepared, hc, prepared["signing_id"])
         == "SIGNING_NOT_FOUND"
     )
+    # ... nor gets a token for it: identity makes one only for the one who prepared it.
+    assert (
+        refused(NotFound, office.rpc.identity.signing_token, hc, prepared["signing_id"])
+        == "SIGNING_NOT_FOUND"
+    )
     good = sign_on_token(sp_token, prepared, tmp_path)
     assert office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": good})
+
+
+def test_a_signing_prepared_before_the_draft_changed_is_refused_and_changes_nothing(
+    desks, signing_office, sp_token, tmp_path
+):
+    """The SP prepares his signature, then revises the letter, approves the new version and
+    signs that. The first signing, completed late, must not put the old letter back as the
+    signed one; nor may a further signature prepared before the letter was issued bring an
+    issued letter back to "signed"."""
+    office, files, sp = signing_office, desks.files, desks[SP]
+    file, draft = approved_letter(desks, office)
+    ask = {"password": PASSWORD}
+    old = files.sign_draft(sp, file["id"], draft["id"], ask)
+    old_signature = {"signature_b64": sign_on_token(sp_token, old, tmp_path)}
+    files.add_draft_version(sp, file["id"], draft["id"], {"text": "संशोधित पाठ।"})
+    files.approve_draft(sp, file["id"], draft["id"], {"version": 2})
+    new = files.sign_draft(sp, file["id"], draft["id"], ask)
+
+    def the_draft():
+        return files.get_file(sp, file["id"])["drafts"][0]
+
+    before = the_draft()
+    late = refused(Conflict, office.rpc.signing.complete, sp, old["signing_id"], old_signature)
+    assert late == "SIGNING_NOT_CURRENT"
+    assert the_draft() == before  # still approved at version 2, waiting for the new signing
+
+    # The signing of the current version is taken, and it is the one the draft shows.
+    current = {"signature_b64": sign_on_token(sp_token, new, tmp_path)}
+    office.rpc.signing.complete(sp, new["signing_id"], current)
+    signed = eventually(lambda: (d := the_draft())["status"] == "signed" and d)
+    assert [s["signing_id"] for s in signed["signatures"]] == [new["signing_id"]]
+    assert refused(Conflict, office.rpc.signing.complete, sp, old["signing_id"], old_signature)
+
+    # A further signature prepared, then the letter issued: its completion is refused.
+    further = files.sign_draft(sp, file["id"], draft["id"], ask)
+    issued = files.issue_draft(sp, file["id"], draft["id"])["drafts"][0]
+    answer = {"signature_b64": sign_on_token(sp_token, further, tmp_path)}
+    assert (
+        refused(Conflict, office.rpc.signing.complete, sp, further["signing_id"], answer)
+        == "SIGNING_NOT_CURRENT"
+    )
+    after = the_draft()
+    assert after["status"] == "issued" and after["signatures"] == issued["signatures"]
+    assert after["signed_sha256"] == signed["signed_sha256"]
 
 
 def test_a_prepared_signing_expires(desks, signing_office, sp_token, tmp_path):
@@ -291,6 +340,39 @@ def test_without_a_dsc_a_paper_signed_scan_is_issued_under_the_office_seal(
     actions = [e["action"] for e in files.file_history(sp, file["id"])["items"]]
     assert actions[-2:] == ["signed_on_paper", "draft_issued"]
     assert os.environ.get("EOFFICE_SEAL_PASSWORD")  # from the environment only
+
+
+def test_the_dispatch_register_lists_letters_only_to_those_who_may_see_their_file(
+    desks, signing_office
+):
+    """The ASP supervises the head clerk: she may see his Normal file, not his Secret one (it
+    was never marked to her). The register shows her the one letter and nothing of the other;
+    the SP, who held both, sees both. No entry carries the store's own ``_id``."""
+    files, sp = desks.files, desks[SP]
+    dispatched = {}
+    for grading in ("normal", "secret"):
+        file, draft = approved_letter(desks, signing_office, grading=grading)
+        scan = base64.b64encode(pdf(pages=1)).decode()
+        files.sign_on_paper(sp, file["id"], draft["id"], scan)
+        files.issue_draft(sp, file["id"], draft["id"])
+        out = {"mode": "post", "to": [f"{grading} addressee"]}
+        files.dispatch_draft(sp, file["id"], draft["id"], out)
+        dispatched[grading] = draft["issue_number"]
+
+    def register(username: str) -> list[dict]:
+        return files.dispatch_register(desks[username])["items"]
+
+    assert [e["issue_number"] for e in register(SP)] == [
+        dispatched["secret"],
+        dispatched["normal"],
+    ]
+    [seen] = register(ASP)
+    assert (seen["issue_number"], seen["to"]) == (dispatched["normal"], ["normal addressee"])
+    assert register(READER) == []  # in the office, but neither file passed their way
+    assert not any("_id" in e for e in register(SP) + register(ASP))
+    assert [e["issue_number"] for e in files.dispatch_register(sp, 1)["items"]] == [
+        dispatched["secret"]
+    ]
 
 
 def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_revoked(

@@ -94,6 +94,17 @@ def test_pendency_of_another_office_needs_hq_or_admin():
     assert reports.office_to_report(hq, "aligarh") == "aligarh"
 
 
+def test_a_viewer_of_one_district_counts_only_what_waits_inside_it():
+    hathras = Grant(role="hq_viewer", scope="htr")
+    viewer = Actor(user_id="v", name="Viewer", grants=(hathras,), office_id="htr")
+    in_hathras = {"office_path": ["up", "range", "htr", "kotwali"]}
+    in_aligarh = {"office_path": ["up", "range", "alg"]}
+    assert reports.may_count(viewer, "range", in_hathras)
+    assert not reports.may_count(viewer, "range", in_aligarh)
+    # Anyone's own office counts whole, whatever grants they hold.
+    assert reports.may_count(CRU, "sp", {"office_path": ["up", "sp", "ps"]})
+
+
 def test_an_event_with_an_unknown_field_in_its_payload_is_refused():
     raw = sent_event().model_dump(mode="json")
     raw["payload"]["surprise"] = 1

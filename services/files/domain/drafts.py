@@ -57,6 +57,44 @@ def latest(draft: dict) -> dict:
     return draft["versions"][-1]
 
 
+def signing_base(draft: dict) -> str:
+    """What a signature is made over: the signed PDF (a further signature), else the latest
+    version."""
+    return draft.get("signed_sha256") or latest(draft)["sha256"]
+
+
+def pending_signing(draft: dict, signing_id: str, user_id: str, post_id: str) -> dict:
+    """A signing prepared for ``draft`` as it is now: its completion is taken only while the
+    draft is still in this state, at this version, over this base (``require_awaiting``)."""
+    return {
+        "signing_id": signing_id,
+        "user_id": user_id,
+        "post_id": post_id,
+        "status": draft["status"],
+        "version": latest(draft)["n"],
+        "base": signing_base(draft),
+    }
+
+
+def require_awaiting(draft: dict, signing_id: str, user_id: str) -> dict:
+    """The draft still waits for this very signature: the one last prepared for it, by this
+    person, and the draft is in the state, at the version and over the base it was prepared
+    for. A signing prepared before a revision (or before another signature, or before the
+    letter was issued) must not overwrite what the draft is now."""
+    pending = draft.get("pending_signing") or {}
+    current = (
+        pending.get("signing_id") == signing_id
+        and pending.get("user_id") == user_id
+        and draft["status"] in ("approved", "signed")
+        and draft["status"] == pending.get("status")
+        and latest(draft)["n"] == pending.get("version")
+        and signing_base(draft) == pending.get("base")
+    )
+    if not current:
+        raise Conflict("SIGNING_NOT_CURRENT", {"status": draft["status"]})
+    return pending
+
+
 def issue_number(office_code: str, year: int, serial: int) -> str:
     """``SP-HTR-2026-000042``: one run per office and year, safe in a URL and on a phone."""
     return f"{office_code}-{year}-{serial:06d}"

@@ -4,6 +4,7 @@ the signing service (or on paper, scanned, and sealed at issue); issued; dispatc
 by post into the dispatch register. Anyone with the issue number and its code can verify it."""
 
 import base64
+import logging
 import uuid
 
 from nameko.events import SERVICE_POOL, event_handler
@@ -16,12 +17,15 @@ from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.events import DraftApproved, DraftDispatched, DraftIssued
 from common.pdf import check_pdf
 from common.threads import cpu_bound
+from common.tokens import for_signing
 from common.validation import parse
 from services.files import store
-from services.files.domain import drafts, letter
+from services.files.domain import drafts, letter, visibility
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,
+    DispatchEntry,
+    DispatchRegister,
     DraftVersionRequest,
     NewDraft,
     SignDraft,
@@ -31,6 +35,7 @@ from services.files.service.efiles import file_view
 from services.files.service.receipts import decode_pdf
 
 SIGNING_RETRIES = 5
+log = logging.getLogger(__name__)
 
 
 class DraftDesk(Desk):
@@ -99,6 +104,7 @@ class DraftDesk(Desk):
                 "versions": [*d["versions"], version],
                 "status": "draft",
                 "approved": None,
+                "pending_signing": None,  # a signing prepared for the old version lapses
             }
 
         return self._changed(
@@ -181,7 +187,7 @@ class DraftDesk(Desk):
         drafts.require_status(draft, "approved", "signed")
         if draft.get("signed_on_paper"):
             raise Conflict("DRAFT_SIGNED_ON_PAPER")
-        base = draft.get("signed_sha256") or drafts.latest(draft)["sha256"]
+        base = drafts.signing_base(draft)
         prepared = self.signing.prepare(
             actor.credential,
             {
@@ -193,7 +199,7 @@ class DraftDesk(Desk):
             },
             again.model_dump(),
         )
-        pending = {"signing_id": prepared["signing_id"], "post_id": post_id, "base": base}
+        pending = drafts.pending_signing(draft, prepared["signing_id"], actor.user_id, post_id)
         self._changed(
             doc,
             "signature_prepared",
@@ -210,9 +216,22 @@ class DraftDesk(Desk):
         )
         return prepared
 
+    @rpc
+    def awaits_signature(self, actor: dict, file_id: str, draft_id: str, signing_id: str):
+        """Asked by signing before it takes the token's signature: does the draft still wait
+        for this very signing (not revised, signed otherwise or issued since it was prepared)?
+        Refused with 409 ``SIGNING_NOT_CURRENT`` if not. Signing passes on the token signer's
+        token, good for this one signing."""
+        actor = self.trust.actor(actor, for_signing(signing_id))
+        draft = drafts.draft_by_id(self._file(actor, file_id), draft_id)
+        drafts.require_awaiting(draft, signing_id, actor.user_id)
+        return {"awaited": True}
+
     @event_handler("signing", "document.signed", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_document_signed(self, raw: dict):
-        """The officer's signature was completed: the signed PDF becomes the draft's."""
+        """The officer's signature was completed: the signed PDF becomes the draft's, if the
+        draft still waits for that signing (signing asked just before; this checks again in
+        the same write, so a revision in between is never overwritten)."""
         event = self.trust.event(raw)
         signed = event.body()
         if signed.purpose.get("kind") != "draft":
@@ -226,6 +245,15 @@ class DraftDesk(Desk):
             draft = drafts.draft_by_id(doc, signed.purpose["draft_id"])
             if any(s["signing_id"] == signed.signing_id for s in draft.get("signatures", [])):
                 return  # seen already (a redelivered event)
+            try:
+                drafts.require_awaiting(draft, signed.signing_id, signer.user_id)
+            except Conflict:
+                log.warning(
+                    "signing %s completed for draft %s, which no longer awaits it: not taken",
+                    signed.signing_id,
+                    draft["id"],
+                )
+                return
             signature = {
                 "signing_id": signed.signing_id,
                 "by": signer.audit(),
@@ -243,7 +271,7 @@ class DraftDesk(Desk):
                     "pending_signing": None,
                 }
 
-            post_id = (draft.get("pending_signing") or {}).get("post_id")
+            post_id = draft["pending_signing"]["post_id"]
             try:
                 self._record(
                     "files",
@@ -299,8 +327,7 @@ class DraftDesk(Desk):
         if draft.get("signed_on_paper"):
             scan = base64.b64encode(self.storage.blobs.get(sha256)).decode()
             sealed = self.signing.seal_document(
-                self.trust.own(),
-                scan, self._stamp_lines(draft), self._verify_url(draft)
+                self.trust.own(), scan, self._stamp_lines(draft), self._verify_url(draft)
             )
             sha256 = self.storage.blobs.put(base64.b64decode(sealed))
         issued = {"at": iso(utcnow()), "by": actor.audit(post_id), "sha256": sha256}
@@ -424,10 +451,23 @@ class DraftDesk(Desk):
 
     @rpc
     def dispatch_register(self, actor: dict, limit: int = 100) -> dict:
-        """The outward register of the actor's office, newest first."""
+        """The outward register of the actor's office, newest first: only the letters of files
+        the reader may see, so a Secret file's subjects and addressees stay with the posts it
+        was marked to (an entry half-blanked would still say that the file wrote, and when)."""
         actor = self.trust.actor(actor)
-        entries = store.dispatches_of(self.storage.db, actor.office_id, limit)
-        return {"items": [{**e, "id": e.pop("_id")} for e in entries]}
+        limit, db = max(1, min(limit, 500)), self.storage.db
+        visible: dict[str, bool] = {}
+        items = []
+        for entry in store.dispatches_of(db, actor.office_id, batch=limit):
+            file_id = entry["file_id"]
+            if file_id not in visible:
+                file = store.who_may_see(db, "files", file_id)
+                visible[file_id] = file is not None and visibility.may_see(actor, file)
+            if visible[file_id]:
+                items.append(DispatchEntry(**entry, id=entry["_id"]))
+                if len(items) == limit:
+                    break
+        return DispatchRegister(items=items).model_dump()
 
     # --- documents and public verification ---------------------------------------------------
 

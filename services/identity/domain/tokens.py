@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from common.tokens import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER
+from common.tokens import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER, signing_audience
 
 REFRESH_TOKEN_DAYS = 7
 ACTIVATION_DAYS = 14
@@ -71,6 +71,11 @@ def access_token_claims(
         "exp": int((now + timedelta(seconds=ACCESS_TOKEN_SECONDS)).timestamp()),
         "jti": uuid.uuid4().hex,
     }
+
+
+def signing_token_claims(person: dict, signing_id: str, until: datetime) -> dict:
+    """A person's claims, good for one signing only (its own audience) and until ``until``."""
+    return {**person, "aud": signing_audience(signing_id), "exp": int(until.timestamp())}
 
 
 def sign_access_token(claims: dict, kid: str, private_pem: str) -> str:
