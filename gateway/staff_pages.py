@@ -310,7 +310,7 @@ def people():
         offices=offices,
         office_by_id={o["id"]: o for o in offices},
         chosen=chosen,
-        me=actor()["user_id"],
+        me=g.actor.user_id,
     )
 
 
