@@ -68,6 +68,18 @@ def test_a_physical_letter_must_be_received_at_its_desk_before_anything_else(des
     assert files.verify_receipt_history(reader, letter["id"])["intact"] is True
 
 
+def test_a_letter_received_twice_at_the_same_moment_is_received_once(desks):
+    """A clerk's retry can meet the first try (or the broker's redelivery of it) in flight."""
+    files, reader = desks.files, desks[READER]
+    letter = diarise_physical(desks)
+    files.send_receipt(desks[CRU], letter["id"], {"to_post_id": desks.post("RDR-SP-HTR")})
+    replies = [files.receive_receipt.call_async(reader, letter["id"], {}) for _ in range(4)]
+    answers = [reply.result() for reply in replies]
+    assert {(a["awaiting_receipt"], a["version"]) for a in answers} == {(False, 3)}
+    actions = [e["action"] for e in files.receipt_history(reader, letter["id"])["items"]]
+    assert actions == ["diarised", "sent", "received"]
+
+
 def test_an_electronic_letter_needs_its_pdf_and_dates_must_be_possible(desks):
     files, cru = desks.files, desks[CRU]
     assert refused(InvalidInput, files.diarise, cru, LETTER) == "PDF_MISSING"

@@ -207,8 +207,8 @@ class ReceiptDesk(Desk):
         if not doc.get("awaiting_receipt"):
             return receipt_view(doc)  # received already: receiving twice changes nothing
         now = iso(utcnow())
-        return receipt_view(
-            self._record(
+        try:
+            received = self._record(
                 "receipts",
                 doc,
                 "received",
@@ -217,7 +217,13 @@ class ReceiptDesk(Desk):
                 {"remark": action.remark},
                 {"$set": {"awaiting_receipt": False, "opened_at": doc.get("opened_at") or now}},
             )
-        )
+        except Conflict:
+            # Received at the same moment by a retry of this very request (or the broker's
+            # redelivery of it after a crash): received is received.
+            received = self._visible_receipt(actor, receipt_id)
+            if received.get("awaiting_receipt"):
+                raise
+        return receipt_view(received)
 
     @rpc
     def edit_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
