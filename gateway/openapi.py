@@ -18,6 +18,7 @@ def documented(
     form: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
     query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
     public: bool = False,
     binary: str | None = None,
     errors: tuple[int, ...] = (),
@@ -31,6 +32,7 @@ def documented(
             "form": form,
             "response": response,
             "query": query or {},
+            "headers": headers or {},
             "public": public,
             "binary": binary,
             "errors": errors,
@@ -71,6 +73,16 @@ def build(app: Flask) -> dict:
                     "schema": {"type": "string"},
                 }
                 for name, text in doc["query"].items()
+            ]
+            params += [
+                {
+                    "name": name,
+                    "in": "header",
+                    "required": False,
+                    "description": text,
+                    "schema": {"type": "string"},
+                }
+                for name, text in doc["headers"].items()
             ]
             if params:
                 op["parameters"] = params

@@ -1,5 +1,6 @@
 """The whole office on one machine: the broker check, the five services and the gateway under
-one supervisor with prefixed logs, the demo district seeded once, Ctrl-C stops everything.
+one supervisor with prefixed logs (tools/supervisor.py: a service that dies once the office is
+up is started again), the demo district seeded once, Ctrl-C stops everything.
 
     python -m tools.office          (what `make run` does)
 """
@@ -9,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -19,15 +19,12 @@ from kombu import Connection
 from common.trust import Principal
 from tools import demo_pki
 from tools.demo_district import PEOPLE
+from tools.supervisor import Supervisor, say
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVICES = ("identity", "files", "signing", "notify", "reports")
-COLOURS = {"identity": 34, "files": 32, "signing": 35, "notify": 33, "reports": 36, "gateway": 31}
-
-
-def say(message: str) -> None:
-    print(f"[office] {message}", flush=True)
+TEND_SECONDS = 0.2
 
 
 def broker_answers(uri: str) -> bool:
@@ -70,52 +67,6 @@ def ensure_broker(uri: str) -> None:
         "    sudo apt-get install rabbitmq-server && sudo rabbitmq-server -detached\n"
         "  or point AMQP_URI at a running broker (e.g. AMQP_URI=pyamqp://user:pass@host:5672/)."
     )
-
-
-class Supervisor:
-    def __init__(self):
-        self.children: dict[str, subprocess.Popen] = {}
-        self.stopping = False
-
-    def start(self, name: str, argv: list[str]) -> None:
-        proc = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-            start_new_session=True,  # Ctrl-C reaches only us; we stop them in order
-        )
-        self.children[name] = proc
-        threading.Thread(target=self._pipe, args=(name, proc), daemon=True).start()
-
-    def _pipe(self, name: str, proc: subprocess.Popen) -> None:
-        tag = (
-            f"\033[{COLOURS.get(name, 0)}m{name:>8}\033[0m |"
-            if sys.stdout.isatty()
-            else f"{name:>8} |"
-        )
-        for line in proc.stdout:
-            print(tag, line.rstrip(), flush=True)
-
-    def first_death(self) -> str | None:
-        for name, proc in self.children.items():
-            if proc.poll() is not None:
-                return name
-        return None
-
-    def stop(self) -> None:
-        self.stopping = True
-        for proc in self.children.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for proc in self.children.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def wait_ready(url: str, sup: Supervisor, seconds: float = 90) -> None:
@@ -166,7 +117,7 @@ def main() -> int:
     for principal in (*SERVICES, *(["seed"] if seeding else [])):
         Principal.load(principal)
     os.environ.setdefault("EOFFICE_PUBLIC_URL", url)
-    sup = Supervisor()
+    sup = Supervisor(ROOT)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # Ctrl-C stops everything, even when started from a script that made us ignore SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -193,13 +144,9 @@ def main() -> int:
         shown = "demo" if password == "demo" else "$EOFFICE_DEMO_PASSWORD"
         say(f"demo logins (password: {shown}): " + ", ".join(person[0] for person in PEOPLE))
         say("Ctrl-C stops everything.")
-        while True:
-            dead = sup.first_death()
-            if dead:
-                code = sup.children[dead].returncode
-                say(f"{dead} stopped unexpectedly (exit {code}); stopping the office")
-                return 1
-            time.sleep(0.5)
+        while True:  # from now on a service that dies is started again
+            sup.tend()
+            time.sleep(TEND_SECONDS)
     except KeyboardInterrupt:
         say("stopping ...")
         return 0

@@ -23,9 +23,14 @@ def inbox():
 
 
 @api.get("/notices")
-@documented("My notices, newest first", response=NoticeList)
+@documented(
+    "My notices, newest first",
+    response=NoticeList,
+    query={"limit": "page size, 1-200", "cursor": "from next_cursor"},
+)
 def notices():
-    return jsonify(rpc().notify.notices(caller()))
+    actor = caller()
+    return jsonify(rpc().notify.notices(actor, page_limit(), request.args.get("cursor")))
 
 
 @api.post("/notices/<notice_id>/read")

@@ -43,6 +43,11 @@ def uploaded_pdf_b64() -> str | None:
     "Diarise a receipt (multipart form; file field 'pdf', which a physical letter may omit)",
     form=DiariseReceipt,
     response=Receipt,
+    headers={
+        "Idempotency-Key": "a key of your own for this letter (up to 200 visible ASCII "
+        "characters): a retry with the same key answers with the receipt the first try made "
+        "and diarises nothing new"
+    },
     errors=(409, 413, 415),
 )
 def diarise():
@@ -50,7 +55,10 @@ def diarise():
     if request.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise UnsupportedMedia("UNSUPPORTED_MEDIA_TYPE")
     actor = caller()
-    return jsonify(rpc().files.diarise(actor, form_fields(), uploaded_pdf_b64())), 201
+    receipt = rpc().files.diarise(
+        actor, form_fields(), uploaded_pdf_b64(), request.headers.get("Idempotency-Key")
+    )
+    return jsonify(receipt), 201
 
 
 @api.get("/receipts/<receipt_id>")

@@ -17,4 +17,5 @@ class Notice(BaseModel):
 
 class NoticeList(BaseModel):
     items: list[Notice]
-    unread: int
+    unread: int  # of all the notices, not only this page's
+    next_cursor: str | None = None

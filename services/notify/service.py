@@ -13,6 +13,7 @@ from nameko.timer import timer
 from common.clock import iso, utcnow
 from common.config import setting
 from common.events import Event
+from common.paging import page_of
 from common.storage import Database
 from common.trust import Trust
 from services.notify import domain, store
@@ -108,16 +109,19 @@ class NotifyService:
             store.mark_read_for_item(self.storage.db, *opened, at=event.occurred_at.isoformat())
 
     @rpc
-    def notices(self, actor: dict, limit: int = 50) -> dict:
-        """The notices of the actor's posts, newest first."""
+    def notices(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
+        """The notices of the actor's posts, newest first, a page at a time."""
         actor = self.trust.actor(actor)
         docs = sorted(
             store.notices_for_posts(self.storage.db, actor.post_ids),
-            key=lambda n: n["created_at"],
+            key=lambda n: (n["created_at"], n["_id"]),
             reverse=True,
         )
         unread = sum(1 for n in docs if n["read_at"] is None)
-        return NoticeList(items=[_view(n) for n in docs[:limit]], unread=unread).model_dump()
+        page, next_cursor = page_of(docs, limit, cursor)
+        return NoticeList(
+            items=[_view(n) for n in page], unread=unread, next_cursor=next_cursor
+        ).model_dump()
 
     @rpc
     def mark_read(self, actor: dict, notice_id: str) -> dict:

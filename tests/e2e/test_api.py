@@ -345,6 +345,47 @@ def test_the_inbox_pages_with_a_cursor(cru):
     assert_error(cru.get("/api/v1/inbox", params={"limit": 201}), 400, "BAD_LIMIT")
 
 
+def test_a_diarisation_retried_with_its_idempotency_key_gives_back_the_same_receipt(cru):
+    key = {"Idempotency-Key": f"clerk-{uuid.uuid4()}"}
+    letter = unique_pdf()
+    first = cru.diarise(letter, subject="A letter whose answer was lost", headers=key)
+    assert first.status_code == 201, first.text
+    again = cru.diarise(letter, subject="A letter whose answer was lost", headers=key)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    mine = [i for i in cru.inbox_items() if i["id"] == first.json()["id"]]
+    assert len(mine) == 1
+    # The next letter takes the very next number: the retry used none up.
+    assert running_number(diarised(cru)) == running_number(first.json()) + 1
+
+    bad = cru.diarise(
+        unique_pdf(), headers={"Idempotency-Key": "two words", "Accept-Language": "hi"}
+    )
+    assert_error(bad, 400, "BAD_IDEMPOTENCY_KEY", lang="hi")
+
+
+def test_notices_page_with_a_cursor(reader, cru, posts):
+    for _ in range(3):
+        sent_to_reader(cru, posts)
+
+    def all_notices(limit: int) -> list[str]:
+        seen, cursor = [], None
+        while True:
+            params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+            r = reader.get("/api/v1/notices", params=params)
+            assert r.status_code == 200, r.text
+            page = r.json()
+            assert len(page["items"]) <= limit
+            seen += [n["id"] for n in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return seen
+
+    everything = wait_for("three notices", lambda: len(all_notices(200)) >= 3 and all_notices(200))
+    assert all_notices(2) == everything
+    assert_error(reader.get("/api/v1/notices", params={"limit": 201}), 400, "BAD_LIMIT")
+
+
 # --- bad input: a clear refusal and nothing half-written ---------------------------------------
 
 

@@ -68,6 +68,18 @@ def test_a_physical_letter_must_be_received_at_its_desk_before_anything_else(des
     assert files.verify_receipt_history(reader, letter["id"])["intact"] is True
 
 
+def test_a_letter_received_twice_at_the_same_moment_is_received_once(desks):
+    """A clerk's retry can meet the first try (or the broker's redelivery of it) in flight."""
+    files, reader = desks.files, desks[READER]
+    letter = diarise_physical(desks)
+    files.send_receipt(desks[CRU], letter["id"], {"to_post_id": desks.post("RDR-SP-HTR")})
+    replies = [files.receive_receipt.call_async(reader, letter["id"], {}) for _ in range(4)]
+    answers = [reply.result() for reply in replies]
+    assert {(a["awaiting_receipt"], a["version"]) for a in answers} == {(False, 3)}
+    actions = [e["action"] for e in files.receipt_history(reader, letter["id"])["items"]]
+    assert actions == ["diarised", "sent", "received"]
+
+
 def test_an_electronic_letter_needs_its_pdf_and_dates_must_be_possible(desks):
     files, cru = desks.files, desks[CRU]
     assert refused(InvalidInput, files.diarise, cru, LETTER) == "PDF_MISSING"
@@ -83,6 +95,54 @@ def test_an_electronic_letter_needs_its_pdf_and_dates_must_be_possible(desks):
     # A physical letter may come with its scan; then the scan is its document.
     scanned = files.diarise(cru, {**LETTER, "physical": True}, b64(pdf(pages=2)))
     assert (scanned["kind"], scanned["document"]["pages"]) == ("physical", 2)
+
+
+# --- diarising again after a lost reply -------------------------------------------------------
+
+
+def test_a_retried_diarisation_answers_with_the_first_receipt_and_uses_no_number(desks, office):
+    files, cru, reader = desks.files, desks[CRU], desks[READER]
+    letter = {**LETTER, "physical": True, "pages": 2}
+    first = files.diarise(cru, letter, None, "letter-0001")
+    again = files.diarise(cru, letter, None, "letter-0001")
+    assert (again["id"], again["number"], again["version"]) == (
+        first["id"],
+        first["number"],
+        first["version"],
+    )
+    # The next letter takes the very next number: the retry used none up.
+    running = int(first["number"].split("/")[0])
+    other = files.diarise(cru, letter, None, "letter-0002")
+    assert other["number"].startswith(f"{running + 1}/")
+
+    # A retry after the receipt moved on still finds it, and changes nothing.
+    files.send_receipt(cru, first["id"], {"to_post_id": desks.post("RDR-SP-HTR")})
+    late = files.diarise(cru, letter, None, "letter-0001")
+    assert (late["id"], late["holder_post_id"]) == (first["id"], desks.post("RDR-SP-HTR"))
+    actions = [e["action"] for e in files.receipt_history(cru, first["id"])["items"]]
+    assert actions == ["diarised", "sent"]
+
+    # Someone else's key of the same spelling is theirs: a letter of their own.
+    own = files.diarise(reader, letter, None, "letter-0001")
+    assert own["id"] not in (first["id"], other["id"])
+
+    # One diarisation, one event: the CRU's pendency counts the other letter once, and the
+    # Reader's both letters at their desk once each.
+    def pendency():
+        rows = pending_at(office, cru)
+        expected = {desks.post("CRU-SP-HTR"): 1, desks.post("RDR-SP-HTR"): 2}
+        return rows if rows == expected else None
+
+    assert eventually(pendency), pending_at(office, cru)
+
+
+@pytest.mark.parametrize("key", ["", "with space", "x" * 201, "हिन्दी", 42])
+def test_an_idempotency_key_that_is_not_visible_ascii_is_refused(desks, key):
+    letter = {**LETTER, "physical": True, "pages": 1}
+    assert (
+        refused(InvalidInput, desks.files.diarise, desks[CRU], letter, None, key)
+        == "BAD_IDEMPOTENCY_KEY"
+    )
 
 
 # --- corrections ---------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The whole office, started exactly as `make run` starts it (tools/office.py), on a free port,
-a fresh data directory and a RabbitMQ vhost of its own, for end-to-end and browser tests."""
+a fresh data directory and a RabbitMQ vhost of its own (or a broker of its own), for end-to-end
+and browser tests."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -38,11 +40,14 @@ def drop_vhost(vhost: str) -> None:
 
 
 class Office:
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, amqp_uri: str | None = None
+    ):
+        """``amqp_uri``: a broker of the test's own; without it, a vhost of the shared one."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.vhost = make_vhost()
-        self.amqp_uri = f"pyamqp://guest:guest@127.0.0.1:5672/{self.vhost}"
+        self.vhost = None if amqp_uri else make_vhost()
+        self.amqp_uri = amqp_uri or f"pyamqp://guest:guest@127.0.0.1:5672/{self.vhost}"
         self.data_dir = data_dir
         self.log_path = data_dir / "office.log"
         self.proc: subprocess.Popen | None = None
@@ -79,6 +84,11 @@ class Office:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def pids(self, name: str) -> list[int]:
+        """Every process the supervisor has run ``name`` in, the one now last (from its log)."""
+        started = re.findall(rf"^\[office\] {name} started \(pid (\d+)\)$", self.log(), re.M)
+        return [int(pid) for pid in started]
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
@@ -86,4 +96,5 @@ class Office:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-        drop_vhost(self.vhost)
+        if self.vhost:
+            drop_vhost(self.vhost)

@@ -7,6 +7,7 @@ from nameko.rpc import rpc
 
 from common.clock import utcnow
 from common.errors import InvalidInput, NotFound
+from common.paging import page_of
 from common.threads import cpu_bound
 from services.files import store
 from services.files.domain import notesheet, rti, search, visibility
@@ -39,13 +40,8 @@ def _item(kind: str, doc: dict, now: datetime) -> InboxItem:
 
 
 def _page(items: list[InboxItem], limit, cursor) -> dict:
-    if not isinstance(limit, int) or not 1 <= limit <= 200:
-        raise InvalidInput("BAD_LIMIT")
-    start = int(cursor) if cursor and str(cursor).isdigit() else 0
-    more = start + limit < len(items)
-    return Page(
-        items=items[start : start + limit], next_cursor=str(start + limit) if more else None
-    ).model_dump()
+    page, next_cursor = page_of(items, limit, cursor)
+    return Page(items=page, next_cursor=next_cursor).model_dump()
 
 
 PRIORITY_ORDER = {"most_immediate": 0, "immediate": 1, "normal": 2}

@@ -6,6 +6,7 @@ import binascii
 import uuid
 
 from nameko.rpc import rpc
+from pymongo.errors import DuplicateKeyError
 
 from common.actor import Actor
 from common.clock import iso, utcnow
@@ -56,10 +57,24 @@ def decode_pdf(pdf_b64) -> bytes | None:
 
 class ReceiptDesk(Desk):
     @rpc
-    def diarise(self, actor: dict, receipt: dict, pdf_b64: str | None = None) -> dict:
+    def diarise(
+        self,
+        actor: dict,
+        receipt: dict,
+        pdf_b64: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> dict:
         """Enter an inward letter in the diary at the actor's desk: an electronic one with its
-        PDF; a physical one with its scan if there is one."""
+        PDF; a physical one with its scan if there is one. With an ``idempotency_key``, a
+        retry (the client's, after a lost reply, or the broker's redelivery after a crash)
+        answers with the receipt the first try made and diarises nothing new."""
         actor = self.trust.actor(actor)
+        if idempotency_key is None:
+            receipt_id = uuid.uuid4().hex
+        else:
+            receipt_id = domain.receipt_id_for_key(actor.user_id, idempotency_key)
+            if earlier := self._earlier_try(actor, receipt_id):
+                return earlier
         fields = parse(DiariseReceipt, receipt)
         content = decode_pdf(pdf_b64)
         if content is None and not fields.physical:
@@ -72,11 +87,17 @@ class ReceiptDesk(Desk):
         self._require_acting(actor, post_id, "NOT_YOUR_POST")
         post = self._post(actor, post_id)
 
+        supervisors = self.identity.chain(actor.credential, post_id)
         db = self.storage.db
         sha256 = self.storage.blobs.put(content) if content is not None else None
+        # Looked for again just before a number is taken: a retry of the same request may have
+        # been served while this one waited on identity. On the embedded store nothing yields
+        # from here to the insert, so a retry never uses up a diary number; on MongoDB two
+        # retries at the very same moment may (the insert then refuses the second).
+        if idempotency_key is not None and (earlier := self._earlier_try(actor, receipt_id)):
+            return earlier
         running = store.next_counter(db, f"receipt:{post['office_id']}:{now.year}")
         number = domain.receipt_number(running, now.year, post["office_code"])
-        receipt_id = uuid.uuid4().hex
         entry = history.entry(
             None, "diarised", iso(now), actor, post_id, {"number": number, "document": sha256}
         )
@@ -103,7 +124,7 @@ class ReceiptDesk(Desk):
             "awaiting_receipt": False,  # the diarist has the paper in hand
             "copy_no": 0,
             "involved_posts": [post_id],
-            "supervisors": self.identity.chain(actor.credential, post_id),
+            "supervisors": supervisors,
             "drafts": [],
             "version": 1,
             "history": [entry],
@@ -124,8 +145,20 @@ class ReceiptDesk(Desk):
             actor,
             post["office_path"],
         )
-        store.insert(db, "receipts", doc, event)
+        try:
+            store.insert(db, "receipts", doc, event)
+        except DuplicateKeyError:
+            earlier = self._earlier_try(actor, receipt_id) if idempotency_key else None
+            if earlier is None:
+                raise
+            return earlier
         return receipt_view(doc)
+
+    def _earlier_try(self, actor: Actor, receipt_id: str) -> dict | None:
+        """The receipt an earlier try of this diarisation made, as the actor may see it now."""
+        if store.item(self.storage.db, "receipts", receipt_id) is None:
+            return None
+        return receipt_view(self._visible_receipt(actor, receipt_id))
 
     @rpc
     def get_receipt(self, actor: dict, receipt_id: str) -> dict:
@@ -174,8 +207,8 @@ class ReceiptDesk(Desk):
         if not doc.get("awaiting_receipt"):
             return receipt_view(doc)  # received already: receiving twice changes nothing
         now = iso(utcnow())
-        return receipt_view(
-            self._record(
+        try:
+            received = self._record(
                 "receipts",
                 doc,
                 "received",
@@ -184,7 +217,13 @@ class ReceiptDesk(Desk):
                 {"remark": action.remark},
                 {"$set": {"awaiting_receipt": False, "opened_at": doc.get("opened_at") or now}},
             )
-        )
+        except Conflict:
+            # Received at the same moment by a retry of this very request (or the broker's
+            # redelivery of it after a crash): received is received.
+            received = self._visible_receipt(actor, receipt_id)
+            if received.get("awaiting_receipt"):
+                raise
+        return receipt_view(received)
 
     @rpc
     def edit_receipt(self, actor: dict, receipt_id: str, request: dict) -> dict:
