@@ -17,7 +17,7 @@ import requests
 from kombu import Connection
 
 from common.trust import Principal
-from tools import demo_pki
+from tools import broker, demo_pki
 from tools.demo_district import PEOPLE
 from tools.supervisor import Supervisor, say
 
@@ -40,7 +40,7 @@ def ensure_broker(uri: str) -> None:
     """RabbitMQ must answer; start it if it is installed, install it if we may, else say how."""
     if broker_answers(uri):
         return
-    local = "127.0.0.1" in uri or "localhost" in uri
+    local = _local(uri)
     if (
         local
         and not shutil.which("rabbitmq-server")
@@ -93,6 +93,46 @@ def seed_demo(amqp_uri: str, password: str) -> int:
         return seed(rpc.identity, password, Principal.load("seed").credential())
 
 
+def broker_users(amqp_uri: str) -> dict[str, str]:
+    """Each service's and the gateway's AMQP URI with a broker user of its own (made through
+    the management API with the administrator's credentials in ``AMQP_URI``); without that
+    API, every one connects as ``AMQP_URI``'s user, and we say so."""
+    names, api = (*SERVICES, "gateway"), os.environ.get("EOFFICE_BROKER_ADMIN_API")
+    try:
+        try:
+            users = broker.ensure_users(amqp_uri, api)
+        except requests.ConnectionError:
+            if not (_local(amqp_uri) and shutil.which("rabbitmq-plugins")):
+                raise
+            say("enabling RabbitMQ's management plugin (for a broker user per service) ...")
+            subprocess.run(["rabbitmq-plugins", "-q", "enable", "rabbitmq_management"], check=False)
+            users = _retry(lambda: broker.ensure_users(amqp_uri, api), seconds=30)
+    except requests.RequestException as exc:
+        say(
+            f"WARNING: could not make a broker user per service ({exc.__class__.__name__}); "
+            "every service connects as AMQP_URI's user. Enable RabbitMQ's management plugin "
+            "(rabbitmq-plugins enable rabbitmq_management) for least privilege."
+        )
+        return dict.fromkeys(names, amqp_uri)
+    say("broker: a user of its own for " + ", ".join(names))
+    return users
+
+
+def _local(uri: str) -> bool:
+    return "127.0.0.1" in uri or "localhost" in uri
+
+
+def _retry(call, seconds: float):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return call()
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
 def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt  # the same orderly stop as Ctrl-C
 
@@ -117,6 +157,7 @@ def main() -> int:
     for principal in (*SERVICES, *(["seed"] if seeding else [])):
         Principal.load(principal)
     os.environ.setdefault("EOFFICE_PUBLIC_URL", url)
+    users = broker_users(amqp_uri)
     sup = Supervisor(ROOT)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # Ctrl-C stops everything, even when started from a script that made us ignore SIGINT.
@@ -132,13 +173,16 @@ def main() -> int:
                     "config.yaml",
                     f"services.{service}.service",
                 ],
+                {"AMQP_URI": users[service]},
             )
         sup.start(
-            "gateway", [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"]
+            "gateway",
+            [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"],
+            {"AMQP_URI": users["gateway"]},
         )
         wait_ready(url, sup)
         if seeding:
-            created = seed_demo(amqp_uri, password)
+            created = seed_demo(users["gateway"], password)
             say("demo district Hathras " + ("seeded" if created else "already present"))
         say(f"ready. Open {url}/  (API: {url}/api/v1/openapi.json)")
         shown = "demo" if password == "demo" else "$EOFFICE_DEMO_PASSWORD"

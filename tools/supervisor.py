@@ -72,9 +72,10 @@ class Restarts:
 class Child:
     """One supervised program: its process now, and what we remember across its restarts."""
 
-    def __init__(self, name: str, argv: list[str], policy: RestartPolicy):
+    def __init__(self, name: str, argv: list[str], policy: RestartPolicy, env: dict | None):
         self.name = name
         self.argv = argv
+        self.env = env  # settings of its own on top of ours (its broker user)
         self.restarts = Restarts(policy)
         self.proc: subprocess.Popen | None = None
         self.started_at = 0.0
@@ -89,14 +90,15 @@ class Supervisor:
         self.policy = policy
         self.children: dict[str, Child] = {}
 
-    def start(self, name: str, argv: list[str]) -> None:
-        self.children[name] = Child(name, argv, self.policy)
+    def start(self, name: str, argv: list[str], env: dict | None = None) -> None:
+        self.children[name] = Child(name, argv, self.policy, env)
         self._spawn(self.children[name])
 
     def _spawn(self, child: Child) -> None:
         child.proc = subprocess.Popen(
             child.argv,
             cwd=self.cwd,
+            env={**os.environ, **(child.env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

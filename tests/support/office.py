@@ -13,6 +13,8 @@ from pathlib import Path
 
 import requests
 
+from tools import broker
+
 ROOT = Path(__file__).resolve().parents[2]
 RABBIT_API = os.environ.get("RABBIT_API_URI", "http://guest:guest@127.0.0.1:15672")
 DEMO_PASSWORD = "demo-Secret-1"
@@ -97,4 +99,5 @@ class Office:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         if self.vhost:
+            broker.drop_users(self.amqp_uri)  # the office made a user per service on it
             drop_vhost(self.vhost)
