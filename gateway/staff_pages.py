@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from common.clock import iso, utcnow
 from common.errors import OfficeError
 from gateway.auth import session_actor
+from gateway.limits import activation_login, limited, person_calling
 from gateway.messages import message_for
 from gateway.pages import local_name
 from gateway.rpc import long_rpc, rpc
@@ -226,6 +227,7 @@ def onboarding_template():
 
 
 @staff_pages.post("/staff/onboarding/sheets")
+@limited("upload", person_calling)
 def upload_sheet():
     upload = request.files.get("sheet")
     content = upload.read() if upload else b""
@@ -539,6 +541,7 @@ def end_delegation(delegation_id):
 
 
 @staff_pages.route("/activate", methods=["GET", "POST"])
+@limited("activation", activation_login, methods=["POST"])
 def activate():
     """A newly onboarded person sets a password with the code from their slip."""
     error = None
