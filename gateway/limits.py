@@ -1,8 +1,8 @@
 """Rate limits on the doors anyone can knock at: logging in, activating an account, verifying a
 letter, and uploading files. Each door has two budgets, spent together: one per address (many
-guesses from one machine) and one per account (one account, or one letter, guessed at from many
-machines). The API and the web page of a door share its budgets, so using both does not double
-them.
+guesses from one machine) and one per account (one account guessed at from many machines; the
+person logged in, for verification and uploads). The API and the web page of a door share its
+budgets, so using both does not double them.
 
 Budgets are set by environment variables (``EOFFICE_RATE_LIMIT_LOGIN_PER_ADDRESS`` …, in
 Flask-Limiter's notation: ``10/minute;100/hour``) and counted in ``EOFFICE_RATE_LIMIT_STORAGE``
