@@ -5,9 +5,10 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response, current_app
 from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.config import data_dir
 from common.logs import configure as configure_logs
@@ -19,6 +20,7 @@ from gateway import (
 from gateway.api import api
 from gateway.auth import DisabledUsers, PublicKeys
 from gateway.i18n import current_language
+from gateway.limits import limiter, limits_from_environment
 from gateway.meta import meta
 from gateway.pages import pages
 from gateway.rpc import LONG_CALL_SECONDS, Rpc
@@ -26,6 +28,17 @@ from gateway.staff_pages import staff_pages
 
 # A 20 MB PDF plus the form around it.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024 + 256 * 1024
+
+# Our pages run only our own files: no inline script or style, no plug-ins, forms post only
+# here, and no other site may frame them (clickjacking).
+PAGE_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# Anything that is not one of our pages (a stored PDF someone uploaded, JSON, a download) is
+# opened sandboxed: no script, no same-origin powers. Only our receipt page may frame it.
+DOCUMENT_POLICY = "sandbox; default-src 'none'; frame-ancestors 'self'"
+HSTS = "max-age=31536000"
 
 
 def _secret_key() -> str:
@@ -44,9 +57,19 @@ def _secret_key() -> str:
     return Path(path).read_text().strip()
 
 
+def _secure_cookies(public_url: str) -> bool:
+    """Cookies only over TLS when the office is reached over https (EOFFICE_SECURE_COOKIES, 1
+    or 0, decides instead when set)."""
+    chosen = os.environ.get("EOFFICE_SECURE_COOKIES", "").strip()
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    return public_url.startswith("https://")
+
+
 def create_app(config: dict | None = None) -> Flask:
     configure_logs()
     app = Flask(__name__)
+    public_url = os.environ.get("EOFFICE_PUBLIC_URL", "").strip()
     app.config.update(
         SECRET_KEY=_secret_key(),
         AMQP_URI=os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/"),
@@ -54,12 +77,20 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("EOFFICE_SECURE_COOKIES", "0") == "1",
+        SESSION_COOKIE_SECURE=_secure_cookies(public_url),
+        HSTS=public_url.startswith("https://"),
+        PROXY_FIX=int(os.environ.get("EOFFICE_PROXY_FIX", "0")),
+        RATE_LIMITS=limits_from_environment(),
+        RATELIMIT_STORAGE_URI=os.environ.get("EOFFICE_RATE_LIMIT_STORAGE", "memory://"),
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         JSON_AS_ASCII=False,
     )
     app.config.update(config or {})
     app.json.ensure_ascii = False  # Hindi stays readable in responses
+    if app.config["PROXY_FIX"]:
+        # Behind N proxies (an ingress): the client's address and scheme from their headers.
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     app.extensions["rpc"] = Rpc(app.config["AMQP_URI"], app.config["RPC_TIMEOUT"])
     app.extensions["long_rpc"] = Rpc(app.config["AMQP_URI"], LONG_CALL_SECONDS)
@@ -70,10 +101,22 @@ def create_app(config: dict | None = None) -> Flask:
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to defend against
     csrf.exempt(meta)
+    limiter.init_app(app)
 
     app.register_blueprint(meta)
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(staff_pages)
     errors.register(app)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response: Response) -> Response:
+    page = response.mimetype == "text/html"
+    response.headers["Content-Security-Policy"] = PAGE_POLICY if page else DOCUMENT_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if current_app.config["HSTS"]:
+        response.headers["Strict-Transport-Security"] = HSTS
+    return response

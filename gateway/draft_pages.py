@@ -17,6 +17,7 @@ from asn1crypto import cms
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -34,6 +35,7 @@ from gateway.api.drafts import SIGNER_FIELDS, public_url, signer_command, verify
 from gateway.api.receipts import uploaded_pdf_b64
 from gateway.auth import session_actor
 from gateway.desk_pages import _act
+from gateway.limits import limited, person_calling
 from gateway.messages import message_for
 from gateway.pages import pages
 from gateway.rpc import long_rpc, rpc
@@ -244,7 +246,7 @@ def signer_settings(file_id, draft_id, signing_id):
         max_age=365 * 24 * 3600,
         httponly=True,
         samesite="Lax",
-        secure=request.is_secure,
+        secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"],
     )
     if any(request.form.get(f, "").strip() and f not in chosen for f in SIGNER_FIELDS):
         flash(
@@ -415,6 +417,7 @@ def _verify_page(status: int = 200, **context):
 
 
 @pages.route("/verify", methods=["GET", "POST"])
+@limited("verification", person_calling, methods=["POST"])
 def verify():
     """Anyone: upload a signed PDF and read who signed it and whether it is unchanged."""
     if request.method == "GET":
@@ -461,6 +464,7 @@ def _compared_with_issue(content_b64: str) -> dict | None:
 
 
 @pages.get("/verify/<issue_number>")
+@limited("verification", person_calling)
 def verify_issue(issue_number):
     """The address printed on signed letters: the report of what was issued under the number,
     once the verification code printed beside it is given."""

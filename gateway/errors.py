@@ -3,12 +3,14 @@ envelope, the message in the caller's language. Views never build error bodies."
 
 import structlog
 from flask import jsonify, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from nameko.exceptions import RemoteError, RpcTimeout
 from werkzeug.exceptions import HTTPException
 
 from common.errors import OfficeError
 from gateway.auth import forget
+from gateway.limits import retry_after
 from gateway.messages import message_for
 
 log = structlog.get_logger()
@@ -18,6 +20,7 @@ _HTTP_CODES = {
     405: "METHOD_NOT_ALLOWED",
     413: "REQUEST_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
 }
 
 
@@ -44,6 +47,13 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return error_response(400, "CSRF_FAILED")
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc):
+        seconds = retry_after()
+        body, status = error_response(429, "RATE_LIMITED", {"retry_after_seconds": seconds})
+        log.info("request.rate_limited", path=request.path, limit=str(exc.limit.limit))
+        return body, status, {"Retry-After": str(seconds)}
 
     @app.errorhandler(RpcTimeout)
     def rpc_timeout(exc):

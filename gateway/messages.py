@@ -178,6 +178,7 @@ MESSAGES = {
     "NOTE_NOT_YOURS": _l("Only the writer of a draft note can change it."),
     "APPROVAL_NOT_FOUND": _l("No confirmed note has that paragraph."),
     "APPROVAL_NOT_BY_OFFICER": _l("That paragraph is not by a Section Officer or above."),
+    "DRAFT_APPROVAL_NEEDS_OFFICER": _l("Only a Section Officer or above may approve a draft."),
     "ONLY_CREATOR_CLOSES": _l("Only the post that opened the file can close it."),
     "ONLY_CLOSER_REOPENS": _l("Only the post that closed the file can reopen it."),
     "RECEIPT_NOT_OPEN": _l("This receipt is already in a file or closed."),
@@ -214,6 +215,10 @@ MESSAGES = {
     "DISPATCH_NO_RECIPIENT": _l("Say whom to send it to."),
     "DISPATCH_BAD_EMAIL": _l("One of the email addresses is not valid."),
     "ISSUE_NOT_FOUND": _l("No letter was issued under this number (or the code does not match)."),
+    "TOO_MANY_SIGNATURES": _l(
+        "This PDF carries more than 20 signatures: it is too many to check here."
+    ),
+    "RATE_LIMITED": _l("Too many attempts. Please wait a little and try again."),
     "SIGNING_NOT_FOUND": _l("No such signing is waiting for you."),
     "SIGNING_EXPIRED": _l("This signing expired. Prepare it again and sign within ten minutes."),
     "SIGNING_ALREADY_COMPLETED": _l("This signing was already completed."),
@@ -257,6 +262,35 @@ MESSAGES = {
 
 def message_for(code: str) -> str:
     return str(MESSAGES.get(code, MESSAGES["INTERNAL"]))
+
+
+# What is wrong with one signature of a verification report (its ``problem``): our own codes,
+# or pyHanko's AdES sub-indications for a certificate that cannot be trusted.
+_CERTIFICATE_OUT_OF_TIME = _l("The signer's certificate was not valid when the letter was signed.")
+_CERTIFICATE_REVOKED = _l("The signer's certificate has been revoked.")
+_NOT_TRUSTED = _l("A signer's certificate does not lead to a trusted certifying authority.")
+SIGNATURE_PROBLEMS = {
+    "DOCUMENT_CHANGED_AFTER_SIGNING": _l(
+        "The document was changed after it was signed: what you have is not what was signed."
+    ),
+    "SIGNATURE_INVALID": _l(
+        "The signature does not match the signer's certificate: that key did not sign this."
+    ),
+    "SIGNATURE_UNREADABLE": _l("The signature is damaged and cannot be checked."),
+    "EXPIRED": _CERTIFICATE_OUT_OF_TIME,
+    "NOT_YET_VALID": _CERTIFICATE_OUT_OF_TIME,
+    "OUT_OF_BOUNDS_NO_POE": _CERTIFICATE_OUT_OF_TIME,
+    "OUT_OF_BOUNDS_NOT_REVOKED": _CERTIFICATE_OUT_OF_TIME,
+    "REVOKED": _CERTIFICATE_REVOKED,
+    "REVOKED_NO_POE": _CERTIFICATE_REVOKED,
+    "REVOKED_CA_NO_POE": _CERTIFICATE_REVOKED,
+}
+
+
+def signature_problem(code: str | None) -> str | None:
+    """A signature's problem in the reader's language (any other doubt about the certificate
+    is that it does not lead to a trusted authority)."""
+    return str(SIGNATURE_PROBLEMS.get(code, _NOT_TRUSTED)) if code else None
 
 
 LABELS = {

@@ -19,6 +19,7 @@ from common.errors import OfficeError
 from gateway.api.receipts import form_fields, pdf_response, uploaded_pdf_b64
 from gateway.auth import forget, remember, session_actor
 from gateway.i18n import LANGUAGES
+from gateway.limits import limited, login_name, pdf_attached, person_calling
 from gateway.messages import label, message_for
 from gateway.rpc import long_rpc, rpc
 
@@ -68,6 +69,7 @@ def choose_language(code):
 
 
 @pages.route("/login", methods=["GET", "POST"])
+@limited("login", login_name, methods=["POST"])
 def login():
     error = None
     if request.method == "POST":
@@ -104,6 +106,7 @@ def inbox():
 
 
 @pages.route("/receipts/new", methods=["GET", "POST"])
+@limited("upload", person_calling, methods=["POST"], when=pdf_attached)
 def diarise():
     actor = session_actor()
     error, details = None, {}

@@ -27,6 +27,7 @@ from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import OfficeError
 from gateway.auth import session_actor
+from gateway.limits import activation_login, limited, person_calling
 from gateway.messages import message_for
 from gateway.pages import local_name
 from gateway.rpc import long_rpc, rpc
@@ -227,6 +228,7 @@ def onboarding_template():
 
 
 @staff_pages.post("/staff/onboarding/sheets")
+@limited("upload", person_calling)
 def upload_sheet():
     upload = request.files.get("sheet")
     content = upload.read() if upload else b""
@@ -540,6 +542,7 @@ def end_delegation(delegation_id):
 
 
 @staff_pages.route("/activate", methods=["GET", "POST"])
+@limited("activation", activation_login, methods=["POST"])
 def activate():
     """A newly onboarded person sets a password with the code from their slip."""
     error = None

@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from gateway.api import api
 from gateway.api.common import caller, json_body
+from gateway.limits import limited, login_name
 from gateway.openapi import documented
 from gateway.rpc import rpc
 from services.identity.schemas import Credentials, RefreshRequest, Tokens, User
@@ -15,12 +16,13 @@ class Ok(BaseModel):
 
 
 @api.post("/auth/login")
+@limited("login", login_name)
 @documented(
     "Log in with username and password",
     body=Credentials,
     response=Tokens,
     public=True,
-    errors=(401,),
+    errors=(401, 429),
 )
 def login():
     return jsonify(rpc().identity.login(json_body()))

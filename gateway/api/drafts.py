@@ -9,13 +9,15 @@ from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
-from common.errors import InvalidInput, UnsupportedMedia
+from common.errors import InvalidInput, NotFound, UnsupportedMedia
 from common.tokens import signing_audience
 from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit
 from gateway.api.efiles import download
 from gateway.api.receipts import form_fields, uploaded_pdf_b64
 from gateway.auth import bearer_actor
+from gateway.limits import limited, person_calling
+from gateway.messages import signature_problem
 from gateway.openapi import documented
 from gateway.rpc import long_rpc, rpc
 from services.files.schemas import (
@@ -240,11 +242,13 @@ def complete_signing(signing_id):
 
 
 @api.post("/verify")
+@limited("verification", person_calling)
 @documented(
-    "Anyone: upload a signed PDF (form field 'pdf', or the PDF as the body) for a report",
+    "Anyone: upload a signed PDF (form field 'pdf', or the PDF as the body) for a report "
+    "on each of its signatures (at most 20)",
     binary=None,
     public=True,
-    errors=(400, 413, 415),
+    errors=(400, 413, 415, 422, 429),
 )
 def verify_upload():
     if request.mimetype == "application/pdf":
@@ -255,21 +259,36 @@ def verify_upload():
             raise InvalidInput("PDF_MISSING")
     else:
         raise UnsupportedMedia("UNSUPPORTED_MEDIA_TYPE")
-    return jsonify(long_rpc().signing.verify(content))
+    return jsonify(explained_report(long_rpc().signing.verify(content)))
 
 
 @api.get("/verify/<issue_number>")
+@limited("verification", person_calling)
 @documented(
-    "Anyone: the verification report of the letter issued under this number",
+    "Anyone with the letter: the verification report of the letter issued under this number. "
+    "The code printed beside the number is required; without it, or with a wrong one, the "
+    "answer is the same 404 as for a number never issued",
     public=True,
-    query={"code": "the verification code printed beside the number"},
-    errors=(404,),
+    query={"code": "the verification code printed beside the number (required)"},
+    errors=(404, 429),
 )
 def verify_issue(issue_number):
     return jsonify(verify_issued(issue_number, request.args.get("code")))
 
 
+def explained_report(report: dict) -> dict:
+    """Each signature's problem, if it has one, also in the reader's language."""
+    for signature in report["signatures"]:
+        signature["problem_message"] = signature_problem(signature["problem"])
+    return report
+
+
 def verify_issued(issue_number: str, code: str | None) -> dict:
-    issued = long_rpc().files.issued_letter(issue_number, code or "")
-    report = long_rpc().signing.verify(issued.pop("pdf_b64"))
+    """The report on a letter for whoever has it in hand: the number and the code printed
+    beside it. Without the code the answer is the one for a number never issued, so the
+    register cannot be walked through number by number."""
+    if not (code or "").strip():
+        raise NotFound("ISSUE_NOT_FOUND")
+    issued = long_rpc().files.issued_letter(issue_number, code.strip())
+    report = explained_report(long_rpc().signing.verify(issued.pop("pdf_b64")))
     return {**issued, "report": report}

@@ -7,6 +7,7 @@ from flask import Response, jsonify, request
 from common.errors import InvalidInput
 from gateway.api import api
 from gateway.api.common import caller, json_body
+from gateway.limits import activation_login, limited, person_calling
 from gateway.messages import message_for
 from gateway.openapi import documented
 from gateway.rpc import long_rpc, rpc
@@ -249,11 +250,12 @@ def explained(report: dict) -> dict:
 
 
 @api.post("/onboarding/sheets")
+@limited("upload", person_calling)
 @documented(
     "Upload a master data sheet (multipart file field 'sheet', XLSX or CSV): a dry run "
     "that reports row by row what applying it would do",
     response=SheetReport,
-    errors=(403, 413),
+    errors=(403, 413, 429),
 )
 def onboarding_upload():
     actor = caller()
@@ -285,11 +287,12 @@ def onboarding_apply(sheet_id):
 
 
 @api.post("/auth/activate")
+@limited("activation", activation_login)
 @documented(
     "A new person sets their password with the activation code from their slip",
     body=Activate,
     public=True,
-    errors=(401,),
+    errors=(401, 429),
 )
 def activate():
     return jsonify(rpc().identity.activate(json_body()))

@@ -8,6 +8,7 @@ from flask import Response, jsonify, request
 from common.errors import InvalidInput, UnsupportedMedia
 from gateway.api import api
 from gateway.api.common import caller, versioned_body
+from gateway.limits import limited, pdf_attached, person_calling
 from gateway.openapi import documented
 from gateway.rpc import rpc
 from services.files.schemas import (
@@ -39,6 +40,7 @@ def uploaded_pdf_b64() -> str | None:
 
 
 @api.post("/receipts")
+@limited("upload", person_calling, when=pdf_attached)
 @documented(
     "Diarise a receipt (multipart form; file field 'pdf', which a physical letter may omit)",
     form=DiariseReceipt,
@@ -48,7 +50,7 @@ def uploaded_pdf_b64() -> str | None:
         "characters): a retry with the same key answers with the receipt the first try made "
         "and diarises nothing new"
     },
-    errors=(409, 413, 415),
+    errors=(409, 413, 415, 429),
 )
 def diarise():
     # A form; a physical letter without a scan may come as a plain (url-encoded) one.

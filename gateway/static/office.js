@@ -29,3 +29,14 @@
     });
   });
 })();
+
+// A form marked data-submit-once disables its button once sent, so a slow answer (applying a
+// sheet of thousands of rows) is not asked for twice by an impatient second click.
+(function () {
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button");
+      if (button) button.disabled = true;
+    });
+  });
+})();

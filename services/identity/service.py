@@ -988,7 +988,7 @@ class IdentityService:
         raw = parse(Certificate, upload).certificate_b64
         try:
             content = base64.b64decode(raw, validate=True)
-        except binascii.Error:
+        except ValueError:  # not base64, or not even ASCII
             raise InvalidInput("NOT_A_CERTIFICATE") from None
         roots, intermediates = self._trust()
         if not roots:
@@ -1124,7 +1124,7 @@ class IdentityService:
         sheet_upload = parse(SheetUpload, upload)
         try:
             content = base64.b64decode(sheet_upload.content_b64, validate=True)
-        except binascii.Error:
+        except ValueError:  # not base64, or not even ASCII
             raise InvalidInput("SHEET_NOT_SPREADSHEET") from None
         rules, _ = self._sheet_rules(actor)
         rows = sheets.read_sheet(content, sheet_upload.filename)

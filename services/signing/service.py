@@ -3,7 +3,6 @@ signs, the server checks and embeds), the office's seal for what the system itse
 verification of any PDF for anyone."""
 
 import base64
-import binascii
 import os
 import uuid
 from datetime import timedelta
@@ -46,7 +45,7 @@ def _unb64(text, code: str) -> bytes:
         raise InvalidInput(code)
     try:
         return base64.b64decode(text, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, and a non-ASCII character in the text
         raise InvalidInput(code) from None
 
 

@@ -63,7 +63,13 @@ def page(browser, office):
     context = browser.new_context(
         base_url=office.url, locale="en-IN", viewport={"width": 1366, "height": 900}
     )
+    page = context.new_page()
+    # Every screen must work under the office's Content-Security-Policy: Chromium says on the
+    # console when the policy refused something (an inline script, a foreign frame).
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
     try:
-        yield context.new_page()
+        yield page
     finally:
         context.close()
+    assert refused == [], "the page broke the office's Content-Security-Policy"

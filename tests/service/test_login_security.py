@@ -12,6 +12,7 @@ from common.clock import utcnow
 from common.errors import Conflict, Forbidden, OfficeError, Unauthenticated
 from common.tokens import verify_access_token
 from services.identity.domain import login as rules
+from services.identity.domain import tokens as passwords
 from tests.service.conftest import PASSWORD
 
 
@@ -44,6 +45,39 @@ def four_wrong_passwords(office, username="reader.hathras") -> datetime:
     before_fourth = utcnow()
     assert refusal(lambda: login(office, username, "wrong")) == "BAD_CREDENTIALS"
     return before_fourth
+
+
+# --- a name nobody has ------------------------------------------------------------------------
+
+
+def test_a_name_nobody_has_costs_a_full_password_check_and_is_answered_like_a_wrong_password(
+    office, monkeypatch
+):
+    checked = []
+
+    class Counted:
+        """The argon2 hasher, noting each stored hash a guess is checked against."""
+
+        def __init__(self, hasher):
+            self.hasher = hasher
+
+        def verify(self, stored, given):
+            checked.append(stored)
+            return self.hasher.verify(stored, given)
+
+    monkeypatch.setattr(passwords, "_hasher", Counted(passwords._hasher))
+
+    with pytest.raises(Unauthenticated) as wrong_password:
+        login(office, "reader.hathras", "a guess")
+    with pytest.raises(Unauthenticated) as nobody:
+        login(office, "nobody.hathras", "a guess")
+
+    answer = (type(wrong_password.value), wrong_password.value.code, wrong_password.value.details)
+    assert (type(nobody.value), nobody.value.code, nobody.value.details) == answer
+    assert answer[1] == "BAD_CREDENTIALS"
+    # Both paid for an argon2id check of the guess: the unknown name against a real hash too.
+    assert len(checked) == 2
+    assert all(stored.startswith("$argon2id$") for stored in checked)
 
 
 # --- growing waits and the lock --------------------------------------------------------------

@@ -13,11 +13,20 @@ from pathlib import Path
 
 import requests
 
+from gateway.limits import DEFAULT_LIMITS
 from tools import broker
 
 ROOT = Path(__file__).resolve().parents[2]
 RABBIT_API = os.environ.get("RABBIT_API_URI", "http://guest:guest@127.0.0.1:15672")
 DEMO_PASSWORD = "demo-Secret-1"
+# The tests log in and upload from one address far faster than people do (the visibility
+# matrix alone logs in hundreds of times): the test office's budgets are wide. The limits
+# themselves are tested on an app of their own (tests/unit/test_gateway_doors.py).
+WIDE_RATE_LIMITS = {
+    f"EOFFICE_RATE_LIMIT_{door.upper()}_PER_{kind}": "100000/minute"
+    for door in DEFAULT_LIMITS
+    for kind in ("ADDRESS", "ACCOUNT")
+}
 
 
 def free_port() -> int:
@@ -57,6 +66,7 @@ class Office:
 
     def start(self, timeout: float = 120) -> "Office":
         env = {
+            **WIDE_RATE_LIMITS,
             **os.environ,
             "AMQP_URI": self.amqp_uri,
             "EOFFICE_PORT": str(self.port),

@@ -440,6 +440,10 @@ def test_one_byte_changed_inside_the_signed_range_is_caught_by_both(seal, nss, t
     assert report["ok"] is False
     (only,) = report["signatures"]
     assert only["intact"] is False and only["valid"] is False
+    # The signature over its attributes still checks out, but it is not a valid signature of
+    # this document, and the report says plainly why.
+    assert only["signature_valid"] is False
+    assert only["problem"] == "DOCUMENT_CHANGED_AFTER_SIGNING"
     # ... and it says which bytes the signature covered: the changed one is among them.
     first_start, first_length, second_start, second_length = only["byte_range"]
     assert first_start == 0 and at < first_length and second_start + second_length == len(forged)
@@ -489,6 +493,7 @@ def test_a_changed_signature_value_is_caught_by_both(seal, nss, tmp_path):
     (only,) = report["signatures"]
     assert report["ok"] is False
     assert only["intact"] is True and only["signature_valid"] is False and not only["valid"]
+    assert only["problem"] == "SIGNATURE_INVALID"
     assert "Signature is Invalid" in poppler(forged, nss, tmp_path)
 
 
@@ -520,6 +525,20 @@ def test_a_signature_from_outside_our_trust_roots_is_intact_but_not_trusted(seal
     assert only["intact"] is True and only["trusted"] is False and report["ok"] is False
 
 
+def test_one_upload_cannot_make_the_server_check_more_than_twenty_signatures():
+    signer = pki.officer("Many Hands")
+    signed = pdfs.pdf()
+    for n in range(pades.MAX_SIGNATURES_CHECKED):
+        signed = _signed_by_pyhanko(signed, signer, field=f"Sig{n}")
+    assert len(pades.verify(signed, ROOTS)["signatures"]) == 20  # twenty are checked
+
+    one_more = _signed_by_pyhanko(signed, signer, field="Sig20")
+    with pytest.raises(Refused) as refused:
+        pades.verify(one_more, ROOTS)
+    assert refused.value.code == "TOO_MANY_SIGNATURES"
+    assert refused.value.details == {"limit": 20, "found": 21}
+
+
 def test_a_pdf_without_signatures_is_not_ok():
     report = pades.verify(pdfs.pdf(), ROOTS)
     assert report == {
@@ -543,14 +562,14 @@ def test_only_a_pdf_can_be_verified():
 # helpers
 
 
-def _signed_by_pyhanko(pdf: bytes, issued: pki.Issued) -> bytes:
+def _signed_by_pyhanko(pdf: bytes, issued: pki.Issued, field: str = "Sig1") -> bytes:
     signer = signers.SimpleSigner(
         signing_cert=issued.asn1,
         signing_key=asn1_keys.PrivateKeyInfo.load(issued.key_der()),
         cert_registry=SimpleCertificateStore.from_certs([link.asn1 for link in issued.chain[1:]]),
     )
     meta = signers.PdfSignatureMetadata(
-        field_name="Sig1", md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES
+        field_name=field, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     return signers.sign_pdf(writer, meta, signer=signer).getvalue()

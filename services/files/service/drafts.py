@@ -124,7 +124,7 @@ class DraftDesk(Desk):
         approve = parse(ApproveDraft, request)
         doc, post_id = self._holding(actor, file_id)
         if not actor.has_role("officer"):
-            raise Conflict("APPROVAL_NOT_BY_OFFICER")
+            raise Conflict("DRAFT_APPROVAL_NEEDS_OFFICER")
         draft = drafts.draft_by_id(doc, draft_id)
         drafts.require_status(draft, "draft")
         if approve.version != drafts.latest(draft)["n"]:

@@ -2,7 +2,6 @@
 it on (with copies), reply to it, close it."""
 
 import base64
-import binascii
 import uuid
 
 from nameko.rpc import rpc
@@ -51,7 +50,7 @@ def decode_pdf(pdf_b64) -> bytes | None:
         raise InvalidInput("PDF_MISSING")
     try:
         return base64.b64decode(pdf_b64, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, and a non-ASCII character in the text
         raise InvalidInput("PDF_NOT_BASE64") from None
 
 

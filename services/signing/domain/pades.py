@@ -73,6 +73,8 @@ __all__ = [
 ]
 
 MD_ALGORITHM = "sha256"
+# Verification is public: one upload must not make the server check thousands of signatures.
+MAX_SIGNATURES_CHECKED = 20
 RSA_ALGORITHM = "sha256_rsa"  # the token signs with CKM_SHA256_RSA_PKCS
 ECDSA_ALGORITHM = "sha256_ecdsa"  # the token signs SHA-256(signed_attrs) with CKM_ECDSA, DER
 # Room for the signature container (the signed attributes, a signature, the certificates)
@@ -408,7 +410,12 @@ def verify(pdf: bytes, trust_roots_der: list[bytes]) -> dict[str, Any]:
     added after it, from the document's revisions; ``changes_after`` says what kind
     (``none``, ``lta_updates``, ``form_filling`` (later signatures), ``annotations``, ``other``,
     or ``appended_data``: bytes after the last revision). ``ok`` is every signature valid and
-    nothing after the last one but time-stamps and validation data.
+    nothing after the last one but time-stamps and validation data. ``problem`` says what is
+    wrong with a signature, the worst first: ``DOCUMENT_CHANGED_AFTER_SIGNING`` (the signed
+    bytes differ from what was signed), ``SIGNATURE_INVALID``, ``SIGNATURE_UNREADABLE``, or
+    pyHanko's AdES sub-indication for a chain that cannot be trusted (``OUT_OF_BOUNDS_NO_POE``).
+
+    A PDF with more than ``MAX_SIGNATURES_CHECKED`` signatures is refused before any is checked.
     """
     check_pdf(pdf)
     try:
@@ -417,6 +424,8 @@ def verify(pdf: bytes, trust_roots_der: list[bytes]) -> dict[str, Any]:
         found = list(sig_fields.enumerate_sig_fields(reader, filled_status=True))
     except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
         raise InvalidInput("PDF_UNREADABLE") from None
+    if len(found) > MAX_SIGNATURES_CHECKED:
+        raise Refused("TOO_MANY_SIGNATURES", {"limit": MAX_SIGNATURES_CHECKED, "found": len(found)})
     signatures, unreadable = [], []
     for name, _value, field_ref in found:
         try:
@@ -552,10 +561,12 @@ async def _verify_one(signature, roots, revisions: int, store) -> dict[str, Any]
         "timestamp_trusted": bool(timestamp.trusted) if timestamp else None,
         "chain": chain,
         "intact": bool(status.intact),
-        "signature_valid": bool(status.valid),
+        # pyHanko's ``valid`` is about the signature over the signed attributes alone, and holds
+        # for a document changed after signing: here a signature is valid only over its document.
+        "signature_valid": bool(status.intact and status.valid),
         "trusted": bool(status.trusted),
         "valid": bool(status.bottom_line),
-        "problem": status.trust_problem_indic.name if status.trust_problem_indic else None,
+        "problem": _problem(status),
         # The bytes the signature covers ([start, length, start, length]): where "not intact"
         # points a reader with a hex viewer.
         "byte_range": [int(n) for n in signature.byte_range],
@@ -566,6 +577,15 @@ async def _verify_one(signature, roots, revisions: int, store) -> dict[str, Any]
         "changes_after": level.name.lower() if level is not None else "unknown",
         "changes_permitted": status.docmdp_ok,
     }
+
+
+def _problem(status) -> str | None:
+    """What is wrong with a signature, the worst first; None when nothing is."""
+    if not status.intact:
+        return "DOCUMENT_CHANGED_AFTER_SIGNING"
+    if not status.valid:
+        return "SIGNATURE_INVALID"
+    return status.trust_problem_indic.name if status.trust_problem_indic else None
 
 
 # A signature whose container cannot be read or checked at all (garbled, unknown format).
