@@ -1,7 +1,6 @@
 """Identity: the office tree, posts and who holds them, people, login and tokens."""
 
 import base64
-import binascii
 import hashlib
 import hmac
 import io
