@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -107,10 +107,10 @@ def person_calling() -> str:
     characters of 32: 40 bits) is not worth guessing at any rate the address budget
     allows."""
     try:
-        actor = bearer_actor() if request.path.startswith("/api/") else session_actor()
+        bearer_actor() if request.path.startswith("/api/") else session_actor()
     except OfficeError:
         return ""
-    return f"user:{actor['user_id']}"
+    return f"user:{g.actor.user_id}"
 
 
 def pdf_attached() -> bool:
