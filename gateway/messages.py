@@ -146,6 +146,10 @@ MESSAGES = {
     "DUPLICATE_IN_SHEET": _l("This employee code appears in other rows too."),
     "EMAIL_TAKEN": _l("This email already belongs to another employee."),
     "POST_TAKEN": _l("This post is already held by another employee."),
+    "PERSON_OUTSIDE_YOUR_SCOPE": _l(
+        "This employee belongs to an office outside your charge: only their own nodal officer "
+        "can change them."
+    ),
     "FILE_NOT_FOUND": _l("No such file."),
     "FILE_NOT_WITH_YOU": _l("This file is not with you."),
     "FILE_NOT_OPEN": _l("This file is parked, closed or recorded, so it cannot be worked on."),

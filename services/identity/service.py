@@ -1051,7 +1051,9 @@ class IdentityService:
         )
         return rules, offices
 
-    def _plan(self, rows: list[dict], rules: sheets.SheetRules) -> list[sheets.RowPlan]:
+    def _plan(
+        self, rows: list[dict], rules: sheets.SheetRules, offices: dict[str, dict]
+    ) -> list[sheets.RowPlan]:
         checks = [sheets.validate_row(row, rules) for row in rows]
         existing = store.onboarded(
             self.storage.db,
@@ -1059,7 +1061,12 @@ class IdentityService:
             [c.values["email"] for c in checks if c.values.get("email")],
             [c.values["post"] for c in checks if c.values.get("post")],
         )
-        return sheets.plan(checks, {code: user["sheet_values"] for code, user in existing.items()})
+        mine = {o["_id"] for o in offices.values()}
+        return sheets.plan(
+            checks,
+            {code: user["sheet_values"] for code, user in existing.items()},
+            outside_scope=[c for c, user in existing.items() if user["office_id"] not in mine],
+        )
 
     @rpc
     def onboarding_template(self) -> str:
@@ -1078,9 +1085,9 @@ class IdentityService:
             content = base64.b64decode(sheet_upload.content_b64, validate=True)
         except binascii.Error:
             raise InvalidInput("SHEET_NOT_SPREADSHEET") from None
-        rules, _ = self._sheet_rules(actor)
+        rules, offices = self._sheet_rules(actor)
         rows = sheets.read_sheet(content, sheet_upload.filename)
-        plans = self._plan(rows, rules)
+        plans = self._plan(rows, rules, offices)
         report = {
             "_id": store.new_id(),
             "filename": sheet_upload.filename,
@@ -1115,7 +1122,7 @@ class IdentityService:
         if found is None or found["uploaded_by"] != actor.user_id:
             raise NotFound("SHEET_NOT_FOUND")
         rules, offices = self._sheet_rules(actor)
-        plans = self._plan(found["raw_rows"], rules)
+        plans = self._plan(found["raw_rows"], rules, offices)
         taken = store.logins(db)
         activations = []
         for planned in plans:

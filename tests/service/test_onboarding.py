@@ -132,6 +132,39 @@ def test_a_nodal_officer_onboards_only_into_their_district(office):
         office.rpc.identity.onboarding_sheet(admin, report["id"])
 
 
+def test_a_sheet_cannot_change_a_person_of_another_district(office):
+    """Employee codes are state-wide: the Hathras nodal officer's sheet naming an Aligarh
+    constable's code must not pull them into Hathras (and so under Hathras's hand)."""
+    admin = office.actor("admin.up")
+    office.rpc.identity.create_office(
+        admin,
+        {
+            "code": "SP-ALG",
+            "name_en": "SP Office Aligarh",
+            "name_hi": "पुलिस अधीक्षक कार्यालय अलीगढ़",
+            "level": "district",
+            "parent_code": "ALIGARH-RANGE",
+        },
+    )
+    aligarh = office.rpc.identity.onboarding_dry_run(
+        admin, upload([person(1, office_code="SP-ALG", name_en="Mahesh Chand")])
+    )
+    office.rpc.identity.onboarding_apply(admin, aligarh["id"])
+    before = office.rpc.identity.staff(admin, "SP-ALG")["items"]
+    assert [u["name_en"] for u in before] == ["Mahesh Chand"]
+
+    nodal = office.actor("asp.hathras")
+    rows = [person(1, office_code="SP-HTR", name_en="Taken Over"), person(2)]
+    report = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    assert report["summary"] == {"create": 1, "update": 0, "unchanged": 0, "reject": 1}
+    refused = next(r for r in report["rows"] if r["employee_code"] == "UPP000001")
+    assert refused["reasons"] == [{"field": "employee_code", "code": "PERSON_OUTSIDE_YOUR_SCOPE"}]
+    applied = office.rpc.identity.onboarding_apply(nodal, report["id"])
+    assert [a["employee_code"] for a in applied["activations"]] == ["UPP000002"]
+    assert office.rpc.identity.staff(admin, "SP-ALG")["items"] == before
+    assert "Taken Over" not in {u["name_en"] for u in office.rpc.identity.staff(nodal)["items"]}
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [

@@ -792,13 +792,23 @@ _CHECKS = {
 _ONE_HOLDER = (("email", "EMAIL_TAKEN"), ("post", "POST_TAKEN"))
 
 
-def plan(rows: list[RowCheck], existing: dict[str, dict]) -> list[RowPlan]:
+def plan(
+    rows: list[RowCheck], existing: dict[str, dict], outside_scope: Iterable[str] = ()
+) -> list[RowPlan]:
     """What applying the checked rows would do, given the people already stored (by employee
     code, their normalised fields). Rows come back in sheet order. A code that appears twice in
     the sheet rejects every row carrying it; an email or post that would end up with two people
-    rejects the rows that newly claim it. Blank optional cells keep what is stored."""
+    rejects the rows that newly claim it. Blank optional cells keep what is stored.
+
+    ``outside_scope`` are the employee codes of stored people whose office the uploader does
+    not set up: employee codes are state-wide, so a sheet could otherwise pull a person of
+    another district into one's own (and then read their VPN key). Their rows are rejected."""
     stored = {code.strip().upper(): person for code, person in existing.items()}
     reasons = [list(r.reasons) for r in rows]
+    foreign = {code.strip().upper() for code in outside_scope}
+    for i, check in enumerate(rows):
+        if check.employee_code in foreign:
+            reasons[i].append(_reason("employee_code", "PERSON_OUTSIDE_YOUR_SCOPE"))
 
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     for check in rows:
