@@ -116,6 +116,9 @@ MESSAGES = {
     "SHEET_DUPLICATE_COLUMNS": _l("A column appears twice."),
     "SHEET_TOO_MANY_ROWS": _l("The sheet has more than 20,000 rows. Split it by office."),
     "SHEET_TOO_LARGE": _l("The sheet is too large to read."),
+    "SHEET_TOO_SLOW": _l(
+        "The sheet took too long to read. Save it again from Excel as .xlsx, or split it by office."
+    ),
     "GOV_ID_PATTERN_INVALID": _l("The Gov ID pattern is configured wrongly. Tell the state team."),
     "GOV_ID_NAME_UNUSABLE": _l("A Gov ID cannot be made from this name."),
     "GOV_ID_TOO_LONG": _l("The Gov ID would be too long."),

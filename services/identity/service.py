@@ -5,6 +5,7 @@ import binascii
 import hashlib
 import hmac
 import io
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from common.events import (
 )
 from common.fold import normalise
 from common.storage import Database
+from common.threads import cpu_bound
 from common.tokens import ACCESS_TOKEN_SECONDS
 from common.validation import parse
 from services.identity import store
@@ -79,6 +81,7 @@ LOGIN_CLAIM_SECONDS = 10  # longest a password check may take before another may
 GOV_DOMAINS = "up.gov.in,uppolice.gov.in,bihar.gov.in,biharpolice.gov.in,gov.in,nic.in"
 GOVID_PATTERN = "{first}.{last}{n}@{domain}"
 DSC_CHECK_SECONDS = 3600
+SHEET_READ_SECONDS = 60  # the longest reading one master data sheet may take
 
 
 def _office_view(office: dict) -> dict:
@@ -141,6 +144,17 @@ def _utc(moment: datetime) -> datetime:
             "INVALID_FIELDS", {"fields": [{"field": "starts/ends", "problem": "timezone_missing"}]}
         )
     return moment
+
+
+def _read_sheet(content: bytes, filename: str) -> list[dict]:
+    """Read an uploaded sheet in a real thread, so logins and ``may_act`` keep being answered,
+    and give up (SHEET_TOO_SLOW) if it takes longer than a sheet ever should."""
+
+    def read() -> list[dict]:
+        give_up_at = time.monotonic() + SHEET_READ_SECONDS
+        return sheets.read_sheet(content, filename, lambda: time.monotonic() > give_up_at)
+
+    return cpu_bound(read)
 
 
 class IdentityService:
@@ -1054,7 +1068,8 @@ class IdentityService:
     def _plan(
         self, rows: list[dict], rules: sheets.SheetRules, offices: dict[str, dict]
     ) -> list[sheets.RowPlan]:
-        checks = [sheets.validate_row(row, rules) for row in rows]
+        # Checking and planning 20,000 rows takes seconds: in a real thread, off the hub.
+        checks = cpu_bound(lambda: [sheets.validate_row(row, rules) for row in rows])
         existing = store.onboarded(
             self.storage.db,
             [c.employee_code for c in checks if c.employee_code],
@@ -1062,7 +1077,8 @@ class IdentityService:
             [c.values["post"] for c in checks if c.values.get("post")],
         )
         mine = {o["_id"] for o in offices.values()}
-        return sheets.plan(
+        return cpu_bound(
+            sheets.plan,
             checks,
             {code: user["sheet_values"] for code, user in existing.items()},
             outside_scope=[c for c, user in existing.items() if user["office_id"] not in mine],
@@ -1086,7 +1102,7 @@ class IdentityService:
         except binascii.Error:
             raise InvalidInput("SHEET_NOT_SPREADSHEET") from None
         rules, offices = self._sheet_rules(actor)
-        rows = sheets.read_sheet(content, sheet_upload.filename)
+        rows = _read_sheet(content, sheet_upload.filename)
         plans = self._plan(rows, rules, offices)
         report = {
             "_id": store.new_id(),

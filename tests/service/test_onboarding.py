@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from common.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
-from tests.support.sheets import csv_sheet, person
+from tests.support.sheets import csv_sheet, person, with_last_row_numbered, xlsx_sheet
 
 NEW_PASSWORD = "Hathras-2026-new"
 
@@ -168,6 +168,10 @@ def test_a_sheet_cannot_change_a_person_of_another_district(office):
 @pytest.mark.parametrize(
     ("content", "code"),
     [
+        (
+            with_last_row_numbered(xlsx_sheet([person(1), person(2)]), 2_000_000_000),
+            "SHEET_TOO_MANY_ROWS",
+        ),
         (b"%PDF-1.7 not a sheet", "SHEET_NOT_SPREADSHEET"),
         (b"Name (English),Employee code\n", "SHEET_MISSING_COLUMNS"),
         (csv_sheet([]), "SHEET_EMPTY"),
