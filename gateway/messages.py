@@ -222,7 +222,9 @@ MESSAGES = {
     "SIGNATURE_NOT_BASE64": _l("The signature must be base64."),
     "SEAL_NOT_CONFIGURED": _l("The office seal is not set up on this server."),
     "WRONG_PASSWORD": _l("That is not your password."),
-    "REAUTH_NEEDED": _l("Enter your password (or your TOTP code) again to sign."),
+    "REAUTH_NEEDED": _l(
+        "Enter your password again to sign, or the code from your authenticator app if you use one."
+    ),
     "GRADING_ABOVE_FILE": _l(
         "This paper is graded higher than the file: put it in a file of its own grading."
     ),

@@ -25,7 +25,8 @@ class Credentials(Strict):
 
 
 class Reauthentication(Strict):
-    """Before a signature: the password, or (for those enrolled) the TOTP code, again."""
+    """Before a signature: the password again, or (for those enrolled in TOTP) a current code,
+    which they must then give; a password given too is checked as well."""
 
     password: str | None = Field(None, min_length=1, max_length=200)
     otp: str | None = Field(None, min_length=6, max_length=10)
@@ -104,6 +105,20 @@ class NewUser(Strict):
 
 class TotpCode(Strict):
     code: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")
+
+
+class TotpChange(Strict):
+    """Enrolling, re-enrolling or removing TOTP: the password, and (when already enrolled) a
+    current code, so that a stolen session alone cannot move the second factor elsewhere."""
+
+    password: str = Field(min_length=1, max_length=200)
+    otp: str | None = Field(
+        None, max_length=10, description="a current 6-digit code, when TOTP is already enrolled"
+    )
+
+
+class TotpStatus(BaseModel):
+    totp_enabled: bool
 
 
 class Office(BaseModel):

@@ -68,8 +68,10 @@ from services.identity.schemas import (
     SheetUpload,
     SigningCertificate,
     Tokens,
+    TotpChange,
     TotpCode,
     TotpEnrolment,
+    TotpStatus,
     User,
     Users,
     VpnAccount,
@@ -230,7 +232,9 @@ class IdentityService:
         if user.get("totp_enabled"):
             if not creds.otp:
                 raise Unauthenticated("OTP_REQUIRED")
-            step = login.totp_step(user["totp_secret"], creds.otp, now, user.get("totp_last_step"))
+            step = login.totp_step(
+                self._totp_secret(user), creds.otp, now, user.get("totp_last_step")
+            )
             if step is None:
                 raise failed("OTP_WRONG")
             store.set_user(db, user["_id"], {"totp_last_step": step})
@@ -242,37 +246,54 @@ class IdentityService:
 
     @rpc
     def reauthenticate(self, actor: dict, request: dict) -> dict:
-        """The person proves it is still them (password, or TOTP if enrolled) before signing.
-        Failures count towards the same lockout as logins."""
+        """The person proves it is still them before signing: the password, or for those
+        enrolled in TOTP a current code (the password alone is not enough then: it is what a
+        stolen session's thief may also have seen typed). Failures count towards the login
+        lockout."""
         actor = Actor.parse(actor)
         again = parse(Reauthentication, request)
         if not (again.password or again.otp):
             raise InvalidInput("REAUTH_NEEDED")
-        user = self._claim_login(actor.user_id)
+        self._prove_again(actor.user_id, again.password, again.otp, password_needed=False)
+        return {"user_id": actor.user_id, "reauthenticated_at": iso(utcnow())}
+
+    def _prove_again(
+        self, user_id: str, password: str | None, otp: str | None, password_needed: bool
+    ) -> dict:
+        """Check what a logged-in person gives to prove it is them: the password (when
+        ``password_needed``, when they have no TOTP, or when given) and, when they are enrolled,
+        a current TOTP code, each code once. Failures count towards the login lockout."""
+        user = self._claim_login(user_id)
         db, now = self.storage.db, utcnow()
+
+        def failed(code: str) -> Unauthenticated:
+            wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
+            store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
+            return Unauthenticated(code)
+
         try:
             if user.get("next_attempt_at") and user["next_attempt_at"] > iso(now):
                 raise Unauthenticated("LOGIN_TOO_SOON", {"retry_after": user["next_attempt_at"]})
-            if again.otp and user.get("totp_enabled"):
+            if user.get("disabled"):
+                raise Unauthenticated("ACCOUNT_DISABLED")
+            asks_password = password or password_needed or not user.get("totp_enabled")
+            if asks_password and not tpool.execute(
+                domain.password_matches, user["password_hash"], password or ""
+            ):
+                raise failed("WRONG_PASSWORD")
+            if user.get("totp_enabled"):
+                if not otp:
+                    raise Unauthenticated("OTP_REQUIRED")
                 step = login.totp_step(
-                    user["totp_secret"], again.otp, now, user.get("totp_last_step")
+                    self._totp_secret(user), otp, now, user.get("totp_last_step")
                 )
                 if step is None:
-                    wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
-                    store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
-                    raise Unauthenticated("OTP_WRONG")
+                    raise failed("OTP_WRONG")
                 store.set_user(db, user["_id"], {"totp_last_step": step})
-            else:
-                creds = Credentials(username=user["username"], password=again.password or "-")
-                try:
-                    self._check_login({**user, "totp_enabled": False}, creds, now)
-                except Unauthenticated as exc:  # no username was typed: say what was wrong
-                    if exc.code == "BAD_CREDENTIALS":
-                        raise Unauthenticated("WRONG_PASSWORD") from None
-                    raise
+            store.set_user(db, user["_id"], {"failed_logins": 0, "next_attempt_at": None})
         finally:
             store.release_login(db, user["_id"])
-        return {"user_id": user["_id"], "reauthenticated_at": iso(now)}
+        return user
 
     @rpc
     def signing_certificate(self, actor: dict) -> dict:
@@ -407,10 +428,13 @@ class IdentityService:
     # --- second factor ------------------------------------------------------------------------
 
     @rpc
-    def begin_totp(self, actor: dict) -> dict:
-        """Start TOTP enrolment: a new secret, shown as a QR code; it counts once confirmed."""
+    def begin_totp(self, actor: dict, request: dict) -> dict:
+        """Start TOTP enrolment (or move it to a new phone): a new secret, shown as a QR code;
+        it counts once confirmed. Needs the password and, when already enrolled, a current
+        code: a session alone must not be able to move the second factor to a thief's phone."""
         actor = Actor.parse(actor)
-        user = store.user_by_id(self.storage.db, actor.user_id)
+        change = parse(TotpChange, request)
+        user = self._prove_again(actor.user_id, change.password, change.otp, password_needed=True)
         secret = login.new_totp_secret()
         store.set_user(self.storage.db, user["_id"], {"totp_pending_secret": secret})
         uri = login.totp_uri(secret, user["username"])
@@ -438,7 +462,28 @@ class IdentityService:
                 "totp_last_step": step,
             },
         )
-        return {"totp_enabled": True}
+        return TotpStatus(totp_enabled=True).model_dump()
+
+    @rpc
+    def remove_totp(self, actor: dict, request: dict) -> dict:
+        """Stop asking for TOTP codes: the password and a current code."""
+        actor = Actor.parse(actor)
+        change = parse(TotpChange, request)
+        user = self._prove_again(actor.user_id, change.password, change.otp, password_needed=True)
+        store.set_user(
+            self.storage.db,
+            user["_id"],
+            {
+                "totp_enabled": False,
+                "totp_secret": None,
+                "totp_pending_secret": None,
+                "totp_last_step": None,
+            },
+        )
+        return TotpStatus(totp_enabled=False).model_dump()
+
+    def _totp_secret(self, user: dict) -> str:
+        return user["totp_secret"]
 
     # --- the office tree ----------------------------------------------------------------------
 

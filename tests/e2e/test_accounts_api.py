@@ -2,6 +2,7 @@
 
 import time
 
+import pyotp
 import requests
 
 from tests.support.sheets import csv_sheet, person
@@ -141,3 +142,57 @@ def test_files_that_are_no_sheet_are_refused_with_a_reason(office, login):
             timeout=TIMEOUT,
         )
         assert r.status_code == 400 and r.json()["error"]["code"] == code
+
+
+def test_totp_is_enrolled_and_removed_only_with_the_password_and_a_current_code(office, login):
+    """A stolen bearer token alone cannot put the thief's phone on someone's account."""
+    nodal = login("asp.hathras")
+    created = requests.post(
+        f"{office.url}/api/v1/users",
+        headers=bearer(nodal),
+        json={
+            "username": "totp.e2e.hathras",
+            "name_en": "Kavita Singh",
+            "name_hi": "कविता सिंह",
+            "password": "Kavita-pass-1",
+            "office_code": "SP-HTR",
+            "roles": ["dealing_hand"],
+        },
+        timeout=TIMEOUT,
+    )
+    assert created.status_code == 201, created.text
+    tokens = requests.post(
+        f"{office.url}/api/v1/auth/login",
+        json={"username": "totp.e2e.hathras", "password": "Kavita-pass-1"},
+        timeout=TIMEOUT,
+    ).json()
+    url = f"{office.url}/api/v1/me/totp"
+
+    bare = requests.post(url, headers=bearer(tokens), json={}, timeout=TIMEOUT)
+    assert bare.status_code == 400 and bare.json()["error"]["code"] == "INVALID_FIELDS"
+    guessed = requests.post(url, headers=bearer(tokens), json={"password": "x"}, timeout=TIMEOUT)
+    assert guessed.status_code == 401 and guessed.json()["error"]["code"] == "WRONG_PASSWORD"
+
+    begun = requests.post(
+        url, headers=bearer(tokens), json={"password": "Kavita-pass-1"}, timeout=TIMEOUT
+    )
+    assert begun.status_code == 200
+    totp = pyotp.TOTP(begun.json()["secret"])
+    confirmed = requests.post(
+        f"{url}/confirm", headers=bearer(tokens), json={"code": totp.now()}, timeout=TIMEOUT
+    )
+    assert confirmed.json() == {"totp_enabled": True}
+
+    again = requests.post(
+        url, headers=bearer(tokens), json={"password": "Kavita-pass-1"}, timeout=TIMEOUT
+    )
+    assert again.status_code == 401 and again.json()["error"]["code"] == "OTP_REQUIRED"
+    assert again.json()["error"]["message"] == "Enter the 6-digit code from your authenticator app."
+
+    removed = requests.post(
+        f"{url}/remove",
+        headers=bearer(tokens),
+        json={"password": "Kavita-pass-1", "otp": totp.at(time.time() + totp.interval)},
+        timeout=TIMEOUT,
+    )
+    assert removed.status_code == 200 and removed.json() == {"totp_enabled": False}
