@@ -38,6 +38,7 @@ from common.events import (
     new_event,
 )
 from common.fold import normalise
+from common.secrets_at_rest import SecretBox, SecretsAtRest, secrets_key
 from common.storage import Database
 from common.threads import cpu_bound
 from common.tokens import ACCESS_TOKEN_SECONDS
@@ -159,10 +160,15 @@ def _read_sheet(content: bytes, filename: str) -> list[dict]:
     return cpu_bound(read)
 
 
+def _seal_old_secrets(db, config: dict) -> None:
+    store.seal_plaintext_secrets(db, SecretBox(secrets_key(config)))
+
+
 class IdentityService:
     name = "identity"
 
-    storage = Database(indexes=store.ensure_indexes)
+    storage = Database(indexes=store.ensure_indexes, migrate=_seal_old_secrets)
+    secrets = SecretsAtRest()
     dispatch = EventDispatcher()
     config = Config()
 
@@ -360,7 +366,7 @@ class IdentityService:
         for root in store.roots(db):  # the keys sign for the whole state
             authority.require_admin(actor, root["path"])
         store.retire_signing_keys(db, iso(utcnow()))
-        kid = store.insert_signing_key(db, *domain.new_signing_key())["_id"]
+        kid = self._new_signing_key()["_id"]
         return {"active_key": kid}
 
     @rpc
@@ -370,10 +376,12 @@ class IdentityService:
         return store.recently_disabled(self.storage.db, iso(utcnow() - timedelta(seconds=seconds)))
 
     def _signing_key(self) -> dict:
-        db = self.storage.db
-        return store.active_signing_key(db) or store.insert_signing_key(
-            db, *domain.new_signing_key()
-        )
+        return store.active_signing_key(self.storage.db) or self._new_signing_key()
+
+    def _new_signing_key(self) -> dict:
+        kid, private_pem, public_pem = domain.new_signing_key()
+        sealed = self.secrets.seal(private_pem, store.sealed_for("signing_key", kid))
+        return store.insert_signing_key(self.storage.db, kid, sealed, public_pem)
 
     def _tokens_for(self, user: dict, family: str | None) -> dict:
         db = self.storage.db
@@ -386,7 +394,7 @@ class IdentityService:
                 user, held, office["path"], now, self._delegated(user["_id"], now)
             ),
             key["_id"],
-            key["private_pem"],
+            self.secrets.open(key["private_pem"], store.sealed_for("signing_key", key["_id"])),
         )
         refresh, refresh_id = domain.new_refresh_token()
         store.insert_refresh_token(
@@ -436,7 +444,8 @@ class IdentityService:
         change = parse(TotpChange, request)
         user = self._prove_again(actor.user_id, change.password, change.otp, password_needed=True)
         secret = login.new_totp_secret()
-        store.set_user(self.storage.db, user["_id"], {"totp_pending_secret": secret})
+        sealed = self.secrets.seal(secret, store.sealed_for("totp", user["_id"]))
+        store.set_user(self.storage.db, user["_id"], {"totp_pending_secret": sealed})
         uri = login.totp_uri(secret, user["username"])
         svg = io.BytesIO()
         segno.make(uri, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
@@ -448,7 +457,8 @@ class IdentityService:
         code = parse(TotpCode, request).code
         db = self.storage.db
         user = store.user_by_id(db, actor.user_id)
-        secret = user.get("totp_pending_secret")
+        pending = user.get("totp_pending_secret")
+        secret = self.secrets.open(pending, store.sealed_for("totp", user["_id"]))
         step = login.totp_step(secret, code, utcnow(), None) if secret else None
         if step is None:
             raise Conflict("OTP_WRONG")
@@ -456,7 +466,7 @@ class IdentityService:
             db,
             user["_id"],
             {
-                "totp_secret": secret,
+                "totp_secret": pending,
                 "totp_enabled": True,
                 "totp_pending_secret": None,
                 "totp_last_step": step,
@@ -483,7 +493,7 @@ class IdentityService:
         return TotpStatus(totp_enabled=False).model_dump()
 
     def _totp_secret(self, user: dict) -> str:
-        return user["totp_secret"]
+        return self.secrets.open(user["totp_secret"], store.sealed_for("totp", user["_id"]))
 
     # --- the office tree ----------------------------------------------------------------------
 
@@ -897,15 +907,16 @@ class IdentityService:
             address = vpn.next_free_address(
                 district["vpn_pool"], store.vpn_addresses_issued(db, district["_id"])
             )
+            account_id = store.new_id()
             account = {
-                "_id": store.new_id(),
+                "_id": account_id,
                 "user_id": user_id,
                 "live_user": user_id,
                 "district_id": district["_id"],
                 "slot": f"{district['_id']}:{address}",
                 "address": address,
                 "public_key": public_key,
-                "private_key": private_key,
+                "private_key": self.secrets.seal(private_key, store.sealed_for("vpn", account_id)),
                 "issued_at": iso(utcnow()),
                 "revoked_at": None,
             }
@@ -929,7 +940,7 @@ class IdentityService:
             raise NotFound("VPN_NOT_ISSUED")
         district = store.office_by_id(db, account["district_id"])
         text = vpn.client_config(
-            account["private_key"],
+            self.secrets.open(account["private_key"], store.sealed_for("vpn", account["_id"])),
             account["address"],
             district["vpn_pool"],
             self._vpn_server_key(),
@@ -978,11 +989,13 @@ class IdentityService:
         )
 
     def _vpn_server_key(self) -> str:
-        """The VPN server's public key: configured, or (on one machine) made once and kept."""
+        """The VPN server's public key: configured, or (on one machine, for a demo) a stand-in
+        made once and kept. The stand-in's private key is never stored, so a real VPN needs
+        EOFFICE_VPN_SERVER_PUBLIC_KEY set to the key of the server itself."""
         configured = self._vpn_setting("EOFFICE_VPN_SERVER_PUBLIC_KEY")
         if configured:
             return configured
-        return store.kept_vpn_server_key(self.storage.db, *vpn.new_key_pair())
+        return store.kept_vpn_server_key(self.storage.db, vpn.new_key_pair()[1])
 
     # --- DSC enrolment ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 from common.clock import iso, utcnow
 from common.errors import Conflict, NotFound
 from common.outbox import with_events
+from common.secrets_at_rest import SecretBox, is_sealed
 
 OUTBOX_COLLECTIONS = ["users", "posts", "delegations", "vpn_accounts"]
 
@@ -44,6 +45,41 @@ def ensure_indexes(db) -> None:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def sealed_for(kind: str, owner_id: str) -> str:
+    """What a sealed secret is bound to (common.secrets_at_rest): its kind ("signing_key",
+    "totp", "vpn") and the record it belongs to, so it opens nowhere else."""
+    return f"identity.{kind}:{owner_id}"
+
+
+def seal_plaintext_secrets(db, box: SecretBox) -> None:
+    """Seal the secrets an older version stored in plain form, and drop the private keys
+    nothing uses (retired token-signing keys, the VPN server's). Once per database."""
+    if db.settings.find_one({"_id": "secrets_sealed"}):
+        return
+    for key in db.signing_keys.find({}, {"private_pem": 1, "active": 1}):
+        pem = key.get("private_pem")
+        if not key.get("active"):
+            pem = None  # a retired key never signs again
+        elif pem and not is_sealed(pem):
+            pem = box.seal(pem, sealed_for("signing_key", key["_id"]))
+        db.signing_keys.update_one({"_id": key["_id"]}, {"$set": {"private_pem": pem}})
+    holders = {"$or": [{"totp_secret": {"$ne": None}}, {"totp_pending_secret": {"$ne": None}}]}
+    for user in db.users.find(holders, {"totp_secret": 1, "totp_pending_secret": 1}):
+        plain = {
+            name: box.seal(user[name], sealed_for("totp", user["_id"]))
+            for name in ("totp_secret", "totp_pending_secret")
+            if user.get(name) and not is_sealed(user[name])
+        }
+        if plain:
+            db.users.update_one({"_id": user["_id"]}, {"$set": plain})
+    for account in db.vpn_accounts.find({"private_key": {"$ne": None}}, {"private_key": 1}):
+        if not is_sealed(account["private_key"]):
+            sealed = box.seal(account["private_key"], sealed_for("vpn", account["_id"]))
+            db.vpn_accounts.update_one({"_id": account["_id"]}, {"$set": {"private_key": sealed}})
+    db.settings.update_one({"_id": "vpn_server"}, {"$unset": {"private_key": ""}})
+    db.settings.insert_one({"_id": "secrets_sealed", "at": iso(utcnow())})
 
 
 # --- offices ---------------------------------------------------------------------------------
@@ -384,12 +420,11 @@ def live_vpn_accounts(db, district_id: str) -> list[dict]:
     ]
 
 
-def kept_vpn_server_key(db, private_key: str, public_key: str) -> str:
-    """The VPN server key made on first use (the given pair, unless one is kept already)."""
+def kept_vpn_server_key(db, public_key: str) -> str:
+    """The VPN server's public key made on first use (the given one, unless one is kept
+    already). Its private key is never stored: the office only ever hands out the public one."""
     db.settings.update_one(
-        {"_id": "vpn_server"},
-        {"$setOnInsert": {"private_key": private_key, "public_key": public_key}},
-        upsert=True,
+        {"_id": "vpn_server"}, {"$setOnInsert": {"public_key": public_key}}, upsert=True
     )
     return db.settings.find_one({"_id": "vpn_server"})["public_key"]
 
@@ -425,6 +460,7 @@ def active_signing_key(db) -> dict | None:
 
 
 def insert_signing_key(db, kid: str, private_pem: str, public_pem: str) -> dict:
+    """A new active key; ``private_pem`` comes sealed (common.secrets_at_rest)."""
     key = {
         "_id": kid,
         "private_pem": private_pem,
@@ -438,7 +474,10 @@ def insert_signing_key(db, kid: str, private_pem: str, public_pem: str) -> dict:
 
 
 def retire_signing_keys(db, at: str) -> None:
-    db.signing_keys.update_many({"active": True}, {"$set": {"active": False, "retired_at": at}})
+    """Retired keys verify a little longer but never sign again: their private half goes."""
+    db.signing_keys.update_many(
+        {"active": True}, {"$set": {"active": False, "retired_at": at, "private_pem": None}}
+    )
 
 
 def verifying_keys(db, retired_after: str) -> dict[str, str]:
