@@ -325,7 +325,9 @@ class IdentityService:
     @rpc
     def refresh(self, request: dict) -> dict:
         """Rotate a refresh token. A token presented twice means it was stolen (or the client
-        is confused): the whole family of tokens descended from that login is revoked."""
+        is confused): the whole family of tokens descended from that login is revoked. Twice
+        within seconds is two tabs of one browser refreshing together: the second gets a
+        fresh pair of the same login."""
         token_id = domain.refresh_token_id(parse(RefreshRequest, request).refresh_token)
         db = self.storage.db
         used, stored = store.use_refresh_token(db, token_id)
@@ -334,8 +336,10 @@ class IdentityService:
         if used is None:
             if stored["revoked"]:  # logged out, disabled, or its login already ended
                 raise Unauthenticated("REFRESH_TOKEN_REVOKED")
-            store.revoke_family(db, stored["family"])
-            raise Unauthenticated("REFRESH_TOKEN_REUSED")
+            if not domain.reused_within_grace(stored.get("used_at"), utcnow()):
+                store.revoke_family(db, stored["family"])
+                raise Unauthenticated("REFRESH_TOKEN_REUSED")
+            used = stored
         if used["expires_at"] < iso(utcnow()):
             raise Unauthenticated("REFRESH_TOKEN_EXPIRED")
         user = store.user_by_id(db, used["user_id"])
