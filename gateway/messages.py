@@ -12,6 +12,7 @@ MESSAGES = {
     "TOKEN_INVALID": _l("Your session is not valid. Please log in again."),
     "TOKEN_UNKNOWN_KEY": _l("Your session is not valid. Please log in again."),
     "TOKEN_EXPIRED": _l("Your session has expired. Please log in again."),
+    "TOKEN_REVOKED": _l("This session has ended. Please log in again."),
     "REFRESH_TOKEN_INVALID": _l("Your session is not valid. Please log in again."),
     "REFRESH_TOKEN_EXPIRED": _l("Your session has expired. Please log in again."),
     "REFRESH_TOKEN_REVOKED": _l("This session has ended. Please log in again."),

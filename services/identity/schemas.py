@@ -47,6 +47,13 @@ class RefreshRequest(Strict):
     refresh_token: str = Field(min_length=10, max_length=200)
 
 
+class Revocations(BaseModel):
+    """Access tokens to refuse although their signature holds (see identity.revocations)."""
+
+    users: list[str] = Field(description="people disabled in the last quarter hour")
+    tokens: list[str] = Field(description="the jti of access tokens whose login has ended")
+
+
 class NewOffice(Strict):
     code: str = Code
     name_en: str = Field(min_length=1, max_length=200)

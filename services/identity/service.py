@@ -65,6 +65,7 @@ from services.identity.schemas import (
     Posts,
     Reauthentication,
     RefreshRequest,
+    Revocations,
     SheetReport,
     SheetUpload,
     SigningCertificate,
@@ -337,7 +338,7 @@ class IdentityService:
             if stored["revoked"]:  # logged out, disabled, or its login already ended
                 raise Unauthenticated("REFRESH_TOKEN_REVOKED")
             if not domain.reused_within_grace(stored.get("used_at"), utcnow()):
-                store.revoke_family(db, stored["family"])
+                store.revoke_family(db, stored["family"], iso(utcnow()))
                 raise Unauthenticated("REFRESH_TOKEN_REUSED")
             used = stored
         if used["expires_at"] < iso(utcnow()):
@@ -352,7 +353,7 @@ class IdentityService:
         token_id = domain.refresh_token_id(parse(RefreshRequest, request).refresh_token)
         stored = store.refresh_token(self.storage.db, token_id)
         if stored:
-            store.revoke_family(self.storage.db, stored["family"])
+            store.revoke_family(self.storage.db, stored["family"], iso(utcnow()))
         return {"ok": True}
 
     @rpc
@@ -374,6 +375,19 @@ class IdentityService:
         return {"active_key": kid}
 
     @rpc
+    def revocations(self, actor: dict) -> dict:
+        """What every verifier must refuse although its signature holds: people disabled so
+        recently that they may still hold a live access token, and the access tokens (by
+        ``jti``) of logins ended (logout, a stolen refresh token) before they expired."""
+        Actor.parse(actor)
+        db, now = self.storage.db, utcnow()
+        since = iso(now - timedelta(seconds=ACCESS_TOKEN_SECONDS + 60))
+        return Revocations(
+            users=store.recently_disabled(db, since),
+            tokens=store.revoked_access_tokens(db, iso(now)),
+        ).model_dump()
+
+    @rpc
     def recently_disabled(self, seconds: int = ACCESS_TOKEN_SECONDS + 60) -> list[str]:
         """People disabled so recently that they may still hold a live access token: the
         gateway refuses those tokens at once."""
@@ -393,10 +407,11 @@ class IdentityService:
         held = store.posts_held_by(db, user["_id"])
         office = store.office_by_id(db, user["office_id"])
         key = self._signing_key()
+        claims = domain.access_token_claims(
+            user, held, office["path"], now, self._delegated(user["_id"], now)
+        )
         access = domain.sign_access_token(
-            domain.access_token_claims(
-                user, held, office["path"], now, self._delegated(user["_id"], now)
-            ),
+            claims,
             key["_id"],
             self.secrets.open(key["private_pem"], store.sealed_for("signing_key", key["_id"])),
         )
@@ -407,6 +422,7 @@ class IdentityService:
             family or refresh_id,
             user["_id"],
             iso(now + timedelta(days=domain.REFRESH_TOKEN_DAYS)),
+            (claims["jti"], iso(now + timedelta(seconds=ACCESS_TOKEN_SECONDS))),
         )
         return Tokens(
             access_token=access,

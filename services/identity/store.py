@@ -492,7 +492,12 @@ def verifying_keys(db, retired_after: str) -> dict[str, str]:
 # --- refresh tokens --------------------------------------------------------------------------
 
 
-def insert_refresh_token(db, token_id: str, family: str, user_id: str, expires_at: str) -> None:
+def insert_refresh_token(
+    db, token_id: str, family: str, user_id: str, expires_at: str, access: tuple[str, str]
+) -> None:
+    """A refresh token, with the access token issued beside it (``jti``, expiry): ending the
+    login ends that one too."""
+    access_jti, access_expires_at = access
     db.refresh_tokens.insert_one(
         {
             "_id": token_id,
@@ -501,6 +506,8 @@ def insert_refresh_token(db, token_id: str, family: str, user_id: str, expires_a
             "expires_at": expires_at,
             "used": False,
             "revoked": False,
+            "access_jti": access_jti,
+            "access_expires_at": access_expires_at,
         }
     )
 
@@ -522,8 +529,25 @@ def refresh_token(db, token_id: str) -> dict | None:
     return db.refresh_tokens.find_one({"_id": token_id})
 
 
-def revoke_family(db, family: str) -> None:
+def revoke_family(db, family: str, now: str) -> None:
+    """End a login: its refresh tokens, and the access tokens issued with them that are still
+    alive (kept by ``jti`` until they expire, for every verifier to refuse)."""
     db.refresh_tokens.update_many({"family": family}, {"$set": {"revoked": True}})
+    for token in db.refresh_tokens.find(
+        {"family": family}, {"access_jti": 1, "access_expires_at": 1}
+    ):
+        if token.get("access_jti") and token["access_expires_at"] > now:
+            db.revoked_access_tokens.update_one(
+                {"_id": token["access_jti"]},
+                {"$set": {"expires_at": token["access_expires_at"]}},
+                upsert=True,
+            )
+
+
+def revoked_access_tokens(db, now: str) -> list[str]:
+    """The ``jti`` of access tokens whose login ended before they expired; expired ones go."""
+    db.revoked_access_tokens.delete_many({"expires_at": {"$lte": now}})
+    return [t["_id"] for t in db.revoked_access_tokens.find({}, {"_id": 1})]
 
 
 def revoke_all_of(db, user_id: str) -> None:

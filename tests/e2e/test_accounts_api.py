@@ -51,6 +51,29 @@ def test_disabling_a_person_ends_their_session_at_once(office, login):
     assert login("hc.estt.hathras")["user"]["id"] == hc["user"]["id"]
 
 
+def test_logging_out_ends_the_access_token_too(office, login):
+    """A token copied before logout (a shared computer, a leaked log) is refused after it."""
+    tokens, other = login("reader.hathras"), login("reader.hathras")
+    me = f"{office.url}/api/v1/me"
+    assert requests.get(me, headers=bearer(tokens), timeout=TIMEOUT).status_code == 200
+    r = requests.post(
+        f"{office.url}/api/v1/auth/logout",
+        json={"refresh_token": tokens["refresh_token"]},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 200
+
+    deadline = time.monotonic() + 10  # the gateway asks identity at most once a second
+    while time.monotonic() < deadline:
+        r = requests.get(me, headers=bearer(tokens), timeout=TIMEOUT)
+        if r.status_code == 401:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "TOKEN_REVOKED"
+    assert r.json()["error"]["message"] == "This session has ended. Please log in again."
+    assert requests.get(me, headers=bearer(other), timeout=TIMEOUT).status_code == 200
+
+
 def test_a_nodal_officer_cannot_act_outside_their_district(office, login):
     admin, nodal = login("admin.up"), login("asp.hathras")
     r = requests.post(

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import jwt
 import pytest
 from nameko.testing.utils import get_extension
 
@@ -89,6 +90,24 @@ def test_logout_ends_the_refresh_token(office):
     office.rpc.identity.logout({"refresh_token": tokens["refresh_token"]})
     with pytest.raises(Unauthenticated):
         office.rpc.identity.refresh({"refresh_token": tokens["refresh_token"]})
+
+
+def jti(tokens: dict) -> str:
+    return jwt.decode(tokens["access_token"], options={"verify_signature": False})["jti"]
+
+
+def test_logout_ends_the_access_tokens_of_that_login_too(office):
+    """Every verifier learns from ``revocations`` which live access tokens to refuse."""
+    first = login(office)
+    refreshed = office.rpc.identity.refresh({"refresh_token": first["refresh_token"]})
+    other = login(office)  # the same person on another computer stays logged in
+    nobody = office.actor("cru.hathras")
+    assert office.rpc.identity.revocations(nobody)["tokens"] == []
+
+    office.rpc.identity.logout({"refresh_token": refreshed["refresh_token"]})
+    ended = office.rpc.identity.revocations(nobody)
+    assert sorted(ended["tokens"]) == sorted([jti(first), jti(refreshed)])
+    assert jti(other) not in ended["tokens"] and ended["users"] == []
 
 
 def test_only_an_admin_sets_up_offices_posts_and_people(office):
