@@ -254,9 +254,8 @@ class IdentityService:
     @rpc
     def reauthenticate(self, actor: dict, request: dict) -> dict:
         """The person proves it is still them before signing: the password, or for those
-        enrolled in TOTP a current code (the password alone is not enough then: it is what a
-        stolen session's thief may also have seen typed). Failures count towards the login
-        lockout."""
+        enrolled in TOTP a current code (the password alone is then refused). Failures count
+        towards the login lockout."""
         actor = Actor.parse(actor)
         again = parse(Reauthentication, request)
         if not (again.password or again.otp):
