@@ -22,3 +22,11 @@ def data_dir(config: dict | None = None) -> Path:
 
 def mongodb_uri(config: dict | None = None) -> str | None:
     return setting(config, "MONGODB_URI") or None
+
+
+def private_directory(path: Path) -> Path:
+    """A directory only this user may enter (0700), made if missing: the embedded store's
+    data and the keys kept beside it are nobody else's business on a shared machine."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # also when it was made earlier, or by someone with a looser umask
+    return path

@@ -19,7 +19,7 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
 
-from common.config import data_dir, mongodb_uri
+from common.config import data_dir, mongodb_uri, private_directory
 
 log = structlog.get_logger()
 
@@ -34,8 +34,8 @@ class DirectoryLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        private_directory(self.path.parent)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -81,7 +81,7 @@ class BlobStore:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                 f.write(content)
                 f.flush()
                 os.fsync(f.fileno())
@@ -125,7 +125,8 @@ class Storage:
             self.db = self._client[f"eoffice_{service_name}"]
             self.blobs = BlobStore(gridfs_db=self.db)
         else:
-            directory = data_dir(config) / service_name
+            # Only the office's own user may enter its data: 0700 from the top.
+            directory = private_directory(data_dir(config)) / service_name
             self._lock = DirectoryLock(directory)
             self._lock.acquire()
             self._client = litemongo.connect(str(directory / "db"))
@@ -140,16 +141,20 @@ class Storage:
 
 
 class Database(DependencyProvider):
-    """Gives the service its Storage; ``indexes(db)`` is run once at start."""
+    """Gives the service its Storage; ``indexes(db)`` and then ``migrate(db, config)`` (bring
+    records stored by an older version up to date) are run once at start."""
 
-    def __init__(self, indexes=None):
+    def __init__(self, indexes=None, migrate=None):
         self.indexes = indexes
+        self.migrate = migrate
         self.storage: Storage | None = None
 
     def setup(self):
         self.storage = Storage(self.container.service_name, self.container.config)
         if self.indexes:
             self.indexes(self.storage.db)
+        if self.migrate:
+            self.migrate(self.storage.db, self.container.config)
 
     def stop(self):
         if self.storage:

@@ -385,7 +385,7 @@ class Trust(DependencyProvider):
         if self._local is None:
             self._verifier = Verifier(
                 lambda: self._ask_identity("public_keys"),
-                lambda: {"users": self._ask_identity("recently_disabled")},
+                lambda: self._ask_identity("revocations", self._principal.credential()),
                 self._keys_dir,
             )
 

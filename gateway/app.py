@@ -10,7 +10,7 @@ from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from common.config import data_dir
+from common.config import data_dir, private_directory
 from common.logs import configure as configure_logs
 from gateway import (
     desk_pages,  # noqa: F401 (adds the desk's screens to pages)
@@ -46,8 +46,7 @@ def _secret_key() -> str:
     sessions survive restarts and every worker agrees."""
     if os.environ.get("EOFFICE_SECRET_KEY"):
         return os.environ["EOFFICE_SECRET_KEY"]
-    path = data_dir() / "gateway" / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = private_directory(private_directory(data_dir()) / "gateway") / "secret_key"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:

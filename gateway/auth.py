@@ -44,24 +44,32 @@ class PublicKeys:
 
 
 class DisabledUsers:
-    """People disabled in the last quarter hour (their access tokens may still be alive),
-    asked of identity at most once a second: disabling ends a person's session at once."""
+    """Sessions ended before their access tokens expire: people disabled in the last quarter
+    hour, and access tokens (by ``jti``) whose login was ended by logout. Asked of identity at
+    most once a second, so disabling a person or logging out ends the session at once."""
 
     REFRESH_SECONDS = 1.0
 
     def __init__(self):
         self._ids: frozenset[str] = frozenset()
+        self._tokens: frozenset[str] = frozenset()
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
 
-    def __contains__(self, user_id: str) -> bool:
+    def refuse(self, claims: dict, actor: dict) -> None:
+        """Refuse a verified token whose person is disabled or whose login has ended;
+        ``actor`` (the caller's) is what identity is asked with."""
         if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
             with self._lock:
                 if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
-                    identity = rpc().identity
-                    self._ids = frozenset(identity.recently_disabled())
+                    ended = rpc().identity.revocations(actor)
+                    self._ids = frozenset(ended["users"])
+                    self._tokens = frozenset(ended["tokens"])
                     self._fetched_at = time.monotonic()
-        return user_id in self._ids
+        if claims["sub"] in self._ids:
+            raise Unauthenticated("ACCOUNT_DISABLED")
+        if claims.get("jti") in self._tokens:
+            raise Unauthenticated("TOKEN_REVOKED")
 
 
 def bearer_actor(audience: str = AUDIENCE) -> dict:
@@ -106,7 +114,7 @@ def remember(tokens: dict) -> None:
 
 def _actor(token: str, audience: str = AUDIENCE) -> dict:
     claims = current_app.extensions["public_keys"].verify(token, rpc(), audience)
-    if claims["sub"] in current_app.extensions["disabled_users"]:
-        raise Unauthenticated("ACCOUNT_DISABLED")
-    g.actor = actor_from_claims(claims, current_language())
-    return credential(token, g.actor.lang)
+    actor = actor_from_claims(claims, current_language())
+    current_app.extensions["disabled_users"].refuse(claims, credential(token, actor.lang))
+    g.actor = actor
+    return credential(token, actor.lang)

@@ -12,6 +12,7 @@ MESSAGES = {
     "TOKEN_INVALID": _l("Your session is not valid. Please log in again."),
     "TOKEN_UNKNOWN_KEY": _l("Your session is not valid. Please log in again."),
     "TOKEN_EXPIRED": _l("Your session has expired. Please log in again."),
+    "TOKEN_REVOKED": _l("This session has ended. Please log in again."),
     "REFRESH_TOKEN_INVALID": _l("Your session is not valid. Please log in again."),
     "REFRESH_TOKEN_EXPIRED": _l("Your session has expired. Please log in again."),
     "REFRESH_TOKEN_REVOKED": _l("This session has ended. Please log in again."),
@@ -52,7 +53,6 @@ MESSAGES = {
     "UNSUPPORTED_MEDIA_TYPE": _l("Send JSON (application/json) or a form upload as documented."),
     "SERVICE_UNAVAILABLE": _l("The office system is busy or starting. Please try again shortly."),
     "CSRF_FAILED": _l("The form expired. Please go back, reload and try again."),
-    "TOKEN_REVOKED": _l("This session has ended. Please log in again."),
     "SERVICE_ONLY": _l("Only the office's own services may do this."),
     "EVENT_UNPROVEN": _l("A message between the office's services could not be verified."),
     "EVENT_ALTERED": _l("A message between the office's services could not be verified."),
@@ -124,6 +124,9 @@ MESSAGES = {
     "SHEET_DUPLICATE_COLUMNS": _l("A column appears twice."),
     "SHEET_TOO_MANY_ROWS": _l("The sheet has more than 20,000 rows. Split it by office."),
     "SHEET_TOO_LARGE": _l("The sheet is too large to read."),
+    "SHEET_TOO_SLOW": _l(
+        "The sheet took too long to read. Save it again from Excel as .xlsx, or split it by office."
+    ),
     "GOV_ID_PATTERN_INVALID": _l("The Gov ID pattern is configured wrongly. Tell the state team."),
     "GOV_ID_NAME_UNUSABLE": _l("A Gov ID cannot be made from this name."),
     "GOV_ID_TOO_LONG": _l("The Gov ID would be too long."),
@@ -154,6 +157,10 @@ MESSAGES = {
     "DUPLICATE_IN_SHEET": _l("This employee code appears in other rows too."),
     "EMAIL_TAKEN": _l("This email already belongs to another employee."),
     "POST_TAKEN": _l("This post is already held by another employee."),
+    "PERSON_OUTSIDE_YOUR_SCOPE": _l(
+        "This employee belongs to an office outside your charge: only their own nodal officer "
+        "can change them."
+    ),
     "FILE_NOT_FOUND": _l("No such file."),
     "FILE_NOT_WITH_YOU": _l("This file is not with you."),
     "FILE_NOT_OPEN": _l("This file is parked, closed or recorded, so it cannot be worked on."),
@@ -232,7 +239,9 @@ MESSAGES = {
     "SIGNATURE_NOT_BASE64": _l("The signature must be base64."),
     "SEAL_NOT_CONFIGURED": _l("The office seal is not set up on this server."),
     "WRONG_PASSWORD": _l("That is not your password."),
-    "REAUTH_NEEDED": _l("Enter your password (or your TOTP code) again to sign."),
+    "REAUTH_NEEDED": _l(
+        "Enter your password again to sign, or the code from your authenticator app if you use one."
+    ),
     "GRADING_ABOVE_FILE": _l(
         "This paper is graded higher than the file: put it in a file of its own grading."
     ),

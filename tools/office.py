@@ -147,6 +147,8 @@ def main() -> int:
     os.environ.setdefault("EVENTLET_THREADPOOL_SIZE", "4")
     data = Path(os.environ.setdefault("EOFFICE_DATA_DIR", str(ROOT / "var"))).resolve()
     os.environ["EOFFICE_DATA_DIR"] = str(data)
+    # Whatever the office and its services write (data, keys, logs) is nobody else's to read.
+    os.umask(0o077)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
 
     ensure_broker(amqp_uri)

@@ -30,7 +30,8 @@ def login():
 
 @api.post("/auth/refresh")
 @documented(
-    "Exchange a refresh token for new tokens (each refresh token works once)",
+    "Exchange a refresh token for new tokens (each refresh token works once; again within "
+    "10 s, as two tabs refreshing together do, it gets a fresh pair of the same login)",
     body=RefreshRequest,
     response=Tokens,
     public=True,
@@ -42,7 +43,7 @@ def refresh():
 
 @api.post("/auth/logout")
 @documented(
-    "End this login everywhere its tokens were refreshed",
+    "End this login: its refresh tokens, and its access tokens (refused within a second)",
     body=RefreshRequest,
     response=Ok,
     public=True,

@@ -25,8 +25,10 @@ from services.identity.schemas import (
     Offices,
     Post,
     SheetReport,
+    TotpChange,
     TotpCode,
     TotpEnrolment,
+    TotpStatus,
     User,
     Users,
     VpnAccount,
@@ -207,16 +209,40 @@ def revoke_dsc(user_id):
 
 
 @api.post("/me/totp")
-@documented("Begin TOTP enrolment: a secret and its QR code", response=TotpEnrolment)
+@documented(
+    "Begin TOTP enrolment (or move it to a new phone): a secret and its QR code. Needs the "
+    "password and, when already enrolled, a current code",
+    body=TotpChange,
+    response=TotpEnrolment,
+    errors=(401,),
+)
 def begin_totp():
-    return jsonify(rpc().identity.begin_totp(caller()))
+    actor = caller()
+    return jsonify(rpc().identity.begin_totp(actor, json_body()))
 
 
 @api.post("/me/totp/confirm")
-@documented("Confirm TOTP enrolment with a code from the app", body=TotpCode, errors=(409,))
+@documented(
+    "Confirm TOTP enrolment with a code from the app",
+    body=TotpCode,
+    response=TotpStatus,
+    errors=(409,),
+)
 def confirm_totp():
     actor = caller()
     return jsonify(rpc().identity.confirm_totp(actor, json_body()))
+
+
+@api.post("/me/totp/remove")
+@documented(
+    "Stop using TOTP: needs the password and a current code",
+    body=TotpChange,
+    response=TotpStatus,
+    errors=(401,),
+)
+def remove_totp():
+    actor = caller()
+    return jsonify(rpc().identity.remove_totp(actor, json_body()))
 
 
 @api.post("/auth/keys/rotate")

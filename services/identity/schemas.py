@@ -25,7 +25,8 @@ class Credentials(Strict):
 
 
 class Reauthentication(Strict):
-    """Before a signature: the password, or (for those enrolled) the TOTP code, again."""
+    """Before a signature: the password again, or (for those enrolled in TOTP) a current code,
+    which they must then give; a password given too is checked as well."""
 
     password: str | None = Field(None, min_length=1, max_length=200)
     otp: str | None = Field(None, min_length=6, max_length=10)
@@ -44,6 +45,13 @@ class SigningCertificate(BaseModel):
 
 class RefreshRequest(Strict):
     refresh_token: str = Field(min_length=10, max_length=200)
+
+
+class Revocations(BaseModel):
+    """Access tokens to refuse although their signature holds (see identity.revocations)."""
+
+    users: list[str] = Field(description="people disabled in the last quarter hour")
+    tokens: list[str] = Field(description="the jti of access tokens whose login has ended")
 
 
 class NewOffice(Strict):
@@ -104,6 +112,20 @@ class NewUser(Strict):
 
 class TotpCode(Strict):
     code: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")
+
+
+class TotpChange(Strict):
+    """Enrolling, re-enrolling or removing TOTP: the password, and (when already enrolled) a
+    current code, so that a stolen session alone cannot move the second factor elsewhere."""
+
+    password: str = Field(min_length=1, max_length=200)
+    otp: str | None = Field(
+        None, max_length=10, description="a current 6-digit code, when TOTP is already enrolled"
+    )
+
+
+class TotpStatus(BaseModel):
+    totp_enabled: bool
 
 
 class Office(BaseModel):

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import io
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +37,9 @@ from common.events import (
     new_event,
 )
 from common.fold import normalise
+from common.secrets_at_rest import SecretBox, SecretsAtRest, secrets_key
 from common.storage import Database
+from common.threads import cpu_bound
 from common.tokens import ACCESS_TOKEN_SECONDS
 from common.trust import Trust
 from common.validation import parse
@@ -62,13 +65,16 @@ from services.identity.schemas import (
     Posts,
     Reauthentication,
     RefreshRequest,
+    Revocations,
     SheetReport,
     SheetUpload,
     SigningCertificate,
     SigningToken,
     Tokens,
+    TotpChange,
     TotpCode,
     TotpEnrolment,
+    TotpStatus,
     User,
     Users,
     VpnAccount,
@@ -80,6 +86,7 @@ LOGIN_CLAIM_SECONDS = 10  # longest a password check may take before another may
 GOV_DOMAINS = "up.gov.in,uppolice.gov.in,bihar.gov.in,biharpolice.gov.in,gov.in,nic.in"
 GOVID_PATTERN = "{first}.{last}{n}@{domain}"
 DSC_CHECK_SECONDS = 3600
+SHEET_READ_SECONDS = 60  # the longest reading one master data sheet may take
 
 
 def _office_view(office: dict) -> dict:
@@ -144,10 +151,26 @@ def _utc(moment: datetime) -> datetime:
     return moment
 
 
+def _read_sheet(content: bytes, filename: str) -> list[dict]:
+    """Read an uploaded sheet in a real thread, so logins and ``may_act`` keep being answered,
+    and give up (SHEET_TOO_SLOW) if it takes longer than a sheet ever should."""
+
+    def read() -> list[dict]:
+        give_up_at = time.monotonic() + SHEET_READ_SECONDS
+        return sheets.read_sheet(content, filename, lambda: time.monotonic() > give_up_at)
+
+    return cpu_bound(read)
+
+
+def _seal_old_secrets(db, config: dict) -> None:
+    store.seal_plaintext_secrets(db, SecretBox(secrets_key(config)))
+
+
 class IdentityService:
     name = "identity"
 
-    storage = Database(indexes=store.ensure_indexes)
+    storage = Database(indexes=store.ensure_indexes, migrate=_seal_old_secrets)
+    secrets = SecretsAtRest()
     signing = RpcProxy("signing")
     dispatch = EventDispatcher()
     config = Config()
@@ -221,7 +244,9 @@ class IdentityService:
         if user.get("totp_enabled"):
             if not creds.otp:
                 raise Unauthenticated("OTP_REQUIRED")
-            step = login.totp_step(user["totp_secret"], creds.otp, now, user.get("totp_last_step"))
+            step = login.totp_step(
+                self._totp_secret(user), creds.otp, now, user.get("totp_last_step")
+            )
             if step is None:
                 raise failed("OTP_WRONG")
             store.set_user(db, user["_id"], {"totp_last_step": step})
@@ -233,37 +258,53 @@ class IdentityService:
 
     @rpc
     def reauthenticate(self, actor: dict, request: dict) -> dict:
-        """The person proves it is still them (password, or TOTP if enrolled) before signing.
-        Failures count towards the same lockout as logins."""
+        """The person proves it is still them before signing: the password, or for those
+        enrolled in TOTP a current code (the password alone is then refused). Failures count
+        towards the login lockout."""
         actor = self.trust.actor(actor)
         again = parse(Reauthentication, request)
         if not (again.password or again.otp):
             raise InvalidInput("REAUTH_NEEDED")
-        user = self._claim_login(actor.user_id)
+        self._prove_again(actor.user_id, again.password, again.otp, password_needed=False)
+        return {"user_id": actor.user_id, "reauthenticated_at": iso(utcnow())}
+
+    def _prove_again(
+        self, user_id: str, password: str | None, otp: str | None, password_needed: bool
+    ) -> dict:
+        """Check what a logged-in person gives to prove it is them: the password (when
+        ``password_needed``, when they have no TOTP, or when given) and, when they are enrolled,
+        a current TOTP code, each code once. Failures count towards the login lockout."""
+        user = self._claim_login(user_id)
         db, now = self.storage.db, utcnow()
+
+        def failed(code: str) -> Unauthenticated:
+            wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
+            store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
+            return Unauthenticated(code)
+
         try:
             if user.get("next_attempt_at") and user["next_attempt_at"] > iso(now):
                 raise Unauthenticated("LOGIN_TOO_SOON", {"retry_after": user["next_attempt_at"]})
-            if again.otp and user.get("totp_enabled"):
+            if user.get("disabled"):
+                raise Unauthenticated("ACCOUNT_DISABLED")
+            asks_password = password or password_needed or not user.get("totp_enabled")
+            if asks_password and not tpool.execute(
+                domain.password_matches, user["password_hash"], password or ""
+            ):
+                raise failed("WRONG_PASSWORD")
+            if user.get("totp_enabled"):
+                if not otp:
+                    raise Unauthenticated("OTP_REQUIRED")
                 step = login.totp_step(
-                    user["totp_secret"], again.otp, now, user.get("totp_last_step")
+                    self._totp_secret(user), otp, now, user.get("totp_last_step")
                 )
                 if step is None:
-                    wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
-                    store.record_failure(db, user["_id"], iso(wait_until) if wait_until else None)
-                    raise Unauthenticated("OTP_WRONG")
+                    raise failed("OTP_WRONG")
                 store.set_user(db, user["_id"], {"totp_last_step": step})
-            else:
-                creds = Credentials(username=user["username"], password=again.password or "-")
-                try:
-                    self._check_login({**user, "totp_enabled": False}, creds, now)
-                except Unauthenticated as exc:  # no username was typed: say what was wrong
-                    if exc.code == "BAD_CREDENTIALS":
-                        raise Unauthenticated("WRONG_PASSWORD") from None
-                    raise
+            store.set_user(db, user["_id"], {"failed_logins": 0, "next_attempt_at": None})
         finally:
             store.release_login(db, user["_id"])
-        return {"user_id": user["_id"], "reauthenticated_at": iso(now)}
+        return user
 
     @rpc
     def signing_certificate(self, actor: dict) -> dict:
@@ -289,7 +330,9 @@ class IdentityService:
     @rpc
     def refresh(self, request: dict) -> dict:
         """Rotate a refresh token. A token presented twice means it was stolen (or the client
-        is confused): the whole family of tokens descended from that login is revoked."""
+        is confused): the whole family of tokens descended from that login is revoked. Twice
+        within seconds is two tabs of one browser refreshing together: the second gets a
+        fresh pair of the same login."""
         token_id = domain.refresh_token_id(parse(RefreshRequest, request).refresh_token)
         db = self.storage.db
         used, stored = store.use_refresh_token(db, token_id)
@@ -298,8 +341,10 @@ class IdentityService:
         if used is None:
             if stored["revoked"]:  # logged out, disabled, or its login already ended
                 raise Unauthenticated("REFRESH_TOKEN_REVOKED")
-            store.revoke_family(db, stored["family"])
-            raise Unauthenticated("REFRESH_TOKEN_REUSED")
+            if not domain.reused_within_grace(stored.get("used_at"), utcnow()):
+                store.revoke_family(db, stored["family"], iso(utcnow()))
+                raise Unauthenticated("REFRESH_TOKEN_REUSED")
+            used = stored
         if used["expires_at"] < iso(utcnow()):
             raise Unauthenticated("REFRESH_TOKEN_EXPIRED")
         user = store.user_by_id(db, used["user_id"])
@@ -312,7 +357,7 @@ class IdentityService:
         token_id = domain.refresh_token_id(parse(RefreshRequest, request).refresh_token)
         stored = store.refresh_token(self.storage.db, token_id)
         if stored:
-            store.revoke_family(self.storage.db, stored["family"])
+            store.revoke_family(self.storage.db, stored["family"], iso(utcnow()))
         return {"ok": True}
 
     @rpc
@@ -327,7 +372,12 @@ class IdentityService:
         return store.verifying_keys(self.storage.db, since)
 
     def _revocations(self) -> dict:
-        return {"users": self.recently_disabled()}
+        db, now = self.storage.db, utcnow()
+        since = iso(now - timedelta(seconds=ACCESS_TOKEN_SECONDS + 60))
+        return Revocations(
+            users=store.recently_disabled(db, since),
+            tokens=store.revoked_access_tokens(db, iso(now)),
+        ).model_dump()
 
     @rpc
     def rotate_signing_key(self, actor: dict) -> dict:
@@ -336,8 +386,16 @@ class IdentityService:
         for root in store.roots(db):  # the keys sign for the whole state
             authority.require_admin(actor, root["path"])
         store.retire_signing_keys(db, iso(utcnow()))
-        kid = store.insert_signing_key(db, *domain.new_signing_key())["_id"]
+        kid = self._new_signing_key()["_id"]
         return {"active_key": kid}
+
+    @rpc
+    def revocations(self, actor: dict) -> dict:
+        """What every verifier must refuse although its signature holds: people disabled so
+        recently that they may still hold a live access token, and the access tokens (by
+        ``jti``) of logins ended (logout, a stolen refresh token) before they expired."""
+        self.trust.actor(actor)
+        return self._revocations()
 
     @rpc
     def recently_disabled(self, seconds: int = ACCESS_TOKEN_SECONDS + 60) -> list[str]:
@@ -346,10 +404,15 @@ class IdentityService:
         return store.recently_disabled(self.storage.db, iso(utcnow() - timedelta(seconds=seconds)))
 
     def _signing_key(self) -> dict:
-        db = self.storage.db
-        return store.active_signing_key(db) or store.insert_signing_key(
-            db, *domain.new_signing_key()
-        )
+        return store.active_signing_key(self.storage.db) or self._new_signing_key()
+
+    def _private_pem(self, key: dict) -> str:
+        return self.secrets.open(key["private_pem"], store.sealed_for("signing_key", key["_id"]))
+
+    def _new_signing_key(self) -> dict:
+        kid, private_pem, public_pem = domain.new_signing_key()
+        sealed = self.secrets.seal(private_pem, store.sealed_for("signing_key", kid))
+        return store.insert_signing_key(self.storage.db, kid, sealed, public_pem)
 
     def _claims(self, user: dict, held: list[dict], now: datetime) -> dict:
         office = store.office_by_id(self.storage.db, user["office_id"])
@@ -362,9 +425,8 @@ class IdentityService:
         now = utcnow()
         held = store.posts_held_by(db, user["_id"])
         key = self._signing_key()
-        access = domain.sign_access_token(
-            self._claims(user, held, now), key["_id"], key["private_pem"]
-        )
+        claims = self._claims(user, held, now)
+        access = domain.sign_access_token(claims, key["_id"], self._private_pem(key))
         refresh, refresh_id = domain.new_refresh_token()
         store.insert_refresh_token(
             db,
@@ -372,6 +434,7 @@ class IdentityService:
             family or refresh_id,
             user["_id"],
             iso(now + timedelta(days=domain.REFRESH_TOKEN_DAYS)),
+            (claims["jti"], iso(now + timedelta(seconds=ACCESS_TOKEN_SECONDS))),
         )
         return Tokens(
             access_token=access,
@@ -405,7 +468,7 @@ class IdentityService:
         key = self._signing_key()
         return SigningToken(
             signing_id=signing_id,
-            token=domain.sign_access_token(claims, key["_id"], key["private_pem"]),
+            token=domain.sign_access_token(claims, key["_id"], self._private_pem(key)),
             expires_at=iso(datetime.fromtimestamp(claims["exp"], now.tzinfo)),
         ).model_dump()
 
@@ -434,12 +497,16 @@ class IdentityService:
     # --- second factor ------------------------------------------------------------------------
 
     @rpc
-    def begin_totp(self, actor: dict) -> dict:
-        """Start TOTP enrolment: a new secret, shown as a QR code; it counts once confirmed."""
+    def begin_totp(self, actor: dict, request: dict) -> dict:
+        """Start TOTP enrolment (or move it to a new phone): a new secret, shown as a QR code;
+        it counts once confirmed. Needs the password and, when already enrolled, a current
+        code: a session alone must not be able to move the second factor to a thief's phone."""
         actor = self.trust.actor(actor)
-        user = store.user_by_id(self.storage.db, actor.user_id)
+        change = parse(TotpChange, request)
+        user = self._prove_again(actor.user_id, change.password, change.otp, password_needed=True)
         secret = login.new_totp_secret()
-        store.set_user(self.storage.db, user["_id"], {"totp_pending_secret": secret})
+        sealed = self.secrets.seal(secret, store.sealed_for("totp", user["_id"]))
+        store.set_user(self.storage.db, user["_id"], {"totp_pending_secret": sealed})
         uri = login.totp_uri(secret, user["username"])
         svg = io.BytesIO()
         segno.make(uri, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
@@ -451,7 +518,8 @@ class IdentityService:
         code = parse(TotpCode, request).code
         db = self.storage.db
         user = store.user_by_id(db, actor.user_id)
-        secret = user.get("totp_pending_secret")
+        pending = user.get("totp_pending_secret")
+        secret = self.secrets.open(pending, store.sealed_for("totp", user["_id"]))
         step = login.totp_step(secret, code, utcnow(), None) if secret else None
         if step is None:
             raise Conflict("OTP_WRONG")
@@ -459,13 +527,34 @@ class IdentityService:
             db,
             user["_id"],
             {
-                "totp_secret": secret,
+                "totp_secret": pending,
                 "totp_enabled": True,
                 "totp_pending_secret": None,
                 "totp_last_step": step,
             },
         )
-        return {"totp_enabled": True}
+        return TotpStatus(totp_enabled=True).model_dump()
+
+    @rpc
+    def remove_totp(self, actor: dict, request: dict) -> dict:
+        """Stop asking for TOTP codes: the password and a current code."""
+        actor = self.trust.actor(actor)
+        change = parse(TotpChange, request)
+        user = self._prove_again(actor.user_id, change.password, change.otp, password_needed=True)
+        store.set_user(
+            self.storage.db,
+            user["_id"],
+            {
+                "totp_enabled": False,
+                "totp_secret": None,
+                "totp_pending_secret": None,
+                "totp_last_step": None,
+            },
+        )
+        return TotpStatus(totp_enabled=False).model_dump()
+
+    def _totp_secret(self, user: dict) -> str:
+        return self.secrets.open(user["totp_secret"], store.sealed_for("totp", user["_id"]))
 
     # --- the office tree ----------------------------------------------------------------------
 
@@ -879,15 +968,16 @@ class IdentityService:
             address = vpn.next_free_address(
                 district["vpn_pool"], store.vpn_addresses_issued(db, district["_id"])
             )
+            account_id = store.new_id()
             account = {
-                "_id": store.new_id(),
+                "_id": account_id,
                 "user_id": user_id,
                 "live_user": user_id,
                 "district_id": district["_id"],
                 "slot": f"{district['_id']}:{address}",
                 "address": address,
                 "public_key": public_key,
-                "private_key": private_key,
+                "private_key": self.secrets.seal(private_key, store.sealed_for("vpn", account_id)),
                 "issued_at": iso(utcnow()),
                 "revoked_at": None,
             }
@@ -911,7 +1001,7 @@ class IdentityService:
             raise NotFound("VPN_NOT_ISSUED")
         district = store.office_by_id(db, account["district_id"])
         text = vpn.client_config(
-            account["private_key"],
+            self.secrets.open(account["private_key"], store.sealed_for("vpn", account["_id"])),
             account["address"],
             district["vpn_pool"],
             self._vpn_server_key(),
@@ -960,11 +1050,13 @@ class IdentityService:
         )
 
     def _vpn_server_key(self) -> str:
-        """The VPN server's public key: configured, or (on one machine) made once and kept."""
+        """The VPN server's public key: configured, or (on one machine, for a demo) a stand-in
+        made once and kept. The stand-in's private key is never stored, so a real VPN needs
+        EOFFICE_VPN_SERVER_PUBLIC_KEY set to the key of the server itself."""
         configured = self._vpn_setting("EOFFICE_VPN_SERVER_PUBLIC_KEY")
         if configured:
             return configured
-        return store.kept_vpn_server_key(self.storage.db, *vpn.new_key_pair())
+        return store.kept_vpn_server_key(self.storage.db, vpn.new_key_pair()[1])
 
     # --- DSC enrolment ------------------------------------------------------------------------
 
@@ -1098,15 +1190,24 @@ class IdentityService:
         )
         return rules, offices
 
-    def _plan(self, rows: list[dict], rules: sheets.SheetRules) -> list[sheets.RowPlan]:
-        checks = [sheets.validate_row(row, rules) for row in rows]
+    def _plan(
+        self, rows: list[dict], rules: sheets.SheetRules, offices: dict[str, dict]
+    ) -> list[sheets.RowPlan]:
+        # Checking and planning 20,000 rows takes seconds: in a real thread, off the hub.
+        checks = cpu_bound(lambda: [sheets.validate_row(row, rules) for row in rows])
         existing = store.onboarded(
             self.storage.db,
             [c.employee_code for c in checks if c.employee_code],
             [c.values["email"] for c in checks if c.values.get("email")],
             [c.values["post"] for c in checks if c.values.get("post")],
         )
-        return sheets.plan(checks, {code: user["sheet_values"] for code, user in existing.items()})
+        mine = {o["_id"] for o in offices.values()}
+        return cpu_bound(
+            sheets.plan,
+            checks,
+            {code: user["sheet_values"] for code, user in existing.items()},
+            outside_scope=[c for c, user in existing.items() if user["office_id"] not in mine],
+        )
 
     @rpc
     def onboarding_template(self) -> str:
@@ -1125,9 +1226,9 @@ class IdentityService:
             content = base64.b64decode(sheet_upload.content_b64, validate=True)
         except ValueError:  # not base64, or not even ASCII
             raise InvalidInput("SHEET_NOT_SPREADSHEET") from None
-        rules, _ = self._sheet_rules(actor)
-        rows = sheets.read_sheet(content, sheet_upload.filename)
-        plans = self._plan(rows, rules)
+        rules, offices = self._sheet_rules(actor)
+        rows = _read_sheet(content, sheet_upload.filename)
+        plans = self._plan(rows, rules, offices)
         report = {
             "_id": store.new_id(),
             "filename": sheet_upload.filename,
@@ -1162,7 +1263,7 @@ class IdentityService:
         if found is None or found["uploaded_by"] != actor.user_id:
             raise NotFound("SHEET_NOT_FOUND")
         rules, offices = self._sheet_rules(actor)
-        plans = self._plan(found["raw_rows"], rules)
+        plans = self._plan(found["raw_rows"], rules, offices)
         taken = store.logins(db)
         activations = []
         for planned in plans:

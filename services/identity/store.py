@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 from common.clock import iso, utcnow
 from common.errors import Conflict, NotFound
 from common.outbox import with_events
+from common.secrets_at_rest import SecretBox, is_sealed
 
 OUTBOX_COLLECTIONS = ["users", "posts", "delegations", "vpn_accounts"]
 
@@ -44,6 +45,41 @@ def ensure_indexes(db) -> None:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def sealed_for(kind: str, owner_id: str) -> str:
+    """What a sealed secret is bound to (common.secrets_at_rest): its kind ("signing_key",
+    "totp", "vpn") and the record it belongs to, so it opens nowhere else."""
+    return f"identity.{kind}:{owner_id}"
+
+
+def seal_plaintext_secrets(db, box: SecretBox) -> None:
+    """Seal the secrets an older version stored in plain form, and drop the private keys
+    nothing uses (retired token-signing keys, the VPN server's). Once per database."""
+    if db.settings.find_one({"_id": "secrets_sealed"}):
+        return
+    for key in db.signing_keys.find({}, {"private_pem": 1, "active": 1}):
+        pem = key.get("private_pem")
+        if not key.get("active"):
+            pem = None  # a retired key never signs again
+        elif pem and not is_sealed(pem):
+            pem = box.seal(pem, sealed_for("signing_key", key["_id"]))
+        db.signing_keys.update_one({"_id": key["_id"]}, {"$set": {"private_pem": pem}})
+    holders = {"$or": [{"totp_secret": {"$ne": None}}, {"totp_pending_secret": {"$ne": None}}]}
+    for user in db.users.find(holders, {"totp_secret": 1, "totp_pending_secret": 1}):
+        plain = {
+            name: box.seal(user[name], sealed_for("totp", user["_id"]))
+            for name in ("totp_secret", "totp_pending_secret")
+            if user.get(name) and not is_sealed(user[name])
+        }
+        if plain:
+            db.users.update_one({"_id": user["_id"]}, {"$set": plain})
+    for account in db.vpn_accounts.find({"private_key": {"$ne": None}}, {"private_key": 1}):
+        if not is_sealed(account["private_key"]):
+            sealed = box.seal(account["private_key"], sealed_for("vpn", account["_id"]))
+            db.vpn_accounts.update_one({"_id": account["_id"]}, {"$set": {"private_key": sealed}})
+    db.settings.update_one({"_id": "vpn_server"}, {"$unset": {"private_key": ""}})
+    db.settings.insert_one({"_id": "secrets_sealed", "at": iso(utcnow())})
 
 
 # --- offices ---------------------------------------------------------------------------------
@@ -384,12 +420,11 @@ def live_vpn_accounts(db, district_id: str) -> list[dict]:
     ]
 
 
-def kept_vpn_server_key(db, private_key: str, public_key: str) -> str:
-    """The VPN server key made on first use (the given pair, unless one is kept already)."""
+def kept_vpn_server_key(db, public_key: str) -> str:
+    """The VPN server's public key made on first use (the given one, unless one is kept
+    already). Its private key is never stored: the office only ever hands out the public one."""
     db.settings.update_one(
-        {"_id": "vpn_server"},
-        {"$setOnInsert": {"private_key": private_key, "public_key": public_key}},
-        upsert=True,
+        {"_id": "vpn_server"}, {"$setOnInsert": {"public_key": public_key}}, upsert=True
     )
     return db.settings.find_one({"_id": "vpn_server"})["public_key"]
 
@@ -425,6 +460,7 @@ def active_signing_key(db) -> dict | None:
 
 
 def insert_signing_key(db, kid: str, private_pem: str, public_pem: str) -> dict:
+    """A new active key; ``private_pem`` comes sealed (common.secrets_at_rest)."""
     key = {
         "_id": kid,
         "private_pem": private_pem,
@@ -438,7 +474,10 @@ def insert_signing_key(db, kid: str, private_pem: str, public_pem: str) -> dict:
 
 
 def retire_signing_keys(db, at: str) -> None:
-    db.signing_keys.update_many({"active": True}, {"$set": {"active": False, "retired_at": at}})
+    """Retired keys verify a little longer but never sign again: their private half goes."""
+    db.signing_keys.update_many(
+        {"active": True}, {"$set": {"active": False, "retired_at": at, "private_pem": None}}
+    )
 
 
 def verifying_keys(db, retired_after: str) -> dict[str, str]:
@@ -453,7 +492,12 @@ def verifying_keys(db, retired_after: str) -> dict[str, str]:
 # --- refresh tokens --------------------------------------------------------------------------
 
 
-def insert_refresh_token(db, token_id: str, family: str, user_id: str, expires_at: str) -> None:
+def insert_refresh_token(
+    db, token_id: str, family: str, user_id: str, expires_at: str, access: tuple[str, str]
+) -> None:
+    """A refresh token, with the access token issued beside it (``jti``, expiry): ending the
+    login ends that one too."""
+    access_jti, access_expires_at = access
     db.refresh_tokens.insert_one(
         {
             "_id": token_id,
@@ -462,6 +506,8 @@ def insert_refresh_token(db, token_id: str, family: str, user_id: str, expires_a
             "expires_at": expires_at,
             "used": False,
             "revoked": False,
+            "access_jti": access_jti,
+            "access_expires_at": access_expires_at,
         }
     )
 
@@ -483,8 +529,25 @@ def refresh_token(db, token_id: str) -> dict | None:
     return db.refresh_tokens.find_one({"_id": token_id})
 
 
-def revoke_family(db, family: str) -> None:
+def revoke_family(db, family: str, now: str) -> None:
+    """End a login: its refresh tokens, and the access tokens issued with them that are still
+    alive (kept by ``jti`` until they expire, for every verifier to refuse)."""
     db.refresh_tokens.update_many({"family": family}, {"$set": {"revoked": True}})
+    for token in db.refresh_tokens.find(
+        {"family": family}, {"access_jti": 1, "access_expires_at": 1}
+    ):
+        if token.get("access_jti") and token["access_expires_at"] > now:
+            db.revoked_access_tokens.update_one(
+                {"_id": token["access_jti"]},
+                {"$set": {"expires_at": token["access_expires_at"]}},
+                upsert=True,
+            )
+
+
+def revoked_access_tokens(db, now: str) -> list[str]:
+    """The ``jti`` of access tokens whose login ended before they expired; expired ones go."""
+    db.revoked_access_tokens.delete_many({"expires_at": {"$lte": now}})
+    return [t["_id"] for t in db.revoked_access_tokens.find({}, {"_id": 1})]
 
 
 def revoke_all_of(db, user_id: str) -> None:

@@ -2,6 +2,7 @@
 
 import time
 
+import pyotp
 import requests
 
 from tests.support.sheets import csv_sheet, person
@@ -48,6 +49,29 @@ def test_disabling_a_person_ends_their_session_at_once(office, login):
         timeout=TIMEOUT,
     )
     assert login("hc.estt.hathras")["user"]["id"] == hc["user"]["id"]
+
+
+def test_logging_out_ends_the_access_token_too(office, login):
+    """A token copied before logout (a shared computer, a leaked log) is refused after it."""
+    tokens, other = login("reader.hathras"), login("reader.hathras")
+    me = f"{office.url}/api/v1/me"
+    assert requests.get(me, headers=bearer(tokens), timeout=TIMEOUT).status_code == 200
+    r = requests.post(
+        f"{office.url}/api/v1/auth/logout",
+        json={"refresh_token": tokens["refresh_token"]},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 200
+
+    deadline = time.monotonic() + 10  # the gateway asks identity at most once a second
+    while time.monotonic() < deadline:
+        r = requests.get(me, headers=bearer(tokens), timeout=TIMEOUT)
+        if r.status_code == 401:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "TOKEN_REVOKED"
+    assert r.json()["error"]["message"] == "This session has ended. Please log in again."
+    assert requests.get(me, headers=bearer(other), timeout=TIMEOUT).status_code == 200
 
 
 def test_a_nodal_officer_cannot_act_outside_their_district(office, login):
@@ -141,3 +165,57 @@ def test_files_that_are_no_sheet_are_refused_with_a_reason(office, login):
             timeout=TIMEOUT,
         )
         assert r.status_code == 400 and r.json()["error"]["code"] == code
+
+
+def test_totp_is_enrolled_and_removed_only_with_the_password_and_a_current_code(office, login):
+    """A stolen bearer token alone cannot put the thief's phone on someone's account."""
+    nodal = login("asp.hathras")
+    created = requests.post(
+        f"{office.url}/api/v1/users",
+        headers=bearer(nodal),
+        json={
+            "username": "totp.e2e.hathras",
+            "name_en": "Kavita Singh",
+            "name_hi": "कविता सिंह",
+            "password": "Kavita-pass-1",
+            "office_code": "SP-HTR",
+            "roles": ["dealing_hand"],
+        },
+        timeout=TIMEOUT,
+    )
+    assert created.status_code == 201, created.text
+    tokens = requests.post(
+        f"{office.url}/api/v1/auth/login",
+        json={"username": "totp.e2e.hathras", "password": "Kavita-pass-1"},
+        timeout=TIMEOUT,
+    ).json()
+    url = f"{office.url}/api/v1/me/totp"
+
+    bare = requests.post(url, headers=bearer(tokens), json={}, timeout=TIMEOUT)
+    assert bare.status_code == 400 and bare.json()["error"]["code"] == "INVALID_FIELDS"
+    guessed = requests.post(url, headers=bearer(tokens), json={"password": "x"}, timeout=TIMEOUT)
+    assert guessed.status_code == 401 and guessed.json()["error"]["code"] == "WRONG_PASSWORD"
+
+    begun = requests.post(
+        url, headers=bearer(tokens), json={"password": "Kavita-pass-1"}, timeout=TIMEOUT
+    )
+    assert begun.status_code == 200
+    totp = pyotp.TOTP(begun.json()["secret"])
+    confirmed = requests.post(
+        f"{url}/confirm", headers=bearer(tokens), json={"code": totp.now()}, timeout=TIMEOUT
+    )
+    assert confirmed.json() == {"totp_enabled": True}
+
+    again = requests.post(
+        url, headers=bearer(tokens), json={"password": "Kavita-pass-1"}, timeout=TIMEOUT
+    )
+    assert again.status_code == 401 and again.json()["error"]["code"] == "OTP_REQUIRED"
+    assert again.json()["error"]["message"] == "Enter the 6-digit code from your authenticator app."
+
+    removed = requests.post(
+        f"{url}/remove",
+        headers=bearer(tokens),
+        json={"password": "Kavita-pass-1", "otp": totp.at(time.time() + totp.interval)},
+        timeout=TIMEOUT,
+    )
+    assert removed.status_code == 200 and removed.json() == {"totp_enabled": False}

@@ -422,11 +422,11 @@ def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_re
         )
 
 
-def test_with_totp_enrolled_a_code_may_stand_for_the_password_but_never_twice(
+def test_with_totp_enrolled_signing_needs_a_fresh_code_and_the_password_alone_is_refused(
     desks, signing_office, sp_token
 ):
     files, sp, identity = desks.files, desks[SP], signing_office.rpc.identity
-    totp = pyotp.TOTP(identity.begin_totp(sp)["secret"])
+    totp = pyotp.TOTP(identity.begin_totp(sp, {"password": PASSWORD})["secret"])
     used = totp.now()
     identity.confirm_totp(sp, {"code": used})
     file, draft = approved_letter(desks, signing_office)
@@ -438,6 +438,10 @@ def test_with_totp_enrolled_a_code_may_stand_for_the_password_but_never_twice(
         assert caught.value.code == "OTP_WRONG"
     nothing = refused(InvalidInput, files.sign_draft, sp, file["id"], draft["id"], {})
     assert nothing == "REAUTH_NEEDED"
-    # The password still does (password or TOTP): the signing is prepared.
-    prepared = files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})
+    # The password alone no longer does: whoever enrolled signs with the code from the phone.
+    with pytest.raises(Unauthenticated) as caught:
+        files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})
+    assert caught.value.code == "OTP_REQUIRED"
+    fresh = totp.at(time.time() + totp.interval)
+    prepared = files.sign_draft(sp, file["id"], draft["id"], {"otp": fresh})
     assert prepared["status"] == "prepared"

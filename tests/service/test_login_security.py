@@ -174,7 +174,7 @@ def wrong_code(totp: pyotp.TOTP) -> str:
 def test_an_officer_enrols_totp_and_then_logs_in_with_a_fresh_code_each_time(office):
     identity = office.rpc.identity
     sp = office.actor("sp.hathras")
-    enrolment = identity.begin_totp(sp)
+    enrolment = identity.begin_totp(sp, {"password": PASSWORD})
     secret = enrolment["secret"]
     totp = pyotp.TOTP(secret)
     assert enrolment["uri"].startswith("otpauth://totp/") and "sp.hathras" in enrolment["uri"]
@@ -198,6 +198,64 @@ def test_an_officer_enrols_totp_and_then_logs_in_with_a_fresh_code_each_time(off
     assert tokens["user"]["username"] == "sp.hathras" and tokens["user"]["totp_enabled"] is True
     assert refusal(lambda: login(office, "sp.hathras", otp=code)) == "OTP_WRONG"  # replayed
     assert refusal(lambda: login(office, "sp.hathras", "wrong", otp=code)) == "BAD_CREDENTIALS"
+
+
+def enrol(office, username: str) -> pyotp.TOTP:
+    """Enrol a person in TOTP; the code of this moment is spent on confirming."""
+    person = office.actor(username)
+    totp = pyotp.TOTP(office.rpc.identity.begin_totp(person, {"password": PASSWORD})["secret"])
+    office.rpc.identity.confirm_totp(person, {"code": totp.now()})
+    return totp
+
+
+def next_code(totp: pyotp.TOTP) -> str:
+    return totp.at(utcnow() + timedelta(seconds=totp.interval))
+
+
+def test_a_session_alone_cannot_enrol_or_move_the_second_factor(office):
+    """Whoever holds a stolen token must not enrol their own phone: enrolling needs the
+    password, and moving TOTP to a new phone needs a current code from the old one too."""
+    identity = office.rpc.identity
+    sp = office.actor("sp.hathras")
+    assert refusal(lambda: identity.begin_totp(sp, {})) == "INVALID_FIELDS"
+    assert refusal(lambda: identity.begin_totp(sp, {"password": "guess"})) == "WRONG_PASSWORD"
+    assert identity.me(sp)["totp_enabled"] is False
+
+    totp = enrol(office, "sp.hathras")
+    again = {"password": PASSWORD}
+    assert refusal(lambda: identity.begin_totp(sp, again)) == "OTP_REQUIRED"
+    assert refusal(lambda: identity.begin_totp(sp, {**again, "otp": wrong_code(totp)})) == (
+        "OTP_WRONG"
+    )
+    assert refusal(lambda: identity.remove_totp(sp, again)) == "OTP_REQUIRED"
+    moved = identity.begin_totp(sp, {**again, "otp": next_code(totp)})
+    assert moved["secret"] != totp.secret
+    # Until the new phone is confirmed, the old one still logs in.
+    assert refusal(lambda: login(office, "sp.hathras")) == "OTP_REQUIRED"
+
+
+def test_removing_totp_needs_the_password_and_a_current_code(office):
+    identity = office.rpc.identity
+    co = office.actor("co.sadar.hathras")
+    totp = enrol(office, "co.sadar.hathras")
+    code = next_code(totp)
+    assert refusal(lambda: identity.remove_totp(co, {"otp": code})) == "INVALID_FIELDS"
+    assert refusal(lambda: identity.remove_totp(co, {"password": "x", "otp": code})) == (
+        "WRONG_PASSWORD"
+    )
+    assert identity.remove_totp(co, {"password": PASSWORD, "otp": code}) == {"totp_enabled": False}
+    assert login(office, "co.sadar.hathras")["user"]["totp_enabled"] is False
+
+
+def test_with_totp_enrolled_reauthentication_needs_a_current_code(office):
+    identity = office.rpc.identity
+    sp = office.actor("sp.hathras")
+    totp = enrol(office, "sp.hathras")
+    assert refusal(lambda: identity.reauthenticate(sp, {"password": PASSWORD})) == "OTP_REQUIRED"
+    wrong = {"password": "x", "otp": next_code(totp)}
+    assert refusal(lambda: identity.reauthenticate(sp, wrong)) == "WRONG_PASSWORD"
+    done = identity.reauthenticate(sp, {"otp": next_code(totp)})
+    assert done["user_id"] == sp["user_id"]
 
 
 # --- rotating the token-signing key ----------------------------------------------------------

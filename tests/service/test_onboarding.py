@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from common.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
-from tests.support.sheets import csv_sheet, person
+from tests.support.sheets import csv_sheet, person, with_last_row_numbered, xlsx_sheet
 
 NEW_PASSWORD = "Hathras-2026-new"
 
@@ -132,9 +132,46 @@ def test_a_nodal_officer_onboards_only_into_their_district(office):
         office.rpc.identity.onboarding_sheet(admin, report["id"])
 
 
+def test_a_sheet_cannot_change_a_person_of_another_district(office):
+    """Employee codes are state-wide: the Hathras nodal officer's sheet naming an Aligarh
+    constable's code must not pull them into Hathras (and so under Hathras's hand)."""
+    admin = office.actor("admin.up")
+    office.rpc.identity.create_office(
+        admin,
+        {
+            "code": "SP-ALG",
+            "name_en": "SP Office Aligarh",
+            "name_hi": "पुलिस अधीक्षक कार्यालय अलीगढ़",
+            "level": "district",
+            "parent_code": "ALIGARH-RANGE",
+        },
+    )
+    aligarh = office.rpc.identity.onboarding_dry_run(
+        admin, upload([person(1, office_code="SP-ALG", name_en="Mahesh Chand")])
+    )
+    office.rpc.identity.onboarding_apply(admin, aligarh["id"])
+    before = office.rpc.identity.staff(admin, "SP-ALG")["items"]
+    assert [u["name_en"] for u in before] == ["Mahesh Chand"]
+
+    nodal = office.actor("asp.hathras")
+    rows = [person(1, office_code="SP-HTR", name_en="Taken Over"), person(2)]
+    report = office.rpc.identity.onboarding_dry_run(nodal, upload(rows))
+    assert report["summary"] == {"create": 1, "update": 0, "unchanged": 0, "reject": 1}
+    refused = next(r for r in report["rows"] if r["employee_code"] == "UPP000001")
+    assert refused["reasons"] == [{"field": "employee_code", "code": "PERSON_OUTSIDE_YOUR_SCOPE"}]
+    applied = office.rpc.identity.onboarding_apply(nodal, report["id"])
+    assert [a["employee_code"] for a in applied["activations"]] == ["UPP000002"]
+    assert office.rpc.identity.staff(admin, "SP-ALG")["items"] == before
+    assert "Taken Over" not in {u["name_en"] for u in office.rpc.identity.staff(nodal)["items"]}
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [
+        (
+            with_last_row_numbered(xlsx_sheet([person(1), person(2)]), 2_000_000_000),
+            "SHEET_TOO_MANY_ROWS",
+        ),
         (b"%PDF-1.7 not a sheet", "SHEET_NOT_SPREADSHEET"),
         (b"Name (English),Employee code\n", "SHEET_MISSING_COLUMNS"),
         (csv_sheet([]), "SHEET_EMPTY"),

@@ -13,6 +13,8 @@ import pytest
 from common.errors import InvalidInput
 from services.identity.domain import sheets
 from services.identity.domain.sheets import COLUMNS, FIELDS, SheetRules
+from tests.support.sheets import person as support_person
+from tests.support.sheets import with_last_row_numbered, xlsx_sheet
 
 DESIGNATIONS = ["Constable", "Head Constable", "Sub Inspector", "Inspector", "Superintendent"]
 RULES = SheetRules(
@@ -252,6 +254,43 @@ def test_an_xlsx_over_the_limit_is_refused_while_streaming():
     out = io.BytesIO()
     wb.save(out)
     assert refused(out.getvalue()).code == "SHEET_TOO_MANY_ROWS"
+
+
+def test_a_row_numbered_two_billion_is_refused_without_reading_up_to_it():
+    """An 8 KB file naming row 2,000,000,000 once froze identity for minutes: every row
+    number in between was read as an empty row. Now it is refused as soon as it is met."""
+    crafted = with_last_row_numbered(xlsx_sheet([support_person(1), support_person(2)]), 2 * 10**9)
+    rows_read = []
+
+    def out_of_time() -> bool:  # asked before each row: counts the rows read
+        rows_read.append(1)
+        return False
+
+    with pytest.raises(InvalidInput) as caught:
+        sheets.read_sheet(crafted, "staff.xlsx", out_of_time)
+    assert caught.value.code == "SHEET_TOO_MANY_ROWS"
+    assert caught.value.details == {"max": sheets.MAX_ROWS}
+    assert len(rows_read) < 10
+
+
+def test_rows_a_little_apart_are_read_and_keep_their_numbers():
+    far = sheets.MAX_ROW_NUMBER
+    crafted = with_last_row_numbered(xlsx_sheet([support_person(1), support_person(2)]), far)
+    rows = sheets.read_sheet(crafted, "staff.xlsx")
+    assert [r["row"] for r in rows] == [2, far]
+    assert [r["employee_code"] for r in rows] == ["UPP000001", "UPP000002"]
+
+
+def test_a_sheet_that_takes_too_long_to_read_is_refused():
+    """Reading gives up when its deadline passes (here: after the third row)."""
+    content = csv_bytes([person(n) for n in range(1, 50)])
+    asked = iter(range(10**6))
+    with pytest.raises(InvalidInput) as caught:
+        sheets.read_sheet(content, "staff.csv", lambda: next(asked) >= 3)
+    assert caught.value.code == "SHEET_TOO_SLOW"
+    with pytest.raises(InvalidInput) as caught:
+        sheets.read_sheet(xlsx_bytes([as_list(person(1))]), "staff.xlsx", lambda: True)
+    assert caught.value.code == "SHEET_TOO_SLOW"
 
 
 def test_a_formula_rejects_only_its_row_in_xlsx():

@@ -49,6 +49,36 @@ def test_another_process_is_refused_too(config):
     assert "already in use" in result.stdout
 
 
+def mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_data_directory_and_its_files_are_only_the_offices_own(tmp_path):
+    """On a shared machine nobody else may read the office's data, even with a loose umask."""
+    data = tmp_path / "var"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)  # made earlier by a version that did not care
+    storage = Storage("files", {"EOFFICE_DATA_DIR": str(data), "MONGODB_URI": ""})
+    digest = storage.blobs.put(b"%PDF-1.7 letter")
+    storage.close()
+    assert mode(data) == 0o700
+    assert mode(data / "files") == 0o700
+    assert mode(data / "files" / "LOCK") == 0o600
+    assert mode(data / "files" / "blobs" / digest[:2] / digest) & 0o077 == 0
+
+
+def test_the_gateways_session_key_is_kept_where_only_the_office_can_read_it(tmp_path, monkeypatch):
+    from gateway.app import _secret_key
+
+    monkeypatch.delenv("EOFFICE_SECRET_KEY", raising=False)
+    monkeypatch.setenv("EOFFICE_DATA_DIR", str(tmp_path / "var"))
+    key = _secret_key()
+    assert len(key) > 40 and _secret_key() == key
+    assert mode(tmp_path / "var") == 0o700
+    assert mode(tmp_path / "var" / "gateway") == 0o700
+    assert mode(tmp_path / "var" / "gateway" / "secret_key") == 0o600
+
+
 def test_documents_are_kept_by_their_hash_and_checked_when_read(tmp_path):
     blobs = BlobStore(directory=tmp_path)
     content = b"%PDF-1.7 letter"

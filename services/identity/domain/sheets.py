@@ -15,7 +15,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Literal
@@ -24,6 +24,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import InvalidInput
@@ -60,6 +61,13 @@ DESIGNATIONS = (
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 # A title row or two ("Employee Master Data, District Hathras") may sit above the headers.
 HEADER_SEARCH_ROWS = 10
+# An XLSX row names its own number, and a tiny file can name 2,000,000,000: a sheet whose rows
+# go past the most an honest sheet holds (its people below a few title rows) is refused the
+# moment such a row is met, never read up to it.
+MAX_ROW_NUMBER = HEADER_SEARCH_ROWS + MAX_ROWS
+# Cells further right than this are not read: the template has 12 columns, and a cell in the
+# last column Excel allows would otherwise make every row 16,384 cells wide.
+MAX_COLUMNS = 200
 SAMPLE_EMPLOYEE_CODE = "SAMPLE-0001"
 
 
@@ -345,13 +353,25 @@ def field_for_header(text: str) -> str | None:
     return parts.pop() if len(parts) == 1 else None
 
 
-def read_sheet(content: bytes, filename: str = "") -> list[dict]:
+def read_sheet(
+    content: bytes, filename: str = "", out_of_time: Callable[[], bool] = lambda: False
+) -> list[dict]:
     """The data rows of an uploaded sheet (XLSX, or CSV in UTF-8), each a dict of the raw text
     per field plus ``row`` (its number in the sheet) and ``formulas`` (fields whose cell held a
-    formula; their text is dropped). Refuses the whole upload only when it cannot be read."""
+    formula; their text is dropped). Refuses the whole upload only when it cannot be read, or
+    when ``out_of_time()`` (asked before each row) says reading has taken too long."""
     if content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content, filename)
-    return _read_csv(content, filename)
+        return _read_xlsx(content, filename, out_of_time)
+    return _read_csv(content, filename, out_of_time)
+
+
+def _watched(
+    rows: Iterable[tuple[int, list[_Cell]]], out_of_time: Callable[[], bool]
+) -> Iterator[tuple[int, list[_Cell]]]:
+    for row in rows:
+        if out_of_time():
+            raise InvalidInput("SHEET_TOO_SLOW")
+        yield row
 
 
 def _not_spreadsheet(filename: str, detected: str = "unknown") -> InvalidInput:
@@ -367,7 +387,7 @@ _MAGIC = (
 )
 
 
-def _read_csv(content: bytes, filename: str) -> list[dict]:
+def _read_csv(content: bytes, filename: str, out_of_time: Callable[[], bool]) -> list[dict]:
     for magic, detected in _MAGIC:
         if content.startswith(magic):
             raise _not_spreadsheet(filename, detected)
@@ -391,12 +411,12 @@ def _read_csv(content: bytes, filename: str) -> list[dict]:
             yield number, [_text_cell(value) for value in record]
 
     try:
-        return _collect(cells())
+        return _collect(_watched(cells(), out_of_time))
     except csv.Error:
         raise _not_spreadsheet(filename) from None
 
 
-def _read_xlsx(content: bytes, filename: str) -> list[dict]:
+def _read_xlsx(content: bytes, filename: str, out_of_time: Callable[[], bool]) -> list[dict]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
@@ -419,36 +439,51 @@ def _read_xlsx(content: bytes, filename: str) -> list[dict]:
         except Exception:  # openpyxl raises a zoo of types for a broken workbook
             raise _not_spreadsheet(filename, "xlsx") from None
         try:
-            return _collect_workbook(wb, filename)
+            return _collect_workbook(wb, filename, out_of_time)
         finally:
             wb.close()
 
 
-def _collect_workbook(wb, filename: str) -> list[dict]:
+def _collect_workbook(wb, filename: str, out_of_time: Callable[[], bool]) -> list[dict]:
     """The first worksheet whose headers we recognise (the template's is the first)."""
     sheets = wb.worksheets
     if not sheets:
         raise InvalidInput("SHEET_EMPTY")
-    for ws in sheets:
-        # Read every row there is, not just as far as the sheet's own (possibly wrong) claim.
-        ws.reset_dimensions()
-    chosen = sheets[0]
-    for ws in sheets:
-        head = [r for _, r in zip(range(HEADER_SEARCH_ROWS), _xlsx_cells(ws), strict=False)]
-        if any(_matches(cells) >= 3 for _, cells in head):
-            chosen = ws
-            break
     try:
-        return _collect(_xlsx_cells(chosen))
+        chosen = sheets[0]
+        for ws in sheets:
+            rows = _watched(_xlsx_cells(wb, ws), out_of_time)
+            head = [r for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+            if any(_matches(cells) >= 3 for _, cells in head):
+                chosen = ws
+                break
+        return _collect(_watched(_xlsx_cells(wb, chosen), out_of_time))
     except InvalidInput:
         raise
     except Exception:  # a part of the workbook that does not parse, met while streaming
         raise _not_spreadsheet(filename, "xlsx") from None
 
 
-def _xlsx_cells(ws) -> Iterator[tuple[int, list[_Cell]]]:
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        yield number, [_xlsx_cell(v) for v in values]
+def _xlsx_cells(wb, ws) -> Iterator[tuple[int, list[_Cell]]]:
+    """The rows the sheet's XML holds, each with the number it gives itself. Read with
+    openpyxl's own parser rather than ``ws.iter_rows``, which makes up an empty row for every
+    number skipped (and so spends minutes on one row numbered 2,000,000,000), and reads every
+    row there is, not just as far as the sheet's own (possibly wrong) dimensions claim."""
+    with ws._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            ws._shared_strings,
+            data_only=False,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > MAX_ROW_NUMBER:
+                raise InvalidInput("SHEET_TOO_MANY_ROWS", {"max": MAX_ROWS})
+            values = {c["column"]: c["value"] for c in cells if c["column"] <= MAX_COLUMNS}
+            width = max(values, default=0)
+            yield number, [_xlsx_cell(values.get(column)) for column in range(1, width + 1)]
 
 
 def _xlsx_cell(value: Any) -> _Cell:
@@ -792,13 +827,23 @@ _CHECKS = {
 _ONE_HOLDER = (("email", "EMAIL_TAKEN"), ("post", "POST_TAKEN"))
 
 
-def plan(rows: list[RowCheck], existing: dict[str, dict]) -> list[RowPlan]:
+def plan(
+    rows: list[RowCheck], existing: dict[str, dict], outside_scope: Iterable[str] = ()
+) -> list[RowPlan]:
     """What applying the checked rows would do, given the people already stored (by employee
     code, their normalised fields). Rows come back in sheet order. A code that appears twice in
     the sheet rejects every row carrying it; an email or post that would end up with two people
-    rejects the rows that newly claim it. Blank optional cells keep what is stored."""
+    rejects the rows that newly claim it. Blank optional cells keep what is stored.
+
+    ``outside_scope`` are the employee codes of stored people whose office the uploader does
+    not set up: employee codes are state-wide, so a sheet could otherwise pull a person of
+    another district into one's own (and then read their VPN key). Their rows are rejected."""
     stored = {code.strip().upper(): person for code, person in existing.items()}
     reasons = [list(r.reasons) for r in rows]
+    foreign = {code.strip().upper() for code in outside_scope}
+    for i, check in enumerate(rows):
+        if check.employee_code in foreign:
+            reasons[i].append(_reason("employee_code", "PERSON_OUTSIDE_YOUR_SCOPE"))
 
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     for check in rows:

@@ -14,6 +14,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from common.tokens import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER, signing_audience
 
 REFRESH_TOKEN_DAYS = 7
+# Two tabs of one browser whose access tokens expire together refresh with the same token at
+# the same moment. A token presented again this soon after it was rotated gets a fresh pair of
+# its own (same login); later, a second use means a copy is loose, and the login is ended.
+REFRESH_REUSE_GRACE_SECONDS = 10
 ACTIVATION_DAYS = 14
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile).
@@ -103,3 +107,11 @@ def activation_code_hash(code: str) -> str:
 
 def refresh_token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def reused_within_grace(used_at: str | None, now: datetime) -> bool:
+    """Whether a refresh token rotated at ``used_at`` (ISO) is presented again so soon that it
+    is one browser's tabs racing, not a stolen copy."""
+    if not used_at:
+        return False
+    return now - datetime.fromisoformat(used_at) <= timedelta(seconds=REFRESH_REUSE_GRACE_SECONDS)
