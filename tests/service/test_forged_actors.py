@@ -17,6 +17,7 @@ from nameko.standalone.events import event_dispatcher
 
 from common.errors import Forbidden, NotFound, Unauthenticated
 from common.events import DocumentSigned, new_event
+from common.secrets_at_rest import SecretBox, secrets_key
 from common.trust import EVENTS_AUDIENCE, PRINCIPAL_ISSUER, Principal, principal_actor
 from services.identity import store as identity_store
 from tests.service.conftest import SERVICES, eventually
@@ -68,9 +69,14 @@ def test_every_entry_point_either_takes_an_actor_first_or_is_public_for_a_stated
 
 
 def _identity_key(office) -> dict:
+    """Identity's token signing key, opened: what an intruder who also stole the database and
+    the secrets key would have (to show that even a correctly signed token must be current)."""
     container = office.containers["identity"]
     (storage,) = [d for d in container.dependencies if d.attr_name == "storage"]
-    return identity_store.active_signing_key(storage.storage.db)
+    key = identity_store.active_signing_key(storage.storage.db)
+    box = SecretBox(secrets_key(office.config))
+    opened = box.open(key["private_pem"], identity_store.sealed_for("signing_key", key["_id"]))
+    return {**key, "private_pem": opened}
 
 
 def _person_claims(office, username: str) -> dict:

@@ -46,9 +46,9 @@ def gateway(tmp_path, monkeypatch):
         services.files.document.return_value = base64.b64encode(LETTER).decode()
         services.files.diarise.return_value = {"id": "r1", "number": "CRU/1/2026"}
         services.signing.verify.return_value = {"ok": False, "signatures": []}
+        services.identity.revocations.return_value = {"users": [], "tokens": []}
         app.extensions["rpc"] = app.extensions["long_rpc"] = services
         app.extensions["public_keys"] = Keys()
-        app.extensions["disabled_users"] = frozenset()
         app.services = services
         return app
 
