@@ -91,6 +91,7 @@ def ensure_users(admin_amqp_uri: str, api: str | None = None) -> dict[str, str]:
     ``admin_amqp_uri``, with fresh passwords, and return each one's AMQP URI. The passwords live
     only in the office's memory and its children's environment: every start makes new ones."""
     api = api or management_api(admin_amqp_uri)
+    _require_same_broker(api, admin_amqp_uri)
     vhost = vhost_of(admin_amqp_uri)
     uris = {}
     for name in (*SERVICES, "gateway"):
@@ -116,6 +117,23 @@ def drop_users(admin_amqp_uri: str, api: str | None = None) -> None:
     vhost = vhost_of(admin_amqp_uri)
     for name in (*SERVICES, "gateway"):
         requests.delete(f"{api}/api/users/{quote(user_name(name, vhost), safe='')}", timeout=10)
+
+
+class NotThisBroker(requests.RequestException):
+    """The management API answering is another broker's (a node on another port)."""
+
+
+def _require_same_broker(api: str, amqp_uri: str) -> None:
+    overview = requests.get(f"{api}/api/overview", timeout=10)
+    overview.raise_for_status()
+    port = urlsplit(amqp_uri).port or 5672
+    listening = {
+        listener["port"]
+        for listener in overview.json().get("listeners", [])
+        if listener.get("protocol") == "amqp"
+    }
+    if port not in listening:
+        raise NotThisBroker(f"the management API at {api} serves another broker")
 
 
 def _put(api: str, path: str, body: dict) -> None:
