@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from common import outbox
@@ -37,6 +37,7 @@ from common.events import (
     new_event,
 )
 from common.fold import normalise
+from common.rpc import rpc
 from common.secrets_at_rest import SecretBox, SecretsAtRest, secrets_key
 from common.storage import Database
 from common.threads import cpu_bound

@@ -7,13 +7,14 @@ from datetime import timedelta
 import structlog
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from common.clock import iso, utcnow
 from common.config import setting
 from common.events import Event
 from common.paging import page_of
+from common.rpc import rpc
 from common.storage import Database
 from common.trust import Trust
 from services.notify import domain, store

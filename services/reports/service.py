@@ -2,8 +2,8 @@
 HQ rollups follow."""
 
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import rpc
 
+from common.rpc import rpc
 from common.storage import Database
 from common.trust import Trust
 from services.reports import domain, store

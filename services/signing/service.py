@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from common import outbox
@@ -23,6 +23,7 @@ from common.config import setting
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from common.events import DocumentSigned, new_event
 from common.pdf import check_pdf
+from common.rpc import rpc
 from common.storage import Database
 from common.threads import cpu_bound
 from common.tokens import for_signing

@@ -11,6 +11,7 @@ import uuid
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from kombu import Connection, Exchange, Producer
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.rpc import Rpc
 from nameko.standalone.events import event_dispatcher
@@ -255,3 +256,22 @@ def test_a_forged_event_is_refused_and_changes_nothing(office, desks):
     assert eventually(lambda: office.rpc.files.get_file(hc, file["id"])) is not None
     after = office.rpc.files.get_file(hc, file["id"])["drafts"][-1]
     assert after["status"] == draft["status"] and after.get("signed_sha256") is None
+
+
+def test_a_request_nobody_can_answer_does_not_stop_a_service(office):
+    """Published straight on the RPC exchange without a `reply_to`, to a method that exists
+    and to one that does not: dropped, and every service keeps answering (it used to stop,
+    and the redelivered message stopped it again at every restart)."""
+    with Connection(office.config["AMQP_URI"]) as conn:
+        producer = Producer(conn.default_channel)
+        for service in SERVICES:
+            for method in ("health", "no_such_method"):
+                producer.publish(
+                    {"args": [], "kwargs": {}},
+                    exchange=Exchange("nameko-rpc", type="topic", durable=True),
+                    routing_key=f"{service}.{method}",
+                )
+    time.sleep(1)
+    for service in SERVICES:
+        assert getattr(office.rpc, service).health() == {"service": service, "ok": True}
+        assert office.containers[service]._died.ready() is False

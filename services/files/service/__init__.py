@@ -3,10 +3,11 @@ does (receipts, files, desk views); this class only gathers them and declares wh
 
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from common import outbox
+from common.rpc import rpc
 from common.storage import Database
 from common.trust import Trust
 from services.files import store

@@ -3,11 +3,10 @@
 import base64
 from datetime import datetime
 
-from nameko.rpc import rpc
-
 from common.clock import utcnow
 from common.errors import InvalidInput, NotFound
 from common.paging import page_of
+from common.rpc import rpc
 from common.threads import cpu_bound
 from services.files import store
 from services.files.domain import notesheet, rti, search, visibility

@@ -8,7 +8,6 @@ import logging
 import uuid
 
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import rpc
 
 from common.actor import Actor
 from common.clock import iso, utcnow
@@ -16,6 +15,7 @@ from common.config import setting
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.events import DraftApproved, DraftDispatched, DraftIssued
 from common.pdf import check_pdf
+from common.rpc import rpc
 from common.threads import cpu_bound
 from common.tokens import for_signing
 from common.validation import parse

@@ -2,8 +2,6 @@
 
 import uuid
 
-from nameko.rpc import rpc
-
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -16,6 +14,7 @@ from common.events import (
     ReceiptFiled,
     new_event,
 )
+from common.rpc import rpc
 from common.validation import parse
 from services.files import store
 from services.files.domain import (

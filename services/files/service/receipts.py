@@ -4,7 +4,6 @@ it on (with copies), reply to it, close it."""
 import base64
 import uuid
 
-from nameko.rpc import rpc
 from pymongo.errors import DuplicateKeyError
 
 from common.actor import Actor
@@ -19,6 +18,7 @@ from common.events import (
     new_event,
 )
 from common.pdf import check_pdf
+from common.rpc import rpc
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts, history, search
