@@ -22,6 +22,16 @@ def staff_codes(office, actor) -> dict:
     }
 
 
+# Another district of the same range, for what a Hathras nodal officer may not touch.
+ALIGARH = {
+    "code": "SP-ALG",
+    "name_en": "SP Office Aligarh",
+    "name_hi": "पुलिस अधीक्षक कार्यालय अलीगढ़",
+    "level": "district",
+    "parent_code": "ALIGARH-RANGE",
+}
+
+
 def test_a_dry_run_shows_each_row_and_changes_nothing(office):
     nodal = office.actor("asp.hathras")
     rows = [person(1), person(2, email="someone@gmail.com"), person(3, designation="Wizard")]
@@ -112,16 +122,7 @@ def test_a_run_cut_off_half_way_and_run_again_ends_as_one_clean_run(office):
 
 def test_a_nodal_officer_onboards_only_into_their_district(office):
     admin = office.actor("admin.up")
-    office.rpc.identity.create_office(
-        admin,
-        {
-            "code": "SP-ALG",
-            "name_en": "SP Office Aligarh",
-            "name_hi": "पुलिस अधीक्षक कार्यालय अलीगढ़",
-            "level": "district",
-            "parent_code": "ALIGARH-RANGE",
-        },
-    )
+    office.rpc.identity.create_office(admin, ALIGARH)
     report = office.rpc.identity.onboarding_dry_run(
         office.actor("asp.hathras"), upload([person(1, office_code="SP-ALG")])
     )
@@ -136,16 +137,7 @@ def test_a_sheet_cannot_change_a_person_of_another_district(office):
     """Employee codes are state-wide: the Hathras nodal officer's sheet naming an Aligarh
     constable's code must not pull them into Hathras (and so under Hathras's hand)."""
     admin = office.actor("admin.up")
-    office.rpc.identity.create_office(
-        admin,
-        {
-            "code": "SP-ALG",
-            "name_en": "SP Office Aligarh",
-            "name_hi": "पुलिस अधीक्षक कार्यालय अलीगढ़",
-            "level": "district",
-            "parent_code": "ALIGARH-RANGE",
-        },
-    )
+    office.rpc.identity.create_office(admin, ALIGARH)
     aligarh = office.rpc.identity.onboarding_dry_run(
         admin, upload([person(1, office_code="SP-ALG", name_en="Mahesh Chand")])
     )
