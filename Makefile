@@ -21,6 +21,7 @@ bench: $(STAMP) translations
 	$(PY) -m bench.onboarding
 	$(PY) -m bench.files
 	$(PY) -m bench.signing
+	$(PY) -m bench.trust
 
 lint: $(STAMP)
 	.venv/bin/ruff check common services gateway tools tests bench

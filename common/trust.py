@@ -227,10 +227,12 @@ class Verifier:
         except jwt.PyJWTError:
             raise Unauthenticated("TOKEN_MALFORMED") from None
         if isinstance(kid, str) and kid.startswith(KID_PREFIX):
-            claims = self._principal_claims(token, kid[len(KID_PREFIX) :], audience)
-            who = principal_actor(claims["sub"].removeprefix("service:"))
+            name = kid[len(KID_PREFIX) :]
+            self._cached(token, audience, lambda: self._principal_claims(token, name, audience))
+            who = principal_actor(name)
         else:
-            claims = self._person_claims(token, audience)
+            claims = self._cached(token, audience, lambda: self._verify_person(token, audience))
+            self._refuse_revoked(claims)
             who = actor_from_claims(claims, lang)
         return who.with_credential({"token": token, "lang": lang})
 
@@ -257,20 +259,24 @@ class Verifier:
         except ValueError:
             raise Unauthenticated("EVENT_MALFORMED") from None
 
-    def _person_claims(self, token: str, audience: str | tuple[str, ...]) -> dict:
+    def _cached(self, token: str, audience, verify: Callable[[], dict]) -> dict:
+        """A token verified once is believed again until it expires (only its revocation is
+        checked again at every call)."""
         claims = self._claims.get((audience, token))
         if claims is None or claims["exp"] <= time.time():
-            claims = self._verify_person(token, audience)
+            claims = verify()
             with self._lock:
                 if len(self._claims) >= self.CACHE_SIZE:
                     self._claims.clear()
                 self._claims[(audience, token)] = claims
+        return claims
+
+    def _refuse_revoked(self, claims: dict) -> None:
         self._refresh_revocations()
         if claims["sub"] in self._revoked_users:
             raise Unauthenticated("ACCOUNT_DISABLED")
         if claims.get("jti") in self._revoked_tokens:
             raise Unauthenticated("TOKEN_REVOKED")
-        return claims
 
     def _verify_person(self, token: str, audience: str | tuple[str, ...]) -> dict:
         try:
