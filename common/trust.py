@@ -201,7 +201,7 @@ class Verifier:
         self,
         identity_keys: Callable[[], dict[str, str]],
         revocations: Callable[[], dict],
-        principal_keys_dir: Path,
+        principal_keys_dir: Path | None,
     ):
         self._identity_keys_source = identity_keys
         self._revocations_source = revocations
@@ -304,7 +304,7 @@ class Verifier:
         """A principal's public key; the folder is read again when a known principal's key is
         not there yet (services make theirs when they first start)."""
         key = self._principal_keys.get(name)
-        if key is None and name in PRINCIPALS:
+        if key is None and name in PRINCIPALS and self._principal_dir is not None:
             with self._lock:
                 self._principal_keys = _read_public_keys(self._principal_dir)
                 key = self._principal_keys.get(name)
@@ -391,7 +391,7 @@ class Trust(DependencyProvider):
         if self._local is None:
             self._verifier = Verifier(
                 lambda: self._ask_identity("public_keys"),
-                lambda: self._ask_identity("revocations", self._principal.credential()),
+                lambda: self._ask_identity("revocations"),
                 self._keys_dir,
             )
 

@@ -18,7 +18,7 @@ from gateway import (
     errors,
 )
 from gateway.api import api
-from gateway.auth import DisabledUsers, PublicKeys
+from gateway.auth import verifier
 from gateway.i18n import current_language
 from gateway.limits import limiter, limits_from_environment
 from gateway.meta import meta
@@ -93,8 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["rpc"] = Rpc(app.config["AMQP_URI"], app.config["RPC_TIMEOUT"])
     app.extensions["long_rpc"] = Rpc(app.config["AMQP_URI"], LONG_CALL_SECONDS)
-    app.extensions["public_keys"] = PublicKeys()
-    app.extensions["disabled_users"] = DisabledUsers()
+    app.extensions["verifier"] = verifier()
     Babel(app, locale_selector=current_language)
     app.jinja_env.globals["get_locale"] = get_locale
     csrf = CSRFProtect(app)

@@ -2,74 +2,25 @@
 the token itself (a credential, ``common.trust``), which each verifies again; the gateway keeps
 the Actor it read (``g.actor``) for its own pages."""
 
-import threading
-import time
-
 from flask import current_app, g, request, session
 
 from common.errors import Unauthenticated
-from common.tokens import AUDIENCE, verify_access_token
-from common.trust import actor_from_claims, credential
+from common.tokens import AUDIENCE
+from common.trust import Verifier, credential
 from gateway.i18n import current_language
 from gateway.rpc import rpc
 
 
-class PublicKeys:
-    """Identity's token-verifying keys, fetched once and again only when an unknown key id
-    shows up (key rotation), at most every few seconds so forged key ids cannot flood identity."""
-
-    REFETCH_SECONDS = 5.0
-
-    def __init__(self):
-        self._keys: dict[str, str] = {}
-        self._fetched_at = 0.0
-        self._lock = threading.Lock()
-
-    def verify(self, token: str, rpc, audience: str = AUDIENCE) -> dict:
-        try:
-            return verify_access_token(token, self._keys, audience)
-        except Unauthenticated as exc:
-            if exc.code != "TOKEN_UNKNOWN_KEY":
-                raise
-        self._refetch(rpc)
-        return verify_access_token(token, self._keys, audience)
-
-    def _refetch(self, rpc) -> None:
-        """Fetch the keys unless fetched a moment ago; either way the caller tries once more
-        with the keys there are now (another thread may just have fetched the new one)."""
-        with self._lock:
-            if time.monotonic() - self._fetched_at >= self.REFETCH_SECONDS or not self._keys:
-                self._keys = rpc.identity.public_keys()
-                self._fetched_at = time.monotonic()
-
-
-class DisabledUsers:
-    """Sessions ended before their access tokens expire: people disabled in the last quarter
-    hour, and access tokens (by ``jti``) whose login was ended by logout. Asked of identity at
-    most once a second, so disabling a person or logging out ends the session at once."""
-
-    REFRESH_SECONDS = 1.0
-
-    def __init__(self):
-        self._ids: frozenset[str] = frozenset()
-        self._tokens: frozenset[str] = frozenset()
-        self._fetched_at = float("-inf")
-        self._lock = threading.Lock()
-
-    def refuse(self, claims: dict, actor: dict) -> None:
-        """Refuse a verified token whose person is disabled or whose login has ended;
-        ``actor`` (the caller's) is what identity is asked with."""
-        if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
-            with self._lock:
-                if time.monotonic() - self._fetched_at > self.REFRESH_SECONDS:
-                    ended = rpc().identity.revocations(actor)
-                    self._ids = frozenset(ended["users"])
-                    self._tokens = frozenset(ended["tokens"])
-                    self._fetched_at = time.monotonic()
-        if claims["sub"] in self._ids:
-            raise Unauthenticated("ACCOUNT_DISABLED")
-        if claims.get("jti") in self._tokens:
-            raise Unauthenticated("TOKEN_REVOKED")
+def verifier() -> Verifier:
+    """The gateway's check of who is calling: the same as every service's (``common.trust``),
+    asking identity for its keys and revocations through this thread's RPC client. It believes
+    people's access tokens only: a service principal's assertion is no login (no principal
+    keys are given to it)."""
+    return Verifier(
+        lambda: rpc().identity.public_keys(),
+        lambda: rpc().identity.revocations(),
+        principal_keys_dir=None,
+    )
 
 
 def bearer_actor(audience: str = AUDIENCE) -> dict:
@@ -113,8 +64,7 @@ def remember(tokens: dict) -> None:
 
 
 def _actor(token: str, audience: str = AUDIENCE) -> dict:
-    claims = current_app.extensions["public_keys"].verify(token, rpc(), audience)
-    actor = actor_from_claims(claims, current_language())
-    current_app.extensions["disabled_users"].refuse(claims, credential(token, actor.lang))
-    g.actor = actor
-    return credential(token, actor.lang)
+    g.actor = current_app.extensions["verifier"].actor(
+        credential(token, current_language()), audience
+    )
+    return g.actor.credential

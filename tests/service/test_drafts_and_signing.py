@@ -252,6 +252,12 @@ def test_a_signature_needs_approval_the_password_and_the_enrolled_key(
         refused(NotFound, office.rpc.identity.signing_token, hc, prepared["signing_id"])
         == "SIGNING_NOT_FOUND"
     )
+    # An answer garbled with a character base64 never has is bad input, not a crash.
+    garbled = {"signature_b64": "MEUCIQ\u00e9=="}
+    assert (
+        refused(InvalidInput, office.rpc.signing.complete, sp, prepared["signing_id"], garbled)
+        == "SIGNATURE_NOT_BASE64"
+    )
     good = sign_on_token(sp_token, prepared, tmp_path)
     assert office.rpc.signing.complete(sp, prepared["signing_id"], {"signature_b64": good})
 

@@ -31,6 +31,7 @@ PUBLIC = {
     "identity.logout": "ends the refresh token it is given",
     "identity.public_keys": "what everyone verifies tokens with",
     "identity.recently_disabled": "revocation list for verifiers",
+    "identity.revocations": "revocation list for verifiers",
     "identity.activate": "a new person's activation code is the proof",
     "identity.onboarding_template": "an empty sheet",
     "files.health": "a probe",

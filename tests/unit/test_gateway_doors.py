@@ -5,27 +5,46 @@ activating, verifying and uploading, and verification by number only with the le
 import base64
 import io
 import re
+import time
 from pathlib import Path
 from unittest.mock import MagicMock
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from common.errors import NotFound, Unauthenticated
+from common.tokens import AUDIENCE, ISSUER
 from gateway.app import create_app
 from tests.support.pdfs import pdf
 
-CLAIMS = {"sub": "u-clerk", "name": "Pooja Yadav", "grants": [], "posts": [], "office_path": []}
+# Identity's token key, as far as the gateway needs it: the clerk's token is signed with it.
+IDENTITY_KEY = Ed25519PrivateKey.generate()
+CLERK_TOKEN = jwt.encode(
+    {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "u-clerk",
+        "name": "Pooja Yadav",
+        "grants": [],
+        "posts": [],
+        "office_path": [],
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 3600,
+        "jti": "j-clerk",
+    },
+    IDENTITY_KEY,
+    algorithm="EdDSA",
+    headers={"kid": "k1"},
+)
+PUBLIC_KEYS = {
+    "k1": IDENTITY_KEY.public_key()
+    .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    .decode()
+}
 LETTER = pdf(text="A scanned letter")
 SHA256 = "ab" * 32
-
-
-class Keys:
-    """Identity's keys, as far as the gateway needs them: every token is the clerk's."""
-
-    def verify(self, token, rpc, audience="eoffice"):
-        if token != "clerk-token":
-            raise Unauthenticated("TOKEN_INVALID")
-        return CLAIMS
 
 
 @pytest.fixture
@@ -47,8 +66,8 @@ def gateway(tmp_path, monkeypatch):
         services.files.diarise.return_value = {"id": "r1", "number": "CRU/1/2026"}
         services.signing.verify.return_value = {"ok": False, "signatures": []}
         services.identity.revocations.return_value = {"users": [], "tokens": []}
+        services.identity.public_keys.return_value = PUBLIC_KEYS
         app.extensions["rpc"] = app.extensions["long_rpc"] = services
-        app.extensions["public_keys"] = Keys()
         app.services = services
         return app
 
@@ -57,10 +76,10 @@ def gateway(tmp_path, monkeypatch):
 
 def clerk(client) -> None:
     with client.session_transaction() as session:
-        session["access_token"] = "clerk-token"
+        session["access_token"] = CLERK_TOKEN
 
 
-BEARER = {"Authorization": "Bearer clerk-token"}
+BEARER = {"Authorization": f"Bearer {CLERK_TOKEN}"}
 
 
 # --- what every response tells the browser ----------------------------------------------------
