@@ -2,6 +2,7 @@
 so it cannot drift from the code. Each API view declares its contract with ``@documented``."""
 
 import re
+from dataclasses import dataclass
 
 from flask import Flask
 from pydantic import BaseModel
@@ -9,30 +10,47 @@ from pydantic import BaseModel
 from gateway.errors_schema import ErrorEnvelope
 
 _PARAM = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z0-9_]+)>")
+REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart form carrying a file in ``field`` (of ``media_type``) beside the text fields
+    of ``fields``. ``optional``: the file may be left out (a physical letter without a scan).
+    ``raw``: the file may also come alone as the whole request body."""
+
+    field: str
+    media_type: str
+    fields: type[BaseModel] | None = None
+    optional: bool = False
+    raw: bool = False
 
 
 def documented(
     summary: str,
     *,
     body: type[BaseModel] | None = None,
-    form: type[BaseModel] | None = None,
+    upload: Upload | None = None,
     response: type[BaseModel] | None = None,
     query: dict[str, str] | None = None,
     public: bool = False,
     binary: str | None = None,
+    status: int = 200,
     errors: tuple[int, ...] = (),
 ):
-    """Attach the API contract of a view: what it takes, what it answers, which errors."""
+    """Attach the API contract of a view: what it takes (a JSON ``body``, an ``upload``, or
+    either), what it answers (with ``status``), which errors."""
 
     def mark(view):
         view.api_doc = {
             "summary": summary,
             "body": body,
-            "form": form,
+            "upload": upload,
             "response": response,
             "query": query or {},
             "public": public,
             "binary": binary,
+            "status": status,
             "errors": errors,
         }
         return view
@@ -41,14 +59,65 @@ def documented(
 
 
 def _schema(model: type[BaseModel], components: dict) -> dict:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    """A reference to the model's schema, kept in components with every model it uses (pydantic's
+    ``$defs``, hoisted so each reference resolves from the document's root)."""
+    schema = model.model_json_schema(ref_template=REF)
     components.update(schema.pop("$defs", {}))
     components[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _form_field(schema: dict) -> dict:
+    """A model's field as a form's text field: a form cannot say null, a blank or missing field
+    means 'not given', so ``X or null`` is just ``X``."""
+    choices = [s for s in schema.get("anyOf", ()) if s.get("type") != "null"]
+    if len(choices) == 1 and len(schema["anyOf"]) == 2:
+        rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+        return {**rest, **choices[0]}
+    return schema
+
+
+def _form(upload: Upload, components: dict) -> dict:
+    """One schema for the whole multipart form: the model's fields and the file beside them."""
+    schema: dict = {"type": "object", "properties": {}, "required": []}
+    if upload.fields is not None:
+        model = upload.fields.model_json_schema(ref_template=REF)
+        components.update(model.pop("$defs", {}))
+        schema["properties"] = {k: _form_field(v) for k, v in model["properties"].items()}
+        schema["required"] = list(model.get("required", ()))
+        schema["additionalProperties"] = model.get("additionalProperties", True)
+        if model.get("description"):
+            schema["description"] = model["description"]
+    schema["properties"][upload.field] = {"type": "string", "format": "binary"}
+    if not upload.optional:
+        schema["required"].append(upload.field)
+    if not schema["required"]:
+        del schema["required"]
+    return {
+        "schema": schema,
+        "encoding": {upload.field: {"contentType": upload.media_type}},
+    }
+
+
+def _request_body(doc: dict, components: dict) -> dict | None:
+    content: dict = {}
+    if doc["body"]:
+        content["application/json"] = {"schema": _schema(doc["body"], components)}
+    upload: Upload | None = doc["upload"]
+    if upload:
+        content["multipart/form-data"] = _form(upload, components)
+        if upload.raw:
+            content[upload.media_type] = {"schema": {"type": "string", "format": "binary"}}
+    return {"required": True, "content": content} if content else None
 
 
 def build(app: Flask) -> dict:
-    components: dict = {"ErrorEnvelope": ErrorEnvelope.model_json_schema()}
+    components: dict = {}
+    _schema(ErrorEnvelope, components)
+    error = {
+        "description": "error",
+        "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorEnvelope")}}},
+    }
     paths: dict = {}
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
@@ -74,51 +143,23 @@ def build(app: Flask) -> dict:
             ]
             if params:
                 op["parameters"] = params
-            if doc["body"]:
-                op["requestBody"] = {
-                    "required": True,
-                    "content": {"application/json": {"schema": _schema(doc["body"], components)}},
-                }
-            if doc["form"]:
-                form = _schema(doc["form"], components)
-                op["requestBody"] = {
-                    "required": True,
-                    "content": {
-                        "multipart/form-data": {
-                            "schema": {
-                                "allOf": [
-                                    form,
-                                    {
-                                        "type": "object",
-                                        "required": ["pdf"],
-                                        "properties": {
-                                            "pdf": {"type": "string", "format": "binary"}
-                                        },
-                                    },
-                                ]
-                            }
-                        }
-                    },
-                }
-            ok: dict = {"description": "OK"}
+            body = _request_body(doc, components)
+            if body:
+                op["requestBody"] = body
+            ok: dict = {"description": "Created" if doc["status"] == 201 else "OK"}
             if doc["response"]:
                 ok["content"] = {
                     "application/json": {"schema": _schema(doc["response"], components)}
                 }
             elif doc["binary"]:
                 ok["content"] = {doc["binary"]: {"schema": {"type": "string", "format": "binary"}}}
-            responses = {"200": ok}
-            error_ref = {
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}
-                }
-            }
+            responses = {str(doc["status"]): ok}
             for status in sorted(
                 set(doc["errors"])
-                | ({400} if doc["body"] or doc["form"] else set())
+                | ({400} if body else set())
                 | (set() if doc["public"] else {401})
             ):
-                responses[str(status)] = {"description": "error", **error_ref}
+                responses[str(status)] = error
             op["responses"] = responses
             if not doc["public"]:
                 op["security"] = [{"bearer": []}]

@@ -10,7 +10,7 @@ from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit
 from gateway.api.efiles import download
 from gateway.api.receipts import form_fields, uploaded_pdf_b64
-from gateway.openapi import documented
+from gateway.openapi import Upload, documented
 from gateway.rpc import long_rpc, rpc
 from services.files.schemas import (
     ApproveDraft,
@@ -36,7 +36,9 @@ def body_and_pdf() -> tuple[dict, str | None]:
 @documented(
     "Write a draft letter or order on a file you hold (JSON, or a form with its PDF)",
     body=NewDraft,
+    upload=Upload("pdf", "application/pdf", NewDraft, optional=True),
     response=EFile,
+    status=201,
     errors=(404, 409, 413, 415),
 )
 def create_draft(file_id):
@@ -49,6 +51,7 @@ def create_draft(file_id):
 @documented(
     "A new version of a draft (new text, or a new PDF); an earlier approval lapses",
     body=DraftVersionRequest,
+    upload=Upload("pdf", "application/pdf", DraftVersionRequest, optional=True),
     response=EFile,
     errors=(404, 409, 413, 415),
 )
@@ -86,7 +89,7 @@ def sign_draft(file_id, draft_id):
 @api.post(f"{DRAFT}/paper-signed")
 @documented(
     "Without a DSC: upload the scan of the approved draft signed in ink (form field 'pdf')",
-    form=None,
+    upload=Upload("pdf", "application/pdf"),
     response=EFile,
     errors=(404, 409, 413, 415),
 )
@@ -173,7 +176,7 @@ def complete_signing(signing_id):
 @api.post("/verify")
 @documented(
     "Anyone: upload a signed PDF (form field 'pdf', or the PDF as the body) for a report",
-    binary=None,
+    upload=Upload("pdf", "application/pdf", raw=True),
     public=True,
     errors=(400, 413, 415),
 )

@@ -63,7 +63,11 @@ def heads():
 
 @api.post("/heads")
 @documented(
-    "Set up a head of the functional scheme (admin)", body=NewHead, response=Head, errors=(403, 409)
+    "Set up a head of the functional scheme (admin)",
+    body=NewHead,
+    response=Head,
+    status=201,
+    errors=(403, 409),
 )
 def add_head():
     actor = caller()
@@ -75,6 +79,7 @@ def add_head():
     "Open a file at your desk, under a head of the scheme or outside it",
     body=NewFile,
     response=EFile,
+    status=201,
     errors=(404, 409),
 )
 def create_file():
@@ -97,6 +102,7 @@ def get_file(file_id):
     "Write a yellow (draft) note on a file you hold",
     body=NewNote,
     response=EFile,
+    status=201,
     errors=(404, 409),
 )
 def add_note(file_id):

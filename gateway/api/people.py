@@ -8,7 +8,7 @@ from common.errors import InvalidInput
 from gateway.api import api
 from gateway.api.common import caller, json_body
 from gateway.messages import message_for
-from gateway.openapi import documented
+from gateway.openapi import Upload, documented
 from gateway.rpc import long_rpc, rpc
 from services.identity.schemas import (
     Activate,
@@ -31,6 +31,8 @@ from services.identity.schemas import (
     VpnAccount,
 )
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 @api.get("/offices")
 @documented(
@@ -45,7 +47,11 @@ def offices():
 
 @api.post("/offices")
 @documented(
-    "Create an office (admin)", body=NewOffice, response=Office, errors=(403, 404, 409, 422)
+    "Create an office (admin)",
+    body=NewOffice,
+    response=Office,
+    status=201,
+    errors=(403, 404, 409, 422),
 )
 def create_office():
     actor = caller()
@@ -75,6 +81,7 @@ def change_office(code):
     "Create a post (admin or the district's nodal officer)",
     body=NewPost,
     response=Post,
+    status=201,
     errors=(403, 404, 409),
 )
 def create_post():
@@ -99,6 +106,7 @@ def assign_post(post_id):
     "Delegate a post for a period; it ends by itself",
     body=NewDelegation,
     response=Delegation,
+    status=201,
     errors=(403, 404, 422),
 )
 def delegate_post(post_id):
@@ -125,7 +133,11 @@ def staff():
 
 @api.post("/users")
 @documented(
-    "Create a person (admin or nodal officer)", body=NewUser, response=User, errors=(403, 404, 409)
+    "Create a person (admin or nodal officer)",
+    body=NewUser,
+    response=User,
+    status=201,
+    errors=(403, 404, 409),
 )
 def create_user():
     actor = caller()
@@ -147,7 +159,7 @@ def enable_user(user_id):
 
 
 @api.post("/users/<user_id>/vpn")
-@documented("Issue a VPN account", response=VpnAccount, errors=(403, 404, 409))
+@documented("Issue a VPN account", response=VpnAccount, status=201, errors=(403, 404, 409))
 def issue_vpn(user_id):
     return jsonify(rpc().identity.issue_vpn(caller(), user_id)), 201
 
@@ -187,7 +199,9 @@ def vpn_peers():
 @api.post("/users/<user_id>/dsc")
 @documented(
     "Enrol a DSC certificate (multipart file field 'certificate', PEM or DER)",
+    upload=Upload("certificate", "application/pkix-cert, application/x-pem-file"),
     response=Dsc,
+    status=201,
     errors=(403, 404, 409, 422),
 )
 def enrol_dsc(user_id):
@@ -229,13 +243,13 @@ def rotate_key():
 @api.get("/onboarding/template")
 @documented(
     "The master data sheet template (XLSX, headers in Hindi and English)",
-    binary="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    binary=XLSX,
 )
 def onboarding_template():
     caller()
     return Response(
         base64.b64decode(rpc().identity.onboarding_template()),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX,
         headers={"Content-Disposition": 'attachment; filename="employee-master-data.xlsx"'},
     )
 
@@ -252,7 +266,9 @@ def explained(report: dict) -> dict:
 @documented(
     "Upload a master data sheet (multipart file field 'sheet', XLSX or CSV): a dry run "
     "that reports row by row what applying it would do",
+    upload=Upload("sheet", f"{XLSX}, text/csv"),
     response=SheetReport,
+    status=201,
     errors=(403, 413),
 )
 def onboarding_upload():

@@ -8,7 +8,7 @@ from flask import Response, jsonify, request
 from common.errors import InvalidInput, UnsupportedMedia
 from gateway.api import api
 from gateway.api.common import caller, versioned_body
-from gateway.openapi import documented
+from gateway.openapi import Upload, documented
 from gateway.rpc import rpc
 from services.files.schemas import (
     ChainCheck,
@@ -41,8 +41,9 @@ def uploaded_pdf_b64() -> str | None:
 @api.post("/receipts")
 @documented(
     "Diarise a receipt (multipart form; file field 'pdf', which a physical letter may omit)",
-    form=DiariseReceipt,
+    upload=Upload("pdf", "application/pdf", DiariseReceipt, optional=True),
     response=Receipt,
+    status=201,
     errors=(409, 413, 415),
 )
 def diarise():
