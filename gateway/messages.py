@@ -34,6 +34,7 @@ MESSAGES = {
     "UNKNOWN_POST": _l("No such post."),
     "VERSION_CONFLICT": _l("Someone changed this in the meantime. Please reload and try again."),
     "BAD_LIMIT": _l("The page size must be between 1 and 200."),
+    "BAD_REGISTER_LIMIT": _l("The page size must be between 1 and 500."),
     "DOCUMENT_NOT_FOUND": _l("No such document."),
     "NOTICE_NOT_FOUND": _l("No such notice."),
     "NOT_YOUR_OFFICE": _l("You may only see reports of your own office."),

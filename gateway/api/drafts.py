@@ -10,7 +10,7 @@ from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit
 from gateway.api.efiles import download
 from gateway.api.receipts import form_fields, uploaded_pdf_b64
-from gateway.openapi import Upload, documented
+from gateway.openapi import Upload, choice, documented, page_size
 from gateway.rpc import long_rpc, rpc
 from services.files.schemas import (
     ApproveDraft,
@@ -126,7 +126,7 @@ def dispatch_draft(file_id, draft_id):
 @documented(
     "A draft's PDF: its latest version, the signed one, or the issued one",
     binary="application/pdf",
-    query={"which": "latest (default), signed or issued"},
+    query={"which": choice("which version (default: latest)", "latest", "signed", "issued")},
     errors=(404,),
 )
 def draft_pdf(file_id, draft_id):
@@ -139,10 +139,11 @@ def draft_pdf(file_id, draft_id):
 @api.get("/dispatch-register")
 @documented(
     "The outward (dispatch) register of my office, newest first",
-    query={"limit": "1-500"},
+    query={"limit": page_size(500)},
+    errors=(400,),
 )
 def dispatch_register():
-    return jsonify(rpc().files.dispatch_register(caller(), page_limit()))
+    return jsonify(rpc().files.dispatch_register(caller(), page_limit(500, "BAD_REGISTER_LIMIT")))
 
 
 # --- the token signer's side ------------------------------------------------------------------

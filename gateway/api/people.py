@@ -125,7 +125,7 @@ def end_delegation(delegation_id):
     "The staff of an office and the offices under it, with Gov ID, VPN and DSC status",
     response=Users,
     query={"office": "office code (default: yours)"},
-    errors=(403,),
+    errors=(403, 404),
 )
 def staff():
     return jsonify(rpc().identity.staff(caller(), request.args.get("office") or None))
@@ -146,7 +146,9 @@ def create_user():
 
 @api.post("/users/<user_id>/disable")
 @documented(
-    "Disable a person: every session of theirs ends at once", response=User, errors=(403, 404)
+    "Disable a person: every session of theirs ends at once",
+    response=User,
+    errors=(403, 404, 409),
 )
 def disable_user(user_id):
     return jsonify(rpc().identity.disable_user(caller(), user_id))

@@ -41,10 +41,10 @@ def uploaded_pdf_b64() -> str | None:
 @api.post("/receipts")
 @documented(
     "Diarise a receipt (multipart form; file field 'pdf', which a physical letter may omit)",
-    upload=Upload("pdf", "application/pdf", DiariseReceipt, optional=True),
+    upload=Upload("pdf", "application/pdf", DiariseReceipt, optional_when="physical"),
     response=Receipt,
     status=201,
-    errors=(409, 413, 415),
+    errors=(409, 413, 415, 422),
 )
 def diarise():
     # A form; a physical letter without a scan may come as a plain (url-encoded) one.
@@ -62,7 +62,10 @@ def receipt(receipt_id):
 
 @api.post("/receipts/<receipt_id>/send")
 @documented(
-    "Send a receipt you hold to another post", body=SendReceipt, response=Receipt, errors=(404, 409)
+    "Send a receipt you hold to another post",
+    body=SendReceipt,
+    response=Receipt,
+    errors=(404, 409, 422),
 )
 def send_receipt(receipt_id):
     actor = caller()
@@ -85,6 +88,7 @@ def edit_receipt(receipt_id):
 @documented(
     "Confirm that a physical letter marked to your desk has reached it",
     body=ReceiptAction,
+    body_optional=True,
     response=Receipt,
     errors=(404, 409),
 )
@@ -116,6 +120,7 @@ def discard_receipt_draft(receipt_id, draft_id):
 @documented(
     "Close a receipt you hold (not while a reply to it has not gone out)",
     body=ReceiptAction,
+    body_optional=True,
     response=Receipt,
     errors=(404, 409),
 )

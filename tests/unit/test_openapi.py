@@ -2,6 +2,8 @@
 every reference in it leads somewhere, and an upload's form is one schema that says what the
 gateway takes."""
 
+import re
+
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
@@ -72,12 +74,20 @@ def test_diarising_takes_one_coherent_form_with_an_optional_pdf(spec):
     assert form["encoding"]["pdf"]["contentType"] == "application/pdf"
     # a physical letter may come without its scan; the subject and sender are always needed
     assert set(schema["required"]) == {"subject", "sender"}
+    assert schema["anyOf"] == [
+        {"required": ["pdf"]},
+        {"properties": {"physical": {"const": True}}, "required": ["physical"]},
+    ]
     # a form cannot send null: an optional field is left out instead
     assert schema["properties"]["letter_date"] == {
         "format": "date",
         "type": "string",
         "title": "Letter Date",
     }
+    # text is sent as the office keeps it: trimmed (a blank subject is no subject)
+    assert re.match(schema["properties"]["subject"]["pattern"], "Transfer of HC 102")
+    for blank in ("", " ", "\u0085", " Transfer", "Transfer\n"):
+        assert not re.match(schema["properties"]["subject"]["pattern"], blank)
 
 
 def test_uploads_name_their_file_field_and_creations_answer_201(spec):

@@ -6,7 +6,7 @@ from nameko.rpc import rpc
 
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from common.errors import Conflict, Forbidden, NotFound, Refused
 from common.events import (
     FileCreated,
     FileOpened,
@@ -497,7 +497,7 @@ class FileDesk(Desk):
         try:
             to_post = self._post(actor, send.to_post_id)
         except NotFound:
-            raise InvalidInput("UNKNOWN_POST", {"post_id": send.to_post_id}) from None
+            raise Refused("UNKNOWN_POST", {"post_id": send.to_post_id}) from None
         skipped = movement.skipped_levels(
             self.identity.chain(actor.model_dump(), from_post), to_post["id"]
         )

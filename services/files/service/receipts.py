@@ -9,7 +9,7 @@ from nameko.rpc import rpc
 
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound, Refused
 from common.events import (
     Names,
     ReceiptClosed,
@@ -275,7 +275,7 @@ class ReceiptDesk(Desk):
         try:
             return self._post(actor, post_id)
         except NotFound:
-            raise InvalidInput("UNKNOWN_POST", {"post_id": post_id}) from None
+            raise Refused("UNKNOWN_POST", {"post_id": post_id}) from None
 
     @staticmethod
     def _arrival(doc, from_post_id, to_post, now, physical) -> dict:
