@@ -2,7 +2,6 @@
 it on (with copies), reply to it, close it."""
 
 import base64
-import binascii
 import uuid
 
 from nameko.rpc import rpc
@@ -50,7 +49,7 @@ def decode_pdf(pdf_b64) -> bytes | None:
         raise InvalidInput("PDF_MISSING")
     try:
         return base64.b64decode(pdf_b64, validate=True)
-    except binascii.Error:
+    except ValueError:  # not base64 (binascii.Error), or not even ASCII
         raise InvalidInput("PDF_NOT_BASE64") from None
 
 

@@ -432,13 +432,13 @@ def _collect_workbook(wb, filename: str) -> list[dict]:
     for ws in sheets:
         # Read every row there is, not just as far as the sheet's own (possibly wrong) claim.
         ws.reset_dimensions()
-    chosen = sheets[0]
-    for ws in sheets:
-        head = [r for _, r in zip(range(HEADER_SEARCH_ROWS), _xlsx_cells(ws), strict=False)]
-        if any(_matches(cells) >= 3 for _, cells in head):
-            chosen = ws
-            break
     try:
+        chosen = sheets[0]
+        for ws in sheets:
+            head = [r for _, r in zip(range(HEADER_SEARCH_ROWS), _xlsx_cells(ws), strict=False)]
+            if any(_matches(cells) >= 3 for _, cells in head):
+                chosen = ws
+                break
         return _collect(_xlsx_cells(chosen))
     except InvalidInput:
         raise
