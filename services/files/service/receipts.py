@@ -194,11 +194,7 @@ class ReceiptDesk(Desk):
             domain.require_editable(request)
         edit = parse(EditReceipt, request)
         doc, post_id = self._holding_receipt(actor, receipt_id, edit.version)
-        changes = {
-            k: v
-            for k, v in edit.model_dump(exclude={"version"}, exclude_unset=True).items()
-            if v != doc.get(k)
-        }
+        changes = domain.corrections(edit.model_dump(exclude={"version"}, exclude_unset=True), doc)
         if not changes:
             return receipt_view(doc)
         was = {k: doc.get(k) for k in changes}
