@@ -9,6 +9,22 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from common.errors import InvalidInput, TooLarge, UnsupportedMedia
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
+# What pyHanko raises, or lets through, reading a PDF that is broken inside: a bad number (an
+# object offset too large for an int, a real that is no decimal), a broken page tree, its own
+# assertions, a structure nested past Python's stack. Objects are read when first needed, so
+# this can come at any step of working on an uploaded PDF, not only when it is opened (found
+# by fuzzing the uploads: tests/unit/test_fuzz_parsers.py).
+BROKEN_PDF = (
+    PdfError,
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    ArithmeticError,
+    AssertionError,
+    RecursionError,
+)
 
 
 def check_pdf(content: bytes) -> int:
@@ -23,7 +39,7 @@ def check_pdf(content: bytes) -> int:
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         pages = int(reader.root["/Pages"]["/Count"])
-    except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except BROKEN_PDF:
         raise InvalidInput("PDF_UNREADABLE") from None
     if pages < 1:
         raise InvalidInput("PDF_UNREADABLE")

@@ -6,18 +6,40 @@ take are green locks, and two real threads contending for one deadlock (eventlet
 note sheets asked for at once hung the files service). So these jobs take turns: a green lock,
 held by the green thread that waits for the job, lets one job into the thread pool at a time.
 Password hashing (argon2-cffi, no Python locks) does not need this and runs in parallel.
+
+One lock a job shares with the hub: logging's. fontTools logs while it subsets a font, and a
+green lock held by a green thread while the job's real thread waits for it hung the files
+service (found by the API fuzzer: a note sheet asked for while other requests logged errors).
+So the logging locks are real thread locks: held for one write, they block the other side for
+that long and never deadlock.
 """
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from eventlet import tpool
+from eventlet import patcher, tpool
 from eventlet.semaphore import Semaphore
 
 T = TypeVar("T")
 _ONE_AT_A_TIME = Semaphore(1)
+_real_threading = patcher.original("threading")
+_REAL_RLOCK = type(_real_threading.RLock())
 
 
 def cpu_bound(job: Callable[..., T], *args, **kwargs) -> T:
     with _ONE_AT_A_TIME:
+        _real_logging_locks()
         return tpool.execute(job, *args, **kwargs)
+
+
+def _real_logging_locks() -> None:
+    """Give logging's module lock and every handler's lock a real thread lock (handlers may be
+    added at any time, so this looks again before each job; it is a walk over a few objects)."""
+    if not isinstance(logging._lock, _REAL_RLOCK):  # (no public way to set it)
+        logging._lock = _real_threading.RLock()
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):
+            if not isinstance(handler.lock, _REAL_RLOCK):
+                handler.lock = _real_threading.RLock()

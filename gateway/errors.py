@@ -63,7 +63,10 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return error_response(exc.code or 500, _HTTP_CODES.get(exc.code, "INTERNAL"))
+        body, status = error_response(exc.code or 500, _HTTP_CODES.get(exc.code, "INTERNAL"))
+        # a 405 says which methods the address does take (RFC 9110: the Allow header)
+        allow = dict(exc.get_headers()).get("Allow")
+        return body, status, {"Allow": allow} if allow else {}
 
     @app.errorhandler(Exception)
     def unexpected(exc):

@@ -38,6 +38,7 @@ MESSAGES = {
     "BAD_IDEMPOTENCY_KEY": _l(
         "The Idempotency-Key must be 1 to 200 visible ASCII characters (letters, digits, signs)."
     ),
+    "BAD_REGISTER_LIMIT": _l("The page size must be between 1 and 500."),
     "DOCUMENT_NOT_FOUND": _l("No such document."),
     "NOTICE_NOT_FOUND": _l("No such notice."),
     "NOT_YOUR_OFFICE": _l("You may only see reports of your own office."),

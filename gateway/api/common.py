@@ -28,8 +28,9 @@ def versioned_body(optional: bool = False) -> dict:
     return body
 
 
-def page_limit() -> int:
+def page_limit(most: int = 200, refusal: str = "BAD_LIMIT") -> int:
+    """The ``limit`` asked for: a page of 1 to ``most`` items (50 unless said)."""
     raw = request.args.get("limit", "50")
-    if not raw.isdigit():
-        raise InvalidInput("BAD_LIMIT")
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= most):
+        raise InvalidInput(refusal)
     return int(raw)

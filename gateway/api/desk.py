@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from gateway.api import api
 from gateway.api.common import caller, page_limit
-from gateway.openapi import documented
+from gateway.openapi import documented, page_size
 from gateway.rpc import rpc
 from services.files.schemas import Page
 from services.identity.schemas import Posts
@@ -15,7 +15,8 @@ from services.notify.schemas import Notice, NoticeList
 @documented(
     "What is with my posts: unread first",
     response=Page,
-    query={"limit": "page size, 1-200", "cursor": "from next_cursor"},
+    query={"limit": page_size(200), "cursor": "from next_cursor"},
+    errors=(400,),
 )
 def inbox():
     actor = caller()

@@ -18,7 +18,7 @@ from gateway.api.receipts import form_fields, uploaded_pdf_b64
 from gateway.auth import bearer_actor
 from gateway.limits import limited, person_calling
 from gateway.messages import signature_problem
-from gateway.openapi import documented
+from gateway.openapi import Upload, choice, documented, page_size
 from gateway.rpc import long_rpc, rpc
 from services.files.schemas import (
     ApproveDraft,
@@ -62,7 +62,9 @@ def body_and_pdf() -> tuple[dict, str | None]:
 @documented(
     "Write a draft letter or order on a file you hold (JSON, or a form with its PDF)",
     body=NewDraft,
+    upload=Upload("pdf", "application/pdf", NewDraft, optional=True),
     response=EFile,
+    status=201,
     errors=(404, 409, 413, 415),
 )
 def create_draft(file_id):
@@ -75,6 +77,7 @@ def create_draft(file_id):
 @documented(
     "A new version of a draft (new text, or a new PDF); an earlier approval lapses",
     body=DraftVersionRequest,
+    upload=Upload("pdf", "application/pdf", DraftVersionRequest, optional=True),
     response=EFile,
     errors=(404, 409, 413, 415),
 )
@@ -122,7 +125,7 @@ def sign_draft(file_id, draft_id):
 @api.post(f"{DRAFT}/paper-signed")
 @documented(
     "Without a DSC: upload the scan of the approved draft signed in ink (form field 'pdf')",
-    form=None,
+    upload=Upload("pdf", "application/pdf"),
     response=EFile,
     errors=(404, 409, 413, 415),
 )
@@ -159,7 +162,7 @@ def dispatch_draft(file_id, draft_id):
 @documented(
     "A draft's PDF: its latest version, the signed one, or the issued one",
     binary="application/pdf",
-    query={"which": "latest (default), signed or issued"},
+    query={"which": choice("which version (default: latest)", "latest", "signed", "issued")},
     errors=(404,),
 )
 def draft_pdf(file_id, draft_id):
@@ -173,10 +176,11 @@ def draft_pdf(file_id, draft_id):
 @documented(
     "The outward (dispatch) register of my office, newest first: letters of the files I may see",
     response=DispatchRegister,
-    query={"limit": "1-500"},
+    query={"limit": page_size(500)},
+    errors=(400,),
 )
 def dispatch_register():
-    return jsonify(rpc().files.dispatch_register(caller(), page_limit()))
+    return jsonify(rpc().files.dispatch_register(caller(), page_limit(500, "BAD_REGISTER_LIMIT")))
 
 
 # --- the token signer's side ------------------------------------------------------------------
@@ -246,7 +250,7 @@ def complete_signing(signing_id):
 @documented(
     "Anyone: upload a signed PDF (form field 'pdf', or the PDF as the body) for a report "
     "on each of its signatures (at most 20)",
-    binary=None,
+    upload=Upload("pdf", "application/pdf", raw=True),
     public=True,
     errors=(400, 413, 415, 422, 429),
 )

@@ -7,7 +7,7 @@ from flask import Response, jsonify, request
 
 from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit, versioned_body
-from gateway.openapi import documented
+from gateway.openapi import choice, documented, page_size
 from gateway.rpc import long_rpc, rpc
 from services.files.schemas import (
     ChainCheck,
@@ -63,7 +63,11 @@ def heads():
 
 @api.post("/heads")
 @documented(
-    "Set up a head of the functional scheme (admin)", body=NewHead, response=Head, errors=(403, 409)
+    "Set up a head of the functional scheme (admin)",
+    body=NewHead,
+    response=Head,
+    status=201,
+    errors=(403, 404, 409),
 )
 def add_head():
     actor = caller()
@@ -75,6 +79,7 @@ def add_head():
     "Open a file at your desk, under a head of the scheme or outside it",
     body=NewFile,
     response=EFile,
+    status=201,
     errors=(404, 409),
 )
 def create_file():
@@ -97,6 +102,7 @@ def get_file(file_id):
     "Write a yellow (draft) note on a file you hold",
     body=NewNote,
     response=EFile,
+    status=201,
     errors=(404, 409),
 )
 def add_note(file_id):
@@ -148,7 +154,9 @@ def _move_view(path: str, method: str, model, summary: str):
     api.add_url_rule(
         f"/files/<file_id>/{path}",
         view.__name__,
-        documented(summary, body=model, response=EFile, errors=(404, 409, 422))(view),
+        documented(summary, body=model, body_optional=True, response=EFile, errors=(404, 409, 422))(
+            view
+        ),
         methods=["POST"],
     )
 
@@ -177,7 +185,8 @@ def verify_file_history(file_id):
 @documented(
     "What my posts sent on that is now with others",
     response=Page,
-    query={"limit": "page size, 1-200", "cursor": "from next_cursor"},
+    query={"limit": page_size(200), "cursor": "from next_cursor"},
+    errors=(400,),
 )
 def sent():
     actor = caller()
@@ -189,7 +198,8 @@ def sent():
     "Receipts and files you may see with every word of q in their number, subject, "
     "sender or confirmed notes (Hindi regardless of nukta and joiners)",
     response=Page,
-    query={"q": "words", "limit": "page size, 1-200"},
+    query={"q": "words", "limit": page_size(200)},
+    errors=(400,),
 )
 def search():
     actor = caller()
@@ -200,8 +210,8 @@ def search():
 @documented(
     "The note sheet as a PDF, in Hindi or English labels",
     binary="application/pdf",
-    query={"lang": "hi or en"},
-    errors=(404,),
+    query={"lang": choice("labels in (default: yours)", "hi", "en")},
+    errors=(400, 404),
 )
 def note_sheet(file_id):
     actor = caller()
@@ -214,8 +224,8 @@ def note_sheet(file_id):
     "The whole history for a Right-to-Information reply, with its chain check and last "
     "hash (verify offline with tools/verify_history.py)",
     binary="text/csv",
-    query={"lang": "hi or en (PDF)"},
-    errors=(404,),
+    query={"lang": choice("labels in, for a PDF (default: yours)", "hi", "en")},
+    errors=(400, 404),
 )
 def history_export(kind, item_id, fmt):
     actor = caller()

@@ -9,7 +9,7 @@ from gateway.api import api
 from gateway.api.common import caller, json_body
 from gateway.limits import activation_login, limited, person_calling
 from gateway.messages import message_for
-from gateway.openapi import documented
+from gateway.openapi import Upload, documented
 from gateway.rpc import long_rpc, rpc
 from services.identity.schemas import (
     Activate,
@@ -34,6 +34,8 @@ from services.identity.schemas import (
     VpnAccount,
 )
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 @api.get("/offices")
 @documented(
@@ -48,7 +50,11 @@ def offices():
 
 @api.post("/offices")
 @documented(
-    "Create an office (admin)", body=NewOffice, response=Office, errors=(403, 404, 409, 422)
+    "Create an office (admin)",
+    body=NewOffice,
+    response=Office,
+    status=201,
+    errors=(403, 404, 409, 422),
 )
 def create_office():
     actor = caller()
@@ -78,6 +84,7 @@ def change_office(code):
     "Create a post (admin or the district's nodal officer)",
     body=NewPost,
     response=Post,
+    status=201,
     errors=(403, 404, 409),
 )
 def create_post():
@@ -102,6 +109,7 @@ def assign_post(post_id):
     "Delegate a post for a period; it ends by itself",
     body=NewDelegation,
     response=Delegation,
+    status=201,
     errors=(403, 404, 422),
 )
 def delegate_post(post_id):
@@ -120,7 +128,7 @@ def end_delegation(delegation_id):
     "The staff of an office and the offices under it, with Gov ID, VPN and DSC status",
     response=Users,
     query={"office": "office code (default: yours)"},
-    errors=(403,),
+    errors=(403, 404),
 )
 def staff():
     return jsonify(rpc().identity.staff(caller(), request.args.get("office") or None))
@@ -128,7 +136,11 @@ def staff():
 
 @api.post("/users")
 @documented(
-    "Create a person (admin or nodal officer)", body=NewUser, response=User, errors=(403, 404, 409)
+    "Create a person (admin or nodal officer)",
+    body=NewUser,
+    response=User,
+    status=201,
+    errors=(403, 404, 409),
 )
 def create_user():
     actor = caller()
@@ -137,7 +149,9 @@ def create_user():
 
 @api.post("/users/<user_id>/disable")
 @documented(
-    "Disable a person: every session of theirs ends at once", response=User, errors=(403, 404)
+    "Disable a person: every session of theirs ends at once",
+    response=User,
+    errors=(403, 404, 409),
 )
 def disable_user(user_id):
     return jsonify(rpc().identity.disable_user(caller(), user_id))
@@ -150,7 +164,7 @@ def enable_user(user_id):
 
 
 @api.post("/users/<user_id>/vpn")
-@documented("Issue a VPN account", response=VpnAccount, errors=(403, 404, 409))
+@documented("Issue a VPN account", response=VpnAccount, status=201, errors=(403, 404, 409))
 def issue_vpn(user_id):
     return jsonify(rpc().identity.issue_vpn(caller(), user_id)), 201
 
@@ -190,7 +204,9 @@ def vpn_peers():
 @api.post("/users/<user_id>/dsc")
 @documented(
     "Enrol a DSC certificate (multipart file field 'certificate', PEM or DER)",
+    upload=Upload("certificate", "application/pkix-cert, application/x-pem-file"),
     response=Dsc,
+    status=201,
     errors=(403, 404, 409, 422),
 )
 def enrol_dsc(user_id):
@@ -256,13 +272,13 @@ def rotate_key():
 @api.get("/onboarding/template")
 @documented(
     "The master data sheet template (XLSX, headers in Hindi and English)",
-    binary="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    binary=XLSX,
 )
 def onboarding_template():
     caller()
     return Response(
         base64.b64decode(rpc().identity.onboarding_template()),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX,
         headers={"Content-Disposition": 'attachment; filename="employee-master-data.xlsx"'},
     )
 
@@ -280,7 +296,9 @@ def explained(report: dict) -> dict:
 @documented(
     "Upload a master data sheet (multipart file field 'sheet', XLSX or CSV): a dry run "
     "that reports row by row what applying it would do",
+    upload=Upload("sheet", f"{XLSX}, text/csv"),
     response=SheetReport,
+    status=201,
     errors=(403, 413, 429),
 )
 def onboarding_upload():

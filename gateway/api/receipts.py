@@ -9,7 +9,7 @@ from common.errors import InvalidInput, UnsupportedMedia
 from gateway.api import api
 from gateway.api.common import caller, versioned_body
 from gateway.limits import limited, pdf_attached, person_calling
-from gateway.openapi import documented
+from gateway.openapi import Upload, documented
 from gateway.rpc import rpc
 from services.files.schemas import (
     ChainCheck,
@@ -43,14 +43,15 @@ def uploaded_pdf_b64() -> str | None:
 @limited("upload", person_calling, when=pdf_attached)
 @documented(
     "Diarise a receipt (multipart form; file field 'pdf', which a physical letter may omit)",
-    form=DiariseReceipt,
+    upload=Upload("pdf", "application/pdf", DiariseReceipt, optional_when="physical"),
     response=Receipt,
     headers={
         "Idempotency-Key": "a key of your own for this letter (up to 200 visible ASCII "
         "characters): a retry with the same key answers with the receipt the first try made "
         "and diarises nothing new"
     },
-    errors=(409, 413, 415, 429),
+    status=201,
+    errors=(409, 413, 415, 422, 429),
 )
 def diarise():
     # A form; a physical letter without a scan may come as a plain (url-encoded) one.
@@ -71,7 +72,10 @@ def receipt(receipt_id):
 
 @api.post("/receipts/<receipt_id>/send")
 @documented(
-    "Send a receipt you hold to another post", body=SendReceipt, response=Receipt, errors=(404, 409)
+    "Send a receipt you hold to another post",
+    body=SendReceipt,
+    response=Receipt,
+    errors=(404, 409, 422),
 )
 def send_receipt(receipt_id):
     actor = caller()
@@ -94,6 +98,7 @@ def edit_receipt(receipt_id):
 @documented(
     "Confirm that a physical letter marked to your desk has reached it",
     body=ReceiptAction,
+    body_optional=True,
     response=Receipt,
     errors=(404, 409),
 )
@@ -125,6 +130,7 @@ def discard_receipt_draft(receipt_id, draft_id):
 @documented(
     "Close a receipt you hold (not while a reply to it has not gone out)",
     body=ReceiptAction,
+    body_optional=True,
     response=Receipt,
     errors=(404, 409),
 )

@@ -88,11 +88,13 @@ class NewDraft(Strict):
     kind: Literal["letter", "order"] = "letter"
     subject: str = Field(min_length=1, max_length=1000)
     addressee: str = Field(min_length=1, max_length=1000)
-    text: str | None = Field(None, max_length=20_000)
+    text: str | None = Field(None, min_length=1, max_length=20_000)
 
 
 class DraftVersionRequest(Strict):
-    text: str | None = Field(None, max_length=20_000)
+    text: str | None = Field(
+        None, max_length=20_000, description='"" takes the text away (a PDF must come then)'
+    )
 
 
 class ApproveDraft(Strict):

@@ -10,6 +10,10 @@ from common.events import Names
 Role = Literal["dealing_hand", "diarist", "officer", "nodal_officer", "admin", "hq_viewer"]
 Code = Field(min_length=2, max_length=40, pattern=r"^[A-Z0-9][A-Z0-9-]*$")
 Level = Field(min_length=2, max_length=40, pattern=r"^[a-z][a-z_]*$")
+# An IPv4 network in CIDR notation: what the API's description says of a VPN pool (the service
+# checks it is a network with room in it, 422 VPN_POOL_INVALID otherwise).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+CIDR = rf"^(?:{_OCTET}\.){{3}}{_OCTET}/(?:3[0-2]|[12]?[0-9])$"
 
 
 class Strict(BaseModel):
@@ -63,7 +67,10 @@ class NewOffice(Strict):
     levels: list[str] = Field([], description="a department's own levels, top down")
     live_since: date | None = Field(None, description="when the office went paperless")
     vpn_pool: str | None = Field(
-        None, max_length=20, description="a district's VPN addresses, e.g. 10.61.0.0/22"
+        None,
+        max_length=20,
+        description="a district's VPN addresses, e.g. 10.61.0.0/22",
+        json_schema_extra={"pattern": CIDR},
     )
 
 
@@ -74,7 +81,7 @@ class OfficeChange(Strict):
     name_hi: str | None = Field(None, min_length=1, max_length=200)
     parent_code: str | None = None
     live_since: date | None = None
-    vpn_pool: str | None = Field(None, max_length=20)
+    vpn_pool: str | None = Field(None, max_length=20, json_schema_extra={"pattern": CIDR})
 
 
 class NewPost(Strict):

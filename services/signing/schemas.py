@@ -43,8 +43,12 @@ class Prepared(BaseModel):
     status: str
 
 
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
 class Completion(Strict):
-    signature_b64: str = Field(min_length=1, max_length=4096)
+    # The pattern is for the API's description; the service says SIGNATURE_NOT_BASE64 itself.
+    signature_b64: str = Field(min_length=1, max_length=4096, json_schema_extra={"pattern": BASE64})
 
 
 class Completed(BaseModel):

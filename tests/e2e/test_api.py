@@ -506,7 +506,7 @@ def test_a_send_that_is_not_json_is_refused_and_moves_nothing(cru, posts):
     assert "colour" in field_problems(error)
     error = assert_error(cru.post(path, json={"remark": "no addressee"}), 400, "INVALID_FIELDS")
     assert "to_post_id" in field_problems(error)
-    assert_error(cru.send(receipt["id"], "no-such-post"), 400, "UNKNOWN_POST")
+    assert_error(cru.send(receipt["id"], "no-such-post"), 422, "UNKNOWN_POST")
     assert_error(cru.send(receipt["id"], receipt["holder_post_id"]), 409, "ALREADY_WITH_THAT_POST")
 
     r = cru.get(f"/api/v1/receipts/{receipt['id']}")

@@ -76,7 +76,7 @@ def test_without_a_pool_or_with_a_bad_one_nothing_is_issued(office):
             office.actor("asp.hathras"), person(office, "cru.hathras")["id"]
         )
     assert no_pool.value.code == "VPN_NO_POOL"
-    with pytest.raises(InvalidInput) as bad:
+    with pytest.raises(Refused) as bad:
         office.rpc.identity.change_office(
             office.actor("admin.up"), "SP-HTR", {"vpn_pool": "10.61.0.5/22"}
         )

@@ -122,3 +122,24 @@ def test_a_pdf_over_20_mb_is_refused_and_one_just_under_is_not():
     with pytest.raises(TooLarge):
         check_pdf(oversized_pdf(MAX_PDF_BYTES + 1))
     assert check_pdf(oversized_pdf(MAX_PDF_BYTES - 100)) == 1
+
+
+def test_a_new_draft_with_an_empty_text_is_refused_as_the_document_says():
+    # Found by the contract test: "" passed the model and met NOTE_EMPTY later, a 400 for data
+    # the OpenAPI document called valid. A draft's text is left out, or it says something.
+    from common.validation import parse
+    from services.files.schemas import NewDraft
+
+    with pytest.raises(InvalidInput) as refused:
+        parse(NewDraft, {"subject": "Transfer", "addressee": "SP Aligarh", "text": " "})
+    assert refused.value.details["fields"] == [{"field": "text", "problem": "string_too_short"}]
+    assert parse(NewDraft, {"subject": "Transfer", "addressee": "SP Aligarh"}).text is None
+
+
+def test_a_correction_takes_away_a_letter_number_but_never_a_subject_or_category():
+    # Found by the contract test: PATCH /receipts/{id} {"category": null} stored no category,
+    # and every view of that receipt answered 500 from then on.
+    receipt = {"subject": "Transfer", "category": "general", "letter_number": "12/2026"}
+    wanted = {"subject": None, "category": None, "letter_number": None, "sender": "DM Office"}
+    assert domain.corrections(wanted, receipt) == {"letter_number": None, "sender": "DM Office"}
+    assert domain.corrections({"subject": "Transfer"}, receipt) == {}

@@ -28,7 +28,8 @@ def test_every_api_route_is_in_the_openapi_document(tmp_path, monkeypatch):
     diarise = spec["paths"]["/api/v1/receipts"]["post"]
     assert "multipart/form-data" in diarise["requestBody"]["content"]
     assert {"400", "401", "413", "415"} <= set(diarise["responses"])
-    assert "DiariseReceipt" in spec["components"]["schemas"]
+    form = diarise["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert {"subject", "sender", "pdf"} <= set(form["properties"])
 
 
 def test_every_string_of_every_screen_has_a_hindi_translation(tmp_path):
@@ -83,3 +84,36 @@ def test_every_error_code_a_service_raises_has_a_message():
     # codes raised through a variable
     raised |= {"ACCOUNT_LOCKED", "LOGIN_TOO_SOON", "VPN_ADDRESS_INVALID"}
     assert raised and sorted(raised - set(MESSAGES)) == []
+
+
+def test_a_method_an_address_does_not_take_says_which_it_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("EOFFICE_DATA_DIR", str(tmp_path))
+    client = create_app({"TESTING": True}).test_client()
+    r = client.delete("/api/v1/receipts")
+    assert r.status_code == 405 and r.get_json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert set(r.headers["Allow"].split(", ")) >= {"POST"}
+
+
+def test_a_page_size_out_of_range_is_refused_before_any_service_is_asked(tmp_path, monkeypatch):
+    from common.errors import InvalidInput
+    from gateway.api.common import page_limit
+
+    monkeypatch.setenv("EOFFICE_DATA_DIR", str(tmp_path))
+    app = create_app({"TESTING": True})
+    for query, most, refusal in [
+        ("limit=0", 200, "BAD_LIMIT"),
+        ("limit=201", 200, "BAD_LIMIT"),
+        ("limit=٣", 200, "BAD_LIMIT"),  # an Arabic-Indic 3: no integer as the document says
+        ("limit=501", 500, "BAD_REGISTER_LIMIT"),
+    ]:
+        with app.test_request_context(f"/?{query}"):
+            try:
+                page_limit(most, refusal)
+            except InvalidInput as refused:
+                assert refused.code == refusal
+            else:
+                raise AssertionError(f"{query} was taken")
+    with app.test_request_context("/?limit=500"):
+        assert page_limit(500, "BAD_REGISTER_LIMIT") == 500
+    with app.test_request_context("/"):
+        assert page_limit() == 50

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from common.errors import Conflict, InvalidInput
+from common.errors import Conflict, InvalidInput, Refused
 from services.identity.domain import vpn
 
 POOL = "10.61.0.0/22"
@@ -146,12 +146,21 @@ def test_a_thousand_people_onboarded_in_a_day_get_a_thousand_different_addresses
 
 
 @pytest.mark.parametrize(
-    "pool",
-    ["", "not-a-pool", "10.61.0.0/33", "10.61.0.5/22", "10.61.0.0/31", "10.61.0.9", "fd00::/64"],
+    "pool, refusal",
+    [
+        ("", InvalidInput),
+        ("not-a-pool", InvalidInput),
+        ("10.61.0.0/33", InvalidInput),
+        ("fd00::/64", InvalidInput),
+        # well-formed, but no pool: a typo for 10.61.0.0/22, and pools too small for anyone
+        ("10.61.0.5/22", Refused),
+        ("10.61.0.0/31", Refused),
+        ("10.61.0.9", Refused),
+    ],
 )
-def test_a_malformed_or_too_small_pool_is_refused_by_name(pool):
+def test_a_malformed_or_too_small_pool_is_refused_by_name(pool, refusal):
     for allocate in (lambda: vpn.next_free_address(pool, set()), lambda: vpn.server_address(pool)):
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(refusal) as refused:
             allocate()
         assert refused.value.code == "VPN_POOL_INVALID"
 

@@ -53,6 +53,18 @@ def require_editable(request: dict) -> None:
             raise Refused("RECEIPT_FIELD_FIXED", {"field": name})
 
 
+# A correction may take away a letter number (a letter may have none); a subject, sender,
+# category, language or grading it can only change: a null there leaves it as it is.
+CLEARABLE = frozenset({"letter_number"})
+
+
+def corrections(wanted: dict, receipt: dict) -> dict:
+    """The fields of ``wanted`` that really change ``receipt``."""
+    return {
+        k: v for k, v in wanted.items() if v != receipt.get(k) and (v is not None or k in CLEARABLE)
+    }
+
+
 def check_dates(letter_date: date | None, received_date: date, today: date) -> None:
     """A letter is written before the office gets it, and the office got it by today."""
     if received_date > today or (letter_date and letter_date > received_date):

@@ -4,7 +4,7 @@ import uuid
 
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from common.errors import Conflict, Forbidden, NotFound, Refused
 from common.events import (
     FileCreated,
     FileOpened,
@@ -496,7 +496,7 @@ class FileDesk(Desk):
         try:
             to_post = self._post(actor, send.to_post_id)
         except NotFound:
-            raise InvalidInput("UNKNOWN_POST", {"post_id": send.to_post_id}) from None
+            raise Refused("UNKNOWN_POST", {"post_id": send.to_post_id}) from None
         skipped = movement.skipped_levels(
             self.identity.chain(actor.credential, from_post), to_post["id"]
         )

@@ -8,7 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound, Refused
 from common.events import (
     Names,
     ReceiptClosed,
@@ -233,11 +233,7 @@ class ReceiptDesk(Desk):
             domain.require_editable(request)
         edit = parse(EditReceipt, request)
         doc, post_id = self._holding_receipt(actor, receipt_id, edit.version)
-        changes = {
-            k: v
-            for k, v in edit.model_dump(exclude={"version"}, exclude_unset=True).items()
-            if v != doc.get(k)
-        }
+        changes = domain.corrections(edit.model_dump(exclude={"version"}, exclude_unset=True), doc)
         if not changes:
             return receipt_view(doc)
         was = {k: doc.get(k) for k in changes}
@@ -313,7 +309,7 @@ class ReceiptDesk(Desk):
         try:
             return self._post(actor, post_id)
         except NotFound:
-            raise InvalidInput("UNKNOWN_POST", {"post_id": post_id}) from None
+            raise Refused("UNKNOWN_POST", {"post_id": post_id}) from None
 
     @staticmethod
     def _arrival(doc, from_post_id, to_post, now, physical) -> dict:

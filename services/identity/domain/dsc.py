@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -45,6 +45,19 @@ SIGNING_KEY_USAGE = KeyUsageConstraints(
 )
 
 
+# What cryptography and asn1crypto raise for bytes that are no certificate we can read: mostly
+# ValueError, but an unknown version, a doubled extension, an unknown kind of name or key are
+# exceptions of their own (found by fuzzing the upload: tests/unit/test_fuzz_parsers.py).
+_NOT_A_CERTIFICATE = (
+    ValueError,
+    TypeError,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+    UnsupportedAlgorithm,
+)
+
+
 def load_certificate(data: bytes) -> x509.Certificate:
     """One X.509 certificate from PEM or DER, as the officer's token software exports it.
 
@@ -56,15 +69,26 @@ def load_certificate(data: bytes) -> x509.Certificate:
             raise InvalidInput("NOT_A_CERTIFICATE", {"private_key": True})
         try:
             certs = x509.load_pem_x509_certificates(data)
-        except ValueError:
+        except _NOT_A_CERTIFICATE:
             raise InvalidInput("NOT_A_CERTIFICATE") from None
         if len(certs) != 1:
             raise InvalidInput("NOT_A_CERTIFICATE", {"certificates": len(certs)})
-        return certs[0]
+        return _read_through(certs[0])
     try:
-        return x509.load_der_x509_certificate(data)
-    except ValueError:
+        return _read_through(x509.load_der_x509_certificate(data))
+    except _NOT_A_CERTIFICATE:
         raise InvalidInput("NOT_A_CERTIFICATE") from None
+
+
+def _read_through(cert: x509.Certificate) -> x509.Certificate:
+    """The certificate, once every part the checks read has been read: both libraries parse
+    lazily, and a part that is garbled must refuse the upload here, not fail a check later."""
+    try:
+        _ = (cert.issuer, cert.subject, cert.extensions, cert.public_key(), _asn1(cert).native)
+        _ = (cert.not_valid_before_utc, cert.not_valid_after_utc)
+    except _NOT_A_CERTIFICATE:
+        raise InvalidInput("NOT_A_CERTIFICATE") from None
+    return cert
 
 
 def check_enrolment(

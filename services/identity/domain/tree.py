@@ -41,9 +41,17 @@ def check_level(level: str, parent: dict | None, ancestors: list[dict], levels: 
         raise Refused("LEVEL_ORDER", {"level": level, "parent_level": parent["level"]})
 
 
+# An office always has its names: a null name in a change leaves the name as it is.
+NEVER_CLEARED = frozenset({"name_en", "name_hi"})
+
+
 def changes(office: dict, wanted: dict) -> dict:
     """``{field: [old, new]}`` for what would really change."""
-    return {k: [office.get(k), v] for k, v in wanted.items() if office.get(k) != v}
+    return {
+        k: [office.get(k), v]
+        for k, v in wanted.items()
+        if office.get(k) != v and not (v is None and k in NEVER_CLEARED)
+    }
 
 
 def moved_path(old_path: list[str], old_prefix: list[str], new_prefix: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from typing import NamedTuple, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from common.errors import Conflict, InvalidInput
+from common.errors import Conflict, InvalidInput, Refused
 
 _T = TypeVar("_T")
 
@@ -160,11 +160,13 @@ def _key_bytes(key: str, field: str) -> bytes:
 
 
 def _pool(pool_cidr: str) -> ipaddress.IPv4Network:
-    # Strict: "10.61.0.5/22" is a typo, not a pool.
-    pool = _parsed(ipaddress.IPv4Network, pool_cidr, "VPN_POOL_INVALID")
-    # A /30 is the smallest pool with room for the server and one person.
-    if pool.prefixlen > 30:
-        raise InvalidInput("VPN_POOL_INVALID", {"value": pool_cidr})
+    """A pool in CIDR notation (400 otherwise) that is a network with room for the server and
+    one person (422 otherwise: "10.61.0.5/22" is a typo, not a pool; a /30 is the smallest)."""
+    pool = _parsed(
+        lambda text: ipaddress.IPv4Network(text, strict=False), pool_cidr, "VPN_POOL_INVALID"
+    )
+    if pool.prefixlen > 30 or str(pool) != pool_cidr:
+        raise Refused("VPN_POOL_INVALID", {"value": pool_cidr})
     return pool
 
 

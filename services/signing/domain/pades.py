@@ -21,6 +21,8 @@ import hashlib
 import io
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -56,7 +58,7 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.errors import Conflict, InvalidInput, Refused
-from common.pdf import check_pdf
+from common.pdf import BROKEN_PDF, check_pdf
 
 from .stamp import Stamp, box, style, text_params
 
@@ -149,7 +151,6 @@ def prepare(
         _registry(chain_der),
         signature_value=_signature_size(cert),
     )
-    pdf_signer = _pdf_signer(writer, signer, stamp, field_name, slot, timestamper=None)
     reserved = _bytes_reserved(signer_cert_der, chain_der, _signature_size(cert), timestamp_url)
 
     async def run() -> tuple[PreparedByteRangeDigest, bytes, bytes]:
@@ -159,7 +160,9 @@ def prepare(
         attrs = await signer.signed_attrs(digest.document_digest, MD_ALGORITHM, use_pades=True)
         return digest, output.getvalue(), attrs.dump()
 
-    digest, prepared_pdf, signed_attrs = _run(_signing_errors(run()))
+    with _reading_upload():
+        pdf_signer = _pdf_signer(writer, signer, stamp, field_name, slot, timestamper=None)
+        digest, prepared_pdf, signed_attrs = _run(_signing_errors(run()))
     return Prepared(
         prepared_pdf=prepared_pdf,
         signed_attrs=signed_attrs,
@@ -360,7 +363,6 @@ class Seal:
         _require_in_validity(cert, stamp.signed_at)
         writer = _writer(pdf)
         timestamper = HTTPTimeStamper(timestamp_url) if timestamp_url else None
-        pdf_signer = _pdf_signer(writer, self._signer, stamp, field_name, slot, timestamper)
         reserved = _bytes_reserved(
             self.certificate_der, self.chain_der, _signature_size(cert), timestamp_url
         )
@@ -371,7 +373,9 @@ class Seal:
             )
             return output.getvalue()
 
-        return _run(_signing_errors(run()))
+        with _reading_upload():
+            pdf_signer = _pdf_signer(writer, self._signer, stamp, field_name, slot, timestamper)
+            return _run(_signing_errors(run()))
 
     def __repr__(self) -> str:
         cert = _certificate(self.certificate_der)
@@ -422,7 +426,7 @@ def verify(pdf: bytes, trust_roots_der: list[bytes]) -> dict[str, Any]:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         revisions = reader.xrefs.total_revisions
         found = list(sig_fields.enumerate_sig_fields(reader, filled_status=True))
-    except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except BROKEN_PDF:
         raise InvalidInput("PDF_UNREADABLE") from None
     if len(found) > MAX_SIGNATURES_CHECKED:
         raise Refused("TOO_MANY_SIGNATURES", {"limit": MAX_SIGNATURES_CHECKED, "found": len(found)})
@@ -478,7 +482,7 @@ def add_validation_data(
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except BROKEN_PDF:
         raise InvalidInput("PDF_UNREADABLE") from None
     if not signatures:
         raise Refused("NOTHING_SIGNED")
@@ -535,9 +539,10 @@ async def _verify_one(signature, roots, revisions: int, store) -> dict[str, Any]
             "allow_fetching": False,
             "revocation_mode": "soft-fail",
         }
+        # reads the certificates the signature carries: a garbled one is found here
+        context = store.as_validation_context(settings) if store else ValidationContext(**settings)
     except _BROKEN_SIGNATURE:
         return _unreadable(signature.field_name)
-    context = store.as_validation_context(settings) if store else ValidationContext(**settings)
     try:
         status = await async_validate_pdf_signature(signature, context)
     except _BROKEN_SIGNATURE:
@@ -679,11 +684,21 @@ def _pdf_signer(writer, signer, stamp: Stamp, field_name: str, slot: int | None,
     )
 
 
+@contextmanager
+def _reading_upload() -> Iterator[None]:
+    """Work on an uploaded PDF (adding a signature field reads its page tree and forms): if it
+    turns out to be unreadable, say so by name."""
+    try:
+        yield
+    except BROKEN_PDF:
+        raise InvalidInput("PDF_UNREADABLE") from None
+
+
 def _writer(pdf: bytes) -> IncrementalPdfFileWriter:
     check_pdf(pdf)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except BROKEN_PDF:
         raise InvalidInput("PDF_UNREADABLE") from None
     if writer.prev.encrypted:
         raise InvalidInput("PDF_ENCRYPTED")
