@@ -94,11 +94,15 @@ def _schema(model: type[BaseModel], components: dict) -> dict:
     ``$defs``, hoisted so each reference resolves from the document's root)."""
     schema = model.model_json_schema(ref_template=REF)
     components.update(schema.pop("$defs", {}))
-    if model.model_config.get("str_strip_whitespace"):
+    if _strips(model):
         for field in schema.get("properties", {}).values():
             _trimmed(field)
     components[model.__name__] = schema
     return {"$ref": REF.format(model=model.__name__)}
+
+
+def _strips(model: type[BaseModel]) -> bool:
+    return bool(model.model_config.get("str_strip_whitespace"))
 
 
 def _trimmed(field: dict) -> None:
@@ -109,14 +113,15 @@ def _trimmed(field: dict) -> None:
             schema["pattern"] = TRIMMED if schema.get("minLength") else f"^{_END}|{TRIMMED}"
 
 
-def _form_field(schema: dict) -> dict:
+def _form_field(schema: dict, trimmed: bool) -> dict:
     """A model's field as a form's text field: a form cannot say null, a blank or missing field
-    means 'not given', so ``X or null`` is just ``X``; and text is sent trimmed."""
+    means 'not given', so ``X or null`` is just ``X``."""
     choices = [s for s in schema.get("anyOf", ()) if s.get("type") != "null"]
     if len(choices) == 1 and len(schema["anyOf"]) == 2:
         rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
         schema = {**rest, **choices[0]}
-    _trimmed(schema)
+    if trimmed:
+        _trimmed(schema)
     return schema
 
 
@@ -126,7 +131,8 @@ def _form(upload: Upload, components: dict) -> dict:
     if upload.fields is not None:
         model = upload.fields.model_json_schema(ref_template=REF)
         components.update(model.pop("$defs", {}))
-        schema["properties"] = {k: _form_field(v) for k, v in model["properties"].items()}
+        trimmed = _strips(upload.fields)
+        schema["properties"] = {k: _form_field(v, trimmed) for k, v in model["properties"].items()}
         schema["required"] = list(model.get("required", ()))
         schema["additionalProperties"] = model.get("additionalProperties", True)
         if model.get("description"):
