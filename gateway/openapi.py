@@ -36,7 +36,7 @@ def documented(
     upload: Upload | None = None,
     response: type[BaseModel] | None = None,
     query: dict[str, str | tuple[str, dict]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str | tuple[str, dict]] | None = None,
     public: bool = False,
     binary: str | None = None,
     status: int = 200,
@@ -76,7 +76,8 @@ def choice(text: str, *values: str) -> tuple[str, dict]:
 
 
 def _query(param: str | tuple[str, dict]) -> dict:
-    """A query parameter: its description, and its schema (text unless said otherwise)."""
+    """A query or header parameter: its description, and its schema (text unless said
+    otherwise)."""
     text, schema = (param, {"type": "string"}) if isinstance(param, str) else param
     return {"description": text, "schema": schema}
 
@@ -193,13 +194,7 @@ def build(app: Flask) -> dict:
                 for name, text in doc["query"].items()
             ]
             params += [
-                {
-                    "name": name,
-                    "in": "header",
-                    "required": False,
-                    "description": text,
-                    "schema": {"type": "string"},
-                }
+                {"name": name, "in": "header", "required": False, **_query(text)}
                 for name, text in doc["headers"].items()
             ]
             if params:

@@ -27,7 +27,8 @@ def inbox():
 @documented(
     "My notices, newest first",
     response=NoticeList,
-    query={"limit": "page size, 1-200", "cursor": "from next_cursor"},
+    query={"limit": page_size(200), "cursor": "from next_cursor"},
+    errors=(400,),
 )
 def notices():
     actor = caller()

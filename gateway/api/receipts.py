@@ -46,9 +46,11 @@ def uploaded_pdf_b64() -> str | None:
     upload=Upload("pdf", "application/pdf", DiariseReceipt, optional_when="physical"),
     response=Receipt,
     headers={
-        "Idempotency-Key": "a key of your own for this letter (up to 200 visible ASCII "
-        "characters): a retry with the same key answers with the receipt the first try made "
-        "and diarises nothing new"
+        "Idempotency-Key": (
+            "a key of your own for this letter (1-200 visible ASCII characters): a retry with "
+            "the same key answers with the receipt the first try made and diarises nothing new",
+            {"type": "string", "pattern": "^[!-~]{1,200}$"},
+        )
     },
     status=201,
     errors=(409, 413, 415, 422, 429),
