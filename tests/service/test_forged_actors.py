@@ -86,6 +86,24 @@ def _person_claims(office, username: str) -> dict:
     return jwt.decode(token, options={"verify_signature": False})
 
 
+def assertion(name: str, key: Ed25519PrivateKey, kid_name: str) -> dict:
+    """A service principal's assertion claiming ``name``, signed with ``key`` under the key id
+    of ``kid_name``."""
+    now = int(time.time())
+    claims = {
+        "iss": PRINCIPAL_ISSUER,
+        "aud": "eoffice",
+        "sub": f"service:{name}",
+        "iat": now,
+        "exp": now + 60,
+    }
+    return {
+        "token": jwt.encode(
+            claims, key, algorithm="EdDSA", headers={"kid": f"principal:{kid_name}"}
+        )
+    }
+
+
 def forged_credentials(office) -> dict[str, object]:
     """Every way an intruder on the broker might claim to be someone."""
     claims = _person_claims(office, "admin.up")  # logging in gives identity a key, too
@@ -124,49 +142,12 @@ def forged_credentials(office) -> dict[str, object]:
                 headers={"kid": key["_id"]},
             )
         },
-        "a principal that does not exist": {
-            "token": jwt.encode(
-                {
-                    "iss": PRINCIPAL_ISSUER,
-                    "aud": "eoffice",
-                    "sub": "service:root",
-                    "iat": now,
-                    "exp": now + 60,
-                },
-                stranger,
-                algorithm="EdDSA",
-                headers={"kid": "principal:root"},
-            )
-        },
-        "the seed principal, signed by a stranger": {
-            "token": jwt.encode(
-                {
-                    "iss": PRINCIPAL_ISSUER,
-                    "aud": "eoffice",
-                    "sub": "service:seed",
-                    "iat": now,
-                    "exp": now + 60,
-                },
-                stranger,
-                algorithm="EdDSA",
-                headers={"kid": "principal:seed"},
-            )
-        },
+        "a principal that does not exist": assertion("root", stranger, "root"),
+        "the seed principal, signed by a stranger": assertion("seed", stranger, "seed"),
         "the seed principal, expired": {"token": seed._sign({"exp": now - 10}, "eoffice")},
-        "one principal's key claiming to be another": {
-            "token": jwt.encode(
-                {
-                    "iss": PRINCIPAL_ISSUER,
-                    "aud": "eoffice",
-                    "sub": "service:seed",
-                    "iat": now,
-                    "exp": now + 60,
-                },
-                Principal.load("notify", office.config)._key,
-                algorithm="EdDSA",
-                headers={"kid": "principal:notify"},
-            )
-        },
+        "one principal's key claiming to be another": assertion(
+            "seed", Principal.load("notify", office.config)._key, "notify"
+        ),
     }
 
 
