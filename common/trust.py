@@ -209,6 +209,7 @@ class Verifier:
         self._identity_keys: dict[str, str] = {}
         self._keys_at = float("-inf")
         self._principal_keys: dict[str, object] = {}
+        self._principal_at = float("-inf")
         self._revoked_users: frozenset[str] = frozenset()
         self._revoked_tokens: frozenset[str] = frozenset()
         self._revoked_at = float("-inf")
@@ -306,7 +307,10 @@ class Verifier:
         key = self._principal_keys.get(name)
         if key is None and name in PRINCIPALS and self._principal_dir is not None:
             with self._lock:
-                self._principal_keys = _read_public_keys(self._principal_dir)
+                # At most once a second: a forged key id must not make every call read files.
+                if time.monotonic() - self._principal_at >= self.REVOCATIONS_SECONDS:
+                    self._principal_keys = _read_public_keys(self._principal_dir)
+                    self._principal_at = time.monotonic()
                 key = self._principal_keys.get(name)
         return key
 

@@ -397,12 +397,6 @@ class IdentityService:
         ``jti``) of logins ended (logout, a stolen refresh token) before they expired."""
         return self._revocations()
 
-    @rpc
-    def recently_disabled(self, seconds: int = ACCESS_TOKEN_SECONDS + 60) -> list[str]:
-        """People disabled so recently that they may still hold a live access token: the
-        gateway refuses those tokens at once."""
-        return store.recently_disabled(self.storage.db, iso(utcnow() - timedelta(seconds=seconds)))
-
     def _signing_key(self) -> dict:
         return store.active_signing_key(self.storage.db) or self._new_signing_key()
 

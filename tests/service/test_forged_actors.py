@@ -30,7 +30,6 @@ PUBLIC = {
     "identity.refresh": "proves who you are with a refresh token",
     "identity.logout": "ends the refresh token it is given",
     "identity.public_keys": "what everyone verifies tokens with",
-    "identity.recently_disabled": "revocation list for verifiers",
     "identity.revocations": "revocation list for verifiers",
     "identity.activate": "a new person's activation code is the proof",
     "identity.onboarding_template": "an empty sheet",

@@ -304,7 +304,7 @@ def test_disabling_a_person_ends_their_logins_at_once_and_enabling_lets_them_bac
     identity = office.rpc.identity
     first, second, untouched = login(office), login(office), login(office)
     reader_id = first["user"]["id"]
-    assert reader_id not in identity.recently_disabled()
+    assert reader_id not in identity.revocations()["users"]
 
     nodal = office.actor("asp.hathras")
     assert identity.disable_user(nodal, reader_id)["disabled"] is True
@@ -312,7 +312,7 @@ def test_disabling_a_person_ends_their_logins_at_once_and_enabling_lets_them_bac
     for tokens in (first, second):
         with pytest.raises(Unauthenticated):
             identity.refresh({"refresh_token": tokens["refresh_token"]})
-    assert reader_id in identity.recently_disabled()  # the gateway refuses their access tokens
+    assert reader_id in identity.revocations()["users"]  # the gateway refuses their access tokens
     assert refusal(lambda: login(office)) == "ACCOUNT_DISABLED"
     staff = {u["username"]: u["disabled"] for u in identity.staff(nodal)["items"]}
     assert staff["reader.hathras"] is True and staff["cru.hathras"] is False
@@ -321,7 +321,7 @@ def test_disabling_a_person_ends_their_logins_at_once_and_enabling_lets_them_bac
     again = login(office)
     assert [p["abbreviation"] for p in again["user"]["posts"]] == ["RDR-SP-HTR"]
     assert identity.refresh({"refresh_token": again["refresh_token"]})["user"]["id"] == reader_id
-    assert reader_id not in identity.recently_disabled()
+    assert reader_id not in identity.revocations()["users"]
     for tokens in (first, untouched):  # what was revoked stays revoked
         with pytest.raises(Unauthenticated):
             identity.refresh({"refresh_token": tokens["refresh_token"]})
