@@ -75,4 +75,3 @@ class Actor(BaseModel):
             "name": self.name,
             "on_behalf_of": behalf.model_dump() if behalf else None,
         }
-

@@ -5,6 +5,7 @@ a test can point one container at its own data directory without touching the en
 """
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -30,3 +31,24 @@ def private_directory(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.chmod(0o700)  # also when it was made earlier, or by someone with a looser umask
     return path
+
+
+def kept_once(path: Path, make: Callable[[], bytes], mode: int = 0o600) -> bytes:
+    """The contents of ``path``, made by ``make()`` if there is no such file yet: written beside
+    it and linked into place, so whichever process starts first wins and everyone (a second
+    worker starting at the same moment too) reads one whole file, never half of one."""
+    if not path.exists():
+        spare = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(make())
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(spare, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs it is
+        finally:
+            spare.unlink()
+    path.chmod(mode)
+    return path.read_bytes()

@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from nameko.extensions import DependencyProvider
 
-from common.config import data_dir, mongodb_uri, private_directory, setting
+from common.config import data_dir, kept_once, mongodb_uri, private_directory, setting
 
 SEALED = "sealed:v1:"
 KEY_FILE_NAME = "secrets.key"
@@ -80,27 +80,8 @@ def secrets_key(config: dict | None = None) -> bytes:
             "`python -c 'import os,base64; print(base64.b64encode(os.urandom(32)).decode())'`)."
         )
     path = private_directory(data_dir(config)) / KEY_FILE_NAME
-    return _decoded(_kept_key(path), str(path))
-
-
-def _kept_key(path: Path) -> str:
-    """The key in ``path``, made there (mode 0600) if there is none yet. Written beside it and
-    linked into place, so a second process starting at the same moment reads a whole key."""
-    if not path.exists():
-        spare = path.with_name(f".{KEY_FILE_NAME}.{os.getpid()}")
-        fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(spare, path)
-        except FileExistsError:
-            pass  # another process made it first: theirs is the key
-        finally:
-            spare.unlink()
-    path.chmod(0o600)
-    return path.read_text()
+    kept = kept_once(path, lambda: base64.b64encode(os.urandom(32)) + b"\n")
+    return _decoded(kept.decode(), str(path))
 
 
 def _decoded(text: str, where: str) -> bytes:

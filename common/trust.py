@@ -18,7 +18,6 @@ type that producer may not emit (``common.events.EVENT_TYPES`` names each type's
 import contextlib
 import hashlib
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from common.actor import Actor, Behalf, Grant
 from common.clock import iso, utcnow
-from common.config import data_dir, setting
+from common.config import data_dir, kept_once, private_directory, setting
 from common.errors import Unauthenticated
 from common.events import EVENT_TYPES, Event
 from common.tokens import AUDIENCE, verify_access_token
@@ -108,28 +107,23 @@ def load_principal_key(name: str, config: dict | None = None) -> Ed25519PrivateK
     on one machine the one kept under the keys directory, made on first start."""
     configured = setting(config, "EOFFICE_PRINCIPAL_KEY_FILE")
     path = Path(configured) if configured else keys_dir(config) / f"{name}.key"
-    if not path.exists():
-        if configured:
-            raise RuntimeError(f"EOFFICE_PRINCIPAL_KEY_FILE {path} does not exist")
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        # Written whole under a temporary name: a reader never sees half a key.
-        for target, data, mode in ((path, pem, 0o600), (path.with_suffix(".pub"), None, 0o644)):
-            tmp = target.with_name(f".{target.name}.{os.getpid()}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-            with os.fdopen(fd, "wb") as out:
-                out.write(data if data is not None else _public_pem(key))
-            os.replace(tmp, target)
-        return key
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if configured and not path.exists():
+        raise RuntimeError(f"EOFFICE_PRINCIPAL_KEY_FILE {path} does not exist")
+    if not configured:
+        private_directory(path.parent)
+    pem = kept_once(path, lambda: _new_private_pem())
+    key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise RuntimeError(f"{path} is not an Ed25519 key")
+    if not configured:  # the public half beside it, for every verifier on this machine
+        kept_once(path.with_suffix(".pub"), lambda: _public_pem(key), mode=0o644)
     return key
+
+
+def _new_private_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 class Principal:

@@ -10,7 +10,7 @@ from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from common.config import data_dir, private_directory
+from common.config import data_dir, kept_once, private_directory
 from common.logs import configure as configure_logs
 from gateway import (
     desk_pages,  # noqa: F401 (adds the desk's screens to pages)
@@ -47,13 +47,7 @@ def _secret_key() -> str:
     if os.environ.get("EOFFICE_SECRET_KEY"):
         return os.environ["EOFFICE_SECRET_KEY"]
     path = private_directory(private_directory(data_dir()) / "gateway") / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
-    except FileExistsError:
-        pass
-    return Path(path).read_text().strip()
+    return kept_once(path, lambda: secrets.token_urlsafe(48).encode()).decode().strip()
 
 
 def _secure_cookies(public_url: str) -> bool:
