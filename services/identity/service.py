@@ -18,7 +18,7 @@ from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from common import outbox
+from common import service_parts
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
@@ -82,7 +82,6 @@ from services.identity.schemas import (
     VpnConfig,
 )
 
-RELAY_SECONDS = 0.2
 LOGIN_CLAIM_SECONDS = 10  # longest a password check may take before another may start
 GOV_DOMAINS = "up.gov.in,uppolice.gov.in,bihar.gov.in,biharpolice.gov.in,gov.in,nic.in"
 GOVID_PATTERN = "{first}.{last}{n}@{domain}"
@@ -167,8 +166,9 @@ def _seal_old_secrets(db, config: dict) -> None:
     store.seal_plaintext_secrets(db, SecretBox(secrets_key(config)))
 
 
-class IdentityService:
+class IdentityService(service_parts.Health, service_parts.Outbox):
     name = "identity"
+    outbox_collections = tuple(store.OUTBOX_COLLECTIONS)
 
     storage = Database(indexes=store.ensure_indexes, migrate=_seal_old_secrets)
     secrets = SecretsAtRest()
@@ -176,17 +176,6 @@ class IdentityService:
     dispatch = EventDispatcher()
     config = Config()
     trust = Trust(local=lambda service: (service._verifying_keys, service._revocations))
-
-    @rpc
-    def health(self) -> dict:
-        return {"service": self.name, "ok": True}
-
-    @timer(interval=RELAY_SECONDS)
-    def relay_events(self):
-        if self.config.get("OUTBOX_RELAY", True) is not False:
-            outbox.relay(
-                self.storage.db, self.dispatch, self.trust.seal_event, store.OUTBOX_COLLECTIONS
-            )
 
     # --- login and tokens ---------------------------------------------------------------------
 

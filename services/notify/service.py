@@ -10,6 +10,7 @@ from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from common import service_parts
 from common.clock import iso, utcnow
 from common.config import setting
 from common.events import Event
@@ -30,17 +31,13 @@ EMAIL_RETRY_SECONDS = 60
 EMAIL_ATTEMPTS = 10
 
 
-class NotifyService:
+class NotifyService(service_parts.Health):
     name = "notify"
 
     storage = Database(indexes=store.ensure_indexes)
     files = RpcProxy("files")
     trust = Trust()
     config = Config()
-
-    @rpc
-    def health(self) -> dict:
-        return {"service": self.name, "ok": True}
 
     @event_handler("files", "receipt.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_receipt_sent(self, event: dict):

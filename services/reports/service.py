@@ -3,6 +3,7 @@ HQ rollups follow."""
 
 from nameko.events import SERVICE_POOL, event_handler
 
+from common import service_parts
 from common.rpc import rpc
 from common.storage import Database
 from common.trust import Trust
@@ -10,15 +11,11 @@ from services.reports import domain, store
 from services.reports.schemas import Pendency
 
 
-class ReportsService:
+class ReportsService(service_parts.Health):
     name = "reports"
 
     storage = Database(indexes=store.ensure_indexes)
     trust = Trust()
-
-    @rpc
-    def health(self) -> dict:
-        return {"service": self.name, "ok": True}
 
     @event_handler("files", "receipt.diarised", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_receipt_diarised(self, event: dict):

@@ -14,9 +14,8 @@ from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
-from nameko.timer import timer
 
-from common import outbox
+from common import service_parts
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
@@ -33,7 +32,6 @@ from services.signing import store
 from services.signing.domain import pades, stamp
 from services.signing.schemas import Completed, Completion, Prepared, PrepareSigning, Reauth
 
-RELAY_SECONDS = 0.2
 PREPARED_FOR_SECONDS = 600  # the officer has this long to sign on the token
 
 
@@ -125,8 +123,9 @@ class SealKeys(DependencyProvider):
         return self._roots[1]
 
 
-class SigningService:
+class SigningService(service_parts.Health, service_parts.Outbox):
     name = "signing"
+    outbox_collections = ("signings",)
 
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
@@ -135,14 +134,6 @@ class SigningService:
     config = Config()
     seal = SealKeys()
     trust = Trust()
-
-    @rpc
-    def health(self) -> dict:
-        return {"service": self.name, "ok": True}
-
-    @timer(interval=RELAY_SECONDS)
-    def relay_events(self):
-        outbox.relay(self.storage.db, self.dispatch, self.trust.seal_event, ["signings"])
 
     # --- on the officer's token ------------------------------------------------------------
 

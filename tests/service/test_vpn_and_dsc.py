@@ -155,6 +155,7 @@ def test_expiry_is_warned_at_30_7_and_1_days_once_each(trusting):
     cert = pki.officer("Rajesh Kumar Singh", not_after=utcnow() + timedelta(days=40))
     office.rpc.identity.enrol_dsc(sp, sp["user_id"], upload(cert.pem))
     now = utcnow()
+
     def check(moment: str) -> int:  # the hourly check, run by the state admin "as if now"
         return office.rpc.identity.check_dsc_expiry(office.seeder, moment)
 

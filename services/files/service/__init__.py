@@ -4,10 +4,8 @@ does (receipts, files, desk views); this class only gathers them and declares wh
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
-from nameko.timer import timer
 
-from common import outbox
-from common.rpc import rpc
+from common import service_parts
 from common.storage import Database
 from common.trust import Trust
 from services.files import store
@@ -16,11 +14,17 @@ from services.files import store
 # for a service of its own.
 from services.files.service import desk, drafts, efiles, receipts
 
-RELAY_SECONDS = 0.2
 
-
-class FilesService(receipts.ReceiptDesk, efiles.FileDesk, drafts.DraftDesk, desk.DeskViews):
+class FilesService(
+    receipts.ReceiptDesk,
+    efiles.FileDesk,
+    drafts.DraftDesk,
+    desk.DeskViews,
+    service_parts.Health,
+    service_parts.Outbox,
+):
     name = "files"
+    outbox_collections = tuple(store.KINDS)
 
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
@@ -28,13 +32,3 @@ class FilesService(receipts.ReceiptDesk, efiles.FileDesk, drafts.DraftDesk, desk
     dispatch = EventDispatcher()
     trust = Trust()
     config = Config()
-
-    @rpc
-    def health(self) -> dict:
-        return {"service": self.name, "ok": True}
-
-    @timer(interval=RELAY_SECONDS)
-    def relay_events(self):
-        # Off only in tests that stop a service between a write and its relay.
-        if self.config.get("OUTBOX_RELAY", True) is not False:
-            outbox.relay(self.storage.db, self.dispatch, self.trust.seal_event, list(store.KINDS))

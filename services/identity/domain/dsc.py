@@ -9,9 +9,7 @@ belongs to whoever fetches revocation data, at enrolment and again at signing.
 
 import hashlib
 import unicodedata
-from collections.abc import Coroutine
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -30,13 +28,13 @@ from pyhanko_certvalidator.errors import (
     ValidationError,
 )
 
+from common import aio
 from common.clock import iso
 from common.errors import InvalidInput, Refused
 
 # Days before expiry at which the officer is warned, least urgent first.
 EXPIRY_WARNING_DAYS = (30, 7, 1)
 
-T = TypeVar("T")
 
 # Either one will do: Indian CAs issue signing DSCs with nonRepudiation, digitalSignature or both.
 # (pyHanko's PDF validation asks for nonRepudiation unless told otherwise: tell it the same.)
@@ -188,23 +186,9 @@ def _validate_path(
     )
     validator = CertificateValidator(ee, validation_context=context)
     try:
-        _finish_without_waiting(validator.async_validate_path())
+        aio.run(validator.async_validate_path())
     except (PathError, ValidationError) as error:
         raise Refused("DSC_UNTRUSTED", {"reason": _untrusted_reason(error)}) from None
-
-
-def _finish_without_waiting(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run to its end a coroutine that never waits (no fetching), without an event loop.
-
-    Not ``asyncio.run``: under eventlet (our Nameko services) greenthreads share one OS thread,
-    so a second enrolment at the same moment finds the first one's loop "running" and fails.
-    """
-    try:
-        coroutine.send(None)
-    except StopIteration as finished:
-        return finished.value
-    coroutine.close()
-    raise RuntimeError("certificate path validation tried to wait for I/O")
 
 
 def _untrusted_reason(error: Exception) -> str:

@@ -8,19 +8,14 @@ refuses a signature that the enrolled certificate's key did not make
 (:func:`check_token_signature`) and embeds it. The private key never reaches the server.
 
 pyHanko 0.38 is asynchronous; every function here is synchronous and runs its own event loop
-(``asyncio.run``), so it must not be called from inside a running event loop. Under eventlet
-it may be called from green threads (they take turns, see ``_run``) or, better for CPU-bound
-work, through ``eventlet.tpool.execute``.
+(:func:`common.aio.run`), so it must not be called from inside a running event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import io
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -57,6 +52,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from common import aio
 from common.errors import Conflict, InvalidInput, Refused
 from common.pdf import BROKEN_PDF, check_pdf
 
@@ -162,7 +158,7 @@ def prepare(
 
     with _reading_upload():
         pdf_signer = _pdf_signer(writer, signer, stamp, field_name, slot, timestamper=None)
-        digest, prepared_pdf, signed_attrs = _run(_signing_errors(run()))
+        digest, prepared_pdf, signed_attrs = aio.run(_signing_errors(run()))
     return Prepared(
         prepared_pdf=prepared_pdf,
         signed_attrs=signed_attrs,
@@ -229,7 +225,7 @@ def finish(
             signature_cms=signature_cms,
         )
 
-    _run(_signing_errors(run()))
+    aio.run(_signing_errors(run()))
     return output.getvalue()
 
 
@@ -375,7 +371,7 @@ class Seal:
 
         with _reading_upload():
             pdf_signer = _pdf_signer(writer, self._signer, stamp, field_name, slot, timestamper)
-            return _run(_signing_errors(run()))
+            return aio.run(_signing_errors(run()))
 
     def __repr__(self) -> str:
         cert = _certificate(self.certificate_der)
@@ -446,7 +442,7 @@ def verify(pdf: bytes, trust_roots_der: list[bytes]) -> dict[str, Any]:
     async def run() -> list[dict[str, Any]]:
         return [await _verify_one(s, roots, revisions, store) for s in signatures]
 
-    reports = _run(run()) + unreadable
+    reports = aio.run(run()) + unreadable
     for report in reports:
         if report["later_revisions"] == 0 and not report["covers_whole_file"]:
             report["changes_after"] = "appended_data"
@@ -515,7 +511,7 @@ def add_validation_data(
         writer.write(output)
         return output.getvalue()
 
-    return _run(run())
+    return aio.run(run())
 
 
 def _appended_data(pdf: bytes, reader: PdfFileReader) -> bool:
@@ -629,34 +625,6 @@ def _unreadable(field: str) -> dict[str, Any]:
         "changes_after": "unknown",
         "changes_permitted": None,
     }
-
-
-def _run(coroutine):
-    """One pyHanko coroutine to completion on a fresh event loop.
-
-    Under eventlet, a green thread's loop hands control to the hub while it waits (its
-    ``select`` is green), and another green thread of the same OS thread entering
-    ``asyncio.run`` then finds a loop running. Such a caller waits (a green sleep) until that
-    loop is done. A lock would not do: a green lock taken from ``tpool`` threads breaks
-    ("Cannot switch to a different thread"), and each OS thread has its own loop anyway.
-    """
-    if _green_sleep_available():
-        while _loop_running_here():
-            time.sleep(0.001)
-    return asyncio.run(coroutine)
-
-
-def _loop_running_here() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _green_sleep_available() -> bool:
-    eventlet = sys.modules.get("eventlet")
-    return eventlet is not None and eventlet.patcher.is_monkey_patched("time")
 
 
 async def _signing_errors(coroutine):
