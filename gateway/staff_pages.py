@@ -31,7 +31,7 @@ from gateway.limits import activation_login, limited, person_calling
 from gateway.messages import message_for
 from gateway.pages import local_name
 from gateway.rpc import long_rpc, rpc
-from services.identity.domain.sheets import COLUMNS
+from services.identity.schemas import COLUMNS
 
 staff_pages = Blueprint("staff", __name__)
 

@@ -28,6 +28,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import InvalidInput
+from services.identity.schemas import COLUMNS, Column
 
 MAX_ROWS = 20_000
 
@@ -71,84 +72,6 @@ MAX_COLUMNS = 200
 SAMPLE_EMPLOYEE_CODE = "SAMPLE-0001"
 
 
-@dataclass(frozen=True)
-class Column:
-    """One field of the sheet. ``optional`` fields may be left blank (the column must still be
-    there): a blank email means "issue a Gov ID", a blank post means "not posted yet", and a
-    blank never erases what is already stored."""
-
-    field: str
-    en: str
-    hi: str
-    hint: str = ""
-    optional: bool = False
-    aliases: tuple[str, ...] = ()
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("name_en", "Name (English)", "नाम (अंग्रेज़ी)", "Latin letters / अंग्रेज़ी अक्षर"),
-    Column(
-        "name_hi",
-        "Name (Hindi)",
-        "नाम (हिन्दी)",
-        "Devanagari / देवनागरी",
-        aliases=("नाम (हिंदी)", "हिन्दी नाम", "हिंदी नाम", "name in hindi"),
-    ),
-    Column(
-        "employee_code",
-        "Employee code",
-        "कर्मचारी कोड",
-        "Unique, e.g. PNO / अद्वितीय",
-        aliases=("emp code", "employee id", "employee no", "employee number", "pno", "pno no"),
-    ),
-    Column(
-        "date_of_birth",
-        "Date of birth",
-        "जन्म तिथि",
-        "DD-MM-YYYY",
-        aliases=("dob", "birth date", "जन्म दिनांक"),
-    ),
-    Column("gender", "Gender", "लिंग", "Male / Female / Transgender", aliases=("sex", "लिंग (m/f)")),
-    Column("designation", "Designation", "पदनाम", "From the list / सूची से", aliases=("rank",)),
-    Column(
-        "date_of_joining",
-        "Date of joining",
-        "कार्यभार ग्रहण तिथि",
-        "DD-MM-YYYY",
-        aliases=("doj", "joining date", "नियुक्ति तिथि", "कार्यभार ग्रहण की तिथि"),
-    ),
-    Column(
-        "mobile",
-        "Mobile",
-        "मोबाइल",
-        "10 digits / 10 अंक",
-        aliases=("mobile no", "mobile number", "मोबाइल नंबर", "मोबाइल नम्बर"),
-    ),
-    Column(
-        "email",
-        "Official email",
-        "आधिकारिक ईमेल",
-        "Government domain only; blank: a Gov ID is issued / केवल सरकारी डोमेन",
-        optional=True,
-        aliases=("email", "e-mail", "email id", "official email id", "ईमेल", "ई-मेल"),
-    ),
-    Column("office_code", "Office code", "कार्यालय कोड", "e.g. SP-HTR", aliases=("office",)),
-    Column(
-        "post",
-        "Post abbreviation",
-        "पद संक्षिप्त नाम",
-        "e.g. HC-ESTT-SP-HTR; blank: not posted yet",
-        optional=True,
-        aliases=("marking abbreviation", "post abbr", "abbreviation", "पटल संक्षिप्त नाम"),
-    ),
-    Column(
-        "roles",
-        "Roles",
-        "भूमिकाएँ",
-        "e.g. dealing_hand, officer",
-        aliases=("role", "भूमिका", "भूमिकाएं"),
-    ),
-)
 FIELDS = tuple(c.field for c in COLUMNS)
 OPTIONAL = frozenset(c.field for c in COLUMNS if c.optional)
 _COMPARED = tuple(f for f in FIELDS if f != "employee_code")
