@@ -68,7 +68,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from bench.office import Failed, ms, percentile, ratio, run_facts, save_and_print
 from services.signing.domain import pades
-from services.signing.domain.stamp import bilingual_font
+from services.signing.render.stamp import bilingual_font
 from tests.support import pki
 from tests.support.pdfs import pdf
 from tests.support.token import soft_token

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from services.files.domain import history
-from services.files.domain.rti import UnreadableRow, entries_from_csv
+from services.files.render.rti import UnreadableRow, entries_from_csv
 
 
 class Unreadable(Exception):

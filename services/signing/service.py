@@ -29,7 +29,8 @@ from common.tokens import for_signing
 from common.trust import Trust
 from common.validation import parse
 from services.signing import store
-from services.signing.domain import pades, stamp
+from services.signing.domain import pades
+from services.signing.render import stamp
 from services.signing.schemas import Completed, Completion, Prepared, PrepareSigning, Reauth
 
 PREPARED_FOR_SECONDS = 600  # the officer has this long to sign on the token

@@ -14,8 +14,10 @@ import pytest
 
 from common.actor import Actor, Behalf
 from common.errors import InvalidInput
-from services.files.domain import history, rti
-from services.files.domain.notesheet import FontsMissing, render_note_sheet
+from common.fonts import FontsMissing
+from services.files.domain import history
+from services.files.render import rti
+from services.files.render.notesheet import render_note_sheet
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(

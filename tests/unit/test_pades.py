@@ -30,7 +30,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from common.errors import Conflict, InvalidInput, Refused, UnsupportedMedia
 from services.signing.domain import pades
 from services.signing.domain.pades import Prepared, Seal, Stamp
-from services.signing.domain.stamp import box
+from services.signing.render.stamp import box
 from tests.support import pdfs, pki
 from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
 from tests.support.tsa import time_stamp_authority

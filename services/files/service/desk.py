@@ -9,7 +9,8 @@ from common.paging import page_of
 from common.rpc import rpc
 from common.threads import cpu_bound
 from services.files import store
-from services.files.domain import notesheet, rti, search, visibility
+from services.files.domain import search, visibility
+from services.files.render import notesheet, rti
 from services.files.schemas import InboxItem, Page
 from services.files.service.base import Desk
 

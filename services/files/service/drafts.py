@@ -20,7 +20,8 @@ from common.threads import cpu_bound
 from common.tokens import for_signing
 from common.validation import parse
 from services.files import store
-from services.files.domain import drafts, letter, visibility
+from services.files.domain import drafts, visibility
+from services.files.render import letter
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,

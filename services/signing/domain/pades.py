@@ -55,8 +55,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from common import aio
 from common.errors import Conflict, InvalidInput, Refused
 from common.pdf import BROKEN_PDF, check_pdf
-
-from .stamp import Stamp, box, style, text_params
+from services.signing.render.stamp import Stamp, box, style, text_params
 
 __all__ = [
     "Prepared",

@@ -4,10 +4,11 @@ typed; the lower part of the last page is left free for the signature stamps."""
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fpdf.enums import XPos, YPos
 
-from services.files.domain.notesheet import DEFAULT_FONT_DIR, IST, OfficePdf, labels_for
+from services.files.render.pdf import IST, OfficePdf, labels_for
 
 LABELS = {
     "hi": {
@@ -36,11 +37,11 @@ LINE = 6.2
 
 
 def render_letter(
-    draft: dict,
-    office: dict,
+    draft: dict[str, Any],
+    office: dict[str, str],
     file_number: str,
     lang: str = "hi",
-    font_dir: str | Path = DEFAULT_FONT_DIR,
+    font_dir: Path | None = None,
 ) -> bytes:
     """``draft``: kind, subject, addressee, text (paragraphs separated by a blank line),
     created_at (ISO). ``office``: name_en, name_hi."""

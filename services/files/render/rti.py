@@ -1,7 +1,7 @@
 """A receipt's or file's history for a Right-to-Information reply: a CSV anyone can open in
 Excel and re-verify offline (``python -m tools.verify_history``), and a PDF to read and sign.
 
-Pure: values in, bytes out. The CSV keeps every hashed value exactly, so the chain can be
+Values in, bytes out. The CSV keeps every hashed value exactly, so the chain can be
 recomputed from it; where a readable form would lose something, the cell holds ``json:`` and the
 value as canonical JSON instead."""
 
@@ -9,18 +9,15 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 
 from services.files.domain import history
-from services.files.domain.notesheet import (
-    DEFAULT_FONT_DIR,
-    OfficePdf,
-    content_date,
-    labels_for,
-    local_time,
-)
+from services.files.render.pdf import OfficePdf, content_date, labels_for, local_time
 
 COLUMNS = (
     "seq",
@@ -44,7 +41,7 @@ ACTIONS_HI = {
     "sent": "भेजी गई",
 }
 
-LABELS = {
+LABELS: dict[str, dict[str, Any]] = {  # "columns" is a tuple of labels, the rest are text
     "hi": {
         "title_receipt": "आवती का इतिहास",
         "title_file": "फ़ाइल का इतिहास",
@@ -106,13 +103,13 @@ LABELS = {
 class UnreadableRow(ValueError):
     """A CSV row that cannot be turned back into a history entry; ``row`` counts entries from 1."""
 
-    def __init__(self, row: int, reason: str):
+    def __init__(self, row: int, reason: str) -> None:
         super().__init__(f"row {row}: {reason}")
         self.row = row
         self.reason = reason
 
 
-def canonical(value) -> str:
+def canonical(value: object) -> str:
     """The JSON the history hashes: sorted keys, no spaces, UTF-8 as is."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -122,11 +119,11 @@ def canonical(value) -> str:
 _PERSON = re.compile(r"(.*) \(([^()]*)\)", re.DOTALL)
 
 
-def _person(person: dict | None) -> str:
+def _person(person: dict[str, Any] | None) -> str:
     return f"{person['name']} ({person['user_id']})" if person else ""
 
 
-def _read_person(cell: str) -> dict | None:
+def _read_person(cell: str) -> dict[str, Any] | None:
     if not cell:
         return None
     match = _PERSON.fullmatch(cell)
@@ -135,7 +132,7 @@ def _read_person(cell: str) -> dict | None:
     return {"user_id": match.group(2), "name": match.group(1)}
 
 
-def _read_actor(by: str, behalf: str) -> dict:
+def _read_actor(by: str, behalf: str) -> Any:
     if by.startswith(JSON_PREFIX):
         return json.loads(by[len(JSON_PREFIX) :])
     actor = _read_person(by)
@@ -158,7 +155,7 @@ def _read_post(cell: str) -> str | None:
     return cell or None
 
 
-def _plain_or_json(value, readable, read) -> str:
+def _plain_or_json(value: object, readable: str, read: Callable[[str], object]) -> str:
     """``readable`` if it reads back to exactly ``value``, else ``json:`` and canonical JSON."""
     try:
         if not readable.startswith(JSON_PREFIX) and read(readable) == value:
@@ -168,7 +165,7 @@ def _plain_or_json(value, readable, read) -> str:
     return JSON_PREFIX + canonical(value)
 
 
-def _read_cell(cell: str, read):
+def _read_cell(cell: str, read: Callable[[str], object]) -> Any:
     return json.loads(cell[len(JSON_PREFIX) :]) if cell.startswith(JSON_PREFIX) else read(cell)
 
 
@@ -180,8 +177,8 @@ def _unguard(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
-def _row(entry: dict) -> list[str]:
-    actor = entry.get("actor")
+def _row(entry: dict[str, Any]) -> list[str]:
+    actor: Any = entry.get("actor")
     try:
         by, behalf = _person(actor), _person(actor.get("on_behalf_of"))
         plain_actor = not by.startswith(JSON_PREFIX) and _read_actor(by, behalf) == actor
@@ -203,7 +200,7 @@ def _row(entry: dict) -> list[str]:
     return [_guard(cell) for cell in cells]
 
 
-def history_csv(subject: dict, entries: list[dict]) -> bytes:
+def history_csv(subject: dict[str, Any], entries: list[dict[str, Any]]) -> bytes:
     """The history as CSV (UTF-8 with a BOM, so Excel shows Hindi), one entry a row, with
     every hashed value kept exactly: ``entries_from_csv`` gives the entries back and
     ``history.verify`` checks them. ``subject`` names the receipt or file; the file name the
@@ -216,7 +213,7 @@ def history_csv(subject: dict, entries: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def entries_from_csv(data: bytes) -> list[dict]:
+def entries_from_csv(data: bytes) -> list[dict[str, Any]]:
     """The entries of a ``history_csv`` export, ready for ``history.verify``. A row that cannot
     be read raises ``UnreadableRow``; an edited but readable row simply fails verification."""
     try:
@@ -258,7 +255,9 @@ COLUMN_WIDTHS = (9, 27, 24, 32, 30, 24, 55, 38, 38)  # mm, 277 in all: A4 landsc
 
 
 class _HistoryPdf(OfficePdf):
-    def __init__(self, subject: dict, labels: dict, font_dir):
+    def __init__(
+        self, subject: dict[str, Any], labels: dict[str, Any], font_dir: Path | None
+    ) -> None:
         super().__init__(labels, font_dir, orientation="L")
         self.subject = subject
         self.set_margins(10, 10, 10)
@@ -288,11 +287,11 @@ class _HistoryPdf(OfficePdf):
         self.ln(3)
 
 
-def _shown(text: str, labels: dict) -> str:
+def _shown(text: str, labels: dict[str, Any]) -> str:
     return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + " " + labels["cut"]
 
 
-def _details(details) -> str:
+def _details(details: object) -> str:
     if not isinstance(details, dict):
         return canonical(details)
     return "\n".join(
@@ -301,7 +300,9 @@ def _details(details) -> str:
     )
 
 
-def _cells(entry: dict, lang: str, posts: dict, labels: dict) -> list[str]:
+def _cells(
+    entry: dict[str, Any], lang: str, posts: dict[str, str], labels: dict[str, Any]
+) -> list[str]:
     actor = entry.get("actor") or {}
     action = str(entry.get("action", ""))
     if lang == "hi" and action in ACTIONS_HI:
@@ -322,7 +323,10 @@ def _cells(entry: dict, lang: str, posts: dict, labels: dict) -> list[str]:
 
 
 def history_pdf(
-    subject: dict, entries: list[dict], lang: str = "hi", font_dir=DEFAULT_FONT_DIR
+    subject: dict[str, Any],
+    entries: list[dict[str, Any]],
+    lang: str = "hi",
+    font_dir: Path | None = None,
 ) -> bytes:
     """The history as a table in Hindi or English, ending with whether the chain verifies and
     its last hash, so the recipient can check the CSV copy against it offline.

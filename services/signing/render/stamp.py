@@ -18,18 +18,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from fontTools import subset, ttLib
 from fontTools.merge import Merger
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.pdf_utils.xref import ObjectStream
 from pyhanko.stamp import QRStampStyle, TextStampStyle
 
+from common import fonts
 from common.errors import Refused
-
-DEVANAGARI_FONT = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
-LATIN_FONT = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
@@ -62,7 +63,7 @@ class Stamp:
     extra_lines: tuple[str, ...] = ()
     qr_url: str | None = None  # drawn as a QR code beside the text: where to verify it
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.signed_at.tzinfo is None:
             raise ValueError("signed_at must say its time zone")
 
@@ -97,7 +98,7 @@ def style(stamp: Stamp) -> TextStampStyle:
     return TextStampStyle(stamp_text=text, text_box_style=box_style, border_width=1)
 
 
-def text_params(stamp: Stamp) -> dict | None:
+def text_params(stamp: Stamp) -> dict[str, str] | None:
     """What the stamp's appearance needs at signing time (the QR code's URL)."""
     return {"url": stamp.qr_url} if stamp.qr_url else None
 
@@ -117,10 +118,12 @@ def box(page_box: tuple[float, float, float, float], slot: int) -> tuple[int, in
 class _BilingualFont(FontEngineFactory):
     """pyHanko's ``GlyphAccumulatorFactory``, but reading the merged font from memory."""
 
-    def __init__(self, font_size: int):
+    def __init__(self, font_size: int) -> None:
         self.font_size = font_size
 
-    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+    def create_font_engine(
+        self, writer: BasePdfFileWriter, obj_stream: ObjectStream | None = None
+    ) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs:
             obj_stream = writer.prepare_object_stream()
         engine = GlyphAccumulator(
@@ -139,16 +142,18 @@ class _BilingualFont(FontEngineFactory):
 
 @functools.cache
 def bilingual_font() -> bytes:
-    """Noto Sans Devanagari plus the Latin of Noto Sans, as one TrueType font (built once)."""
+    """Noto Sans Devanagari plus the Latin of Noto Sans, as one TrueType font (built once);
+    ``fonts.FontsMissing`` if either is not installed."""
+    devanagari, latin = fonts.require([fonts.DEVANAGARI, fonts.LATIN])
     merged = Merger().merge(
-        [_subset(DEVANAGARI_FONT, _DEVANAGARI, ["*"]), _subset(LATIN_FONT, _LATIN, _LATIN_FEATURES)]
+        [_subset(devanagari, _DEVANAGARI, ["*"]), _subset(latin, _LATIN, _LATIN_FEATURES)]
     )
     out = io.BytesIO()
     merged.save(out)
     return out.getvalue()
 
 
-def _subset(path: str, unicodes: list[int], features: list[str]) -> io.BytesIO:
+def _subset(path: Path, unicodes: list[int], features: list[str]) -> io.BytesIO:
     font = ttLib.TTFont(path)
     options = subset.Options()
     options.hinting = False
