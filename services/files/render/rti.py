@@ -259,27 +259,29 @@ class _HistoryPdf(OfficePdf):
         self, subject: dict[str, Any], labels: dict[str, Any], font_dir: Path | None
     ) -> None:
         super().__init__(labels, font_dir, orientation="L")
-        self.subject = subject
+        # Not ``self.subject``: that is fpdf2's metadata field, and the PDF's Subject would say
+        # this whole dict, posts and all.
+        self.about = subject
         self.set_margins(10, 10, 10)
         self.set_auto_page_break(True, margin=16)
         self.set_title(f"{self._kind_label('title')} {subject.get('number', '')}")
 
     def _kind_label(self, what: str) -> str:
-        kind = "file" if self.subject.get("kind") == "file" else "receipt"
+        kind = "file" if self.about.get("kind") == "file" else "receipt"
         return self.labels[f"{what}_{kind}"]
 
     def header(self) -> None:
         width = self.w - 20
-        if self.subject.get("office"):
+        if self.about.get("office"):
             self.set_font("deva", "B", 10)
-            self.cell(width, 5, self.fit_line(str(self.subject["office"]), width), align="C")
+            self.cell(width, 5, self.fit_line(str(self.about["office"]), width), align="C")
             self.ln(5)
         self.set_font("deva", "B", 13)
         title = f"{self._kind_label('title')} — {self.labels['purpose']}"
         self.cell(width, 7, self.fit_line(title, width), align="C")
         self.ln(8)
-        self.labelled(self._kind_label("number"), str(self.subject.get("number", "")), 5, 9)
-        subject = " ".join(str(self.subject.get("subject", "")).split())
+        self.labelled(self._kind_label("number"), str(self.about.get("number", "")), 5, 9)
+        subject = " ".join(str(self.about.get("subject", "")).split())
         if self.page_no() > 1:
             self.set_font("deva", "", 9)
             subject = self.fit_line(subject, width - 20)
