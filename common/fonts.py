@@ -16,7 +16,9 @@ DEVANAGARI_BOLD = "NotoSansDevanagari-Bold.ttf"
 LATIN = "NotoSans-Regular.ttf"
 LATIN_BOLD = "NotoSans-Bold.ttf"
 
-INSTALL_HINT = "on Debian: apt-get install fonts-noto-core, or pass the directory holding them"
+INSTALL_HINT = (
+    "on Debian: apt-get install fontconfig fonts-noto-core, or pass the directory holding them"
+)
 
 
 class FontsMissing(RuntimeError):
