@@ -38,10 +38,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pkcs11
-from asn1crypto import cms
 from pkcs11 import KeyType, Mechanism, ObjectClass
 from pkcs11 import exceptions as p11
 from pkcs11.util.ec import encode_ecdsa_signature
+
+from tools.signed_attributes import document_digest, is_signed_attributes
 
 ALGORITHMS = {"sha256_rsa": KeyType.RSA, "sha256_ecdsa": KeyType.EC}
 MAX_TO_SIGN = 8192  # signed attributes are a few hundred bytes
@@ -80,26 +81,9 @@ def read_request(data: dict) -> Request:
         raise SignerError("to_sign_b64 is not base64", 2) from None
     if not to_sign or len(to_sign) > MAX_TO_SIGN:
         raise SignerError("to_sign_b64 is empty or too long to be signed attributes", 2)
-    _require_signed_attributes(to_sign)
-    return Request(signing_id=signing_id, to_sign=to_sign, algorithm=algorithm)
-
-
-def _require_signed_attributes(to_sign: bytes) -> None:
-    try:
-        attributes = cms.CMSAttributes.load(to_sign, strict=True)
-        kinds = {attribute["type"].native for attribute in attributes}
-    except (ValueError, TypeError, KeyError):
-        kinds = set()
-    if not {"content_type", "message_digest"} <= kinds:
+    if not is_signed_attributes(to_sign):
         raise SignerError("what the office sent is not a PDF signature's signed attributes", 2)
-
-
-def describe(to_sign: bytes) -> str:
-    """The document digest being signed, to compare with what the office shows."""
-    for attribute in cms.CMSAttributes.load(to_sign):
-        if attribute["type"].native == "message_digest":
-            return attribute["values"][0].native.hex()
-    return "?"
+    return Request(signing_id=signing_id, to_sign=to_sign, algorithm=algorithm)
 
 
 def sign(module: str, token_label: str, key_label: str, pin: str, request: Request) -> bytes:
@@ -216,10 +200,10 @@ def _call(session, method: str, url: str, **kwargs) -> dict:
     if not isinstance(body, dict):
         body = {}
     if response.status_code >= 400:
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
-        said = error.get("code") or response.reason
-        if error.get("message"):
-            said = f"{said} ({error['message']})"
+        refusal = body.get("error") if isinstance(body.get("error"), dict) else {}
+        said = refusal.get("code") or response.reason
+        if refusal.get("message"):
+            said = f"{said} ({refusal['message']})"
         raise SignerError(f"the office said {response.status_code}: {said}", 3)
     if not body:
         raise SignerError("the office answered with something that is not a JSON object", 3)
@@ -235,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         data = _read_json(args.input)
     request = read_request(data)
     print(
-        f"signing {request.signing_id}: document digest {describe(request.to_sign)}",
+        f"signing {request.signing_id}: document digest {document_digest(request.to_sign) or '?'}",
         file=sys.stderr,
     )
     pin = _pin(args.pin_env, args.token_label)
