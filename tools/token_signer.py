@@ -36,13 +36,19 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pkcs11
 from pkcs11 import KeyType, Mechanism, ObjectClass
 from pkcs11 import exceptions as p11
+from pkcs11.types import SignMixin
 from pkcs11.util.ec import encode_ecdsa_signature
 
 from tools.signed_attributes import document_digest, is_signed_attributes
+
+if TYPE_CHECKING:
+    import requests  # only --url needs it, imported there
+    from pkcs11._pkcs11 import lib as Library
 
 ALGORITHMS = {"sha256_rsa": KeyType.RSA, "sha256_ecdsa": KeyType.EC}
 MAX_TO_SIGN = 8192  # signed attributes are a few hundred bytes
@@ -123,11 +129,14 @@ def sign(module: str, token_label: str, key_label: str, pin: str, request: Reque
         raise SignerError(f"the token refused: {type(error).__name__}") from None
 
 
-def _private_key(session, key_label: str, key_type: KeyType, algorithm: str):
+def _private_key(
+    session: pkcs11.Session, key_label: str, key_type: KeyType, algorithm: str
+) -> SignMixin:
     try:
-        return session.get_key(
+        key = session.get_key(
             object_class=ObjectClass.PRIVATE_KEY, key_type=key_type, label=key_label
         )
+        return cast(SignMixin, key)  # a private key of a signing type
     except p11.NoSuchKey:
         raise SignerError(
             f"no {key_type.name} private key labelled {key_label!r} on the token "
@@ -137,7 +146,7 @@ def _private_key(session, key_label: str, key_type: KeyType, algorithm: str):
         raise SignerError(f"more than one private key is labelled {key_label!r}") from None
 
 
-def _token_labels(library) -> list[str]:
+def _token_labels(library: Library) -> list[str]:
     try:
         tokens = [slot.get_token() for slot in library.get_slots(token_present=True)]
         return [repr(token.label) for token in tokens if token.label.strip()]
@@ -174,7 +183,7 @@ def _write_json(path: str, data: dict) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
-def _office(token_env: str):
+def _office(token_env: str) -> requests.Session:
     """A ``requests`` session that speaks to the office with the token for this signing."""
     import requests  # only --url needs it
 
@@ -186,7 +195,7 @@ def _office(token_env: str):
     return session
 
 
-def _call(session, method: str, url: str, **kwargs) -> dict:
+def _call(session: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
     import requests
 
     try:
@@ -200,7 +209,8 @@ def _call(session, method: str, url: str, **kwargs) -> dict:
     if not isinstance(body, dict):
         body = {}
     if response.status_code >= 400:
-        refusal = body.get("error") if isinstance(body.get("error"), dict) else {}
+        problem = body.get("error")
+        refusal = problem if isinstance(problem, dict) else {}
         said = refusal.get("code") or response.reason
         if refusal.get("message"):
             said = f"{said} ({refusal['message']})"
