@@ -4,27 +4,25 @@ services, speaks the API's error envelope, and serves the web UI."""
 import os
 import secrets
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask, Response, current_app
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.config import data_dir, kept_once, private_directory
 from common.logs import configure as configure_logs
-from gateway import (
-    desk_pages,  # noqa: F401 (adds the desk's screens to pages)
-    draft_pages,  # noqa: F401 (adds drafts, signing, dispatch and verification to pages)
-    errors,
-)
+from gateway import errors
 from gateway.api import api
 from gateway.auth import verifier
 from gateway.i18n import current_language
 from gateway.limits import limiter, limits_from_environment
 from gateway.meta import meta
-from gateway.pages import pages
 from gateway.rpc import LONG_CALL_SECONDS, Rpc
-from gateway.staff_pages import staff_pages
+from gateway.web import account, desk, drafts, files, receipts, signing, staff, verify
+from gateway.web.common import template_helpers
 
 # A 20 MB PDF plus the form around it.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024 + 256 * 1024
@@ -59,7 +57,8 @@ def _secure_cookies(public_url: str) -> bool:
     return public_url.startswith("https://")
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The gateway, configured from the environment and then from ``config`` (tests)."""
     configure_logs()
     app = Flask(__name__)
     public_url = os.environ.get("EOFFICE_PUBLIC_URL", "").strip()
@@ -79,11 +78,12 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.config.update(config or {})
-    app.json.ensure_ascii = False  # Hindi stays readable in responses
+    cast(DefaultJSONProvider, app.json).ensure_ascii = False  # Hindi stays readable
     if app.config["PROXY_FIX"]:
         # Behind N proxies (an ingress): the client's address and scheme from their headers.
         hops = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Flask's documented way to wrap its WSGI app; its stubs call the attribute a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     app.extensions["rpc"] = Rpc(app.config["AMQP_URI"], app.config["RPC_TIMEOUT"])
     app.extensions["long_rpc"] = Rpc(app.config["AMQP_URI"], LONG_CALL_SECONDS)
@@ -97,8 +97,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(meta)
     app.register_blueprint(api)
-    app.register_blueprint(pages)
-    app.register_blueprint(staff_pages)
+    app.context_processor(template_helpers)
+    for area in (account, desk, receipts, files, drafts, signing, verify, staff):
+        app.register_blueprint(area.pages)
     errors.register(app)
     app.after_request(_security_headers)
     return app

@@ -12,6 +12,7 @@ import math
 import os
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
 from flask_limiter import Limiter
@@ -32,6 +33,8 @@ DEFAULT_LIMITS = {
 
 limiter = Limiter(get_remote_address)
 
+View = TypeVar("View", bound=Callable[..., Any])
+
 
 def limits_from_environment() -> dict[str, dict[str, str]]:
     return {
@@ -48,7 +51,7 @@ def limited(
     account: Callable[[], str],
     methods: list[str] | None = None,
     when: Callable[[], bool] | None = None,
-):
+) -> Callable[[View], View]:
     """Count each call of the view against the door's two budgets: for ``methods`` only, and
     only ``when`` it says so, if given. ``account`` names the account the call is about ("" when
     there is none: then only the address's budget is spent)."""
@@ -58,16 +61,17 @@ def limited(
 
     exempt = (lambda: not when()) if when else None
 
-    def wrap(view):
+    def wrap(view: View) -> View:
+        counted: Callable[..., Any] = view
         for kind, key in (("account", account), ("address", get_remote_address)):
-            view = limiter.shared_limit(
+            counted = limiter.shared_limit(
                 budget(kind),
                 scope=f"{door}:{kind}",
                 key_func=key,
                 methods=methods,
                 exempt_when=exempt,
-            )(view)
-        return view
+            )(counted)
+        return cast(View, counted)
 
     return wrap
 

@@ -2,7 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Blueprint, abort, current_app, jsonify
+from flask import Blueprint, Response, abort, current_app, jsonify
 from pydantic import BaseModel
 
 from gateway import openapi
@@ -25,7 +25,7 @@ class Readiness(BaseModel):
 
 @meta.get("/healthz")
 @documented("The gateway process is alive", response=Health, public=True)
-def healthz():
+def healthz() -> Response:
     return jsonify(ok=True)
 
 
@@ -36,7 +36,7 @@ def healthz():
     public=True,
     errors=(503,),
 )
-def readyz():
+def readyz() -> tuple[Response, int]:
     services = rpc()  # taken here: the probe threads below have no app context
 
     def answers(service: str) -> bool:
@@ -62,7 +62,7 @@ def readyz():
     public=True,
     errors=(404, 503),
 )
-def ready_service(service):
+def ready_service(service: str) -> Response:
     if service not in SERVICES:
         abort(404)
     getattr(rpc(), service).health()
@@ -70,5 +70,5 @@ def ready_service(service):
 
 
 @meta.get("/api/v1/openapi.json")
-def openapi_json():
+def openapi_json() -> Response:
     return jsonify(openapi.build(current_app))

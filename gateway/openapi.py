@@ -2,7 +2,9 @@
 so it cannot drift from the code. Each API view declares its contract with ``@documented``."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from flask import Flask
 from pydantic import BaseModel
@@ -11,6 +13,8 @@ from gateway.errors_schema import ErrorEnvelope
 
 _PARAM = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z0-9_]+)>")
 REF = "#/components/schemas/{model}"
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,13 @@ def documented(
     binary: str | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
-):
+) -> Callable[[View], View]:
     """Attach the API contract of a view: what it takes (a JSON ``body``, which may be left out
     when ``body_optional``; an ``upload``; or either), what it answers (with ``status``), which
     errors."""
 
-    def mark(view):
-        view.api_doc = {
+    def mark(view: View) -> View:
+        view.api_doc = {  # type: ignore[attr-defined]  # read back by build()
             "summary": summary,
             "body": body,
             "body_optional": body_optional,
@@ -183,7 +187,7 @@ def build(app: Flask) -> dict:
         if doc is None:
             continue
         path = _PARAM.sub(r"{\1}", rule.rule)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             op: dict = {"summary": doc["summary"], "operationId": rule.endpoint.replace(".", "_")}
             params = [
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

@@ -7,6 +7,7 @@ own long-lived proxy (a fresh one per call would cost ~30 ms of connection setup
 
 import contextlib
 import threading
+from typing import Any
 
 from flask import current_app
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -15,12 +16,14 @@ LONG_CALL_SECONDS = 300
 
 
 class Rpc:
-    def __init__(self, amqp_uri: str, timeout: float):
+    """One RPC client per thread, made on first use."""
+
+    def __init__(self, amqp_uri: str, timeout: float) -> None:
         self._config = {"AMQP_URI": amqp_uri, "serializer": "json"}
         self._timeout = timeout
         self._local = threading.local()
 
-    def __getattr__(self, service: str):
+    def __getattr__(self, service: str) -> Any:
         if service.startswith("_"):
             raise AttributeError(service)
         proxy = getattr(self._local, "proxy", None)

@@ -36,12 +36,19 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pkcs11
-from asn1crypto import cms
 from pkcs11 import KeyType, Mechanism, ObjectClass
 from pkcs11 import exceptions as p11
+from pkcs11.types import SignMixin
 from pkcs11.util.ec import encode_ecdsa_signature
+
+from tools.signed_attributes import document_digest, is_signed_attributes
+
+if TYPE_CHECKING:
+    import requests  # only --url needs it, imported there
+    from pkcs11._pkcs11 import lib as Library
 
 ALGORITHMS = {"sha256_rsa": KeyType.RSA, "sha256_ecdsa": KeyType.EC}
 MAX_TO_SIGN = 8192  # signed attributes are a few hundred bytes
@@ -80,26 +87,9 @@ def read_request(data: dict) -> Request:
         raise SignerError("to_sign_b64 is not base64", 2) from None
     if not to_sign or len(to_sign) > MAX_TO_SIGN:
         raise SignerError("to_sign_b64 is empty or too long to be signed attributes", 2)
-    _require_signed_attributes(to_sign)
-    return Request(signing_id=signing_id, to_sign=to_sign, algorithm=algorithm)
-
-
-def _require_signed_attributes(to_sign: bytes) -> None:
-    try:
-        attributes = cms.CMSAttributes.load(to_sign, strict=True)
-        kinds = {attribute["type"].native for attribute in attributes}
-    except (ValueError, TypeError, KeyError):
-        kinds = set()
-    if not {"content_type", "message_digest"} <= kinds:
+    if not is_signed_attributes(to_sign):
         raise SignerError("what the office sent is not a PDF signature's signed attributes", 2)
-
-
-def describe(to_sign: bytes) -> str:
-    """The document digest being signed, to compare with what the office shows."""
-    for attribute in cms.CMSAttributes.load(to_sign):
-        if attribute["type"].native == "message_digest":
-            return attribute["values"][0].native.hex()
-    return "?"
+    return Request(signing_id=signing_id, to_sign=to_sign, algorithm=algorithm)
 
 
 def sign(module: str, token_label: str, key_label: str, pin: str, request: Request) -> bytes:
@@ -139,11 +129,14 @@ def sign(module: str, token_label: str, key_label: str, pin: str, request: Reque
         raise SignerError(f"the token refused: {type(error).__name__}") from None
 
 
-def _private_key(session, key_label: str, key_type: KeyType, algorithm: str):
+def _private_key(
+    session: pkcs11.Session, key_label: str, key_type: KeyType, algorithm: str
+) -> SignMixin:
     try:
-        return session.get_key(
+        key = session.get_key(
             object_class=ObjectClass.PRIVATE_KEY, key_type=key_type, label=key_label
         )
+        return cast(SignMixin, key)  # a private key of a signing type
     except p11.NoSuchKey:
         raise SignerError(
             f"no {key_type.name} private key labelled {key_label!r} on the token "
@@ -153,7 +146,7 @@ def _private_key(session, key_label: str, key_type: KeyType, algorithm: str):
         raise SignerError(f"more than one private key is labelled {key_label!r}") from None
 
 
-def _token_labels(library) -> list[str]:
+def _token_labels(library: Library) -> list[str]:
     try:
         tokens = [slot.get_token() for slot in library.get_slots(token_present=True)]
         return [repr(token.label) for token in tokens if token.label.strip()]
@@ -190,7 +183,7 @@ def _write_json(path: str, data: dict) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
-def _office(token_env: str):
+def _office(token_env: str) -> requests.Session:
     """A ``requests`` session that speaks to the office with the token for this signing."""
     import requests  # only --url needs it
 
@@ -202,7 +195,7 @@ def _office(token_env: str):
     return session
 
 
-def _call(session, method: str, url: str, **kwargs) -> dict:
+def _call(session: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
     import requests
 
     try:
@@ -216,10 +209,11 @@ def _call(session, method: str, url: str, **kwargs) -> dict:
     if not isinstance(body, dict):
         body = {}
     if response.status_code >= 400:
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
-        said = error.get("code") or response.reason
-        if error.get("message"):
-            said = f"{said} ({error['message']})"
+        problem = body.get("error")
+        refusal = problem if isinstance(problem, dict) else {}
+        said = refusal.get("code") or response.reason
+        if refusal.get("message"):
+            said = f"{said} ({refusal['message']})"
         raise SignerError(f"the office said {response.status_code}: {said}", 3)
     if not body:
         raise SignerError("the office answered with something that is not a JSON object", 3)
@@ -235,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
         data = _read_json(args.input)
     request = read_request(data)
     print(
-        f"signing {request.signing_id}: document digest {describe(request.to_sign)}",
+        f"signing {request.signing_id}: document digest {document_digest(request.to_sign) or '?'}",
         file=sys.stderr,
     )
     pin = _pin(args.pin_env, args.token_label)

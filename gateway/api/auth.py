@@ -1,6 +1,6 @@
 """Login, token refresh, logout, and who am I."""
 
-from flask import jsonify
+from flask import Response, jsonify
 from pydantic import BaseModel
 
 from gateway.api import api
@@ -24,7 +24,7 @@ class Ok(BaseModel):
     public=True,
     errors=(401, 429),
 )
-def login():
+def login() -> Response:
     return jsonify(rpc().identity.login(json_body()))
 
 
@@ -37,7 +37,7 @@ def login():
     public=True,
     errors=(401,),
 )
-def refresh():
+def refresh() -> Response:
     return jsonify(rpc().identity.refresh(json_body()))
 
 
@@ -48,11 +48,11 @@ def refresh():
     response=Ok,
     public=True,
 )
-def logout():
+def logout() -> Response:
     return jsonify(rpc().identity.logout(json_body()))
 
 
 @api.get("/me")
 @documented("The person logged in, with their posts", response=User)
-def me():
+def me() -> Response:
     return jsonify(rpc().identity.me(caller()))

@@ -1,6 +1,6 @@
 """The desk: inbox, notices, and the posts work can be marked to."""
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 
 from gateway.api import api
 from gateway.api.common import caller, page_limit
@@ -18,7 +18,7 @@ from services.notify.schemas import Notice, NoticeList
     query={"limit": page_size(200), "cursor": "from next_cursor"},
     errors=(400,),
 )
-def inbox():
+def inbox() -> Response:
     actor = caller()
     return jsonify(rpc().files.inbox(actor, page_limit(), request.args.get("cursor")))
 
@@ -30,14 +30,14 @@ def inbox():
     query={"limit": page_size(200), "cursor": "from next_cursor"},
     errors=(400,),
 )
-def notices():
+def notices() -> Response:
     actor = caller()
     return jsonify(rpc().notify.notices(actor, page_limit(), request.args.get("cursor")))
 
 
 @api.post("/notices/<notice_id>/read")
 @documented("Mark a notice read", response=Notice, errors=(404,))
-def read_notice(notice_id):
+def read_notice(notice_id: str) -> Response:
     return jsonify(rpc().notify.mark_read(caller(), notice_id))
 
 
@@ -47,5 +47,5 @@ def read_notice(notice_id):
     response=Posts,
     query={"q": "words to look for, Hindi or English (optional)"},
 )
-def posts():
+def posts() -> Response:
     return jsonify(rpc().identity.markable_posts(caller(), request.args.get("q", "")))

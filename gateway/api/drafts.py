@@ -2,24 +2,21 @@
 verification."""
 
 import base64
-import os
-import re
 
-from flask import jsonify, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Response, jsonify, request
 from pydantic import Field
 
-from common.errors import InvalidInput, NotFound, UnsupportedMedia
+from common.errors import InvalidInput, UnsupportedMedia
 from common.tokens import signing_audience
 from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit
-from gateway.api.efiles import download
-from gateway.api.receipts import form_fields, uploaded_pdf_b64
 from gateway.auth import bearer_actor
 from gateway.limits import limited, person_calling
-from gateway.messages import signature_problem
 from gateway.openapi import Upload, choice, documented, page_size
 from gateway.rpc import long_rpc, rpc
+from gateway.signer import signer_command
+from gateway.uploads import download, form_fields, uploaded_pdf_b64
+from gateway.verification import explained_report, verify_issued
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,
@@ -32,12 +29,6 @@ from services.files.schemas import (
 from services.signing.schemas import Completed, Completion, Prepared
 
 DRAFT = "/files/<file_id>/drafts/<draft_id>"
-SIGNER_FIELDS = ("module", "token_label", "key_label")
-SIGNER_PLACEHOLDERS = {
-    "module": _l("<path to your token's PKCS#11 library>"),
-    "token_label": _l("<your token's label>"),
-    "key_label": _l("<your signing key's label>"),
-}
 
 
 class ReadyToSign(Prepared):
@@ -67,7 +58,7 @@ def body_and_pdf() -> tuple[dict, str | None]:
     status=201,
     errors=(404, 409, 413, 415),
 )
-def create_draft(file_id):
+def create_draft(file_id: str) -> tuple[Response, int]:
     actor = caller()
     fields, pdf = body_and_pdf()
     return jsonify(long_rpc().files.create_draft(actor, file_id, fields, pdf)), 201
@@ -81,7 +72,7 @@ def create_draft(file_id):
     response=EFile,
     errors=(404, 409, 413, 415),
 )
-def add_draft_version(file_id, draft_id):
+def add_draft_version(file_id: str, draft_id: str) -> Response:
     actor = caller()
     fields, pdf = body_and_pdf()
     return jsonify(long_rpc().files.add_draft_version(actor, file_id, draft_id, fields, pdf))
@@ -94,7 +85,7 @@ def add_draft_version(file_id, draft_id):
     response=EFile,
     errors=(404, 409),
 )
-def approve_draft(file_id, draft_id):
+def approve_draft(file_id: str, draft_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.approve_draft(actor, file_id, draft_id, json_body()))
 
@@ -108,7 +99,7 @@ def approve_draft(file_id, draft_id):
     response=ReadyToSign,
     errors=(401, 404, 409, 422),
 )
-def sign_draft(file_id, draft_id):
+def sign_draft(file_id: str, draft_id: str) -> Response:
     actor = caller()
     prepared = long_rpc().files.sign_draft(actor, file_id, draft_id, json_body())
     token = rpc().identity.signing_token(actor, prepared["signing_id"])
@@ -129,7 +120,7 @@ def sign_draft(file_id, draft_id):
     response=EFile,
     errors=(404, 409, 413, 415),
 )
-def sign_on_paper(file_id, draft_id):
+def sign_on_paper(file_id: str, draft_id: str) -> Response:
     actor = caller()  # a missing scan is refused after "may you see it, do you hold it"
     pdf = uploaded_pdf_b64() if request.mimetype == "multipart/form-data" else None
     return jsonify(long_rpc().files.sign_on_paper(actor, file_id, draft_id, pdf))
@@ -141,7 +132,7 @@ def sign_on_paper(file_id, draft_id):
     response=EFile,
     errors=(404, 409),
 )
-def issue_draft(file_id, draft_id):
+def issue_draft(file_id: str, draft_id: str) -> Response:
     actor = caller()
     return jsonify(long_rpc().files.issue_draft(actor, file_id, draft_id))
 
@@ -153,7 +144,7 @@ def issue_draft(file_id, draft_id):
     response=EFile,
     errors=(400, 404, 409),
 )
-def dispatch_draft(file_id, draft_id):
+def dispatch_draft(file_id: str, draft_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.dispatch_draft(actor, file_id, draft_id, json_body()))
 
@@ -165,7 +156,7 @@ def dispatch_draft(file_id, draft_id):
     query={"which": choice("which version (default: latest)", "latest", "signed", "issued")},
     errors=(404,),
 )
-def draft_pdf(file_id, draft_id):
+def draft_pdf(file_id: str, draft_id: str) -> Response:
     actor = caller()
     which = request.args.get("which", "latest")
     content = long_rpc().files.draft_document(actor, file_id, draft_id, which)
@@ -179,37 +170,11 @@ def draft_pdf(file_id, draft_id):
     query={"limit": page_size(500)},
     errors=(400,),
 )
-def dispatch_register():
+def dispatch_register() -> Response:
     return jsonify(rpc().files.dispatch_register(caller(), page_limit(500, "BAD_REGISTER_LIMIT")))
 
 
 # --- the token signer's side ------------------------------------------------------------------
-
-
-def public_url(path: str) -> str:
-    """An absolute address of ours, as printed on letters (EOFFICE_PUBLIC_URL behind a proxy)."""
-    base = os.environ.get("EOFFICE_PUBLIC_URL") or request.host_url
-    return base.rstrip("/") + path
-
-
-def _shell_word(value: str) -> str:
-    """One argument as pasted into a terminal: bare, or in double quotes (which bash and
-    Windows' cmd both read alike for what the sign screen lets through)."""
-    return value if re.fullmatch(r"[\w@+=:,./~-]+", value) else f'"{value}"'
-
-
-def signer_command(signing_id: str, chosen: dict) -> str:
-    """The exact command the officer runs beside the token: the token's details ``chosen``
-    (placeholders for those not given); the signing token comes from ``EOFFICE_TOKEN``."""
-    url = public_url(url_for("api.prepared_signing", signing_id=signing_id))
-    words = ["python", "-m", "tools.token_signer"]
-    for field in SIGNER_FIELDS:
-        value = chosen.get(field)
-        words += [
-            f"--{field.replace('_', '-')}",
-            _shell_word(value) if value else str(SIGNER_PLACEHOLDERS[field]),
-        ]
-    return " ".join([*words, "--url", url, "--token-env", "EOFFICE_TOKEN"])
 
 
 def signer(signing_id: str) -> dict:
@@ -225,7 +190,7 @@ def signer(signing_id: str) -> dict:
     response=Prepared,
     errors=(401, 404),
 )
-def prepared_signing(signing_id):
+def prepared_signing(signing_id: str) -> Response:
     return jsonify(rpc().signing.prepared(signer(signing_id), signing_id))
 
 
@@ -237,7 +202,7 @@ def prepared_signing(signing_id):
     response=Completed,
     errors=(401, 404, 409, 422),
 )
-def complete_signing(signing_id):
+def complete_signing(signing_id: str) -> Response:
     actor = signer(signing_id)
     return jsonify(long_rpc().signing.complete(actor, signing_id, json_body()))
 
@@ -254,7 +219,8 @@ def complete_signing(signing_id):
     public=True,
     errors=(400, 413, 415, 422, 429),
 )
-def verify_upload():
+def verify_upload() -> Response:
+    content: str | None
     if request.mimetype == "application/pdf":
         content = base64.b64encode(request.get_data()).decode()
     elif request.mimetype == "multipart/form-data":
@@ -276,23 +242,5 @@ def verify_upload():
     query={"code": "the verification code printed beside the number (required)"},
     errors=(404, 429),
 )
-def verify_issue(issue_number):
+def verify_issue(issue_number: str) -> Response:
     return jsonify(verify_issued(issue_number, request.args.get("code")))
-
-
-def explained_report(report: dict) -> dict:
-    """Each signature's problem, if it has one, also in the reader's language."""
-    for signature in report["signatures"]:
-        signature["problem_message"] = signature_problem(signature["problem"])
-    return report
-
-
-def verify_issued(issue_number: str, code: str | None) -> dict:
-    """The report on a letter for whoever has it in hand: the number and the code printed
-    beside it. Without the code the answer is the one for a number never issued, so the
-    register cannot be walked through number by number."""
-    if not (code or "").strip():
-        raise NotFound("ISSUE_NOT_FOUND")
-    issued = long_rpc().files.issued_letter(issue_number, code.strip())
-    report = explained_report(long_rpc().signing.verify(issued.pop("pdf_b64")))
-    return {**issued, "report": report}

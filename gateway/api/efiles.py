@@ -1,63 +1,32 @@
 """E-files: heads of the scheme, files, notes, correspondence, movement, history; the sent list
 and search across receipts and files."""
 
-import base64
-
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 
+from gateway.actions import FILE_MOVES, Move
 from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit, versioned_body
 from gateway.openapi import choice, documented, page_size
 from gateway.rpc import long_rpc, rpc
+from gateway.uploads import download
 from services.files.schemas import (
     ChainCheck,
-    CloseFile,
     EFile,
-    FileAction,
     Head,
     Heads,
     History,
-    LinkFile,
-    MergeFile,
     NewFile,
     NewHead,
     NewNote,
     Page,
     PutInFile,
-    RecordFile,
-    SendFile,
 )
-
-MOVES = {
-    "send": (
-        "send_file",
-        SendFile,
-        "Send a file you hold to another post (skipped levels are named)",
-    ),
-    "send-back": ("send_back", FileAction, "Return a file to the post that sent it"),
-    "pull-back": ("pull_back", FileAction, "Take back a file you sent, while still unopened"),
-    "park": ("park", FileAction, "Set a file aside"),
-    "unpark": ("unpark", FileAction, "Take a parked file up again"),
-    "close": ("close_file", CloseFile, "Close a file you opened, citing an officer's approval"),
-    "reopen": ("reopen_file", CloseFile, "Reopen a file you closed, citing an officer's approval"),
-    "link": ("link_file", LinkFile, "Link a file you hold to another file you may see"),
-    "delink": ("delink_file", LinkFile, "Remove a link between two files"),
-    "merge": (
-        "merge_file",
-        MergeFile,
-        "Merge another physical file of the same section you hold into this one, with a reason",
-    ),
-    "record": (
-        "record_file",
-        RecordFile,
-        "Send a closed physical file to the record room (A, B or C)",
-    ),
-}
 
 
 @api.get("/heads")
 @documented("The heads of your office's filing scheme", response=Heads)
-def heads():
+def heads() -> Response:
     return jsonify(rpc().files.heads(caller()))
 
 
@@ -69,7 +38,7 @@ def heads():
     status=201,
     errors=(403, 404, 409),
 )
-def add_head():
+def add_head() -> tuple[Response, int]:
     actor = caller()
     return jsonify(rpc().files.add_head(actor, json_body())), 201
 
@@ -82,7 +51,7 @@ def add_head():
     status=201,
     errors=(404, 409),
 )
-def create_file():
+def create_file() -> tuple[Response, int]:
     actor = caller()
     return jsonify(rpc().files.create_file(actor, json_body())), 201
 
@@ -93,7 +62,7 @@ def create_file():
     response=EFile,
     errors=(404,),
 )
-def get_file(file_id):
+def get_file(file_id: str) -> Response:
     return jsonify(rpc().files.get_file(caller(), file_id))
 
 
@@ -105,21 +74,21 @@ def get_file(file_id):
     status=201,
     errors=(404, 409),
 )
-def add_note(file_id):
+def add_note(file_id: str) -> tuple[Response, int]:
     actor = caller()
     return jsonify(rpc().files.add_note(actor, file_id, json_body())), 201
 
 
 @api.patch("/files/<file_id>/notes/<note_id>")
 @documented("Change your own yellow note", body=NewNote, response=EFile, errors=(404, 409))
-def edit_note(file_id, note_id):
+def edit_note(file_id: str, note_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.edit_note(actor, file_id, note_id, json_body()))
 
 
 @api.delete("/files/<file_id>/notes/<note_id>")
 @documented("Discard your own yellow note", response=EFile, errors=(404, 409))
-def discard_note(file_id, note_id):
+def discard_note(file_id: str, note_id: str) -> Response:
     return jsonify(rpc().files.discard_note(caller(), file_id, note_id))
 
 
@@ -129,7 +98,7 @@ def discard_note(file_id, note_id):
     response=EFile,
     errors=(404, 409),
 )
-def confirm_note(file_id, note_id):
+def confirm_note(file_id: str, note_id: str) -> Response:
     return jsonify(rpc().files.confirm_note(caller(), file_id, note_id))
 
 
@@ -140,29 +109,28 @@ def confirm_note(file_id, note_id):
     response=EFile,
     errors=(404, 409),
 )
-def put_in_file(receipt_id):
+def put_in_file(receipt_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.put_in_file(actor, receipt_id, json_body()))
 
 
-def _move_view(path: str, method: str, model, summary: str):
-    def view(file_id):
+def _move_view(path: str, move: Move) -> None:
+    def view(file_id: str) -> ResponseReturnValue:
         actor = caller()
-        return jsonify(getattr(rpc().files, method)(actor, file_id, versioned_body(optional=True)))
+        body = versioned_body(optional=True)
+        return jsonify(getattr(rpc().files, move.method)(actor, file_id, body))
 
-    view.__name__ = f"file_{method}"
+    view.__name__ = f"file_{move.method}"
+    documentation = documented(
+        move.summary, body=move.request, body_optional=True, response=EFile, errors=(404, 409, 422)
+    )
     api.add_url_rule(
-        f"/files/<file_id>/{path}",
-        view.__name__,
-        documented(summary, body=model, body_optional=True, response=EFile, errors=(404, 409, 422))(
-            view
-        ),
-        methods=["POST"],
+        f"/files/<file_id>/{path}", view.__name__, documentation(view), methods=["POST"]
     )
 
 
-for _path, (_method, _model, _summary) in MOVES.items():
-    _move_view(_path, _method, _model, _summary)
+for _path, _move in FILE_MOVES.items():
+    _move_view(_path, _move)
 
 
 @api.get("/files/<file_id>/history")
@@ -171,13 +139,13 @@ for _path, (_method, _model, _summary) in MOVES.items():
     response=History,
     errors=(404,),
 )
-def file_history(file_id):
+def file_history(file_id: str) -> Response:
     return jsonify(rpc().files.file_history(caller(), file_id))
 
 
 @api.get("/files/<file_id>/history/verify")
 @documented("Check the file's history chain", response=ChainCheck, errors=(404,))
-def verify_file_history(file_id):
+def verify_file_history(file_id: str) -> Response:
     return jsonify(rpc().files.verify_file_history(caller(), file_id))
 
 
@@ -188,7 +156,7 @@ def verify_file_history(file_id):
     query={"limit": page_size(200), "cursor": "from next_cursor"},
     errors=(400,),
 )
-def sent():
+def sent() -> Response:
     actor = caller()
     return jsonify(rpc().files.sent(actor, page_limit(), request.args.get("cursor")))
 
@@ -201,7 +169,7 @@ def sent():
     query={"q": "words", "limit": page_size(200)},
     errors=(400,),
 )
-def search():
+def search() -> Response:
     actor = caller()
     return jsonify(rpc().files.search(actor, request.args.get("q", ""), page_limit()))
 
@@ -213,7 +181,7 @@ def search():
     query={"lang": choice("labels in (default: yours)", "hi", "en")},
     errors=(400, 404),
 )
-def note_sheet(file_id):
+def note_sheet(file_id: str) -> Response:
     actor = caller()
     content = long_rpc().files.note_sheet(actor, file_id, request.args.get("lang") or actor["lang"])
     return download(content, "application/pdf", f"notesheet-{file_id[:8]}.pdf")
@@ -227,18 +195,10 @@ def note_sheet(file_id):
     query={"lang": choice("labels in, for a PDF (default: yours)", "hi", "en")},
     errors=(400, 404),
 )
-def history_export(kind, item_id, fmt):
+def history_export(kind: str, item_id: str, fmt: str) -> Response:
     actor = caller()
     content = long_rpc().files.history_export(
         actor, kind, item_id, fmt, request.args.get("lang") or actor["lang"]
     )
     mimetype = "text/csv" if fmt == "csv" else "application/pdf"
     return download(content, mimetype, f"history-{kind[:-1]}-{item_id[:8]}.{fmt}")
-
-
-def download(content_b64: str, mimetype: str, filename: str) -> Response:
-    return Response(
-        base64.b64decode(content_b64),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )

@@ -44,7 +44,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     query={"under": "office code"},
     errors=(404,),
 )
-def offices():
+def offices() -> Response:
     return jsonify(rpc().identity.offices_under(caller(), request.args.get("under") or None))
 
 
@@ -56,14 +56,14 @@ def offices():
     status=201,
     errors=(403, 404, 409, 422),
 )
-def create_office():
+def create_office() -> tuple[Response, int]:
     actor = caller()
     return jsonify(rpc().identity.create_office(actor, json_body())), 201
 
 
 @api.get("/offices/<code>")
 @documented("One office, with its history of renames and moves", response=Office, errors=(404,))
-def office(code):
+def office(code: str) -> Response:
     return jsonify(rpc().identity.office_by_code(caller(), code))
 
 
@@ -74,7 +74,7 @@ def office(code):
     response=Office,
     errors=(403, 404, 422),
 )
-def change_office(code):
+def change_office(code: str) -> Response:
     actor = caller()
     return jsonify(rpc().identity.change_office(actor, code, json_body()))
 
@@ -87,7 +87,7 @@ def change_office(code):
     status=201,
     errors=(403, 404, 409),
 )
-def create_post():
+def create_post() -> tuple[Response, int]:
     actor = caller()
     return jsonify(rpc().identity.create_post(actor, json_body())), 201
 
@@ -99,7 +99,7 @@ def create_post():
     response=Post,
     errors=(403, 404),
 )
-def assign_post(post_id):
+def assign_post(post_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().identity.assign_post(actor, post_id, json_body()))
 
@@ -112,14 +112,14 @@ def assign_post(post_id):
     status=201,
     errors=(403, 404, 422),
 )
-def delegate_post(post_id):
+def delegate_post(post_id: str) -> tuple[Response, int]:
     actor = caller()
     return jsonify(rpc().identity.delegate_post(actor, post_id, json_body())), 201
 
 
 @api.post("/delegations/<delegation_id>/end")
 @documented("End a delegation early", response=Delegation, errors=(403, 409))
-def end_delegation(delegation_id):
+def end_delegation(delegation_id: str) -> Response:
     return jsonify(rpc().identity.end_delegation(caller(), delegation_id))
 
 
@@ -130,7 +130,7 @@ def end_delegation(delegation_id):
     query={"office": "office code (default: yours)"},
     errors=(403, 404),
 )
-def staff():
+def staff() -> Response:
     return jsonify(rpc().identity.staff(caller(), request.args.get("office") or None))
 
 
@@ -142,7 +142,7 @@ def staff():
     status=201,
     errors=(403, 404, 409),
 )
-def create_user():
+def create_user() -> tuple[Response, int]:
     actor = caller()
     return jsonify(rpc().identity.create_user(actor, json_body())), 201
 
@@ -153,25 +153,25 @@ def create_user():
     response=User,
     errors=(403, 404, 409),
 )
-def disable_user(user_id):
+def disable_user(user_id: str) -> Response:
     return jsonify(rpc().identity.disable_user(caller(), user_id))
 
 
 @api.post("/users/<user_id>/enable")
 @documented("Enable a disabled person or unlock a locked-out one", response=User, errors=(403, 404))
-def enable_user(user_id):
+def enable_user(user_id: str) -> Response:
     return jsonify(rpc().identity.enable_user(caller(), user_id))
 
 
 @api.post("/users/<user_id>/vpn")
 @documented("Issue a VPN account", response=VpnAccount, status=201, errors=(403, 404, 409))
-def issue_vpn(user_id):
+def issue_vpn(user_id: str) -> tuple[Response, int]:
     return jsonify(rpc().identity.issue_vpn(caller(), user_id)), 201
 
 
 @api.delete("/users/<user_id>/vpn")
 @documented("Revoke a VPN account", response=VpnAccount, errors=(403, 404))
-def revoke_vpn(user_id):
+def revoke_vpn(user_id: str) -> Response:
     return jsonify(rpc().identity.revoke_vpn(caller(), user_id))
 
 
@@ -179,7 +179,7 @@ def revoke_vpn(user_id):
 @documented(
     "The person's WireGuard client config (wg-quick)", binary="text/plain", errors=(403, 404)
 )
-def vpn_config(user_id):
+def vpn_config(user_id: str) -> Response:
     config = rpc().identity.vpn_config(caller(), user_id)
     return Response(
         config["config"],
@@ -195,7 +195,7 @@ def vpn_config(user_id):
     query={"district": "district office code"},
     errors=(403, 404),
 )
-def vpn_peers():
+def vpn_peers() -> Response:
     return Response(
         rpc().identity.vpn_peers(caller(), request.args.get("district", "")), mimetype="text/plain"
     )
@@ -209,7 +209,7 @@ def vpn_peers():
     status=201,
     errors=(403, 404, 409, 422),
 )
-def enrol_dsc(user_id):
+def enrol_dsc(user_id: str) -> tuple[Response, int]:
     actor = caller()
     upload = request.files.get("certificate")
     if upload is None:
@@ -220,7 +220,7 @@ def enrol_dsc(user_id):
 
 @api.delete("/users/<user_id>/dsc")
 @documented("Revoke the enrolled DSC", errors=(403, 404))
-def revoke_dsc(user_id):
+def revoke_dsc(user_id: str) -> Response:
     return jsonify(rpc().identity.revoke_dsc(caller(), user_id))
 
 
@@ -232,7 +232,7 @@ def revoke_dsc(user_id):
     response=TotpEnrolment,
     errors=(401,),
 )
-def begin_totp():
+def begin_totp() -> Response:
     actor = caller()
     return jsonify(rpc().identity.begin_totp(actor, json_body()))
 
@@ -244,7 +244,7 @@ def begin_totp():
     response=TotpStatus,
     errors=(409,),
 )
-def confirm_totp():
+def confirm_totp() -> Response:
     actor = caller()
     return jsonify(rpc().identity.confirm_totp(actor, json_body()))
 
@@ -256,7 +256,7 @@ def confirm_totp():
     response=TotpStatus,
     errors=(401,),
 )
-def remove_totp():
+def remove_totp() -> Response:
     actor = caller()
     return jsonify(rpc().identity.remove_totp(actor, json_body()))
 
@@ -265,7 +265,7 @@ def remove_totp():
 @documented(
     "Rotate the token-signing key (admin); old tokens verify until they expire", errors=(403,)
 )
-def rotate_key():
+def rotate_key() -> Response:
     return jsonify(rpc().identity.rotate_signing_key(caller()))
 
 
@@ -274,7 +274,7 @@ def rotate_key():
     "The master data sheet template (XLSX, headers in Hindi and English)",
     binary=XLSX,
 )
-def onboarding_template():
+def onboarding_template() -> Response:
     caller()
     return Response(
         base64.b64decode(rpc().identity.onboarding_template()),
@@ -301,7 +301,7 @@ def explained(report: dict) -> dict:
     status=201,
     errors=(403, 413, 429),
 )
-def onboarding_upload():
+def onboarding_upload() -> tuple[Response, int]:
     actor = caller()
     upload = request.files.get("sheet")
     if upload is None:
@@ -315,7 +315,7 @@ def onboarding_upload():
 
 @api.get("/onboarding/sheets/<sheet_id>")
 @documented("A sheet's report, row by row", response=SheetReport, errors=(404,))
-def onboarding_report(sheet_id):
+def onboarding_report(sheet_id: str) -> Response:
     return jsonify(explained(rpc().identity.onboarding_sheet(caller(), sheet_id)))
 
 
@@ -326,7 +326,7 @@ def onboarding_report(sheet_id):
     response=SheetReport,
     errors=(403, 404),
 )
-def onboarding_apply(sheet_id):
+def onboarding_apply(sheet_id: str) -> Response:
     return jsonify(explained(long_rpc().identity.onboarding_apply(caller(), sheet_id)))
 
 
@@ -338,5 +338,5 @@ def onboarding_apply(sheet_id):
     public=True,
     errors=(401, 429),
 )
-def activate():
+def activate() -> Response:
     return jsonify(rpc().identity.activate(json_body()))

@@ -1,16 +1,15 @@
 """Dak: diarise, receive, open, correct, send (with copies), reply, close, history,
 documents."""
 
-import base64
-
 from flask import Response, jsonify, request
 
-from common.errors import InvalidInput, UnsupportedMedia
+from common.errors import UnsupportedMedia
 from gateway.api import api
 from gateway.api.common import caller, versioned_body
 from gateway.limits import limited, pdf_attached, person_calling
 from gateway.openapi import Upload, documented
 from gateway.rpc import rpc
+from gateway.uploads import form_fields, pdf_response, uploaded_pdf_b64
 from services.files.schemas import (
     ChainCheck,
     DiariseReceipt,
@@ -21,22 +20,6 @@ from services.files.schemas import (
     Reply,
     SendReceipt,
 )
-
-
-def form_fields() -> dict:
-    """The form's text fields, without blanks (a blank optional field means 'not given')."""
-    return {k: v for k, v in request.form.items() if v.strip()}
-
-
-def uploaded_pdf_b64() -> str | None:
-    """The uploaded PDF, if any (a physical letter may come without a scan)."""
-    upload = request.files.get("pdf")
-    if upload is None or not upload.filename:
-        return None
-    content = upload.read()
-    if not content:
-        raise InvalidInput("PDF_MISSING")
-    return base64.b64encode(content).decode()
 
 
 @api.post("/receipts")
@@ -55,7 +38,7 @@ def uploaded_pdf_b64() -> str | None:
     status=201,
     errors=(409, 413, 415, 422, 429),
 )
-def diarise():
+def diarise() -> tuple[Response, int]:
     # A form; a physical letter without a scan may come as a plain (url-encoded) one.
     if request.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise UnsupportedMedia("UNSUPPORTED_MEDIA_TYPE")
@@ -68,7 +51,7 @@ def diarise():
 
 @api.get("/receipts/<receipt_id>")
 @documented("Open a receipt (the holder's first open is recorded)", response=Receipt, errors=(404,))
-def receipt(receipt_id):
+def receipt(receipt_id: str) -> Response:
     return jsonify(rpc().files.get_receipt(caller(), receipt_id))
 
 
@@ -79,7 +62,7 @@ def receipt(receipt_id):
     response=Receipt,
     errors=(404, 409, 422),
 )
-def send_receipt(receipt_id):
+def send_receipt(receipt_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.send_receipt(actor, receipt_id, versioned_body()))
 
@@ -91,7 +74,7 @@ def send_receipt(receipt_id):
     response=Receipt,
     errors=(404, 409, 422),
 )
-def edit_receipt(receipt_id):
+def edit_receipt(receipt_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.edit_receipt(actor, receipt_id, versioned_body()))
 
@@ -104,7 +87,7 @@ def edit_receipt(receipt_id):
     response=Receipt,
     errors=(404, 409),
 )
-def receive_receipt(receipt_id):
+def receive_receipt(receipt_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.receive_receipt(actor, receipt_id, versioned_body(optional=True)))
 
@@ -116,14 +99,14 @@ def receive_receipt(receipt_id):
     response=Receipt,
     errors=(404, 409),
 )
-def reply_to_receipt(receipt_id):
+def reply_to_receipt(receipt_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.reply_to_receipt(actor, receipt_id, versioned_body()))
 
 
 @api.post("/receipts/<receipt_id>/drafts/<draft_id>/discard")
 @documented("Discard an unsigned draft reply", response=Receipt, errors=(404, 409))
-def discard_receipt_draft(receipt_id, draft_id):
+def discard_receipt_draft(receipt_id: str, draft_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.discard_receipt_draft(actor, receipt_id, draft_id))
 
@@ -136,7 +119,7 @@ def discard_receipt_draft(receipt_id, draft_id):
     response=Receipt,
     errors=(404, 409),
 )
-def close_receipt(receipt_id):
+def close_receipt(receipt_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().files.close_receipt(actor, receipt_id, versioned_body(optional=True)))
 
@@ -147,28 +130,17 @@ def close_receipt(receipt_id):
     response=History,
     errors=(404,),
 )
-def receipt_history(receipt_id):
+def receipt_history(receipt_id: str) -> Response:
     return jsonify(rpc().files.receipt_history(caller(), receipt_id))
 
 
 @api.get("/receipts/<receipt_id>/history/verify")
 @documented("Check the receipt's history chain", response=ChainCheck, errors=(404,))
-def verify_receipt_history(receipt_id):
+def verify_receipt_history(receipt_id: str) -> Response:
     return jsonify(rpc().files.verify_receipt_history(caller(), receipt_id))
 
 
 @api.get("/documents/<sha256>")
 @documented("A stored PDF, by the SHA-256 of its bytes", binary="application/pdf", errors=(404,))
-def document(sha256):
+def document(sha256: str) -> Response:
     return pdf_response(rpc().files.document(caller(), sha256), sha256)
-
-
-def pdf_response(content_b64: str, sha256: str) -> Response:
-    return Response(
-        base64.b64decode(content_b64),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{sha256[:16]}.pdf"',
-            "Cache-Control": "private, max-age=86400",
-        },
-    )

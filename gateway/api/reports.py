@@ -1,6 +1,6 @@
 """Reports for supervisors and HQ."""
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 
 from gateway.api import api
 from gateway.api.common import caller
@@ -19,5 +19,5 @@ from services.reports.schemas import Pendency
     },
     errors=(403,),
 )
-def pendency():
+def pendency() -> Response:
     return jsonify(rpc().reports.pendency(caller(), request.args.get("office") or None))

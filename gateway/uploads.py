@@ -1,0 +1,45 @@
+"""Files into and out of a request, alike for the API and the pages: the form's fields and its
+uploaded PDF, and a stored PDF or an export sent back."""
+
+import base64
+
+from flask import Response, request
+
+from common.errors import InvalidInput
+
+
+def form_fields() -> dict[str, str]:
+    """The form's text fields, without blanks (a blank optional field means 'not given')."""
+    return {k: v for k, v in request.form.items() if v.strip()}
+
+
+def uploaded_pdf_b64() -> str | None:
+    """The uploaded PDF, if any (a physical letter may come without a scan)."""
+    upload = request.files.get("pdf")
+    if upload is None or not upload.filename:
+        return None
+    content = upload.read()
+    if not content:
+        raise InvalidInput("PDF_MISSING")
+    return base64.b64encode(content).decode()
+
+
+def pdf_response(content_b64: str, sha256: str) -> Response:
+    """A stored PDF, shown in the browser and kept a day in the reader's own cache."""
+    return Response(
+        base64.b64decode(content_b64),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{sha256[:16]}.pdf"',
+            "Cache-Control": "private, max-age=86400",
+        },
+    )
+
+
+def download(content_b64: str, mimetype: str, filename: str) -> Response:
+    """Something made to be saved (an export, a note sheet) under ``filename``."""
+    return Response(
+        base64.b64decode(content_b64),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

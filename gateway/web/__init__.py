@@ -1,0 +1,7 @@
+"""The web UI: server-rendered pages that work on a slow police-station link (no script
+needed). They call the same services as the API, as the person in the session cookie.
+
+One blueprint per area, as the API has one module per area; the app factory registers each:
+``account`` (log in and out, language, activation), ``desk`` (the inbox, history, documents),
+``receipts``, ``files``, ``drafts``, ``signing``, ``verify`` (public) and ``staff`` (the nodal
+officer's onboarding, people and posts)."""

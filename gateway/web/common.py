@@ -1,0 +1,97 @@
+"""What the pages share: names and times in the reader's language, the labels templates show,
+and the one way a form acts on a receipt, a file or a draft (do it; say what happened or why
+not; go on)."""
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from flask import flash, redirect, request
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from common.errors import OfficeError
+from gateway.messages import label, message_for
+from gateway.rpc import rpc
+
+# Indian offices keep Indian time, which has no daylight saving: a fixed offset is exact.
+IST = timezone(timedelta(hours=5, minutes=30), "IST")
+
+
+def hindi() -> bool:
+    """Whether the reader reads Hindi."""
+    return str(get_locale()) == "hi"
+
+
+def local_name(named: Mapping[str, Any] | None) -> str:
+    """A name in the reader's language, Hindi falling back to English: a bilingual name
+    (``{"en", "hi"}``) or a person's, post's or office's (``name_en``/``name_hi``)."""
+    if not named:
+        return ""
+    in_english, in_hindi = (
+        ("name_en", "name_hi") if "name_en" in named or "name_hi" in named else ("en", "hi")
+    )
+    return (named.get(in_hindi) if hindi() else None) or named.get(in_english) or ""
+
+
+def when(moment: str | None, with_time: bool = True) -> str:
+    """A stored UTC time as Indian time, day first as offices write it."""
+    if not moment:
+        return "—"
+    try:
+        local = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(IST)
+    except ValueError:
+        return moment
+    return local.strftime("%d-%m-%Y %H:%M IST" if with_time else "%d-%m-%Y")
+
+
+def template_helpers() -> dict[str, Callable[..., str]]:
+    """What every template may call: labels and names in the reader's language, times."""
+    return {
+        "priority_label": lambda v: label("priority", v),
+        "grading_label": lambda v: label("grading", v),
+        "action_label": lambda v: label("action", v),
+        "status_label": lambda v: label("status", v),
+        "local": local_name,
+        "when": when,
+    }
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+
+def version_field() -> int | None:
+    """The version of the receipt or file the form was shown with (a conflict check)."""
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def text_field(name: str) -> str:
+    return request.form.get(name, "")
+
+
+def act(
+    call: Callable[[], dict[str, Any]],
+    back: str,
+    done: Callable[[dict[str, Any]], tuple[str, str]],
+) -> Response:
+    """Do it; on success flash what happened and go where ``done`` says, else back with the
+    reason in the reader's language (a 404 stays a 404: nothing to learn about hidden things)."""
+    try:
+        result = call()
+    except OfficeError as exc:
+        if exc.status >= 500 or exc.status == 404:
+            raise
+        flash(message_for(exc.code), "error")
+        return redirect(back)
+    message, target = done(result)
+    flash(message)
+    return redirect(target)
+
+
+def markable_posts(actor: dict[str, Any], except_post: str) -> list[dict[str, Any]]:
+    """Posts for the send dialog, found by the words typed in its search box (``?q=``)."""
+    posts: list[dict[str, Any]] = rpc().identity.markable_posts(actor, request.args.get("q", ""))[
+        "items"
+    ]
+    return [p for p in posts if p["id"] != except_post]
