@@ -158,7 +158,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
             chain,
             stamp,
             f"Signature-{uuid.uuid4().hex[:8]}",
-            self.config.get("EOFFICE_TSA_URL"),
+            self._timestamp_url(),
         )
         now = utcnow()
         signing = {
@@ -179,6 +179,11 @@ class SigningService(service_parts.Health, service_parts.Outbox):
 
     def _prepared_for(self) -> int:
         return int(setting(self.config, "EOFFICE_SIGNING_TTL_SECONDS") or PREPARED_FOR_SECONDS)
+
+    def _timestamp_url(self) -> str | None:
+        """The time-stamp authority: ``prepare`` reserves room for its token, ``complete`` asks
+        it, so both must read the same setting."""
+        return setting(self.config, "EOFFICE_TSA_URL")
 
     def _stamp(self, who: Actor, ask: PrepareSigning) -> Stamp:
         me = self.identity.me(who.credential)
@@ -240,7 +245,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         cert = base64.b64decode(signing["certificate"]["der_b64"])
         chain = [base64.b64decode(c) for c in signing["certificate"]["chain_b64"]]
         prepared = token_signing.Prepared.from_json(signing["prepared"])
-        tsa = setting(self.config, "EOFFICE_TSA_URL")
+        tsa = self._timestamp_url()
         try:
             signed = cpu_bound(  # checks the signature against the certificate first
                 token_signing.finish, prepared, cert, chain, signature, tsa
