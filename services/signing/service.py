@@ -44,6 +44,14 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def _certificates_der(pem_bundle: Path) -> list[bytes]:
+    """The certificates of a PEM bundle, in its order, as DER."""
+    return [
+        c.public_bytes(serialization.Encoding.DER)
+        for c in x509.load_pem_x509_certificates(pem_bundle.read_bytes())
+    ]
+
+
 class SealKeys(DependencyProvider):
     """The office's seal: an encrypted key (PKCS#8 PEM) and its certificate chain, loaded once
     and kept parsed; replaced files (a rotated key, a renewed Kubernetes secret) are loaded on
@@ -71,10 +79,7 @@ class SealKeys(DependencyProvider):
             raise Conflict("SEAL_NOT_CONFIGURED")
         version = (key_file, Path(key_file).stat().st_mtime_ns, Path(cert_file).stat().st_mtime_ns)
         if self._loaded is None or self._loaded[0] != version:
-            chain = [
-                c.public_bytes(serialization.Encoding.DER)
-                for c in x509.load_pem_x509_certificates(Path(cert_file).read_bytes())
-            ]
+            chain = _certificates_der(Path(cert_file))
             seal = Seal.load(
                 Path(key_file).read_bytes(),
                 os.environ["EOFFICE_SEAL_PASSWORD"].encode(),
@@ -112,11 +117,7 @@ class SealKeys(DependencyProvider):
         ]
         version = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
         if self._roots is None or self._roots[0] != version:
-            roots = [
-                c.public_bytes(serialization.Encoding.DER)
-                for p in paths
-                for c in x509.load_pem_x509_certificates(p.read_bytes())
-            ]
+            roots = [der for p in paths for der in _certificates_der(p)]
             self._roots = (version, roots)
         return self._roots[1]
 
