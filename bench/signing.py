@@ -1,6 +1,6 @@
 """How fast does the office sign, seal and verify, and what does an officer's token cost?
 
-The domain costs only, in-process: services.signing.domain.pades called directly, with no
+The domain costs only, in-process: services.signing.domain called directly, with no
 Nameko, no RabbitMQ, no HTTP and no database (through the office, the signing service adds an
 RPC, the PDF in base64 both ways, a database write and a blob on top; bench.office shows what an
 RPC costs). On this machine, in this order:
@@ -17,16 +17,17 @@ RPC costs). On this machine, in this order:
             from the encrypted PEM every time (``Seal.load`` + ``sign``, what SIGNING-NOTES warns
             about), the key parsing alone, and the floor: a bare RSA-2048 PKCS#1 v1.5 signature
             over 32 bytes with ``cryptography`` and the same key.
-2. verify   ``pades.verify(signed_pdf, roots)`` on a sealed 1-page PDF (one signature) and the
-            same PDF sealed again as an incremental update (two signatures).
+2. verify   ``verification.verify(signed_pdf, roots)`` on a sealed 1-page PDF (one signature)
+            and the same PDF sealed again as an incremental update (two signatures).
 3. token    An officer's signature on a SoftHSM2 token (tests.support.token.soft_token: an
             RSA-2048 key made on the token, its certificate from tests.support.pki), the round
-            trip as the office and the officer run it: ``pades.prepare`` → the officer's tool,
-            ``python -m tools.token_signer --in request.json --out response.json`` as a
+            trip as the office and the officer run it: ``token_signing.prepare`` → the officer's
+            tool, ``python -m tools.token_signer --in request.json --out response.json`` as a
             subprocess (interpreter start, imports, loading the PKCS#11 library, C_Login, one
-            signature, the JSON files) → ``pades.finish`` (which checks the signature against the
-            certificate first, as the service's ``complete`` does). ``check_token_signature`` is
-            also timed alone, apart from the total. The last signed PDF is verified (untimed).
+            signature, the JSON files) → ``token_signing.finish`` (which checks the signature
+            against the certificate first, as the service's ``complete`` does).
+            ``check_token_signature`` is also timed alone, apart from the total. The last signed
+            PDF is verified (untimed).
             To show what is process start and what is signing: ``python -c pass`` and
             ``python -c "import tools.token_signer"`` as subprocesses, and, inside one
             long-lived process with python-pkcs11, the library load, C_Login (open session with
@@ -67,8 +68,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from bench.office import Failed, ms, percentile, ratio, run_facts, save_and_print
-from services.signing.domain import pades
-from services.signing.render.stamp import bilingual_font
+from services.signing.domain import token_signing, verification
+from services.signing.domain.seal import Seal
+from services.signing.render.stamp import Stamp, bilingual_font
 from tests.support import pki
 from tests.support.pdfs import pdf
 from tests.support.token import soft_token
@@ -206,15 +208,13 @@ def seal_material(data_dir: Path) -> dict:
     }
 
 
-def load_seal(material: dict) -> pades.Seal:
-    return pades.Seal.load(
-        material["pem"], material["password"], material["cert"], material["chain"]
-    )
+def load_seal(material: dict) -> Seal:
+    return Seal.load(material["pem"], material["password"], material["cert"], material["chain"])
 
 
-def seal_stamp() -> pades.Stamp:
+def seal_stamp() -> Stamp:
     """What the signing service's seal stamp says (SealKeys.stamp), with a verification line."""
-    return pades.Stamp(
+    return Stamp(
         name_en="Digitally sealed by e-Office",
         name_hi="ई-ऑफ़िस द्वारा डिजिटल मुहर",
         designation_en="Office seal",
@@ -226,8 +226,8 @@ def seal_stamp() -> pades.Stamp:
     )
 
 
-def officer_stamp() -> pades.Stamp:
-    return pades.Stamp(
+def officer_stamp() -> Stamp:
+    return Stamp(
         name_en="Pooja Yadav",
         name_hi="पूजा यादव",
         designation_en="Superintendent of Police",
@@ -365,7 +365,7 @@ def measure_seal(material: dict) -> tuple[dict, dict]:
 def measure_verify(documents: dict, roots: list[bytes]) -> dict:
     def verifier(signed: bytes, signatures: int) -> Callable[[], None]:
         def verify():
-            report = pades.verify(signed, roots)
+            report = verification.verify(signed, roots)
             if not report["ok"] or len(report["signatures"]) != signatures:
                 problems = [s["problem"] or s["changes_after"] for s in report["signatures"]]
                 raise Failed(
@@ -468,7 +468,7 @@ def measure_token(work: Path) -> tuple[dict, dict]:
 
     def round_trip() -> dict:
         t0, c0 = time.perf_counter(), cpu_seconds()
-        prepared = pades.prepare(document, cert, chain, officer_stamp(), "Signature-1")
+        prepared = token_signing.prepare(document, cert, chain, officer_stamp(), "Signature-1")
         t1, c1 = time.perf_counter(), cpu_seconds()
         request.write_text(
             json.dumps(
@@ -494,9 +494,9 @@ def measure_token(work: Path) -> tuple[dict, dict]:
             raise Failed(f"token_signer exit {done.returncode}: {said}")
         signature = base64.b64decode(json.loads(response.read_text())["signature_b64"])
         t2, c2 = time.perf_counter(), cpu_seconds()
-        pades.check_token_signature(cert, prepared.signed_attrs, signature)
+        token_signing.check_token_signature(cert, prepared.signed_attrs, signature)
         t3, c3 = time.perf_counter(), cpu_seconds()
-        last["signed"] = pades.finish(prepared, cert, chain, signature)
+        last["signed"] = token_signing.finish(prepared, cert, chain, signature)
         t4, c4 = time.perf_counter(), cpu_seconds()
         last["signed_attrs"] = prepared.signed_attrs
         return {  # (seconds, CPU seconds); the subprocess's CPU counts once it has ended
@@ -515,7 +515,7 @@ def measure_token(work: Path) -> tuple[dict, dict]:
     }
     checks: dict = {"round_trip_pdf_verified": None}
     if "signed" in last:
-        report = pades.verify(last["signed"], roots)
+        report = verification.verify(last["signed"], roots)
         checks["round_trip_pdf_verified"] = report["ok"]
         checks["round_trip_pdf_bytes"] = len(last["signed"])
         if not report["ok"]:
@@ -523,7 +523,7 @@ def measure_token(work: Path) -> tuple[dict, dict]:
             phases["round_trip"]["failed"] += 1
     to_sign = (
         last.get("signed_attrs")
-        or pades.prepare(document, cert, chain, officer_stamp(), "Signature-1").signed_attrs
+        or token_signing.prepare(document, cert, chain, officer_stamp(), "Signature-1").signed_attrs
     )
     raw = run_token_worker(token, to_sign)
     for name in ("login", "sign"):
@@ -533,7 +533,7 @@ def measure_token(work: Path) -> tuple[dict, dict]:
     phases["token_sign"]["failed"] += sum(raw["failures"].values())
     if raw.get("first_signature") is not None:
         try:
-            pades.check_token_signature(cert, to_sign, raw["first_signature"])
+            token_signing.check_token_signature(cert, to_sign, raw["first_signature"])
             checks["raw_token_signature_valid"] = True
         except Exception as exc:
             checks["raw_token_signature_valid"] = False
@@ -565,10 +565,10 @@ LABELS = {
     "round_trip": "officer round trip",
 }
 STEP_LABELS = {
-    "prepare": "  prepare (pades.prepare)",
+    "prepare": "  prepare (token_signing.prepare)",
     "token_signer": "  token_signer subprocess",
     "check": "  check_token_signature (alone)",
-    "finish": "  finish (pades.finish, incl. check)",
+    "finish": "  finish (+ check_token_signature)",
     "total": "  total (prepare + token + finish)",
 }
 
@@ -747,7 +747,7 @@ def main() -> int:
     facts["machine"]["load_avg_1min_after"] = load_average()
     result = {
         **facts,
-        "what": "domain costs in-process: services.signing.domain.pades, no Nameko, no HTTP",
+        "what": "domain costs in-process: services.signing.domain, no Nameko, no HTTP",
         "limits": {"per_phase": LIMITS, "warmup": WARMUP},
         "documents": {k: v for k, v in documents.items() if k.endswith("_bytes")},
         "phases": phases,

@@ -7,9 +7,11 @@ import os
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from nameko.containers import WorkerContext
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
@@ -19,7 +21,7 @@ from common import service_parts
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
-from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
+from common.errors import Conflict, Forbidden, NotFound, Refused
 from common.events import DocumentSigned, new_event
 from common.pdf import check_pdf
 from common.rpc import rpc
@@ -27,10 +29,12 @@ from common.storage import Database
 from common.threads import cpu_bound
 from common.tokens import for_signing
 from common.trust import Trust
+from common.uploads import decode_base64
 from common.validation import parse
 from services.signing import store
-from services.signing.domain import pades
-from services.signing.render import stamp
+from services.signing.domain import token_signing, validation_data, verification
+from services.signing.domain.seal import Seal
+from services.signing.render.stamp import Stamp, bilingual_font
 from services.signing.schemas import Completed, Completion, Prepared, PrepareSigning, Reauth
 
 PREPARED_FOR_SECONDS = 600  # the officer has this long to sign on the token
@@ -40,13 +44,12 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def _unb64(text, code: str) -> bytes:
-    if not isinstance(text, str):
-        raise InvalidInput(code)
-    try:
-        return base64.b64decode(text, validate=True)
-    except ValueError:  # binascii.Error, and a non-ASCII character in the text
-        raise InvalidInput(code) from None
+def _certificates_der(pem_bundle: Path) -> list[bytes]:
+    """The certificates of a PEM bundle, in its order, as DER."""
+    return [
+        c.public_bytes(serialization.Encoding.DER)
+        for c in x509.load_pem_x509_certificates(pem_bundle.read_bytes())
+    ]
 
 
 class SealKeys(DependencyProvider):
@@ -55,18 +58,19 @@ class SealKeys(DependencyProvider):
     next use. The password comes from the environment (EOFFICE_SEAL_PASSWORD) and is never
     stored or logged. Also the roots verification trusts."""
 
-    def setup(self):
-        self._loaded: tuple | None = None
-        self._roots: tuple | None = None
-        stamp.bilingual_font()  # built once (~1 s), not in the first officer's signature
+    def setup(self) -> None:
+        self._loaded: tuple[tuple[str, int, int], Seal] | None = None
+        self._roots: tuple[tuple[tuple[str, int], ...], list[bytes]] | None = None
+        bilingual_font()  # built once (~1 s), not in the first officer's signature
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> "SealKeys":
         return self
 
     def _setting(self, key: str) -> str | None:
         return setting(self.container.config, key)
 
-    def current(self) -> "pades.Seal":
+    def current(self) -> Seal:
+        """The seal, loaded again only when its key or certificate file changes."""
         key_file, cert_file = (
             self._setting("EOFFICE_SEAL_KEY_FILE"),
             self._setting("EOFFICE_SEAL_CERT_FILE"),
@@ -75,11 +79,8 @@ class SealKeys(DependencyProvider):
             raise Conflict("SEAL_NOT_CONFIGURED")
         version = (key_file, Path(key_file).stat().st_mtime_ns, Path(cert_file).stat().st_mtime_ns)
         if self._loaded is None or self._loaded[0] != version:
-            chain = [
-                c.public_bytes(serialization.Encoding.DER)
-                for c in x509.load_pem_x509_certificates(Path(cert_file).read_bytes())
-            ]
-            seal = pades.Seal.load(
+            chain = _certificates_der(Path(cert_file))
+            seal = Seal.load(
                 Path(key_file).read_bytes(),
                 os.environ["EOFFICE_SEAL_PASSWORD"].encode(),
                 chain[0],
@@ -88,10 +89,11 @@ class SealKeys(DependencyProvider):
             self._loaded = (version, seal)
         return self._loaded[1]
 
-    def stamp(self, lines: list[str], qr_url: str | None) -> "pades.Stamp":
+    def stamp(self, lines: list[str], qr_url: str | None) -> Stamp:
+        """The seal's stamp: in the office's name, with ``lines`` after the date."""
         office_en = self._setting("EOFFICE_SEAL_OFFICE_EN") or "e-Office"
         office_hi = self._setting("EOFFICE_SEAL_OFFICE_HI") or "ई-ऑफ़िस"
-        return pades.Stamp(
+        return Stamp(
             name_en="Digitally sealed by e-Office",
             name_hi="ई-ऑफ़िस द्वारा डिजिटल मुहर",
             designation_en="Office seal",
@@ -115,11 +117,7 @@ class SealKeys(DependencyProvider):
         ]
         version = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
         if self._roots is None or self._roots[0] != version:
-            roots = [
-                c.public_bytes(serialization.Encoding.DER)
-                for p in paths
-                for c in x509.load_pem_x509_certificates(p.read_bytes())
-            ]
+            roots = [der for p in paths for der in _certificates_der(p)]
             self._roots = (version, roots)
         return self._roots[1]
 
@@ -139,13 +137,15 @@ class SigningService(service_parts.Health, service_parts.Outbox):
     # --- on the officer's token ------------------------------------------------------------
 
     @rpc
-    def prepare(self, actor: dict, request: dict, reauth: dict) -> dict:
+    def prepare(
+        self, actor: dict[str, Any], request: dict[str, Any], reauth: dict[str, Any]
+    ) -> dict[str, Any]:
         """Ready a PDF for the actor's signature: they prove it is them (password or TOTP),
         their enrolled DSC is fetched, a visible bilingual stamp is placed, and the bytes the
         token must sign are returned. Nothing is signed here; the key never comes here."""
         who = self.trust.actor(actor)
         ask = parse(PrepareSigning, request)
-        content = _unb64(ask.pdf_b64, "PDF_NOT_BASE64")
+        content = decode_base64(ask.pdf_b64, "PDF_NOT_BASE64")
         check_pdf(content)
         self.identity.reauthenticate(actor, parse(Reauth, reauth).model_dump())
         cert = self.identity.signing_certificate(actor)
@@ -153,13 +153,13 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         chain = [base64.b64decode(c) for c in cert["chain_b64"]]
         stamp = self._stamp(who, ask)
         prepared = cpu_bound(
-            pades.prepare,
+            token_signing.prepare,
             content,
             cert_der,
             chain,
             stamp,
             f"Signature-{uuid.uuid4().hex[:8]}",
-            self.config.get("EOFFICE_TSA_URL"),
+            self._timestamp_url(),
         )
         now = utcnow()
         signing = {
@@ -179,13 +179,18 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         return self._prepared_view(signing)
 
     def _prepared_for(self) -> int:
-        return int(setting(self.config, "EOFFICE_SIGNING_TTL_SECONDS", str(PREPARED_FOR_SECONDS)))
+        return int(setting(self.config, "EOFFICE_SIGNING_TTL_SECONDS") or PREPARED_FOR_SECONDS)
 
-    def _stamp(self, who: Actor, ask: PrepareSigning) -> "pades.Stamp":
+    def _timestamp_url(self) -> str | None:
+        """The time-stamp authority: ``prepare`` reserves room for its token, ``complete`` asks
+        it, so both must read the same setting."""
+        return setting(self.config, "EOFFICE_TSA_URL")
+
+    def _stamp(self, who: Actor, ask: PrepareSigning) -> Stamp:
         me = self.identity.me(who.credential)
         post = self.identity.post(who.credential, ask.post_id)
         office = self.identity.office_by_code(who.credential, post["office_code"])
-        return pades.Stamp(
+        return Stamp(
             name_en=me["name_en"],
             name_hi=me["name_hi"],
             designation_en=post["name_en"],
@@ -198,7 +203,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         )
 
     @staticmethod
-    def _prepared_view(signing: dict) -> dict:
+    def _prepared_view(signing: dict[str, Any]) -> dict[str, Any]:
         return Prepared(
             signing_id=signing["_id"],
             to_sign_b64=signing.get("to_sign_b64", ""),
@@ -208,25 +213,27 @@ class SigningService(service_parts.Health, service_parts.Outbox):
             status=signing["status"],
         ).model_dump()
 
-    def _own(self, actor: Actor, signing_id: str) -> dict:
+    def _own(self, actor: Actor, signing_id: str) -> dict[str, Any]:
         signing = store.signing(self.storage.db, signing_id)
         if signing is None or signing["user_id"] != actor.user_id:
             raise NotFound("SIGNING_NOT_FOUND")
         return signing
 
     @rpc
-    def prepared(self, actor: dict, signing_id: str) -> dict:
+    def prepared(self, actor: dict[str, Any], signing_id: str) -> dict[str, Any]:
         """What the token signer fetches: the bytes to sign (only for the one who prepared)."""
         who = self.trust.actor(actor, for_signing(signing_id))
         return self._prepared_view(self._own(who, signing_id))
 
     @rpc
-    def complete(self, actor: dict, signing_id: str, request: dict) -> dict:
+    def complete(
+        self, actor: dict[str, Any], signing_id: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
         """Take the token's signature: it must verify with the enrolled certificate over
         exactly the prepared bytes, once, before the signing expires. Then it is embedded and
         the signed PDF kept for the service it was for (event ``document.signed``)."""
         who = self.trust.actor(actor, for_signing(signing_id))
-        signature = _unb64(parse(Completion, request).signature_b64, "SIGNATURE_NOT_BASE64")
+        signature = decode_base64(parse(Completion, request).signature_b64, "SIGNATURE_NOT_BASE64")
         db, now = self.storage.db, utcnow()
         current = self._own(who, signing_id)
         if current["status"] == "prepared":
@@ -238,11 +245,11 @@ class SigningService(service_parts.Health, service_parts.Outbox):
             raise Conflict("SIGNING_ALREADY_COMPLETED")
         cert = base64.b64decode(signing["certificate"]["der_b64"])
         chain = [base64.b64decode(c) for c in signing["certificate"]["chain_b64"]]
-        prepared = pades.Prepared.from_json(signing["prepared"])
-        tsa = setting(self.config, "EOFFICE_TSA_URL")
+        prepared = token_signing.Prepared.from_json(signing["prepared"])
+        tsa = self._timestamp_url()
         try:
             signed = cpu_bound(  # checks the signature against the certificate first
-                pades.finish, prepared, cert, chain, signature, tsa
+                token_signing.finish, prepared, cert, chain, signature, tsa
             )
             signed, level = self._long_term(signed) if tsa else (signed, "B-B")
         except Exception:
@@ -266,7 +273,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         store.complete(db, signing_id, result, event)
         return Completed(signing_id=signing_id, purpose=signing["purpose"], **result).model_dump()
 
-    def _require_awaited(self, who: Actor, signing: dict) -> None:
+    def _require_awaited(self, who: Actor, signing: dict[str, Any]) -> None:
         """The document's service still waits for this very signing: a signing prepared
         before the draft was revised, signed otherwise or issued is refused (409
         ``SIGNING_NOT_CURRENT``), and nothing is signed or changed."""
@@ -281,7 +288,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         try:
             return (
                 cpu_bound(
-                    pades.add_validation_data,
+                    validation_data.add_validation_data,
                     signed,
                     self.seal.trust_roots(),
                     allow_fetching=True,
@@ -289,12 +296,12 @@ class SigningService(service_parts.Health, service_parts.Outbox):
                 "B-LT",
             )
         except Refused as exc:
-            if exc.details.get("reason") == "RevokedError":
+            if isinstance(exc.details, dict) and exc.details.get("reason") == "RevokedError":
                 raise Refused("DSC_REVOKED") from None
             return signed, "B-T"  # no revocation data to be had now: still time-stamped
 
     @rpc
-    def signed_document(self, actor: dict, signing_id: str) -> str:
+    def signed_document(self, actor: dict[str, Any], signing_id: str) -> str:
         """The signed PDF of a completed signing (base64), for the service it was made for."""
         if not self.trust.actor(actor).has_role("collect_signed_documents"):
             raise Forbidden("SERVICE_ONLY")
@@ -307,21 +314,21 @@ class SigningService(service_parts.Health, service_parts.Outbox):
 
     @rpc
     def seal_document(
-        self, actor: dict, pdf_b64: str, lines: list[str], qr_url: str | None = None
+        self, actor: dict[str, Any], pdf_b64: str, lines: list[str], qr_url: str | None = None
     ) -> str:
         """Seal a PDF the system itself issues (a scan of a letter signed on paper) with the
         office's server-held key: the same stamp, in the seal's name. Only files asks, having
         checked that the person issuing it may."""
         if not self.trust.actor(actor).has_role("seal_documents"):
             raise Forbidden("SERVICE_ONLY")
-        content = _unb64(pdf_b64, "PDF_NOT_BASE64")
+        content = decode_base64(pdf_b64, "PDF_NOT_BASE64")
         check_pdf(content)
         seal, stamp = self.seal.current(), self.seal.stamp(lines, qr_url)
         return _b64(cpu_bound(seal.sign, content, stamp, f"Seal-{uuid.uuid4().hex[:8]}"))
 
     @rpc
-    def verify(self, pdf_b64: str) -> dict:
+    def verify(self, pdf_b64: str) -> dict[str, Any]:
         """A report on every signature in a PDF, for anyone: who signed, when, the chain,
         whether it is intact, trusted, and whether the document changed after signing."""
-        content = _unb64(pdf_b64, "PDF_NOT_BASE64")
-        return cpu_bound(pades.verify, content, self.seal.trust_roots())
+        content = decode_base64(pdf_b64, "PDF_NOT_BASE64")
+        return cpu_bound(verification.verify, content, self.seal.trust_roots())

@@ -21,8 +21,9 @@ from common.errors import Conflict, InvalidInput, Refused, TooLarge, Unsupported
 from common.pdf import check_pdf
 from services.files.service.receipts import decode_pdf
 from services.identity.domain import dsc, sheets
-from services.signing.domain import pades
-from services.signing.domain.pades import Seal, Stamp
+from services.signing.domain import token_signing, verification
+from services.signing.domain.seal import Seal
+from services.signing.render.stamp import Stamp
 from tests.support import pdfs, pki
 from tests.support.sheets import csv_sheet, person
 
@@ -147,7 +148,7 @@ def test_a_pdf_sent_over_the_bus_is_base64_or_refused_by_name(text):
 @given(data=st.data())
 def test_a_pdf_anyone_uploads_for_verification_is_reported_on_or_refused(data, sealed_pdf):
     content = data.draw(st.one_of(pdf_inputs(sealed_pdf), with_its_signature_changed(sealed_pdf)))
-    report = answers_or_refuses(lambda: pades.verify(content, ROOTS), *PDF_REFUSALS)
+    report = answers_or_refuses(lambda: verification.verify(content, ROOTS), *PDF_REFUSALS)
     if report is not None:  # a report on every signature, a broken one said to be not valid
         assert isinstance(report["ok"], bool)
         assert all(isinstance(s["valid"], bool) for s in report["signatures"])
@@ -158,7 +159,7 @@ def test_a_pdf_anyone_uploads_for_verification_is_reported_on_or_refused(data, s
 def test_a_draft_pdf_is_prepared_for_signing_or_refused_by_name(data, sealed_pdf, officer):
     content = data.draw(pdf_inputs(pdfs.pdf(), sealed_pdf))
     answers_or_refuses(
-        lambda: pades.prepare(content, officer.der, CHAIN, stamp(), "Sig-officer"),
+        lambda: token_signing.prepare(content, officer.der, CHAIN, stamp(), "Sig-officer"),
         *PDF_REFUSALS,
         Refused,
         Conflict,
@@ -279,7 +280,7 @@ def test_a_dsc_certificate_is_enrolled_or_refused_by_name(data, officer):
 def signer(request):
     """An officer's certificate and a signing prepared for it, and the token's true signature."""
     officer = pki.officer(f"Officer {request.param}", key_type=request.param)
-    prepared = pades.prepare(pdfs.pdf(), officer.der, CHAIN, stamp(), "Sig-officer")
+    prepared = token_signing.prepare(pdfs.pdf(), officer.der, CHAIN, stamp(), "Sig-officer")
     if isinstance(officer.key, rsa.RSAPrivateKey):
         signature = officer.key.sign(prepared.signed_attrs, padding.PKCS1v15(), hashes.SHA256())
     else:
@@ -293,7 +294,7 @@ def test_a_signature_not_made_by_the_officers_key_is_refused_by_name(data, signe
     officer, prepared, signature = signer
     sent = data.draw(st.one_of(st.binary(max_size=600), mutated(signature)))
     answers_or_refuses(
-        lambda: pades.check_token_signature(officer.der, prepared.signed_attrs, sent),
+        lambda: token_signing.check_token_signature(officer.der, prepared.signed_attrs, sent),
         InvalidInput,
         Refused,
     )
@@ -305,7 +306,7 @@ def test_only_the_officers_own_signature_is_embedded(data, signer):
     officer, prepared, signature = signer
     sent = data.draw(st.one_of(st.just(signature), mutated(signature), st.binary(max_size=600)))
     signed = answers_or_refuses(
-        lambda: pades.finish(prepared, officer.der, CHAIN, sent), InvalidInput, Refused
+        lambda: token_signing.finish(prepared, officer.der, CHAIN, sent), InvalidInput, Refused
     )
     assert (signed is not None) == (sent == signature)
 
@@ -345,7 +346,7 @@ def test_a_draft_whose_page_tree_is_broken_is_refused_not_signed(broken, officer
     draft = pdfs.pdf().replace(*broken)
     assert check_pdf(draft) == 1  # it opens; the page tree fails only when a field is added
     with pytest.raises(InvalidInput) as refused:
-        pades.prepare(draft, officer.der, CHAIN, stamp(), "Sig-officer")
+        token_signing.prepare(draft, officer.der, CHAIN, stamp(), "Sig-officer")
     assert refused.value.code == "PDF_UNREADABLE"
 
 
@@ -356,7 +357,7 @@ def test_a_signature_carrying_a_garbled_certificate_is_reported_unreadable(seale
     root = container.index(pki.root_ca().der[:40])  # the root's certificate in the container
     container[root + 14] ^= 0x20  # a tag in it changed: read only when a path is built
     garbled = sealed_pdf[:start] + bytes(container).hex().upper().encode() + sealed_pdf[end:]
-    report = pades.verify(garbled, ROOTS)
+    report = verification.verify(garbled, ROOTS)
     assert not report["ok"]
     assert [s["problem"] for s in report["signatures"]] == ["SIGNATURE_UNREADABLE"]
 

@@ -28,9 +28,10 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from common.errors import Conflict, InvalidInput, Refused, UnsupportedMedia
-from services.signing.domain import pades
-from services.signing.domain.pades import Prepared, Seal, Stamp
-from services.signing.render.stamp import box
+from services.signing.domain import token_signing, validation_data, verification
+from services.signing.domain.seal import Seal, SealKeyError
+from services.signing.domain.token_signing import Prepared
+from services.signing.render.stamp import Stamp, box
 from tests.support import pdfs, pki
 from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
 from tests.support.tsa import time_stamp_authority
@@ -104,11 +105,11 @@ def on_token(token, key: str, prepared: Prepared, workdir: Path) -> bytes:
 
 def officer_signs(token, key, pdf, workdir, field="Sig1", stamp=None) -> bytes:
     cert = token.keys[key].der
-    prepared = pades.prepare(pdf, cert, CHAIN, stamp or stamp_for(), field)
+    prepared = token_signing.prepare(pdf, cert, CHAIN, stamp or stamp_for(), field)
     # kept in the office's database between the two calls
     stored = json.loads(json.dumps(prepared.to_json()))
     signature = on_token(token, key, prepared, workdir)
-    return pades.finish(Prepared.from_json(stored), cert, CHAIN, signature)
+    return token_signing.finish(Prepared.from_json(stored), cert, CHAIN, signature)
 
 
 def poppler(pdf: bytes, nss: Path, workdir: Path) -> str:
@@ -142,7 +143,7 @@ def test_an_officer_signs_a_draft_on_her_token_and_both_validators_accept_it(
     signed = officer_signs(token, key, draft, tmp_path)
 
     assert signed.startswith(draft)  # an incremental update: the draft's bytes are untouched
-    report = pades.verify(signed, ROOTS)
+    report = verification.verify(signed, ROOTS)
     assert report["ok"] is True
     (only,) = report["signatures"]
     assert only["field"] == "Sig1"
@@ -185,7 +186,7 @@ def test_a_second_officer_signs_after_the_first_and_the_first_signature_stays_va
     second = officer_signs(token, "ec", first, tmp_path, field="Sig2", stamp=stamp)
 
     assert second.startswith(first)
-    report = pades.verify(second, ROOTS)
+    report = verification.verify(second, ROOTS)
     assert report["ok"] is True
     before, after = report["signatures"]
     assert (before["field"], after["field"]) == ("Sig1", "Sig2")
@@ -236,7 +237,7 @@ def test_the_office_seals_what_it_issues_and_both_validators_accept_it(seal, nss
 
     sealed = seal.sign(pdfs.pdf(), stamp, "Seal")
 
-    report = pades.verify(sealed, ROOTS)
+    report = verification.verify(sealed, ROOTS)
     assert report["ok"] is True
     assert report["signatures"][0]["signer"] == "District Police Office Raipur (seal)"
     checked = poppler(sealed, nss, tmp_path)
@@ -249,7 +250,7 @@ def test_a_seal_after_the_officers_signature_keeps_hers_valid(token, seal, nss, 
 
     sealed = seal.sign(signed, stamp_for(), "Seal")
 
-    report = pades.verify(sealed, ROOTS)
+    report = verification.verify(sealed, ROOTS)
     assert report["ok"] is True and [s["valid"] for s in report["signatures"]] == [True, True]
     assert poppler(sealed, nss, tmp_path).count("Signature is Valid") == 2
 
@@ -263,12 +264,12 @@ def test_the_seal_key_is_kept_encrypted_and_never_shown(seal):
     assert "PRIVATE" not in shown and "Seal(subject=" in shown
     with pytest.raises(TypeError):
         pickle.dumps(seal)  # never carried off in a message or a cache
-    with pytest.raises(pades.SealKeyError) as wrong:
+    with pytest.raises(SealKeyError) as wrong:
         Seal.load(pem, b"not the password", cert_der, CHAIN)
     assert "pw" not in str(wrong.value)
-    with pytest.raises(pades.SealKeyError):
+    with pytest.raises(SealKeyError):
         Seal.load(pki.officer("Seal").key_pem(), b"pw", cert_der, CHAIN)  # not encrypted
-    with pytest.raises(pades.SealKeyError):
+    with pytest.raises(SealKeyError):
         Seal.load(pem, b"pw", seal.certificate_der, CHAIN)  # another key's certificate
 
 
@@ -280,7 +281,7 @@ def test_a_rotated_seal_signs_with_its_new_key_and_the_old_seal_stays_valid(seal
 
     resealed = rotated.sign(old_sealed, stamp_for(), "Seal2")
 
-    report = pades.verify(resealed, ROOTS)
+    report = verification.verify(resealed, ROOTS)
     assert [s["signer"] for s in report["signatures"]] == [
         "District Police Office Raipur (seal)",
         "Seal 2027",
@@ -302,12 +303,14 @@ def test_with_a_time_stamp_authority_the_signature_carries_a_trusted_time(
     token, nss, tsa, tmp_path
 ):
     cert = token.keys["rsa"].der
-    prepared = pades.prepare(pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1", timestamp_url=tsa)
+    prepared = token_signing.prepare(
+        pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1", timestamp_url=tsa
+    )
     signature = on_token(token, "rsa", prepared, tmp_path)
 
-    signed = pades.finish(prepared, cert, CHAIN, signature, timestamp_url=tsa)
+    signed = token_signing.finish(prepared, cert, CHAIN, signature, timestamp_url=tsa)
 
-    report = pades.verify(signed, ROOTS)
+    report = verification.verify(signed, ROOTS)
     assert report["ok"] is True
     (only,) = report["signatures"]
     assert only["timestamp_trusted"] is True
@@ -319,7 +322,7 @@ def test_with_a_time_stamp_authority_the_signature_carries_a_trusted_time(
 def test_a_seal_can_be_time_stamped_too(seal, tsa):
     sealed = seal.sign(pdfs.pdf(), stamp_for(), "Seal", timestamp_url=tsa)
 
-    (only,) = pades.verify(sealed, ROOTS)["signatures"]
+    (only,) = verification.verify(sealed, ROOTS)["signatures"]
     assert only["valid"] is True and only["timestamp_trusted"] is True
 
 
@@ -333,18 +336,22 @@ def test_a_time_stamped_signature_gets_its_revocation_data_embedded_for_later(
         token.keys["rsa"].cert.public_key(), "Pooja Yadav", crl_url="http://crl.test/ca.crl"
     )
     cert = enrolled.public_bytes(Encoding.DER)
-    prepared = pades.prepare(pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1", timestamp_url=tsa)
-    signed = pades.finish(prepared, cert, CHAIN, on_token(token, "rsa", prepared, tmp_path), tsa)
+    prepared = token_signing.prepare(
+        pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1", timestamp_url=tsa
+    )
+    signed = token_signing.finish(
+        prepared, cert, CHAIN, on_token(token, "rsa", prepared, tmp_path), tsa
+    )
 
     with pytest.raises(Refused) as caught:  # the CRL is needed and nobody has it
-        pades.add_validation_data(signed, ROOTS)
+        validation_data.add_validation_data(signed, ROOTS)
     assert caught.value.code == "VALIDATION_DATA_UNAVAILABLE"
 
-    kept = pades.add_validation_data(signed, ROOTS, crls_der=[crl()])
+    kept = validation_data.add_validation_data(signed, ROOTS, crls_der=[crl()])
 
     assert kept.startswith(signed)
     assert len(PdfFileReader(io.BytesIO(kept)).root["/DSS"]["/CRLs"]) == 1
-    report = pades.verify(kept, ROOTS)
+    report = verification.verify(kept, ROOTS)
     assert report["ok"] is True and report["validation_data"] is True
     (only,) = report["signatures"]
     assert only["valid"] and only["changes_after"] == "lta_updates"
@@ -356,11 +363,15 @@ def test_a_revoked_certificate_gets_no_validation_data(token, tsa, tmp_path):
         token.keys["ec"].cert.public_key(), "Pooja Yadav", crl_url="http://crl.test/ca.crl"
     )
     cert = enrolled.public_bytes(Encoding.DER)
-    prepared = pades.prepare(pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1", timestamp_url=tsa)
-    signed = pades.finish(prepared, cert, CHAIN, on_token(token, "ec", prepared, tmp_path), tsa)
+    prepared = token_signing.prepare(
+        pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1", timestamp_url=tsa
+    )
+    signed = token_signing.finish(
+        prepared, cert, CHAIN, on_token(token, "ec", prepared, tmp_path), tsa
+    )
 
     with pytest.raises(Refused) as caught:
-        pades.add_validation_data(signed, ROOTS, crls_der=[crl(revoked=(enrolled,))])
+        validation_data.add_validation_data(signed, ROOTS, crls_der=[crl(revoked=(enrolled,))])
     assert caught.value.code == "VALIDATION_DATA_UNAVAILABLE"
     assert caught.value.details == {"reason": "RevokedError"}
 
@@ -370,33 +381,33 @@ def test_a_revoked_certificate_gets_no_validation_data(token, tsa, tmp_path):
 
 def test_a_signature_made_by_another_key_is_refused_before_it_reaches_the_pdf(token):
     cert = token.keys["rsa"].der
-    prepared = pades.prepare(pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1")
+    prepared = token_signing.prepare(pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1")
     someone_else = pki.officer("Pooja Yadav").key  # same name, not her token's key
     wrong = someone_else.sign(prepared.signed_attrs, padding.PKCS1v15(), hashes.SHA256())
 
     for signature in (wrong, b"\x00" * 256, b""):
         with pytest.raises(Refused) as caught:
-            pades.finish(prepared, cert, CHAIN, signature)
+            token_signing.finish(prepared, cert, CHAIN, signature)
         assert caught.value.code == "SIGNATURE_NOT_BY_YOUR_KEY"
 
 
 def test_an_ec_signature_from_another_ec_key_is_refused(token):
     cert = token.keys["ec"].der
-    prepared = pades.prepare(pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1")
+    prepared = token_signing.prepare(pdfs.pdf(), cert, CHAIN, stamp_for(), "Sig1")
     wrong = pki.private_key("ec", "stranger").sign(prepared.signed_attrs, ec.ECDSA(hashes.SHA256()))
 
     with pytest.raises(Refused) as caught:
-        pades.check_token_signature(cert, prepared.signed_attrs, wrong)
+        token_signing.check_token_signature(cert, prepared.signed_attrs, wrong)
     assert caught.value.code == "SIGNATURE_NOT_BY_YOUR_KEY"
 
 
 def test_a_signing_prepared_for_one_certificate_cannot_be_finished_with_another(token, tmp_path):
-    prepared = pades.prepare(pdfs.pdf(), token.keys["rsa"].der, CHAIN, stamp_for(), "Sig1")
+    prepared = token_signing.prepare(pdfs.pdf(), token.keys["rsa"].der, CHAIN, stamp_for(), "Sig1")
     other = pki.officer("Pooja Yadav")
     signature = other.key.sign(prepared.signed_attrs, padding.PKCS1v15(), hashes.SHA256())
 
     with pytest.raises(Refused) as caught:
-        pades.finish(prepared, other.der, CHAIN, signature)
+        token_signing.finish(prepared, other.der, CHAIN, signature)
     assert caught.value.code == "SIGNATURE_NOT_BY_YOUR_KEY"
 
 
@@ -407,7 +418,7 @@ def test_an_expired_certificate_cannot_start_a_signing(token):
         not_after=datetime.now(UTC) - timedelta(days=1),
     )
     with pytest.raises(Refused) as caught:
-        pades.prepare(pdfs.pdf(), expired.der, CHAIN, stamp_for(), "Sig1")
+        token_signing.prepare(pdfs.pdf(), expired.der, CHAIN, stamp_for(), "Sig1")
     assert caught.value.code == "DSC_EXPIRED"
 
 
@@ -421,9 +432,9 @@ def test_a_field_already_signed_cannot_be_signed_again(seal):
 def test_only_pdfs_are_prepared_for_signing(token):
     cert = token.keys["rsa"].der
     with pytest.raises(UnsupportedMedia):
-        pades.prepare(b"GIF89a not a pdf", cert, CHAIN, stamp_for(), "Sig1")
+        token_signing.prepare(b"GIF89a not a pdf", cert, CHAIN, stamp_for(), "Sig1")
     with pytest.raises(InvalidInput) as caught:
-        pades.prepare(pdfs.broken_pdf(), cert, CHAIN, stamp_for(), "Sig1")
+        token_signing.prepare(pdfs.broken_pdf(), cert, CHAIN, stamp_for(), "Sig1")
     assert caught.value.code == "PDF_UNREADABLE"
 
 
@@ -435,7 +446,7 @@ def test_one_byte_changed_inside_the_signed_range_is_caught_by_both(seal, nss, t
     at = sealed.index(b"Pay Rs 1000")
     forged = sealed[:at] + b"Pay Rs 9000" + sealed[at + len(b"Pay Rs 1000") :]
 
-    report = pades.verify(forged, ROOTS)
+    report = verification.verify(forged, ROOTS)
 
     assert report["ok"] is False
     (only,) = report["signatures"]
@@ -454,7 +465,7 @@ def test_bytes_appended_after_the_last_revision_are_reported_as_a_change(seal, n
     sealed = seal.sign(pdfs.pdf(), stamp_for(), "Seal")
     extended = sealed + b"\n% added later\n1 0 obj (x) endobj\n"
 
-    report = pades.verify(extended, ROOTS)
+    report = verification.verify(extended, ROOTS)
 
     assert report["ok"] is False and report["appended_data"] is True
     (only,) = report["signatures"]
@@ -471,7 +482,7 @@ def test_a_garbled_signature_is_reported_as_unreadable_not_left_out(seal, nss, t
     at = sealed.index(b"/Contents <") + len(b"/Contents <")
     garbled = sealed[:at] + b"0" * 40 + sealed[at + 40 :]  # the container's head zeroed
 
-    report = pades.verify(garbled, ROOTS)
+    report = verification.verify(garbled, ROOTS)
 
     assert report["ok"] is False
     (only,) = report["signatures"]
@@ -488,7 +499,7 @@ def test_a_changed_signature_value_is_caught_by_both(seal, nss, tmp_path):
     other = b"1" if sealed[at : at + 1] != b"1" else b"2"
     forged = sealed[:at] + other + sealed[at + 1 :]
 
-    report = pades.verify(forged, ROOTS)
+    report = verification.verify(forged, ROOTS)
 
     (only,) = report["signatures"]
     assert report["ok"] is False
@@ -505,7 +516,7 @@ def test_a_signature_from_an_expired_certificate_does_not_verify(nss, tmp_path):
     )
     signed = _signed_by_pyhanko(pdfs.pdf(), expired)  # pyHanko itself does not refuse it
 
-    report = pades.verify(signed, ROOTS)
+    report = verification.verify(signed, ROOTS)
 
     assert report["ok"] is False
     (only,) = report["signatures"]
@@ -519,7 +530,7 @@ def test_a_signature_from_outside_our_trust_roots_is_intact_but_not_trusted(seal
     sealed = seal.sign(pdfs.pdf(), stamp_for(), "Seal")
     stranger_root = pki.ca("Some Other Root", path_length=1)
 
-    report = pades.verify(sealed, [stranger_root.der])
+    report = verification.verify(sealed, [stranger_root.der])
 
     (only,) = report["signatures"]
     assert only["intact"] is True and only["trusted"] is False and report["ok"] is False
@@ -528,19 +539,19 @@ def test_a_signature_from_outside_our_trust_roots_is_intact_but_not_trusted(seal
 def test_one_upload_cannot_make_the_server_check_more_than_twenty_signatures():
     signer = pki.officer("Many Hands")
     signed = pdfs.pdf()
-    for n in range(pades.MAX_SIGNATURES_CHECKED):
+    for n in range(verification.MAX_SIGNATURES_CHECKED):
         signed = _signed_by_pyhanko(signed, signer, field=f"Sig{n}")
-    assert len(pades.verify(signed, ROOTS)["signatures"]) == 20  # twenty are checked
+    assert len(verification.verify(signed, ROOTS)["signatures"]) == 20  # twenty are checked
 
     one_more = _signed_by_pyhanko(signed, signer, field="Sig20")
     with pytest.raises(Refused) as refused:
-        pades.verify(one_more, ROOTS)
+        verification.verify(one_more, ROOTS)
     assert refused.value.code == "TOO_MANY_SIGNATURES"
     assert refused.value.details == {"limit": 20, "found": 21}
 
 
 def test_a_pdf_without_signatures_is_not_ok():
-    report = pades.verify(pdfs.pdf(), ROOTS)
+    report = verification.verify(pdfs.pdf(), ROOTS)
     assert report == {
         "ok": False,
         "revisions": 1,
@@ -552,10 +563,10 @@ def test_a_pdf_without_signatures_is_not_ok():
 
 def test_only_a_pdf_can_be_verified():
     with pytest.raises(UnsupportedMedia) as caught:
-        pades.verify(b"<html>not a pdf</html>", ROOTS)
+        verification.verify(b"<html>not a pdf</html>", ROOTS)
     assert caught.value.code == "NOT_A_PDF"
     with pytest.raises(InvalidInput) as caught:
-        pades.verify(pdfs.broken_pdf(), ROOTS)
+        verification.verify(pdfs.broken_pdf(), ROOTS)
     assert caught.value.code == "PDF_UNREADABLE"
 
 
@@ -598,21 +609,23 @@ def test_under_eventlet_green_threads_and_tpool_threads_can_sign_and_verify_at_o
         eventlet.monkey_patch()
         from datetime import UTC, datetime
         from common.threads import cpu_bound
-        from services.signing.domain import pades
+        from services.signing.domain import verification
+        from services.signing.domain.seal import Seal
+        from services.signing.render.stamp import Stamp
         from tests.support import pdfs, pki
 
         ca = pki.licensed_ca()
-        pem, cert = pades.Seal.generate("Seal", ca.key, ca.der, b"pw")
-        seal = pades.Seal.load(pem, b"pw", cert, [ca.der, pki.root_ca().der])
-        stamp = pades.Stamp("A", "अ", "B", "ब", "C", "क", datetime.now(UTC))
+        pem, cert = Seal.generate("Seal", ca.key, ca.der, b"pw")
+        seal = Seal.load(pem, b"pw", cert, [ca.der, pki.root_ca().der])
+        stamp = Stamp("A", "अ", "B", "ब", "C", "क", datetime.now(UTC))
         roots = [pki.root_ca().der]
 
         def in_green_thread(n):
-            return pades.verify(seal.sign(pdfs.pdf(), stamp, f"Seal{n}"), roots)["ok"]
+            return verification.verify(seal.sign(pdfs.pdf(), stamp, f"Seal{n}"), roots)["ok"]
 
         def in_tpool(n):  # as the service runs it: a real thread, one job at a time
             sealed = cpu_bound(seal.sign, pdfs.pdf(), stamp, f"Seal{n}")
-            return cpu_bound(pades.verify, sealed, roots)["ok"]
+            return cpu_bound(verification.verify, sealed, roots)["ok"]
 
         ticks = eventlet.spawn(lambda: [eventlet.sleep(0.001) for _ in range(50)])
         jobs = [in_green_thread, in_tpool] * 2

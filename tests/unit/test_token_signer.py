@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from common.errors import Refused
-from services.signing.domain import pades
+from services.signing.domain import token_signing
+from services.signing.render.stamp import Stamp
 from tests.support import pdfs, pki
 from tests.support.token import soft_token
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = [pki.licensed_ca().der, pki.root_ca().der]
-STAMP = pades.Stamp(
+STAMP = Stamp(
     name_en="Pooja Yadav",
     name_hi="पूजा यादव",
     designation_en="Superintendent of Police",
@@ -40,12 +41,12 @@ def token(tmp_path_factory):
 def prepared(token):
     """One prepared signing per key type (what the office serves at GET /signing/{id})."""
     return {
-        key: pades.prepare(pdfs.pdf(), token.keys[key].der, CHAIN, STAMP, "Sig1")
+        key: token_signing.prepare(pdfs.pdf(), token.keys[key].der, CHAIN, STAMP, "Sig1")
         for key in ("rsa", "ec")
     }
 
 
-def request_for(prepared: pades.Prepared, signing_id: str = "sg-42") -> dict:
+def request_for(prepared: token_signing.Prepared, signing_id: str = "sg-42") -> dict:
     return {
         "signing_id": signing_id,
         "to_sign_b64": base64.b64encode(prepared.signed_attrs).decode(),
@@ -77,7 +78,7 @@ def test_the_signature_written_out_is_by_the_key_on_the_token(token, prepared, t
     answer = json.loads((tmp_path / "out.json").read_text())
     assert set(answer) == {"signing_id", "signature_b64"} and answer["signing_id"] == "sg-42"
     signature = base64.b64decode(answer["signature_b64"])
-    pades.check_token_signature(token.keys[key].der, prepared[key].signed_attrs, signature)
+    token_signing.check_token_signature(token.keys[key].der, prepared[key].signed_attrs, signature)
     # the officer is shown the document digest, to compare with what the office shows
     assert prepared[key].document_digest.hex() in done.stderr
     assert token.pin not in done.stdout + done.stderr
@@ -175,7 +176,9 @@ def test_without_a_pin_and_without_a_terminal_it_says_how_to_give_one(token, pre
 class Office:
     """Just enough of the office's two routes: GET the prepared signing, POST its completion."""
 
-    def __init__(self, prepared: pades.Prepared, cert_der: bytes, refuse: str | None = None):
+    def __init__(
+        self, prepared: token_signing.Prepared, cert_der: bytes, refuse: str | None = None
+    ):
         self.prepared, self.cert_der, self.refuse = prepared, cert_der, refuse
         self.seen: list[tuple[str, str, str | None]] = []
         office = self
@@ -192,7 +195,7 @@ class Office:
                     error = {"code": office.refuse, "message": "This signing has expired."}
                     return self._answer(409, {"error": error})
                 try:
-                    pades.check_token_signature(
+                    token_signing.check_token_signature(
                         office.cert_der,
                         office.prepared.signed_attrs,
                         base64.b64decode(body["signature_b64"]),

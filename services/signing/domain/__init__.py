@@ -1,1 +1,4 @@
-"""Signing's rules as plain code: PAdES signatures prepared, checked, finished, verified."""
+"""Signing's rules as plain code, one concept a module: the officer's signature made on their
+token (``token_signing``), the office's seal (``seal``), verifying any signed PDF
+(``verification``), long-term validation data (``validation_data``); and what they share: the
+visible signature field (``signature_field``) and certificates (``certificates``)."""
