@@ -1,6 +1,7 @@
 # The two commands that matter: `make run` (the whole office) and `make test` (every test).
 PY      := .venv/bin/python
 PYTEST  := .venv/bin/pytest
+LINTED  := common services gateway tools tests bench
 STAMP   := .venv/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 
 .PHONY: run test bench lint lock translations update-translations clean
@@ -23,8 +24,11 @@ bench: $(STAMP) translations
 	$(PY) -m bench.signing
 	$(PY) -m bench.trust
 
+# Format, lint rules, types (mypy's paths and its strict modules are in pyproject.toml).
 lint: $(STAMP)
-	.venv/bin/ruff check common services gateway tools tests bench
+	.venv/bin/ruff format --check $(LINTED)
+	.venv/bin/ruff check $(LINTED)
+	.venv/bin/mypy
 
 # Refresh the catalogs from the code and templates (then translate what is new in hi/), and
 # compile them; `make test` fails while any Hindi string is missing.

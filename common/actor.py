@@ -2,6 +2,9 @@
 credential they verified themselves (``common.trust``), never from a dict that came over the
 bus, and never from a user id in a request body."""
 
+from collections.abc import Collection
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 
@@ -37,15 +40,15 @@ class Actor(BaseModel):
     lang: str = "en"
     # The verified credential this actor was read from, to pass on when the service asks
     # another on the actor's behalf.
-    _credential: dict | None = PrivateAttr(default=None)
+    _credential: dict[str, Any] | None = PrivateAttr(default=None)
 
-    def with_credential(self, raw: dict) -> "Actor":
+    def with_credential(self, raw: dict[str, Any]) -> "Actor":
         actor = self.model_copy()
         actor._credential = raw
         return actor
 
     @property
-    def credential(self) -> dict:
+    def credential(self) -> dict[str, Any]:
         if self._credential is None:
             raise RuntimeError("this actor was not read from a credential")
         return self._credential
@@ -57,7 +60,7 @@ class Actor(BaseModel):
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
-    def may(self, role: str, office_path) -> bool:
+    def may(self, role: str, office_path: Collection[str]) -> bool:
         """Whether the actor holds ``role`` over the office whose path (root first) is given."""
         return any(
             g.role == role and (g.scope is None or g.scope in office_path) for g in self.grants
@@ -66,7 +69,7 @@ class Actor(BaseModel):
     def holds(self, post_id: str | None) -> bool:
         return post_id is not None and post_id in self.post_ids
 
-    def audit(self, post_id: str | None = None) -> dict:
+    def audit(self, post_id: str | None = None) -> dict[str, Any]:
         """The part of the actor that goes into history entries and events; acting from a
         delegated post names the person it is done for."""
         behalf = self.on_behalf_of.get(post_id) if post_id else None

@@ -5,23 +5,33 @@ a test can point one container at its own data directory without touching the en
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, overload
+
+# Nameko's config (config.yaml with the environment substituted): free-form YAML values.
+Settings = Mapping[str, Any]
 
 
-def setting(config: dict | None, key: str, default: str | None = None) -> str | None:
+@overload
+def setting(config: Settings | None, key: str, default: str) -> str: ...
+@overload
+def setting(config: Settings | None, key: str, default: None = None) -> str | None: ...
+def setting(config: Settings | None, key: str, default: str | None = None) -> str | None:
     """A setting from Nameko's config if present there, else from the environment."""
-    value = (config or {}).get(key)
+    value: str | None = (config or {}).get(key)
     if value in (None, ""):
         value = os.environ.get(key, default)
     return value
 
 
-def data_dir(config: dict | None = None) -> Path:
+def data_dir(config: Settings | None = None) -> Path:
+    """Where the embedded store, the documents and the keys of one machine are kept."""
     return Path(setting(config, "EOFFICE_DATA_DIR", "./var")).resolve()
 
 
-def mongodb_uri(config: dict | None = None) -> str | None:
+def mongodb_uri(config: Settings | None = None) -> str | None:
+    """The shared MongoDB to use, or None for the embedded store."""
     return setting(config, "MONGODB_URI") or None
 
 

@@ -7,20 +7,22 @@ the caller's language. Services never phrase messages for people: the gateway do
 """
 
 import json
+from typing import Any
 
 from nameko.exceptions import deserialize_to_instance
 
 
 class OfficeError(Exception):
+    """An error with a stable ``code`` and JSON-safe ``details``, answered with ``status``."""
+
     status = 500
 
-    def __init__(self, code: str, details: dict | str | None = None):
+    def __init__(self, code: str, details: dict[str, Any] | str | None = None) -> None:
         # Nameko turns non-string arguments into their str() on the way across the bus (3
         # would arrive as "3"), so the details travel as JSON text and are decoded on arrival.
-        if isinstance(details, str):
-            details = json.loads(details)
+        decoded = json.loads(details) if isinstance(details, str) else details
         self.code = code
-        self.details = details or {}
+        self.details: dict[str, Any] = decoded or {}
         super().__init__(code, json.dumps(self.details, ensure_ascii=False))
 
     def __str__(self) -> str:

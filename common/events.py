@@ -6,7 +6,9 @@ read, a payload that the other side does not know.
 """
 
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,7 +26,8 @@ class Names(BaseModel):
     hi: str
 
     @classmethod
-    def of(cls, record: dict) -> "Names":
+    def of(cls, record: Mapping[str, Any]) -> "Names":
+        """The names of a stored record (``name_en``, ``name_hi``)."""
         return cls(en=record["name_en"], hi=record["name_hi"])
 
 
@@ -209,7 +212,7 @@ class DocumentSigned(Payload):
     until the service it was for (``purpose``) takes it."""
 
     signing_id: str
-    purpose: dict  # {"kind": "draft", "file_id": ..., "draft_id": ...}
+    purpose: dict[str, Any]  # {"kind": "draft", "file_id": ..., "draft_id": ...}
     sha256: str  # of the signed PDF
     signer_user_id: str
     signer_name: str
@@ -269,14 +272,17 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
 
 
 class Event(BaseModel):
+    """An event as it crosses the bus: the envelope, its payload still a dict (``body()``
+    reads it as its typed model)."""
+
     model_config = ConfigDict(extra="forbid")
 
     event_id: str
     type: str
     occurred_at: datetime
-    actor: dict | None
+    actor: dict[str, Any] | None
     office_path: list[str]
-    payload: dict
+    payload: dict[str, Any]
     v: int = 1
 
     def body(self) -> Payload:
@@ -285,8 +291,11 @@ class Event(BaseModel):
 
 
 def new_event(
-    payload: Payload, actor: Actor, office_path, occurred_at: datetime | None = None
-) -> dict:
+    payload: Payload,
+    actor: Actor,
+    office_path: Iterable[str],
+    occurred_at: datetime | None = None,
+) -> dict[str, Any]:
     """Build an event envelope (as a plain dict, ready for the outbox) for a typed payload."""
     (event_type,) = [t for t, (_, model) in EVENT_TYPES.items() if model is type(payload)]
     return Event(

@@ -54,7 +54,7 @@ _NASAL_CLUSTER = re.compile(
 )
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str | None]):
     """The ``str.translate`` table of the per-character folds, filled on first sight of each
     character (the alphabet of real text is small; ``re``'s ``\\w`` is no use here, as it does
     not match Devanagari vowel signs)."""

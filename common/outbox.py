@@ -13,20 +13,33 @@ crash between the publish and the removal publishes it again, which consumers ab
 they apply each ``event_id`` once (``common.storage.apply_once``).
 """
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import structlog
+
+from common.storage import Db
 
 log = structlog.get_logger()
 
 
-def with_events(update: dict, *events: dict) -> dict:
+def with_events(
+    update: Mapping[str, Mapping[str, Any]], *events: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
     """Add ``events`` to a MongoDB update document so they are written with the change."""
-    update = {op: dict(fields) for op, fields in update.items()}
-    update.setdefault("$push", {})["outbox"] = {"$each": list(events)}
-    update.setdefault("$set", {})["has_outbox"] = True
-    return update
+    changes = {op: dict(fields) for op, fields in update.items()}
+    changes.setdefault("$push", {})["outbox"] = {"$each": list(events)}
+    changes.setdefault("$set", {})["has_outbox"] = True
+    return changes
 
 
-def relay(db, dispatch, seal, collections: list[str], batch: int = 100) -> int:
+def relay(
+    db: Db,
+    dispatch: Callable[[str, dict[str, Any]], None],
+    seal: Callable[[dict[str, Any]], dict[str, Any]],
+    collections: list[str],
+    batch: int = 100,
+) -> int:
     """Publish pending events of ``collections`` in the order written, each with ``seal``'s
     proof of who produced it (``common.trust``); return how many."""
     sent = 0

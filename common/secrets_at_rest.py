@@ -19,12 +19,13 @@ import base64
 import binascii
 import os
 from pathlib import Path
+from typing import Any, TypeGuard
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from nameko.extensions import DependencyProvider
 
-from common.config import data_dir, kept_once, mongodb_uri, private_directory, setting
+from common.config import Settings, data_dir, kept_once, mongodb_uri, private_directory, setting
 
 SEALED = "sealed:v1:"
 KEY_FILE_NAME = "secrets.key"
@@ -37,7 +38,7 @@ class SecretsKeyError(RuntimeError):
 class SecretBox:
     """Seals and opens text with one AES-256-GCM key."""
 
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes) -> None:
         if len(key) != 32:
             raise SecretsKeyError("The secrets key must be 32 bytes (base64 of 32 random bytes).")
         self._aead = AESGCM(key)
@@ -61,11 +62,12 @@ class SecretBox:
             ) from None
 
 
-def is_sealed(value) -> bool:
+def is_sealed(value: object) -> TypeGuard[str]:
+    """Whether a stored value is sealed (else it is plain text from before sealing)."""
     return isinstance(value, str) and value.startswith(SEALED)
 
 
-def secrets_key(config: dict | None = None) -> bytes:
+def secrets_key(config: Settings | None = None) -> bytes:
     """The key from the settings, or on one machine the one kept under the data directory."""
     configured = setting(config, "EOFFICE_SECRETS_KEY")
     if configured:
@@ -94,11 +96,11 @@ def _decoded(text: str, where: str) -> bytes:
     return key
 
 
-class SecretsAtRest(DependencyProvider):
+class SecretsAtRest(DependencyProvider):  # type: ignore[misc]  # nameko ships no types
     """A service's SecretBox, with the key read once at start."""
 
-    def setup(self):
+    def setup(self) -> None:
         self.box = SecretBox(secrets_key(self.container.config))
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> SecretBox:
         return self.box

@@ -34,7 +34,7 @@ class Outbox:
     trust: Any  # common.trust.Trust
     config: Any  # nameko.dependency_providers.Config
 
-    @timer(interval=RELAY_SECONDS)
+    @timer(interval=RELAY_SECONDS)  # type: ignore[untyped-decorator]  # nameko ships no types
     def relay_events(self) -> None:
         # Off only in tests that stop a service between a write and its relay.
         if self.config.get("OUTBOX_RELAY", True) is not False:

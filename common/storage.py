@@ -11,17 +11,25 @@ import contextlib
 import fcntl
 import hashlib
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import litemongo
 import structlog
+from gridfs import GridFS
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
 
-from common.config import data_dir, mongodb_uri, private_directory
+from common.config import Settings, data_dir, mongodb_uri, private_directory
 
 log = structlog.get_logger()
+
+# A service's database: pymongo's, or the embedded engine's, which answers the same calls but
+# has no types of its own; and one of its collections.
+Db = Any
+Collection = Any
 
 
 class DataDirLocked(RuntimeError):
@@ -29,7 +37,9 @@ class DataDirLocked(RuntimeError):
 
 
 class DirectoryLock:
-    def __init__(self, directory: Path):
+    """An exclusive lock on a data directory, held by this process while it runs."""
+
+    def __init__(self, directory: Path) -> None:
         self.path = directory / "LOCK"
         self._fd: int | None = None
 
@@ -61,13 +71,11 @@ class DirectoryLock:
 class BlobStore:
     """Documents kept by the SHA-256 of their bytes, verified when read back."""
 
-    def __init__(self, directory: Path | None = None, gridfs_db=None):
+    def __init__(self, directory: Path | None = None, gridfs_db: Db | None = None) -> None:
         self._dir = directory
-        self._gridfs = None
+        self._gridfs: GridFS | None = None
         if gridfs_db is not None:
-            import gridfs
-
-            self._gridfs = gridfs.GridFS(gridfs_db, collection="documents")
+            self._gridfs = GridFS(gridfs_db, collection="documents")
 
     def put(self, content: bytes) -> str:
         digest = hashlib.sha256(content).hexdigest()
@@ -105,10 +113,11 @@ class BlobStore:
         return content
 
     def _path(self, digest: str) -> Path:
+        assert self._dir is not None  # a store without GridFS was given its directory
         return self._dir / digest[:2] / digest
 
 
-def _is_sha256(value: str) -> bool:
+def _is_sha256(value: object) -> bool:
     return (
         isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
     )
@@ -117,9 +126,11 @@ def _is_sha256(value: str) -> bool:
 class Storage:
     """One service's database and blob store, opened once per process."""
 
-    def __init__(self, service_name: str, config: dict | None = None):
+    def __init__(self, service_name: str, config: Settings | None = None) -> None:
         uri = mongodb_uri(config)
-        self._lock = None
+        self._lock: DirectoryLock | None = None
+        self._client: Any  # pymongo's MongoClient, or the embedded engine's
+        self.db: Db
         if uri:
             self._client = MongoClient(uri)
             self.db = self._client[f"eoffice_{service_name}"]
@@ -140,36 +151,44 @@ class Storage:
             self._lock.release()
 
 
-class Database(DependencyProvider):
+class Database(DependencyProvider):  # type: ignore[misc]  # nameko ships no types
     """Gives the service its Storage; ``indexes(db)`` and then ``migrate(db, config)`` (bring
     records stored by an older version up to date) are run once at start."""
 
-    def __init__(self, indexes=None, migrate=None):
+    def __init__(
+        self,
+        indexes: Callable[[Db], None] | None = None,
+        migrate: Callable[[Db, dict[str, Any]], None] | None = None,
+    ) -> None:
         self.indexes = indexes
         self.migrate = migrate
         self.storage: Storage | None = None
 
-    def setup(self):
+    def setup(self) -> None:
         self.storage = Storage(self.container.service_name, self.container.config)
         if self.indexes:
             self.indexes(self.storage.db)
         if self.migrate:
             self.migrate(self.storage.db, self.container.config)
 
-    def stop(self):
+    def stop(self) -> None:
         if self.storage:
             self.storage.close()
             self.storage = None
 
-    def kill(self):
+    def kill(self) -> None:
         self.stop()
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> Storage | None:
         return self.storage
 
 
 def apply_once(
-    coll, key: str, event_id: str, update: dict, extra_filter: dict | None = None
+    coll: Collection,
+    key: str,
+    event_id: str,
+    update: Mapping[str, Mapping[str, Any]],
+    extra_filter: Mapping[str, Any] | None = None,
 ) -> bool:
     """Apply ``update`` to document ``key`` unless event ``event_id`` was already applied there.
 
@@ -177,11 +196,11 @@ def apply_once(
     same write (the last 100 are kept), so a redelivered event changes nothing. Returns whether
     the update was applied.
     """
-    update = {op: dict(fields) for op, fields in update.items()}
-    update.setdefault("$push", {})["applied_events"] = {"$each": [event_id], "$slice": -100}
+    changes = {op: dict(fields) for op, fields in update.items()}
+    changes.setdefault("$push", {})["applied_events"] = {"$each": [event_id], "$slice": -100}
     query = {"_id": key, "applied_events": {"$ne": event_id}, **(extra_filter or {})}
     try:
-        result = coll.update_one(query, update, upsert=True)
+        result = coll.update_one(query, changes, upsert=True)
     except DuplicateKeyError:
         return False  # the document exists and has seen this event (or a later one)
     return result.matched_count == 1 or result.upserted_id is not None

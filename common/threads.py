@@ -16,7 +16,7 @@ that long and never deadlock.
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from eventlet import patcher, tpool
 from eventlet.semaphore import Semaphore
@@ -27,17 +27,20 @@ _real_threading = patcher.original("threading")
 _REAL_RLOCK = type(_real_threading.RLock())
 
 
-def cpu_bound(job: Callable[..., T], *args, **kwargs) -> T:
+def cpu_bound(job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``job(*args, **kwargs)`` in a real thread, after the jobs before it."""
     with _ONE_AT_A_TIME:
         _real_logging_locks()
-        return tpool.execute(job, *args, **kwargs)
+        result: T = tpool.execute(job, *args, **kwargs)
+        return result
 
 
 def _real_logging_locks() -> None:
     """Give logging's module lock and every handler's lock a real thread lock (handlers may be
     added at any time, so this looks again before each job; it is a walk over a few objects)."""
-    if not isinstance(logging._lock, _REAL_RLOCK):  # (no public way to set it)
-        logging._lock = _real_threading.RLock()
+    # (no public way to set it, and typeshed does not list it)
+    if not isinstance(logging._lock, _REAL_RLOCK):  # type: ignore[attr-defined]
+        logging._lock = _real_threading.RLock()  # type: ignore[attr-defined]
     loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
     for logger in loggers:
         for handler in getattr(logger, "handlers", ()):

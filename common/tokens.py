@@ -1,6 +1,8 @@
 """Access tokens: EdDSA (Ed25519) JWTs signed by identity, verified by anyone holding its public
 keys. Every verifier goes through ``verify_access_token`` so the checks cannot drift apart."""
 
+from typing import Any
+
 import jwt
 
 from common.errors import Unauthenticated
@@ -25,7 +27,7 @@ def for_signing(signing_id: str) -> tuple[str, str]:
 
 def verify_access_token(
     token: str, public_keys: dict[str, str], audience: str | tuple[str, ...] = AUDIENCE
-) -> dict:
+) -> dict[str, Any]:
     """Return the claims of a valid token; raise ``Unauthenticated`` with a reason otherwise.
 
     ``public_keys`` maps key id to PEM public key, as published by identity; ``audience`` is
@@ -36,7 +38,7 @@ def verify_access_token(
         kid = jwt.get_unverified_header(token).get("kid")
     except jwt.PyJWTError:
         raise Unauthenticated("TOKEN_MALFORMED") from None
-    key = public_keys.get(kid)
+    key = public_keys.get(kid) if isinstance(kid, str) else None
     if key is None:
         raise Unauthenticated("TOKEN_UNKNOWN_KEY")
     try:

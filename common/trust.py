@@ -20,18 +20,20 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from common.actor import Actor, Behalf, Grant
 from common.clock import iso, utcnow
-from common.config import data_dir, kept_once, private_directory, setting
+from common.config import Settings, data_dir, kept_once, private_directory, setting
 from common.errors import Unauthenticated
 from common.events import EVENT_TYPES, Event
 from common.tokens import AUDIENCE, verify_access_token
@@ -54,8 +56,13 @@ PRINCIPALS: dict[str, tuple[str, ...]] = {
     "seed": ("admin",),
 }
 
+# Identity's published keys (key id -> PEM), and what it revoked ({"users": [...], "tokens":
+# [...]}), as a verifier asks for them.
+IdentityKeys = Callable[[], Mapping[str, str]]
+Revocations = Callable[[], Mapping[str, Iterable[str]]]
 
-def actor_from_claims(claims: dict, lang: str, now: str | None = None) -> Actor:
+
+def actor_from_claims(claims: Mapping[str, Any], lang: str, now: str | None = None) -> Actor:
     """The Actor an identity access token describes; delegations count while they are live."""
     now = now or iso(utcnow())
     live = [d for d in claims.get("delegated", ()) if d["starts"] <= now < d["until"]]
@@ -73,12 +80,13 @@ def actor_from_claims(claims: dict, lang: str, now: str | None = None) -> Actor:
     )
 
 
-def credential(token: str, lang: str = "en") -> dict:
+def credential(token: str, lang: str = "en") -> dict[str, str]:
     """What crosses the bus in place of an actor."""
     return {"token": token, "lang": lang}
 
 
 def principal_actor(name: str) -> Actor:
+    """The actor a service principal is: its powers, and no office or post."""
     return Actor(
         user_id=f"service:{name}",
         name=f"{name} service",
@@ -89,7 +97,7 @@ def principal_actor(name: str) -> Actor:
 # --- keys ------------------------------------------------------------------------------------
 
 
-def keys_dir(config: dict | None = None) -> Path:
+def keys_dir(config: Settings | None = None) -> Path:
     """Where the principals' public keys are (``<name>.pub``); on one machine, their private
     keys beside them (``<name>.key``, mode 0600)."""
     configured = setting(config, "EOFFICE_PRINCIPAL_KEYS_DIR")
@@ -102,7 +110,7 @@ def _public_pem(key: Ed25519PrivateKey) -> bytes:
     )
 
 
-def load_principal_key(name: str, config: dict | None = None) -> Ed25519PrivateKey:
+def load_principal_key(name: str, config: Settings | None = None) -> Ed25519PrivateKey:
     """This principal's private key: ``EOFFICE_PRINCIPAL_KEY_FILE`` (a Kubernetes secret), or
     on one machine the one kept under the keys directory, made on first start."""
     configured = setting(config, "EOFFICE_PRINCIPAL_KEY_FILE")
@@ -129,20 +137,20 @@ def _new_private_pem() -> bytes:
 class Principal:
     """A service acting on its own account: it signs short-lived assertions of who it is."""
 
-    def __init__(self, name: str, key: Ed25519PrivateKey):
+    def __init__(self, name: str, key: Ed25519PrivateKey) -> None:
         if name not in PRINCIPALS:
             raise ValueError(f"no principal named {name}")
         self.name = name
         self._key = key
         self._kid = KID_PREFIX + name
-        self._cached: tuple[float, dict] | None = None
+        self._cached: tuple[float, dict[str, str]] | None = None
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, name: str, config: dict | None = None) -> "Principal":
+    def load(cls, name: str, config: Settings | None = None) -> "Principal":
         return cls(name, load_principal_key(name, config))
 
-    def _sign(self, claims: dict, audience: str) -> str:
+    def _sign(self, claims: dict[str, Any], audience: str) -> str:
         now = int(time.time())
         return jwt.encode(
             {
@@ -157,7 +165,7 @@ class Principal:
             headers={"kid": self._kid},
         )
 
-    def credential(self) -> dict:
+    def credential(self) -> dict[str, str]:
         """A credential for calls this service makes on its own account (renewed before it
         runs out)."""
         with self._lock:
@@ -167,13 +175,14 @@ class Principal:
                 self._cached = (expires, credential(token))
             return self._cached[1]
 
-    def seal_event(self, event: dict) -> dict:
+    def seal_event(self, event: dict[str, Any]) -> dict[str, Any]:
         """The event with a proof that this service produced it, as it is."""
         body = {k: v for k, v in event.items() if k != "proof"}
         return {**body, "proof": self._sign({"digest": event_digest(body)}, EVENTS_AUDIENCE)}
 
 
-def event_digest(event: dict) -> str:
+def event_digest(event: Mapping[str, Any]) -> str:
+    """The SHA-256 of an event's canonical JSON (sorted keys, no spaces), which its proof signs."""
     return hashlib.sha256(
         json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()
@@ -193,25 +202,26 @@ class Verifier:
 
     def __init__(
         self,
-        identity_keys: Callable[[], dict[str, str]],
-        revocations: Callable[[], dict],
+        identity_keys: IdentityKeys,
+        revocations: Revocations,
         principal_keys_dir: Path | None,
-    ):
+    ) -> None:
         self._identity_keys_source = identity_keys
         self._revocations_source = revocations
         self._principal_dir = principal_keys_dir
         self._identity_keys: dict[str, str] = {}
         self._keys_at = float("-inf")
-        self._principal_keys: dict[str, object] = {}
+        self._principal_keys: dict[str, PublicKeyTypes] = {}
         self._principal_at = float("-inf")
         self._revoked_users: frozenset[str] = frozenset()
         self._revoked_tokens: frozenset[str] = frozenset()
         self._revoked_at = float("-inf")
-        self._claims: dict[tuple[str, str], dict] = {}  # (audience, token) -> verified claims
+        # (audience, token) -> verified claims
+        self._claims: dict[tuple[str | tuple[str, ...], str], dict[str, Any]] = {}
         self._lock = threading.RLock()
 
     # A person or a principal, from a credential.
-    def actor(self, raw, audience: str | tuple[str, ...] = AUDIENCE) -> Actor:
+    def actor(self, raw: object, audience: str | tuple[str, ...] = AUDIENCE) -> Actor:
         if not isinstance(raw, dict) or not isinstance(raw.get("token"), str):
             raise Unauthenticated("NO_ACTOR")
         token, lang = raw["token"], raw.get("lang", "en")
@@ -231,7 +241,7 @@ class Verifier:
             who = actor_from_claims(claims, lang)
         return who.with_credential({"token": token, "lang": lang})
 
-    def event(self, raw) -> Event:
+    def event(self, raw: object) -> Event:
         """An event whose proof shows it comes, unchanged, from the service that may emit it."""
         if not isinstance(raw, dict) or not isinstance(raw.get("proof"), str):
             raise Unauthenticated("EVENT_UNPROVEN")
@@ -246,7 +256,8 @@ class Verifier:
         claims = self._principal_claims(raw["proof"], producer, EVENTS_AUDIENCE, expires=False)
         if claims.get("digest") != event_digest(body):
             raise Unauthenticated("EVENT_ALTERED")
-        known = EVENT_TYPES.get(body.get("type"))
+        event_type = body.get("type")
+        known = EVENT_TYPES.get(event_type) if isinstance(event_type, str) else None
         if known is None or known[0] != producer:
             raise Unauthenticated("EVENT_NOT_YOURS", {"producer": producer})
         try:
@@ -254,7 +265,12 @@ class Verifier:
         except ValueError:
             raise Unauthenticated("EVENT_MALFORMED") from None
 
-    def _cached(self, token: str, audience, verify: Callable[[], dict]) -> dict:
+    def _cached(
+        self,
+        token: str,
+        audience: str | tuple[str, ...],
+        verify: Callable[[], dict[str, Any]],
+    ) -> dict[str, Any]:
         """A token verified once is believed again until it expires (only its revocation is
         checked again at every call)."""
         claims = self._claims.get((audience, token))
@@ -266,14 +282,14 @@ class Verifier:
                 self._claims[(audience, token)] = claims
         return claims
 
-    def _refuse_revoked(self, claims: dict) -> None:
+    def _refuse_revoked(self, claims: Mapping[str, Any]) -> None:
         self._refresh_revocations()
         if claims["sub"] in self._revoked_users:
             raise Unauthenticated("ACCOUNT_DISABLED")
         if claims.get("jti") in self._revoked_tokens:
             raise Unauthenticated("TOKEN_REVOKED")
 
-    def _verify_person(self, token: str, audience: str | tuple[str, ...]) -> dict:
+    def _verify_person(self, token: str, audience: str | tuple[str, ...]) -> dict[str, Any]:
         try:
             return verify_access_token(token, self._identity_keys, audience)
         except Unauthenticated as exc:
@@ -295,7 +311,7 @@ class Verifier:
                 self._revoked_tokens = frozenset(ended.get("tokens", ()))
                 self._revoked_at = time.monotonic()
 
-    def _principal_key(self, name: str):
+    def _principal_key(self, name: str) -> PublicKeyTypes | None:
         """A principal's public key; the folder is read again when a known principal's key is
         not there yet (services make theirs when they first start)."""
         key = self._principal_keys.get(name)
@@ -310,10 +326,12 @@ class Verifier:
 
     def _principal_claims(
         self, token: str, name: str, audience: str | tuple[str, ...], expires: bool = True
-    ) -> dict:
+    ) -> dict[str, Any]:
         key = self._principal_key(name)
         if key is None:
             raise Unauthenticated("TOKEN_UNKNOWN_KEY")
+        if not isinstance(key, Ed25519PublicKey):  # an EdDSA signature cannot verify with it
+            raise Unauthenticated("TOKEN_INVALID")
         try:
             claims = jwt.decode(
                 token,
@@ -332,8 +350,8 @@ class Verifier:
         return claims
 
 
-def _read_public_keys(folder: Path) -> dict[str, object]:
-    keys = {}
+def _read_public_keys(folder: Path) -> dict[str, PublicKeyTypes]:
+    keys: dict[str, PublicKeyTypes] = {}
     for name in PRINCIPALS:
         path = folder / f"{name}.pub"
         if path.exists():
@@ -348,40 +366,42 @@ class Trusted:
     """What an entry point uses: ``actor(raw)`` and ``event(raw)`` verify, ``own()`` is this
     service's credential for work it starts itself, ``seal_event`` proves what it publishes."""
 
-    def __init__(self, verifier: Verifier, principal: Principal):
+    def __init__(self, verifier: Verifier, principal: Principal) -> None:
         self._verifier = verifier
         self.principal = principal
 
-    def actor(self, raw, audience: str | tuple[str, ...] = AUDIENCE) -> Actor:
+    def actor(self, raw: object, audience: str | tuple[str, ...] = AUDIENCE) -> Actor:
         return self._verifier.actor(raw, audience)
 
-    def event(self, raw) -> Event:
+    def event(self, raw: object) -> Event:
         return self._verifier.event(raw)
 
-    def own(self) -> dict:
+    def own(self) -> dict[str, str]:
         return self.principal.credential()
 
     def own_actor(self) -> Actor:
         return principal_actor(self.principal.name).with_credential(self.own())
 
-    def seal_event(self, event: dict) -> dict:
+    def seal_event(self, event: dict[str, Any]) -> dict[str, Any]:
         return self.principal.seal_event(event)
 
 
-class Trust(DependencyProvider):
+class Trust(DependencyProvider):  # type: ignore[misc]  # nameko ships no types
     """Verifies who calls this service and lets it act as its own principal.
 
     Identity's keys and revocations are asked of identity over RPC (its own standalone client,
     rarely: see ``Verifier``). Identity itself passes ``local``: given the service instance, the
     two functions that read them from its own store."""
 
-    def __init__(self, local: Callable[[object], tuple[Callable, Callable]] | None = None):
+    def __init__(
+        self, local: Callable[[Any], tuple[IdentityKeys, Revocations]] | None = None
+    ) -> None:
         self._local = local
         self._verifier: Verifier | None = None
         self._cluster: ClusterRpcProxy | None = None
-        self._identity = None
+        self._identity: Any = None  # identity's RPC proxy, while connected
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         self._principal = Principal.load(self.container.service_name, config)
         self._keys_dir = keys_dir(config)
@@ -393,7 +413,7 @@ class Trust(DependencyProvider):
                 self._keys_dir,
             )
 
-    def _ask_identity(self, method: str, *args):
+    def _ask_identity(self, method: str, *args: object) -> Any:
         with self._rpc_lock:
             try:
                 if self._identity is None:
@@ -411,14 +431,15 @@ class Trust(DependencyProvider):
             with contextlib.suppress(Exception):
                 cluster.stop()
 
-    def stop(self):
+    def stop(self) -> None:
         self._drop_client()
 
-    def kill(self):
+    def kill(self) -> None:
         self._drop_client()
 
-    def get_dependency(self, worker_ctx) -> Trusted:
+    def get_dependency(self, worker_ctx: Any) -> Trusted:
         if self._verifier is None:
+            assert self._local is not None  # setup made the verifier unless identity is local
             keys, revocations = self._local(worker_ctx.service)
             self._verifier = Verifier(keys, revocations, self._keys_dir)
         return Trusted(self._verifier, self._principal)

@@ -9,7 +9,7 @@ from common.errors import InvalidInput
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse(model: type[M], data) -> M:
+def parse(model: type[M], data: object) -> M:
     """Validate ``data`` against ``model`` or raise ``InvalidInput`` listing each bad field."""
     if not isinstance(data, dict):
         raise InvalidInput("BODY_NOT_AN_OBJECT")

@@ -1,5 +1,7 @@
 """The demo district, Hathras: what `make run` seeds once so a person can try the office."""
 
+from typing import Any
+
 from common.errors import Conflict
 
 POLICE_LEVELS = ["zone", "range", "district", "circle", "police_station", "branch"]
@@ -41,11 +43,11 @@ PEOPLE = [
 # fmt: on
 
 
-def seed(identity, password: str, seeder: dict) -> int:
+def seed(identity: Any, password: str, seeder: dict[str, str]) -> int:
     """Create the demo district through identity's ordinary calls. Whatever exists already is
     left as it is, so seeding twice (or again after an interrupted first run) is harmless.
-    Returns how many things were created. ``seeder`` is the seed principal's credential
-    (``common.trust.Principal``)."""
+    Returns how many things were created. ``identity`` is a Nameko RPC proxy to identity;
+    ``seeder`` is the seed principal's credential (``common.trust.Principal``)."""
     calls = (
         [
             (

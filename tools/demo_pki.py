@@ -12,6 +12,10 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificateIssuerPrivateKeyTypes,
+    CertificatePublicKeyTypes,
+)
 from cryptography.x509.oid import NameOID
 
 ROOT_NAME = "e-Office Demo Root (not for real use)"
@@ -28,7 +32,14 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
-def _certificate(subject, issuer, public_key, issuer_key, ca: bool, years: int):
+def _certificate(
+    subject: x509.Name,
+    issuer: x509.Name,
+    public_key: CertificatePublicKeyTypes,
+    issuer_key: CertificateIssuerPrivateKeyTypes,
+    ca: bool,
+    years: int,
+) -> x509.Certificate:
     now = datetime.now(UTC) - timedelta(minutes=5)
     usage = dict.fromkeys(
         (

@@ -11,7 +11,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import TypeVar
 
 import requests
 from kombu import Connection
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVICES = ("identity", "files", "signing", "notify", "reports")
 TEND_SECONDS = 0.2
+T = TypeVar("T")
 
 
 def broker_answers(uri: str) -> bool:
@@ -122,7 +126,7 @@ def _local(uri: str) -> bool:
     return "127.0.0.1" in uri or "localhost" in uri
 
 
-def _retry(call, seconds: float):
+def _retry(call: Callable[[], T], seconds: float) -> T:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -133,7 +137,7 @@ def _retry(call, seconds: float):
             time.sleep(1)
 
 
-def _stop_on_sigterm(signum, frame):
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # the same orderly stop as Ctrl-C
 
 

@@ -47,7 +47,7 @@ class Restart:
 class Restarts:
     """One child's crash record, and the decision after each crash."""
 
-    def __init__(self, policy: RestartPolicy = RestartPolicy()):
+    def __init__(self, policy: RestartPolicy = RestartPolicy()) -> None:
         self.policy = policy
         self.number = 0
         self.in_a_row = 0
@@ -72,25 +72,31 @@ class Restarts:
 class Child:
     """One supervised program: its process now, and what we remember across its restarts."""
 
-    def __init__(self, name: str, argv: list[str], policy: RestartPolicy, env: dict | None):
+    def __init__(
+        self, name: str, argv: list[str], policy: RestartPolicy, env: dict[str, str] | None
+    ) -> None:
         self.name = name
         self.argv = argv
         self.env = env  # settings of its own on top of ours (its broker user)
         self.restarts = Restarts(policy)
-        self.proc: subprocess.Popen | None = None
+        # Its process and the thread that reads its output: set by Supervisor._spawn, which
+        # runs right after, and again at each restart.
+        self.proc: subprocess.Popen[str]
+        self.reader: threading.Thread
         self.started_at = 0.0
         self.restart_at: float | None = None  # set while it waits to be started again
         self.last_lines: deque[str] = deque(maxlen=LAST_LINES)
-        self.reader: threading.Thread | None = None
 
 
 class Supervisor:
-    def __init__(self, cwd: Path, policy: RestartPolicy = RestartPolicy()):
+    """The office's child processes, each started, watched and restarted on its own."""
+
+    def __init__(self, cwd: Path, policy: RestartPolicy = RestartPolicy()) -> None:
         self.cwd = cwd
         self.policy = policy
         self.children: dict[str, Child] = {}
 
-    def start(self, name: str, argv: list[str], env: dict | None = None) -> None:
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
         self.children[name] = Child(name, argv, self.policy, env)
         self._spawn(self.children[name])
 
@@ -113,15 +119,16 @@ class Supervisor:
         child.reader.start()
         say(f"{child.name} started (pid {child.proc.pid})")
 
-    def _pipe(self, child: Child, proc: subprocess.Popen) -> None:
+    def _pipe(self, child: Child, proc: subprocess.Popen[str]) -> None:
         name = child.name
         tag = (
             f"\033[{COLOURS.get(name, 0)}m{name:>8}\033[0m |"
             if sys.stdout.isatty()
             else f"{name:>8} |"
         )
-        for line in proc.stdout:
-            line = line.rstrip()
+        assert proc.stdout is not None  # started with stdout=PIPE
+        for raw in proc.stdout:
+            line = raw.rstrip()
             child.last_lines.append(line)
             print(tag, line, flush=True)
 
@@ -172,7 +179,7 @@ class Supervisor:
                 proc.wait()
 
 
-def _reap(proc: subprocess.Popen) -> bool:
+def _reap(proc: subprocess.Popen[str]) -> bool:
     """Whether the child has exited. If so, end whatever it left running in its process group
     (a gunicorn master killed outright leaves its workers holding the port), then reap it: until
     it is reaped its pid, and so its group id, cannot be given to anyone else."""

@@ -2,6 +2,7 @@
 
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 from common.actor import Actor
 from common.errors import NotFound
@@ -15,7 +16,7 @@ from common.events import (
 )
 
 
-def notices_for(event: Event) -> list[dict]:
+def notices_for(event: Event) -> list[dict[str, Any]]:
     """The notices an event raises: one for the post a receipt was sent to.
 
     A notice belongs to the post, not to a person, so whoever holds the post (after a transfer,
@@ -58,7 +59,8 @@ def seen_by_opening(event: Event) -> tuple[str, str] | None:
     return None
 
 
-def require_own(actor: Actor, notice: dict | None) -> dict:
+def require_own(actor: Actor, notice: dict[str, Any] | None) -> dict[str, Any]:
+    """The notice, if it belongs to one of the actor's posts (else it is not found)."""
     if notice is None or not actor.holds(notice["post_id"]):
         raise NotFound("NOTICE_NOT_FOUND")
     return notice

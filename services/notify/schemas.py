@@ -1,5 +1,7 @@
 """Notify's answers."""
 
+from typing import Any
+
 from pydantic import BaseModel
 
 
@@ -10,7 +12,7 @@ class Notice(BaseModel):
     id: str
     kind: str
     post_id: str
-    params: dict
+    params: dict[str, Any]
     created_at: str
     read_at: str | None
 

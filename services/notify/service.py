@@ -3,6 +3,7 @@
 import base64
 import smtplib
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from nameko.dependency_providers import Config
@@ -22,7 +23,8 @@ from services.notify import domain, store
 from services.notify.schemas import Notice, NoticeList
 
 
-def _view(doc: dict) -> Notice:
+def _view(doc: dict[str, Any]) -> Notice:
+    """A stored notice as notify answers it."""
     return Notice(id=doc["_id"], **{k: doc[k] for k in Notice.model_fields if k != "id"})
 
 
@@ -40,23 +42,23 @@ class NotifyService(service_parts.Health):
     config = Config()
 
     @event_handler("files", "receipt.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_receipt_sent(self, event: dict):
+    def on_receipt_sent(self, event: dict[str, Any]) -> None:
         self._notify(event)
 
     @event_handler("files", "file.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_file_sent(self, event: dict):
+    def on_file_sent(self, event: dict[str, Any]) -> None:
         self._notify(event)
 
     @event_handler("files", "receipt.opened", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_receipt_opened(self, event: dict):
+    def on_receipt_opened(self, event: dict[str, Any]) -> None:
         self._read_by_opening(event)
 
     @event_handler("files", "file.opened", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_file_opened(self, event: dict):
+    def on_file_opened(self, event: dict[str, Any]) -> None:
         self._read_by_opening(event)
 
     @event_handler("files", "draft.dispatched", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_draft_dispatched(self, raw: dict):
+    def on_draft_dispatched(self, raw: dict[str, Any]) -> None:
         """Mail an issued letter to its addressees (once per event; retried if the mail server
         is away)."""
         event = self.trust.event(raw)
@@ -69,12 +71,13 @@ class NotifyService(service_parts.Health):
             self._send(record)
 
     @timer(interval=EMAIL_RETRY_SECONDS)
-    def retry_emails(self):
+    def retry_emails(self) -> None:
+        """Try again the emails the mail server refused or missed (a few times)."""
         before = iso(utcnow() - timedelta(seconds=EMAIL_RETRY_SECONDS))
         for record in store.emails_to_retry(self.storage.db, before, EMAIL_ATTEMPTS):
             self._send(record)
 
-    def _send(self, record: dict) -> None:
+    def _send(self, record: dict[str, Any]) -> None:
         event = Event.model_validate(record["event"])
         cfg = self.config
         try:
@@ -85,6 +88,7 @@ class NotifyService(service_parts.Health):
                 base64.b64decode(issued["pdf_b64"]),
                 setting(cfg, "EOFFICE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             )
+            assert message is not None  # only dispatches by email are recorded to be mailed
             host = setting(cfg, "EOFFICE_SMTP_HOST", "127.0.0.1")
             port = int(setting(cfg, "EOFFICE_SMTP_PORT", "25"))
             with smtplib.SMTP(host, port, timeout=30) as smtp:
@@ -96,22 +100,24 @@ class NotifyService(service_parts.Health):
         store.email_tried(self.storage.db, event.event_id, True, iso(utcnow()))
         log.info("email.sent", event_id=event.event_id, to=event.payload["to"])
 
-    def _notify(self, raw: dict) -> None:
+    def _notify(self, raw: dict[str, Any]) -> None:
         for notice in domain.notices_for(self.trust.event(raw)):
             store.add_notice(self.storage.db, notice)
 
-    def _read_by_opening(self, raw: dict) -> None:
+    def _read_by_opening(self, raw: dict[str, Any]) -> None:
         event = self.trust.event(raw)
         opened = domain.seen_by_opening(event)
         if opened:
             store.mark_read_for_item(self.storage.db, *opened, at=event.occurred_at.isoformat())
 
     @rpc
-    def notices(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
+    def notices(
+        self, actor: dict[str, Any], limit: int = 50, cursor: str | None = None
+    ) -> dict[str, Any]:
         """The notices of the actor's posts, newest first, a page at a time."""
-        actor = self.trust.actor(actor)
+        who = self.trust.actor(actor)
         docs = sorted(
-            store.notices_for_posts(self.storage.db, actor.post_ids),
+            store.notices_for_posts(self.storage.db, who.post_ids),
             key=lambda n: (n["created_at"], n["_id"]),
             reverse=True,
         )
@@ -122,9 +128,10 @@ class NotifyService(service_parts.Health):
         ).model_dump()
 
     @rpc
-    def mark_read(self, actor: dict, notice_id: str) -> dict:
-        actor = self.trust.actor(actor)
+    def mark_read(self, actor: dict[str, Any], notice_id: str) -> dict[str, Any]:
+        """Mark one of the actor's notices read (again: no change), and answer it."""
+        who = self.trust.actor(actor)
         db = self.storage.db
-        domain.require_own(actor, store.notice(db, notice_id))
+        domain.require_own(who, store.notice(db, notice_id))
         store.mark_read(db, notice_id, iso(utcnow()))
-        return _view(store.notice(db, notice_id)).model_dump()
+        return _view(domain.require_own(who, store.notice(db, notice_id))).model_dump()

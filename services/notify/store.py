@@ -1,17 +1,21 @@
 """Notify's collections: in-app notices, and the emails it sends (one per event)."""
 
 import contextlib
+from collections.abc import Iterable
+from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from common.storage import Db
 
-def ensure_indexes(db) -> None:
+
+def ensure_indexes(db: Db) -> None:
     db.notices.create_index("post_id")
     db.notices.create_index("item_id")
     db.emails.create_index("status")
 
 
-def add_notice(db, notice: dict) -> bool:
+def add_notice(db: Db, notice: dict[str, Any]) -> bool:
     """Store a notice once: its id comes from the event, so a redelivered event is a no-op."""
     try:
         db.notices.insert_one(notice)
@@ -20,28 +24,28 @@ def add_notice(db, notice: dict) -> bool:
     return True
 
 
-def notices_for_posts(db, post_ids: list[str]) -> list[dict]:
+def notices_for_posts(db: Db, post_ids: Iterable[str]) -> list[dict[str, Any]]:
     return list(db.notices.find({"post_id": {"$in": list(post_ids)}}))
 
 
-def notice(db, notice_id: str) -> dict | None:
+def notice(db: Db, notice_id: str) -> dict[str, Any] | None:
     return db.notices.find_one({"_id": notice_id}) if isinstance(notice_id, str) else None
 
 
-def mark_read_for_item(db, post_id: str, item_id: str, at: str) -> None:
+def mark_read_for_item(db: Db, post_id: str, item_id: str, at: str) -> None:
     db.notices.update_many(
         {"item_id": item_id, "post_id": post_id, "read_at": None}, {"$set": {"read_at": at}}
     )
 
 
-def mark_read(db, notice_id: str, at: str) -> None:
+def mark_read(db: Db, notice_id: str, at: str) -> None:
     db.notices.update_one({"_id": notice_id, "read_at": None}, {"$set": {"read_at": at}})
 
 
 # --- outgoing email: one record per event, so a redelivered event sends nothing twice --------
 
 
-def email_for_event(db, event_id: str, raw: dict, now: str) -> dict:
+def email_for_event(db: Db, event_id: str, raw: dict[str, Any], now: str) -> dict[str, Any]:
     """The event's email record, made on first sight."""
     with contextlib.suppress(DuplicateKeyError):
         db.emails.insert_one(
@@ -50,7 +54,7 @@ def email_for_event(db, event_id: str, raw: dict, now: str) -> dict:
     return db.emails.find_one({"_id": event_id})
 
 
-def email_tried(db, event_id: str, sent: bool, now: str, error: str | None = None) -> None:
+def email_tried(db: Db, event_id: str, sent: bool, now: str, error: str | None = None) -> None:
     db.emails.update_one(
         {"_id": event_id},
         {
@@ -60,7 +64,7 @@ def email_tried(db, event_id: str, sent: bool, now: str, error: str | None = Non
     )
 
 
-def emails_to_retry(db, before: str, max_attempts: int) -> list[dict]:
+def emails_to_retry(db: Db, before: str, max_attempts: int) -> list[dict[str, Any]]:
     return [
         e
         for e in db.emails.find({"status": "failed"})

@@ -1,5 +1,8 @@
 """Pendency from events, pure: where each item is now, and what that adds up to per post."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from common.actor import Actor
 from common.errors import Forbidden
 from common.events import (
@@ -13,12 +16,16 @@ from common.events import (
     ReceiptSent,
 )
 
-NOWHERE = (None, None, [])
+# (post, its names, its office path) of an item that waits nowhere.
+NOWHERE: tuple[None, None, list[str]] = (None, None, [])
 
 
-def whereabouts(event: Event) -> tuple[str, dict] | None:
+def whereabouts(event: Event) -> tuple[str, dict[str, Any]] | None:
     """(item id, where it now waits) for an event that moves an item, else None."""
     body = event.body()
+    post_id: str | None
+    post_name: dict[str, Any] | None
+    office_path: list[str]
     if isinstance(body, (ReceiptFiled, ReceiptClosed)):  # waits in its file, or nowhere
         item, (post_id, post_name, office_path) = body.receipt_id, NOWHERE
     elif isinstance(body, FileStatusChanged):  # parked, closed, merged: set aside, not pending
@@ -49,9 +56,9 @@ def whereabouts(event: Event) -> tuple[str, dict] | None:
     return item, {**where, "seq": body.seq}
 
 
-def pendency_by_post(items: list[dict]) -> list[dict]:
+def pendency_by_post(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """How many items wait at each post and since when the oldest has waited; most first."""
-    posts: dict[str, dict] = {}
+    posts: dict[str, dict[str, Any]] = {}
     for item in items:
         row = posts.setdefault(
             item["post_id"],
@@ -82,7 +89,7 @@ def office_to_report(actor: Actor, office_id: str | None) -> str:
     raise Forbidden("NOT_YOUR_OFFICE")
 
 
-def may_count(actor: Actor, office_id: str, item: dict) -> bool:
+def may_count(actor: Actor, office_id: str, item: Mapping[str, Any]) -> bool:
     """Whether an item waiting under ``office_id`` counts in the actor's report: anything under
     their own office; elsewhere, only what waits inside the scope of their HQ viewer or admin
     grant (a viewer of Hathras asking for the range sees Hathras, not Aligarh)."""

@@ -1,13 +1,15 @@
 """Reports' read model: where each pending item is now."""
 
-from common.storage import apply_once
+from typing import Any
+
+from common.storage import Db, apply_once
 
 
-def ensure_indexes(db) -> None:
+def ensure_indexes(db: Db) -> None:
     db.pending_items.create_index("office_path")
 
 
-def move_item(db, item_id: str, event_id: str, where: dict) -> bool:
+def move_item(db: Db, item_id: str, event_id: str, where: dict[str, Any]) -> bool:
     """Record the item's new place, once per event, and never let an older event (lower
     ``seq``) that arrives late overwrite a newer one."""
     return apply_once(
@@ -19,5 +21,5 @@ def move_item(db, item_id: str, event_id: str, where: dict) -> bool:
     )
 
 
-def items_under(db, office_id: str) -> list[dict]:
+def items_under(db: Db, office_id: str) -> list[dict[str, Any]]:
     return list(db.pending_items.find({"office_path": office_id}, {"applied_events": 0}))
