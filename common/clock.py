@@ -1,6 +1,9 @@
 """Time, in one format everywhere."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+
+# Indian Standard Time: what every page, PDF and stamp shows a reader (stored times stay UTC).
+IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 
 def utcnow() -> datetime:

@@ -3,19 +3,19 @@ and the one way a form acts on a receipt, a file or a draft (do it; say what hap
 not; go on)."""
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from common.clock import IST
 from common.errors import OfficeError
 from gateway.messages import label, message_for
 from gateway.rpc import rpc
 
 # Indian offices keep Indian time, which has no daylight saving: a fixed offset is exact.
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 
 def hindi() -> bool:

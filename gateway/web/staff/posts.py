@@ -9,10 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from common.clock import iso, utcnow
+from common.clock import IST, iso, utcnow
 from common.errors import OfficeError
 from gateway.rpc import rpc
-from gateway.web.common import IST, local_name, when
+from gateway.web.common import local_name, when
 from gateway.web.staff.common import actor, back, refused
 
 pages = Blueprint("posts", __name__)

@@ -8,7 +8,8 @@ from typing import Any
 
 from fpdf.enums import XPos, YPos
 
-from services.files.render.pdf import IST, OfficePdf, labels_for
+from common.clock import IST
+from services.files.render.pdf import OfficePdf, labels_for
 
 LABELS = {
     "hi": {

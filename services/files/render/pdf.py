@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,9 +20,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
 from common import fonts
+from common.clock import IST
 from common.errors import InvalidInput
-
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 # family -> (regular, bold); without these no page can be drawn.
 REQUIRED_FONTS = {

@@ -17,7 +17,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from fontTools import subset, ttLib
@@ -30,9 +30,8 @@ from pyhanko.pdf_utils.xref import ObjectStream
 from pyhanko.stamp import QRStampStyle, TextStampStyle
 
 from common import fonts
+from common.clock import IST
 from common.errors import Refused
-
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 # Stamp boxes (PDF points) along the bottom of the last page, right to left, then a row up.
 WIDTH = 180
