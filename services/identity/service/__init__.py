@@ -2,7 +2,8 @@
 DSC enrolment and onboarding from the master data sheet. Its entrypoints are grouped by desk;
 this class only gathers them and declares what they use."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
@@ -26,6 +27,13 @@ from services.identity.service import (
     tokens,
     vpn,
 )
+
+
+def _own_keys(service: object) -> tuple[Callable[[], dict[str, str]], Callable[[], dict]]:
+    """Identity verifies tokens with the keys and revocations in its own store (``service`` is
+    the IdentityService instance, whose token desk reads them)."""
+    desk = cast(tokens.TokenDesk, service)
+    return desk._verifying_keys, desk._revocations
 
 
 def _seal_old_secrets(db: Any, config: dict[str, Any]) -> None:
@@ -52,4 +60,4 @@ class IdentityService(
     signing = RpcProxy("signing")
     dispatch = EventDispatcher()
     config = Config()
-    trust = Trust(local=lambda service: (service._verifying_keys, service._revocations))
+    trust = Trust(local=_own_keys)

@@ -98,4 +98,5 @@ class OfficeDesk(Desk):
     def offices_under(self, actor: dict, code: str | None = None) -> dict:
         """An office and everything below it (default: the actor's own office)."""
         who = self.trust.actor(actor)
-        return Offices(items=[office_view(o) for o in self._offices_under(who, code)]).model_dump()
+        views = [office_view(o) for o in self._offices_under(who, code)]
+        return Offices.model_validate({"items": views}).model_dump()

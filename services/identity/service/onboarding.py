@@ -235,7 +235,8 @@ class OnboardingDesk(Desk):
         user = store.user_by_username(db, new.login.strip().lower())
         pending = (user or {}).get("activation")
         if (
-            not pending
+            user is None
+            or not pending
             or pending["expires_at"] < iso(utcnow())
             or not hmac.compare_digest(pending["code_hash"], domain.activation_code_hash(new.code))
         ):

@@ -35,7 +35,9 @@ class PeopleDesk(Desk):
         db = self.storage.db
         office = store.office_by_code(db, new.office_code)
         authority.require_setup(who, office["path"])
-        scopes = {role: store.office_by_code(db, code) for role, code in new.role_scopes.items()}
+        scopes: dict[str, dict] = {
+            role: store.office_by_code(db, code) for role, code in new.role_scopes.items()
+        }
         grants = authority.grants_for(
             list(new.roles), office, store.district_of(db, office), scopes
         )
@@ -72,12 +74,10 @@ class PeopleDesk(Desk):
             store.users_of_offices(db, [o["_id"] for o in offices]), key=lambda u: u["name_en"]
         )
         addresses = store.live_vpn_addresses(db, [u["_id"] for u in staff])
-        return Users(
-            items=[
-                user_view(u, store.posts_held_by(db, u["_id"]), addresses.get(u["_id"]))
-                for u in staff
-            ]
-        ).model_dump()
+        views = [
+            user_view(u, store.posts_held_by(db, u["_id"]), addresses.get(u["_id"])) for u in staff
+        ]
+        return Users.model_validate({"items": views}).model_dump()
 
     @rpc
     def disable_user(self, actor: dict, user_id: str) -> dict:

@@ -174,7 +174,8 @@ class PostDesk(Desk):
         who supervises a file and which levels a send up the chain skips)."""
         self.trust.actor(actor)
         db = self.storage.db
-        above, current = [], store.post_by_id(db, post_id)
+        above: list[str] = []
+        current = store.post_by_id(db, post_id)
         while current.get("reports_to") and current["reports_to"] not in above and len(above) < 20:
             above.append(current["reports_to"])
             current = store.post_by_id(db, current["reports_to"])
@@ -199,4 +200,5 @@ class PostDesk(Desk):
         words = normalise(query).split()
         if words:
             views = [v for v in views if posts.matches(v, holders.get(v["holder_user_id"]), words)]
-        return Posts(items=sorted(views, key=lambda p: p["abbreviation"])).model_dump()
+        ordered = sorted(views, key=lambda p: p["abbreviation"])
+        return Posts.model_validate({"items": ordered}).model_dump()

@@ -18,31 +18,35 @@ def office_view(office: dict[str, Any]) -> dict[str, Any]:
 
 
 def post_view(post: dict[str, Any], holder: dict[str, Any] | None = None) -> dict[str, Any]:
-    return Post(
-        id=post["_id"],
-        **{k: post.get(k) for k in Post.model_fields if k not in ("id", "holder_name")},
-        holder_name=holder["name_en"] if holder else None,
+    return Post.model_validate(
+        {
+            **{k: post.get(k) for k in Post.model_fields if k not in ("id", "holder_name")},
+            "id": post["_id"],
+            "holder_name": holder["name_en"] if holder else None,
+        }
     ).model_dump()
 
 
 def user_view(
     user: dict[str, Any], held: list[dict[str, Any]], vpn_address: str | None = None
 ) -> dict[str, Any]:
-    return User(
-        id=user["_id"],
-        username=user["username"],
-        name_en=user["name_en"],
-        name_hi=user["name_hi"],
-        grants=user.get("grants", []),
-        office_id=user["office_id"],
-        disabled=bool(user.get("disabled")),
-        totp_enabled=bool(user.get("totp_enabled")),
-        locked_until=user.get("next_attempt_at")
-        if user.get("failed_logins", 0) >= login.LOCK_AFTER
-        else None,
-        dsc=user.get("dsc"),
-        vpn_address=vpn_address,
-        posts=[post_view(p, user) for p in held],
+    return User.model_validate(
+        {
+            "id": user["_id"],
+            "username": user["username"],
+            "name_en": user["name_en"],
+            "name_hi": user["name_hi"],
+            "grants": user.get("grants", []),
+            "office_id": user["office_id"],
+            "disabled": bool(user.get("disabled")),
+            "totp_enabled": bool(user.get("totp_enabled")),
+            "locked_until": user.get("next_attempt_at")
+            if user.get("failed_logins", 0) >= login.LOCK_AFTER
+            else None,
+            "dsc": user.get("dsc"),
+            "vpn_address": vpn_address,
+            "posts": [post_view(p, user) for p in held],
+        }
     ).model_dump()
 
 
@@ -55,8 +59,10 @@ def delegation_view(d: dict[str, Any], now: str) -> dict[str, Any]:
 
 
 def sheet_view(sheet: dict[str, Any]) -> dict[str, Any]:
-    return SheetReport(
-        id=sheet["_id"],
-        **{k: sheet.get(k) for k in SheetReport.model_fields if k not in ("id", "activations")},
-        activations=sheet.get("activations", []),
+    return SheetReport.model_validate(
+        {
+            **{k: sheet.get(k) for k in SheetReport.model_fields if k not in ("id", "activations")},
+            "id": sheet["_id"],
+            "activations": sheet.get("activations", []),
+        }
     ).model_dump()

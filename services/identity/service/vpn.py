@@ -68,9 +68,14 @@ class VpnDesk(Desk):
         account = store.live_vpn_account(db, user_id)
         if account is None:
             raise NotFound("VPN_NOT_ISSUED")
+        private_key = self.secrets.open(
+            account["private_key"], store.sealed_for("vpn", account["_id"])
+        )
+        if private_key is None:  # only a revoked account loses its key
+            raise NotFound("VPN_NOT_ISSUED")
         district = store.office_by_id(db, account["district_id"])
         text = vpn.client_config(
-            self.secrets.open(account["private_key"], store.sealed_for("vpn", account["_id"])),
+            private_key,
             account["address"],
             district["vpn_pool"],
             self._vpn_server_key(),

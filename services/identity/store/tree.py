@@ -23,7 +23,7 @@ def office_or_none(db: Any, office_id: object) -> dict | None:
     return db.offices.find_one({"_id": office_id}) if isinstance(office_id, str) else None
 
 
-def office_by_id(db: Any, office_id: str) -> dict:
+def office_by_id(db: Any, office_id: str | None) -> dict:
     office = office_or_none(db, office_id)
     if office is None:
         raise NotFound("OFFICE_NOT_FOUND", {"office_id": office_id})
