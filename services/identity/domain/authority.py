@@ -1,5 +1,8 @@
 """Who may do what where: roles are granted over a part of the office tree."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from common.actor import Actor
 from common.errors import Forbidden
 
@@ -7,19 +10,21 @@ from common.errors import Forbidden
 ROLES = ("dealing_hand", "diarist", "officer", "nodal_officer", "admin", "hq_viewer")
 
 
-def default_scope(role: str, office: dict, district_id: str) -> str:
+def default_scope(role: str, office: dict[str, Any], district_id: str) -> str:
     """A nodal officer holds over their district; an admin over the whole state; everyone
     else over their own office."""
     if role == "nodal_officer":
         return district_id
+    root: str = office["path"][0]
+    here: str = office["_id"]
     if role == "admin":
-        return office["path"][0]
-    return office["_id"]
+        return root
+    return here
 
 
 def grants_for(
-    roles: list[str], office: dict, district_id: str, scopes: dict[str, dict]
-) -> list[dict]:
+    roles: list[str], office: dict[str, Any], district_id: str, scopes: Mapping[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The stored grants of a person: each role with its scope (an office id); ``scopes`` maps
     a role to the office it should hold over instead of the default."""
     return [
@@ -33,14 +38,14 @@ def grants_for(
     ]
 
 
-def require_any(actor: Actor, roles: tuple[str, ...], office_path) -> None:
+def require_any(actor: Actor, roles: tuple[str, ...], office_path: Sequence[str]) -> None:
     """Refuse unless the actor holds one of ``roles`` over that office. A nodal officer of
     Hathras can do nothing in Aligarh."""
     if not any(actor.may(role, office_path) for role in roles):
         raise Forbidden("OUTSIDE_YOUR_SCOPE")
 
 
-def require_grantable(actor: Actor, role: str, scope_path) -> None:
+def require_grantable(actor: Actor, role: str, scope_path: Sequence[str]) -> None:
     """Giving a role over a part of the tree needs the power to set up that part; giving the
     admin role needs admin there."""
     if role == "admin":
@@ -49,10 +54,10 @@ def require_grantable(actor: Actor, role: str, scope_path) -> None:
         require_setup(actor, scope_path)
 
 
-def require_admin(actor: Actor, office_path=()) -> None:
+def require_admin(actor: Actor, office_path: Sequence[str] = ()) -> None:
     require_any(actor, ("admin",), office_path)
 
 
-def require_setup(actor: Actor, office_path) -> None:
+def require_setup(actor: Actor, office_path: Sequence[str]) -> None:
     """Setting up posts and people of an office: its admin or its district's nodal officer."""
     require_any(actor, ("admin", "nodal_officer"), office_path)

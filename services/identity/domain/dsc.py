@@ -10,6 +10,7 @@ belongs to whoever fetches revocation data, at enrolment and again at signing.
 import hashlib
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -95,7 +96,7 @@ def check_enrolment(
     intermediates: list[x509.Certificate],
     person_names: list[str],
     at: datetime,
-) -> dict:
+) -> dict[str, Any]:
     """What to store for an officer's DSC, or ``Refused`` with the first rule it breaks.
 
     The rules in the order the officer can act on them: a self-signed certificate is not a DSC

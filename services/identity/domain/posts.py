@@ -2,6 +2,7 @@
 moving people never moves work."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from common.errors import Refused
 from common.fold import normalise
@@ -24,12 +25,12 @@ def check_delegation(
         raise Refused("DELEGATION_TOO_LONG", {"max_days": MAX_DELEGATION_DAYS})
 
 
-def is_live(delegation: dict, now_iso: str) -> bool:
+def is_live(delegation: dict[str, Any], now_iso: str) -> bool:
     """A delegation ends by itself when its period is over."""
     return (not delegation.get("ended_at")) and delegation["starts"] <= now_iso < delegation["ends"]
 
 
-def matches(post: dict, holder: dict | None, words: list[str]) -> bool:
+def matches(post: dict[str, Any], holder: dict[str, Any] | None, words: list[str]) -> bool:
     """A post is found by its abbreviation, its names and its holder's names: every folded
     query word must start a word of them (so "rdr" finds RDR-SP-HTR and "वाचक" the Reader)."""
     said = [post["abbreviation"], post["name_en"], post["name_hi"]]

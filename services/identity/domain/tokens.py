@@ -3,7 +3,9 @@
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -52,12 +54,12 @@ def new_signing_key() -> tuple[str, str, str]:
 
 
 def access_token_claims(
-    user: dict,
-    posts: list[dict],
+    user: dict[str, Any],
+    posts: list[dict[str, Any]],
     office_path: list[str],
     now: datetime,
-    delegated: list[dict] = (),
-) -> dict:
+    delegated: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
     """What the gateway needs to build an Actor without asking identity on every request.
     Delegated posts carry their end, so a delegation that ends stops working at once even in a
     token issued before."""
@@ -77,12 +79,14 @@ def access_token_claims(
     }
 
 
-def signing_token_claims(person: dict, signing_id: str, until: datetime) -> dict:
+def signing_token_claims(
+    person: dict[str, Any], signing_id: str, until: datetime
+) -> dict[str, Any]:
     """A person's claims, good for one signing only (its own audience) and until ``until``."""
     return {**person, "aud": signing_audience(signing_id), "exp": int(until.timestamp())}
 
 
-def sign_access_token(claims: dict, kid: str, private_pem: str) -> str:
+def sign_access_token(claims: dict[str, Any], kid: str, private_pem: str) -> str:
     return jwt.encode(claims, private_pem, algorithm="EdDSA", headers={"kid": kid})
 
 

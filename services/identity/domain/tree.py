@@ -1,21 +1,25 @@
 """The office tree as data: departments define their own levels; offices go live in phases;
 renames and moves are recorded, never silently overwritten."""
 
+from typing import Any
+
 from common.errors import Refused
 
 # Levels every department shares; a department lists the ones below it.
 TOP_LEVELS = ("state", "department")
 
 
-def department_of(ancestors: list[dict]) -> dict | None:
+def department_of(ancestors: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The nearest department above (or at) an office, from its ancestors (root first)."""
-    for office in reversed(ancestors):
+    for office in ancestors[::-1]:
         if office["level"] == "department":
             return office
     return None
 
 
-def check_level(level: str, parent: dict | None, ancestors: list[dict], levels: list[str]) -> None:
+def check_level(
+    level: str, parent: dict[str, Any] | None, ancestors: list[dict[str, Any]], levels: list[str]
+) -> None:
     """A new office's level must fit the tree: a state at the root, departments under a state
     (listing their levels), and below a department only the levels it defines, in its order."""
     if level == "state":
@@ -45,7 +49,7 @@ def check_level(level: str, parent: dict | None, ancestors: list[dict], levels: 
 NEVER_CLEARED = frozenset({"name_en", "name_hi"})
 
 
-def changes(office: dict, wanted: dict) -> dict:
+def changes(office: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
     """``{field: [old, new]}`` for what would really change."""
     return {
         k: [office.get(k), v]
@@ -59,6 +63,6 @@ def moved_path(old_path: list[str], old_prefix: list[str], new_prefix: list[str]
     return new_prefix + old_path[len(old_prefix) :]
 
 
-def check_move(office: dict, new_parent: dict) -> None:
+def check_move(office: dict[str, Any], new_parent: dict[str, Any]) -> None:
     if office["_id"] in new_parent["path"]:
         raise Refused("MOVE_UNDER_ITSELF")

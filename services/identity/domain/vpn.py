@@ -142,8 +142,8 @@ def server_peers(peers: Iterable[tuple[str, str, str]]) -> str:
 
     sections = []
     for _, peer in sorted(by_address.items()):
-        comment = [f"# {peer.comment}"] if peer.comment else []
-        lines = ["[Peer]", *comment, f"PublicKey = {peer.public_key}"]
+        comment_line = [f"# {peer.comment}"] if peer.comment else []
+        lines = ["[Peer]", *comment_line, f"PublicKey = {peer.public_key}"]
         sections.append("\n".join([*lines, f"AllowedIPs = {peer.address}/32"]) + "\n")
     return "\n".join(sections)
 

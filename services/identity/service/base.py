@@ -1,0 +1,88 @@
+"""What the desks share: the dependencies the service class gives them, and the few steps more
+than one desk takes (finding a person one may set up, posting someone, reading configured lists)."""
+
+import base64
+from typing import Any
+
+from common.actor import Actor
+from common.config import setting
+from common.errors import InvalidInput
+from common.events import Names, PostAssigned, new_event
+from common.secrets_at_rest import SecretBox
+from common.storage import Storage
+from common.trust import Trusted
+from services.identity import store
+from services.identity.domain import authority, sheets
+
+
+class Desk:
+    """Mixed into IdentityService, which provides these (declared here, not given: a value would
+    make a second Nameko dependency)."""
+
+    storage: Storage  # Database()
+    secrets: SecretBox  # SecretsAtRest()
+    signing: Any  # RpcProxy("signing")
+    dispatch: Any  # EventDispatcher()
+    config: dict[str, Any]  # Config()
+    trust: Trusted  # Trust(local=...)
+
+    def _person(
+        self, actor: Actor, user_id: str, self_may: bool = False
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A person and their office, for whoever sets up that office (or the person themself,
+        where ``self_may``)."""
+        db = self.storage.db
+        person = store.user_by_id(db, user_id)
+        office = store.office_by_id(db, person["office_id"])
+        if not (self_may and actor.user_id == user_id):
+            authority.require_setup(actor, office["path"])
+        return person, office
+
+    def _require_state_admin(self, actor: Actor) -> None:
+        """Only the admin of the whole state (every root of the tree) may do this."""
+        for root in store.roots(self.storage.db):
+            authority.require_admin(actor, root["path"])
+
+    def _offices_under(self, actor: Actor, code: str | None) -> list[dict[str, Any]]:
+        """An office (default: the actor's own) and everything below it, top first."""
+        db = self.storage.db
+        top = store.office_by_code(db, code) if code else store.office_by_id(db, actor.office_id)
+        return sorted(store.subtree(db, top), key=lambda o: len(o["path"]))
+
+    def _assign(
+        self, actor: Actor, post: dict[str, Any], person: dict[str, Any], charge: str
+    ) -> None:
+        event = new_event(
+            PostAssigned(
+                post_id=post["_id"],
+                post_name=Names.of(post),
+                user_id=person["_id"],
+                user_name=person["name_en"],
+                previous_user_id=post.get("holder_user_id"),
+                charge=charge,
+            ),
+            actor,
+            post["office_path"],
+        )
+        store.assign_post(self.storage.db, post, person["_id"], charge, event)
+
+    def _setting(self, key: str, default: str) -> str:
+        """A setting, or ``default`` where it is not set."""
+        value = setting(self.config, key, default)
+        return default if value is None else value
+
+    def _govid_domain(self) -> str:
+        return self._setting("EOFFICE_GOVID_DOMAIN", "up.gov.in")
+
+    def _designations(self) -> tuple[str, ...]:
+        """The designations a sheet may use: configured, or the police list."""
+        configured = setting(self.config, "EOFFICE_DESIGNATIONS")
+        return tuple(configured.split(",")) if configured else sheets.DESIGNATIONS
+
+
+def decoded(text: str, code: str) -> bytes:
+    """Base64 from a request, or InvalidInput(``code``) when it is not base64 (or not ASCII)."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        raise InvalidInput(code) from None

@@ -1,0 +1,111 @@
+"""People: the actor's own record, creating a person, the staff of an office, disabling
+and enabling."""
+
+from eventlet import tpool
+
+from common.clock import iso, utcnow
+from common.errors import Conflict
+from common.events import (
+    Names,
+    PersonDisabled,
+    new_event,
+)
+from common.rpc import rpc
+from common.validation import parse
+from services.identity import store
+from services.identity.domain import authority, people
+from services.identity.domain import tokens as domain
+from services.identity.schemas import (
+    NewUser,
+    Users,
+)
+from services.identity.service.base import Desk
+from services.identity.service.views import user_view
+
+
+class PeopleDesk(Desk):
+    @rpc
+    def me(self, actor: dict) -> dict:
+        return self._view_of(self.trust.actor(actor).user_id)
+
+    @rpc
+    def create_user(self, actor: dict, user: dict) -> dict:
+        who = self.trust.actor(actor)
+        new = parse(NewUser, user)
+        db = self.storage.db
+        office = store.office_by_code(db, new.office_code)
+        authority.require_setup(who, office["path"])
+        scopes: dict[str, dict] = {
+            role: store.office_by_code(db, code) for role, code in new.role_scopes.items()
+        }
+        grants = authority.grants_for(
+            list(new.roles), office, store.district_of(db, office), scopes
+        )
+        for grant in grants:  # nobody grants power over what they do not hold themselves
+            authority.require_grantable(
+                who, grant["role"], store.office_by_id(db, grant["scope"])["path"]
+            )
+        held = [store.post_by_abbreviation(db, abbr) for abbr in new.posts]
+        for post in held:
+            authority.require_setup(who, post["office_path"])
+        created = people.new_person(
+            store.new_id(),
+            new.username,
+            Names(en=new.name_en, hi=new.name_hi),
+            office["_id"],
+            grants,
+            iso(utcnow()),
+            password_hash=tpool.execute(domain.hash_password, new.password),
+        )
+        event = new_event(people.onboarded_event(created), who, office["path"])
+        store.insert_user(db, created, event)
+        for post in held:
+            self._assign(who, post, created, "regular")
+        return user_view(created, store.posts_held_by(db, created["_id"]))
+
+    @rpc
+    def staff(self, actor: dict, office_code: str | None = None) -> dict:
+        """The people of an office and the offices under it, for its admin or nodal officer."""
+        who = self.trust.actor(actor)
+        offices = self._offices_under(who, office_code)
+        authority.require_setup(who, offices[0]["path"])
+        db = self.storage.db
+        staff = sorted(
+            store.users_of_offices(db, [o["_id"] for o in offices]), key=lambda u: u["name_en"]
+        )
+        addresses = store.live_vpn_addresses(db, [u["_id"] for u in staff])
+        views = [
+            user_view(u, store.posts_held_by(db, u["_id"]), addresses.get(u["_id"])) for u in staff
+        ]
+        return Users.model_validate({"items": views}).model_dump()
+
+    @rpc
+    def disable_user(self, actor: dict, user_id: str) -> dict:
+        """Disable a person: their logins end at once (refresh tokens revoked now; the gateway
+        refuses their live access tokens)."""
+        who = self.trust.actor(actor)
+        db = self.storage.db
+        _, office = self._person(who, user_id)
+        if user_id == who.user_id:
+            raise Conflict("CANNOT_DISABLE_YOURSELF")
+        now = iso(utcnow())
+        event = new_event(PersonDisabled(user_id=user_id), who, office["path"])
+        store.set_user(db, user_id, {"disabled": True, "disabled_at": now}, event)
+        store.revoke_all_of(db, user_id)
+        return self._view_of(user_id)
+
+    @rpc
+    def enable_user(self, actor: dict, user_id: str) -> dict:
+        """Enable a disabled person, or unlock one locked out by failed logins."""
+        who = self.trust.actor(actor)
+        self._person(who, user_id)
+        store.set_user(
+            self.storage.db,
+            user_id,
+            {"disabled": False, "disabled_at": None, "failed_logins": 0, "next_attempt_at": None},
+        )
+        return self._view_of(user_id)
+
+    def _view_of(self, user_id: str) -> dict:
+        db = self.storage.db
+        return user_view(store.user_by_id(db, user_id), store.posts_held_by(db, user_id))
