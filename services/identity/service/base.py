@@ -1,12 +1,10 @@
 """What the desks share: the dependencies the service class gives them, and the few steps more
 than one desk takes (finding a person one may set up, posting someone, reading configured lists)."""
 
-import base64
 from typing import Any
 
 from common.actor import Actor
 from common.config import setting
-from common.errors import InvalidInput
 from common.events import Names, PostAssigned, new_event
 from common.secrets_at_rest import SecretBox
 from common.storage import Storage
@@ -66,23 +64,10 @@ class Desk:
         )
         store.assign_post(self.storage.db, post, person["_id"], charge, event)
 
-    def _setting(self, key: str, default: str) -> str:
-        """A setting, or ``default`` where it is not set."""
-        value = setting(self.config, key, default)
-        return default if value is None else value
-
     def _govid_domain(self) -> str:
-        return self._setting("EOFFICE_GOVID_DOMAIN", "up.gov.in")
+        return setting(self.config, "EOFFICE_GOVID_DOMAIN", "up.gov.in")
 
     def _designations(self) -> tuple[str, ...]:
         """The designations a sheet may use: configured, or the police list."""
         configured = setting(self.config, "EOFFICE_DESIGNATIONS")
         return tuple(configured.split(",")) if configured else sheets.DESIGNATIONS
-
-
-def decoded(text: str, code: str) -> bytes:
-    """Base64 from a request, or InvalidInput(``code``) when it is not base64 (or not ASCII)."""
-    try:
-        return base64.b64decode(text, validate=True)
-    except ValueError:
-        raise InvalidInput(code) from None

@@ -9,6 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from nameko.timer import timer
 
+from common import uploads
 from common.clock import iso, utcnow
 from common.config import setting
 from common.errors import Conflict, NotFound, Refused
@@ -27,7 +28,6 @@ from services.identity.schemas import (
     Dsc,
     SigningCertificate,
 )
-from services.identity.service import base
 from services.identity.service.base import Desk
 
 DSC_CHECK_SECONDS = 3600
@@ -71,7 +71,9 @@ class DscDesk(Desk):
         who = self.trust.actor(actor)
         db = self.storage.db
         person, office = self._person(who, user_id, self_may=True)
-        content = base.decoded(parse(Certificate, upload).certificate_b64, "NOT_A_CERTIFICATE")
+        content = uploads.decode_base64(
+            parse(Certificate, upload).certificate_b64, "NOT_A_CERTIFICATE"
+        )
         roots, intermediates = self._trust()
         if not roots:
             raise Conflict("DSC_NO_TRUST_ROOTS")

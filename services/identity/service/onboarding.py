@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from eventlet import tpool
 
+from common import uploads
 from common.actor import Actor
 from common.clock import iso, utcnow
+from common.config import setting
 from common.errors import Forbidden, NotFound, Unauthenticated
 from common.events import (
     Names,
@@ -27,7 +29,6 @@ from services.identity.schemas import (
     Activation,
     SheetUpload,
 )
-from services.identity.service import base
 from services.identity.service.base import Desk
 from services.identity.service.views import (
     sheet_view,
@@ -64,7 +65,7 @@ class OnboardingDesk(Desk):
                 offices.update({o["code"]: o for o in store.subtree(db, root)})
         rules = sheets.SheetRules(
             email_domains=frozenset(
-                self._setting("EOFFICE_GOV_EMAIL_DOMAINS", GOV_DOMAINS).split(",")
+                setting(self.config, "EOFFICE_GOV_EMAIL_DOMAINS", GOV_DOMAINS).split(",")
             ),
             designations=self._designations(),
             roles=frozenset(authority.ROLES) - {"admin"},
@@ -107,7 +108,7 @@ class OnboardingDesk(Desk):
         update, leave unchanged or reject, and why. Nothing about people changes."""
         who = self.trust.actor(actor)
         sheet_upload = parse(SheetUpload, upload)
-        content = base.decoded(sheet_upload.content_b64, "SHEET_NOT_SPREADSHEET")
+        content = uploads.decode_base64(sheet_upload.content_b64, "SHEET_NOT_SPREADSHEET")
         rules, offices = self._sheet_rules(who)
         rows = _read_sheet(content, sheet_upload.filename)
         plans = self._plan(rows, rules, offices)
@@ -174,7 +175,7 @@ class OnboardingDesk(Desk):
         login_id = values.get("email") or govid.gov_id(
             values["name_en"],
             office["code"],
-            self._setting("EOFFICE_GOVID_PATTERN", GOVID_PATTERN),
+            setting(self.config, "EOFFICE_GOVID_PATTERN", GOVID_PATTERN),
             taken,
             domain=self._govid_domain(),
         )

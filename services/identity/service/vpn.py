@@ -79,9 +79,9 @@ class VpnDesk(Desk):
             account["address"],
             district["vpn_pool"],
             self._vpn_server_key(),
-            self._setting("EOFFICE_VPN_ENDPOINT", "vpn.eoffice.invalid:51820"),
-            self._setting("EOFFICE_VPN_ALLOWED_IPS", "10.60.0.0/14").split(","),
-            [d for d in self._setting("EOFFICE_VPN_DNS", "").split(",") if d],
+            setting(self.config, "EOFFICE_VPN_ENDPOINT", "vpn.eoffice.invalid:51820"),
+            setting(self.config, "EOFFICE_VPN_ALLOWED_IPS", "10.60.0.0/14").split(","),
+            [d for d in setting(self.config, "EOFFICE_VPN_DNS", "").split(",") if d],
         )
         return VpnConfig(filename=f"eoffice-{person['username']}.conf", config=text).model_dump()
 
