@@ -3,12 +3,17 @@ the file numbering scheme, and counters."""
 
 import itertools
 from collections.abc import Iterator
+from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from common.actor import Actor
 from common.errors import Conflict, NotFound
+from common.events import new_event
 from common.outbox import with_events
+from services.files.domain import history
+from services.files.domain.change import Change, Item, NewItem
 
 KINDS = ("receipts", "files")
 # What desk views need; the history (and the notes of a file) stay on disk unless asked for.
@@ -42,9 +47,10 @@ def next_counter(db, key: str) -> int:
     return counter["seq"]
 
 
-def insert(db, kind: str, doc: dict, event: dict) -> None:
+def insert(db: Any, kind: str, new: NewItem, actor: Actor) -> None:
     """A new receipt or file and its first event: written together or not at all."""
-    db[kind].insert_one({**doc, "outbox": [event], "has_outbox": True})
+    event = new_event(new.event, actor, new.doc["office_path"])
+    db[kind].insert_one({**new.doc, "outbox": [event], "has_outbox": True})
 
 
 def item(db, kind: str, item_id: str, with_history: bool = False) -> dict | None:
@@ -64,16 +70,28 @@ def last_history_entry(db, kind: str, item_id: str) -> dict:
     return doc["history"][-1]
 
 
-def update(db, kind: str, current: dict, ops: dict, entry: dict, event: dict | None) -> dict:
-    """Apply a change made on ``current`` (at its version): one atomic, version-checked write of
-    the new state, its history entry and its event. Someone else's change in between makes this
-    a conflict rather than a silent overwrite."""
-    ops = {op: dict(fields) for op, fields in ops.items()}
+def apply(db: Any, kind: str, current: Item, step: Change) -> Item:
+    """Apply a change decided on ``current`` (at its version): one atomic, version-checked write
+    of the new state, its history entry (linked to the last one) and its events. Someone else's
+    change in between makes this a conflict rather than a silent overwrite."""
+    said = step.history
+    entry = history.entry(
+        last_history_entry(db, kind, current["_id"]),
+        said.action,
+        said.at,
+        said.actor,
+        said.post_id,
+        said.details,
+    )
+    ops = step.update()
     ops.setdefault("$inc", {})["version"] = 1
     ops.setdefault("$push", {})["history"] = entry
-    if event is not None:
-        ops = with_events(ops, event)
-    updated = db[kind].find_one_and_update(
+    if step.events:
+        told = [
+            new_event(e.at(entry["seq"]), said.actor, current["office_path"]) for e in step.events
+        ]
+        ops = with_events(ops, *told)
+    updated: Item | None = db[kind].find_one_and_update(
         {"_id": current["_id"], "version": current["version"]},
         ops,
         projection={"history": 0, "outbox": 0},

@@ -9,7 +9,7 @@ from common.paging import page_of
 from common.rpc import rpc
 from common.threads import cpu_bound
 from services.files import store
-from services.files.domain import notesheet, rti, search, visibility
+from services.files.domain import notes, notesheet, rti, search
 from services.files.schemas import InboxItem, Page
 from services.files.service.base import Desk
 
@@ -93,11 +93,7 @@ class DeskViews(Desk):
             _item(kind, d, now)
             for kind in store.KINDS
             for d in store.matching(db, kind, terms, MAX_SEARCH_RESULTS * 5)
-            if (
-                self._may_see_receipt(actor, d)
-                if kind == "receipts"
-                else visibility.may_see(actor, d)
-            )
+            if self._may_see(actor, kind, d)
         ]
         found.sort(key=lambda i: i.since, reverse=True)
         return _page(found[:MAX_SEARCH_RESULTS], limit, None)
@@ -107,7 +103,7 @@ class DeskViews(Desk):
         """A stored PDF (base64), for anyone who may see a receipt that carries it."""
         actor = self.trust.actor(actor)
         receipts = store.receipts_with_document(self.storage.db, sha256)
-        if not any(self._may_see_receipt(actor, r) for r in receipts):
+        if not any(self._may_see(actor, "receipts", r) for r in receipts):
             raise NotFound("DOCUMENT_NOT_FOUND")
         content = self.storage.blobs.get(sha256)
         if content is None:
@@ -121,15 +117,8 @@ class DeskViews(Desk):
         """The file's note sheet as a PDF (base64): green notes numbered, with their signature
         lines; the reader's own drafts marked as such."""
         actor = self.trust.actor(actor)
-        doc = visibility.require_visible(
-            actor, store.item(self.storage.db, "files", file_id), "FILE_NOT_FOUND"
-        )
-        shown = [
-            n
-            for n in doc.get("notes", [])
-            if n["status"] == "green"
-            or (n["status"] == "yellow" and n["author"]["user_id"] == actor.user_id)
-        ]
+        doc = self._visible(actor, "files", file_id)
+        shown = notes.shown_to(actor, doc)
         sheet = [{**n, "designation": n.get("post_name", {}).get(lang, "")} for n in shown]
         about = {
             "number": doc["number"],
@@ -148,12 +137,7 @@ class DeskViews(Desk):
         actor = self.trust.actor(actor)
         if kind not in store.KINDS or fmt not in ("csv", "pdf"):
             raise InvalidInput("BAD_EXPORT")
-        if kind == "receipts":  # a letter in a file is read by whoever may see the file
-            doc = self._visible_receipt(actor, item_id, with_history=True)
-        else:
-            doc = visibility.require_visible(
-                actor, store.item(self.storage.db, kind, item_id, True), "FILE_NOT_FOUND"
-            )
+        doc = self._visible(actor, kind, item_id, with_history=True)
         about = {
             "kind": kind[:-1],
             "number": doc["number"],
