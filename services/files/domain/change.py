@@ -37,7 +37,8 @@ class Event:
     fields: Mapping[str, Any]
 
     def at(self, seq: int) -> Payload:
-        return self.payload(**self.fields, seq=seq)
+        # Every payload a change tells of carries ``seq`` (common.events); Payload itself not.
+        return self.payload(**self.fields, seq=seq)  # type: ignore[call-arg]
 
 
 @dataclass(frozen=True)

@@ -28,34 +28,34 @@ MAX_LEVELS = 4
 def require_holder(actor: Actor, file: Item) -> str:
     if not actor.holds(file["holder_post_id"]):
         raise Conflict("FILE_NOT_WITH_YOU")
-    return file["holder_post_id"]
+    return str(file["holder_post_id"])
 
 
-def require_open(file: dict) -> None:
+def require_open(file: dict[str, Any]) -> None:
     if file["status"] != "open":
         raise Conflict("FILE_NOT_OPEN", {"status": file["status"]})
 
 
-def require_version(file: dict, seen: int | None) -> None:
+def require_version(file: dict[str, Any], seen: int | None) -> None:
     if seen is not None and seen != file["version"]:
         raise Conflict("VERSION_CONFLICT", {"current_version": file["version"]})
 
 
-def pull_back_from(actor: Actor, file: dict) -> str:
+def pull_back_from(actor: Actor, file: dict[str, Any]) -> str:
     """The sender may take a file back only while the receiver has not opened it."""
     sender = file.get("sent_by_post_id")
     if sender is None or not actor.holds(sender):
         raise Conflict("NOT_THE_SENDER")
     if file.get("opened_at"):
         raise Conflict("ALREADY_OPENED")
-    return sender
+    return str(sender)
 
 
-def send_back_to(file: dict) -> str:
+def send_back_to(file: dict[str, Any]) -> str:
     sender = file.get("sent_by_post_id")
     if sender is None:
         raise Conflict("NOTHING_TO_SEND_BACK")
-    return sender
+    return str(sender)
 
 
 RETENTION_YEARS = {"A": None, "B": 25, "C": 10}
@@ -75,14 +75,14 @@ def review_date(category: str, closed_on: date, asked: date | None) -> date | No
     return asked
 
 
-def require_recordable(file: dict) -> None:
+def require_recordable(file: dict[str, Any]) -> None:
     if not file.get("physical"):
         raise Conflict("ONLY_PHYSICAL_RECORDED")
     if file["status"] != "closed":
         raise Conflict("FILE_NOT_CLOSED")
 
 
-def require_mergeable(file: dict, other: dict) -> None:
+def require_mergeable(file: dict[str, Any], other: dict[str, Any]) -> None:
     """CSMOP: only physical files, of one section (and, here, of one grading, so a merge never
     shows a Secret paper to more eyes), may be merged."""
     if file["_id"] == other["_id"]:

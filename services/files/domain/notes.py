@@ -16,7 +16,8 @@ REFERENCE_KINDS = ("PUC", "FR", "NOTE", "DRAFT")
 def note_by_id(file: Item, note_id: str) -> dict[str, Any]:
     for note in file.get("notes", []):
         if note["id"] == note_id:
-            return note
+            found: dict[str, Any] = note
+            return found
     raise NotFound("NOTE_NOT_FOUND")
 
 
@@ -54,7 +55,8 @@ def require_approval(file: Item, paragraph: int) -> dict[str, Any]:
         ):
             if "officer" not in note.get("author_roles", []):
                 raise Conflict("APPROVAL_NOT_BY_OFFICER")
-            return note
+            approval: dict[str, Any] = note
+            return approval
     raise Conflict("APPROVAL_NOT_FOUND", {"paragraph": paragraph})
 
 

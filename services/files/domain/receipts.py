@@ -33,7 +33,7 @@ def require_holder(actor: Actor, receipt: Item) -> str:
     """Only the desk that holds a receipt may move it; returns that post."""
     if not actor.holds(receipt["holder_post_id"]):
         raise Conflict("RECEIPT_NOT_WITH_YOU")
-    return receipt["holder_post_id"]
+    return str(receipt["holder_post_id"])
 
 
 def require_version(receipt: Item, seen: int | None) -> None:

@@ -43,12 +43,12 @@ class ReceiptDesk(Desk):
         PDF; a physical one with its scan if there is one. With an ``idempotency_key``, a
         retry (the client's, after a lost reply, or the broker's redelivery after a crash)
         answers with the receipt the first try made and diarises nothing new."""
-        actor = self.trust.actor(actor)
+        who = self.trust.actor(actor)
         if idempotency_key is None:
             receipt_id = uuid.uuid4().hex
         else:
-            receipt_id = domain.receipt_id_for_key(actor.user_id, idempotency_key)
-            if earlier := self._earlier_try(actor, receipt_id):
+            receipt_id = domain.receipt_id_for_key(who.user_id, idempotency_key)
+            if earlier := self._earlier_try(who, receipt_id):
                 return earlier
         fields = parse(DiariseReceipt, receipt)
         content = decode_pdf(pdf_b64)
@@ -58,18 +58,19 @@ class ReceiptDesk(Desk):
         now = utcnow()
         received = fields.received_date or now.date()
         domain.check_dates(fields.letter_date, received, now.date())
-        post_id = fields.post_id or (actor.post_ids[0] if actor.post_ids else None)
-        self._require_acting(actor, post_id, "NOT_YOUR_POST")
-        post = self._post(actor, post_id)
+        post_id = fields.post_id or (who.post_ids[0] if who.post_ids else None)
+        self._require_acting(who, post_id, "NOT_YOUR_POST")
+        assert post_id is not None  # _require_acting refuses no post
+        post = self._post(who, post_id)
 
-        supervisors = self.identity.chain(actor.credential, post_id)
+        supervisors = self.identity.chain(who.credential, post_id)
         db = self.storage.db
         sha256 = self.storage.blobs.put(content) if content is not None else None
         # Looked for again just before a number is taken: a retry of the same request may have
         # been served while this one waited on identity. On the embedded store nothing yields
         # from here to the insert, so a retry never uses up a diary number; on MongoDB two
         # retries at the very same moment may (the insert then refuses the second).
-        if idempotency_key is not None and (earlier := self._earlier_try(actor, receipt_id)):
+        if idempotency_key is not None and (earlier := self._earlier_try(who, receipt_id)):
             return earlier
         running = store.next_counter(db, f"receipt:{post['office_id']}:{now.year}")
         letter = {
@@ -80,16 +81,16 @@ class ReceiptDesk(Desk):
             receipt_id,
             domain.receipt_number(running, now.year, post["office_code"]),
             post,
-            actor,
+            who,
             iso(now),
             letter,
             {"sha256": sha256, "size": len(content or b""), "pages": pages},
             supervisors,
         )
         try:
-            store.insert(db, "receipts", new, actor)
+            store.insert(db, "receipts", new, who)
         except DuplicateKeyError:
-            earlier = self._earlier_try(actor, receipt_id) if idempotency_key else None
+            earlier = self._earlier_try(who, receipt_id) if idempotency_key else None
             if earlier is None:
                 raise
             return earlier

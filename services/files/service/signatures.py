@@ -37,7 +37,7 @@ def stamp_lines(draft: Draft) -> list[str]:
 
 class SignatureDesk(Desk):
     def _verify_url(self, draft: Draft) -> str:
-        base = setting(self.config, "EOFFICE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+        base = str(setting(self.config, "EOFFICE_PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
         return f"{base}/verify/{draft['issue_number']}?code={draft['verification_code']}"
 
     @rpc

@@ -22,4 +22,5 @@ def file_view(doc: Item, actor: Actor, skipped: list[str] | None = None) -> dict
         if k in doc and k not in ("id", "notes", "skipped_levels")
     }
     shown = notes.shown_to(actor, doc)
-    return EFile(id=doc["_id"], notes=shown, skipped_levels=skipped, **fields).model_dump()
+    shown_file = {"id": doc["_id"], "notes": shown, "skipped_levels": skipped, **fields}
+    return EFile.model_validate(shown_file).model_dump()
