@@ -5,7 +5,7 @@ import pytest
 from common.actor import Actor
 from common.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from common.pdf import MAX_PDF_BYTES, check_pdf
-from services.files.domain import history, visibility
+from services.files.domain import history, movement, visibility
 from services.files.domain import receipts as domain
 from tests.support.pdfs import broken_pdf, oversized_pdf, pdf
 
@@ -65,9 +65,9 @@ def test_a_stale_version_is_a_conflict_and_no_version_means_do_not_check():
 
 
 def test_only_the_holders_first_open_is_recorded():
-    assert domain.is_first_open(READER, receipt())
-    assert not domain.is_first_open(READER, receipt(opened_at="2026-01-01"))
-    assert not domain.is_first_open(CRU, receipt())
+    assert movement.is_first_open(READER, receipt())
+    assert not movement.is_first_open(READER, receipt(opened_at="2026-01-01"))
+    assert not movement.is_first_open(CRU, receipt())
 
 
 def test_each_history_entry_carries_the_hash_of_the_one_before():

@@ -4,6 +4,7 @@ is pending until it has gone out (dispatched) or been discarded."""
 import re
 import secrets
 import uuid
+from typing import Any
 
 from common.errors import Conflict, InvalidInput, NotFound
 from services.files.domain import notes
@@ -12,8 +13,8 @@ PENDING = ("draft", "approved", "signed", "issued")
 
 
 def new_draft(
-    kind: str, subject: str, addressee: str, text: str | None, author: dict, now: str
-) -> dict:
+    kind: str, subject: str, addressee: str, text: str | None, author: dict[str, Any], now: str
+) -> dict[str, Any]:
     return {
         "id": uuid.uuid4().hex,
         "kind": kind,
@@ -31,39 +32,43 @@ def reply_subject(subject: str) -> str:
     return subject if subject.lower().startswith("re:") else f"Re: {subject}"[:1000]
 
 
-def is_pending(draft: dict) -> bool:
+def is_pending(draft: dict[str, Any]) -> bool:
     return draft["status"] in PENDING
 
 
-def draft_by_id(item: dict, draft_id: str) -> dict:
+def draft_by_id(item: dict[str, Any], draft_id: str) -> dict[str, Any]:
     for draft in item.get("drafts", []):
         if draft["id"] == draft_id:
-            return draft
+            found: dict[str, Any] = draft
+            return found
     raise NotFound("DRAFT_NOT_FOUND")
 
 
-def require_discardable(draft: dict) -> None:
+def require_discardable(draft: dict[str, Any]) -> None:
     """Only a draft not yet signed may be thrown away: a signature is a record."""
     if draft["status"] not in ("draft", "approved"):
         raise Conflict("DRAFT_NOT_DISCARDABLE", {"status": draft["status"]})
 
 
-def require_status(draft: dict, *allowed: str) -> None:
+def require_status(draft: dict[str, Any], *allowed: str) -> None:
     if draft["status"] not in allowed:
         raise Conflict("DRAFT_WRONG_STATE", {"status": draft["status"], "needed": list(allowed)})
 
 
-def latest(draft: dict) -> dict:
-    return draft["versions"][-1]
+def latest(draft: dict[str, Any]) -> dict[str, Any]:
+    newest: dict[str, Any] = draft["versions"][-1]
+    return newest
 
 
-def signing_base(draft: dict) -> str:
+def signing_base(draft: dict[str, Any]) -> str:
     """What a signature is made over: the signed PDF (a further signature), else the latest
     version."""
-    return draft.get("signed_sha256") or latest(draft)["sha256"]
+    return str(draft.get("signed_sha256") or latest(draft)["sha256"])
 
 
-def pending_signing(draft: dict, signing_id: str, user_id: str, post_id: str) -> dict:
+def pending_signing(
+    draft: dict[str, Any], signing_id: str, user_id: str, post_id: str
+) -> dict[str, Any]:
     """A signing prepared for ``draft`` as it is now: its completion is taken only while the
     draft is still in this state, at this version, over this base (``require_awaiting``)."""
     return {
@@ -76,7 +81,7 @@ def pending_signing(draft: dict, signing_id: str, user_id: str, post_id: str) ->
     }
 
 
-def require_awaiting(draft: dict, signing_id: str, user_id: str) -> dict:
+def require_awaiting(draft: dict[str, Any], signing_id: str, user_id: str) -> dict[str, Any]:
     """The draft still waits for this very signature: the one last prepared for it, by this
     person, and the draft is in the state, at the version and over the base it was prepared
     for. A signing prepared before a revision (or before another signature, or before the

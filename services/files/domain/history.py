@@ -3,13 +3,14 @@ the one before, so any later edit or removal is detectable, also offline."""
 
 import hashlib
 import json
+from typing import Any
 
 from common.actor import Actor
 
 GENESIS_HASH = "0" * 64
 
 
-def _entry_hash(link: dict) -> str:
+def _entry_hash(link: dict[str, Any]) -> str:
     body = {k: v for k, v in link.items() if k != "hash"}
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -21,8 +22,13 @@ def digest(text: str) -> str:
 
 
 def entry(
-    previous: dict | None, action: str, at: str, actor: Actor, post_id: str | None, details: dict
-) -> dict:
+    previous: dict[str, Any] | None,
+    action: str,
+    at: str,
+    actor: Actor,
+    post_id: str | None,
+    details: dict[str, Any],
+) -> dict[str, Any]:
     """The next link of a history chain: it carries the SHA-256 of the entry before it, so any
     later edit or removal breaks every hash after it."""
     link = {
@@ -38,7 +44,7 @@ def entry(
     return link
 
 
-def verify(entries: list[dict]) -> dict:
+def verify(entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Check every link; report the first broken one (by ``seq``) if any."""
     prev_hash = GENESIS_HASH
     for position, entry in enumerate(entries, start=1):

@@ -3,6 +3,7 @@ primary head 11, secondary head 11, the 3rd file under that head in 2025, of the
 The admin sets up the heads; serials come from an atomic counter per head and year."""
 
 import re
+from typing import Any
 
 from common.errors import InvalidInput
 
@@ -35,7 +36,7 @@ def file_number(head: str, serial: int, year: int, section: str) -> str:
     return f"{head}/{serial}/{year}-{check_section(section)}"
 
 
-def parse_file_number(number: str) -> dict | None:
+def parse_file_number(number: str) -> dict[str, Any] | None:
     """The parts of a functional file number, or None if it is not one."""
     m = _NUMBER.match(number or "")
     if not m:

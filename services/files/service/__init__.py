@@ -12,13 +12,15 @@ from services.files import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here
 # for a service of its own.
-from services.files.service import desk, drafts, efiles, receipts
+from services.files.service import desk, drafts, efiles, filing, receipts, signatures
 
 
 class FilesService(
     receipts.ReceiptDesk,
     efiles.FileDesk,
+    filing.FilingDesk,
     drafts.DraftDesk,
+    signatures.SignatureDesk,
     desk.DeskViews,
     service_parts.Health,
     service_parts.Outbox,

@@ -1,18 +1,53 @@
-"""What every desk action shares: acting from a post (checked fresh with identity), and
-recording a change with its history entry and event in one write."""
+"""What every desk action shares: acting from a post (checked fresh with identity), reading a
+receipt or file as the actor may see it (and a file as its holder), applying a change the
+domain decided, and a draft's next version (uploaded or written)."""
 
-from collections.abc import Callable
+import base64
+from typing import Any
 
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.errors import Conflict, NotFound
-from common.events import Payload, new_event
+from common.errors import Conflict, InvalidInput, NotFound, Refused
+from common.pdf import check_pdf
+from common.storage import Storage
+from common.threads import cpu_bound
+from common.trust import Trusted
 from services.files import store
-from services.files.domain import history, visibility
+from services.files.domain import movement, visibility
+from services.files.domain.change import Change, Item, Post
+from services.files.render import letter
+from services.files.service.views import file_view
+
+
+def now() -> str:
+    """This moment, as every stored time is written."""
+    return iso(utcnow())
+
+
+def decode_pdf(pdf_b64: object) -> bytes | None:
+    """A PDF sent as base64 (None: none sent)."""
+    if pdf_b64 is None:
+        return None
+    if not isinstance(pdf_b64, str):
+        raise InvalidInput("PDF_MISSING")
+    try:
+        return base64.b64decode(pdf_b64, validate=True)
+    except ValueError:  # binascii.Error, and a non-ASCII character in the text
+        raise InvalidInput("PDF_NOT_BASE64") from None
+
+
+NOT_FOUND = {"receipts": "RECEIPT_NOT_FOUND", "files": "FILE_NOT_FOUND"}
 
 
 class Desk:
-    """Mixed into FilesService, which provides ``storage`` and ``identity``."""
+    """Mixed into FilesService, which provides these (declared here, not given: a value would
+    make a second Nameko dependency)."""
+
+    storage: Storage  # Database()
+    identity: Any  # RpcProxy("identity")
+    signing: Any  # RpcProxy("signing")
+    trust: Trusted  # Trust()
+    config: dict[str, Any]  # Config()
 
     def _require_acting(self, actor: Actor, post_id: str | None, code: str) -> None:
         """The actor holds the post now: by their token, and by identity at this moment (a
@@ -20,47 +55,84 @@ class Desk:
         if not (actor.holds(post_id) and self.identity.may_act(actor.credential, post_id)):
             raise Conflict(code)
 
-    def _record(
-        self,
-        kind: str,
-        doc: dict,
-        action: str,
-        actor: Actor,
-        post_id: str | None,
-        details: dict,
-        ops: dict,
-        payload: Callable[[int], Payload] | None = None,
-    ) -> dict:
-        """Apply ``ops`` to ``doc`` with a history entry (and the event ``payload(seq)`` makes)."""
-        db = self.storage.db
-        entry = history.entry(
-            store.last_history_entry(db, kind, doc["_id"]),
-            action,
-            iso(utcnow()),
-            actor,
-            post_id,
-            details,
-        )
-        event = new_event(payload(entry["seq"]), actor, doc["office_path"]) if payload else None
-        return store.update(db, kind, doc, ops, entry, event)
-
-    def _visible_receipt(self, actor: Actor, receipt_id: str, with_history: bool = False) -> dict:
-        doc = store.item(self.storage.db, "receipts", receipt_id, with_history)
-        if doc is None or not self._may_see_receipt(actor, doc):
-            raise NotFound("RECEIPT_NOT_FOUND")
+    def _visible(self, actor: Actor, kind: str, item_id: str, with_history: bool = False) -> Item:
+        """The receipt or file, if the actor may see it; else it does not exist for them."""
+        doc = store.item(self.storage.db, kind, item_id, with_history)
+        if doc is None or not self._may_see(actor, kind, doc):
+            raise NotFound(NOT_FOUND[kind])
         return doc
 
-    def _may_see_receipt(self, actor: Actor, receipt: dict) -> bool:
-        """A receipt that passed the actor's way, or one in a file they may see (a letter
-        travels with its file)."""
-        if visibility.may_see(actor, receipt):
-            return True
-        in_file = (
-            store.item(self.storage.db, "files", receipt["file_id"])
-            if receipt.get("file_id")
-            else None
-        )
-        return bool(in_file) and visibility.may_see(actor, in_file)
+    def _may_see(self, actor: Actor, kind: str, doc: Item) -> bool:
+        """Who may see a receipt or file (``visibility``); a receipt in a file is seen by
+        whoever may see the file."""
+        if kind == "files":
+            return visibility.may_see(actor, doc)
+        seen_alone = visibility.may_see(actor, doc)
+        in_file = None if seen_alone or not doc.get("file_id") else doc["file_id"]
+        file = store.item(self.storage.db, "files", in_file) if in_file else None
+        return visibility.may_see_receipt(actor, doc, file)
 
-    def _post(self, actor: Actor, post_id: str) -> dict:
-        return self.identity.post(actor.credential, post_id)
+    def _apply(self, actor: Actor, kind: str, doc: Item, step: Change) -> Item:
+        """Write ``step`` on ``doc``; a change of a file's status is told with its holder."""
+        if kind == "files" and movement.changes_status(doc, step):
+            step = movement.status_told(doc, self._post(actor, doc["holder_post_id"]), step)
+        return store.apply(self.storage.db, kind, doc, step)
+
+    def _file(self, actor: Actor, file_id: str) -> Item:
+        return self._visible(actor, "files", file_id)
+
+    def _holding(self, actor: Actor, file_id: str, version: int | None = None) -> tuple[Item, str]:
+        """The file, if the actor holds it (now, by identity too), it is open, and unchanged."""
+        doc = self._file(actor, file_id)
+        post_id = movement.require_holder(actor, doc)
+        self._require_acting(actor, post_id, "FILE_NOT_WITH_YOU")
+        movement.require_open(doc)
+        movement.require_version(doc, version)
+        return doc, post_id
+
+    def _changed(self, actor: Actor, doc: Item, step: Change) -> dict[str, Any]:
+        """Apply ``step`` to the file and show it as it is now."""
+        return file_view(self._apply(actor, "files", doc, step), actor)
+
+    def _draft_version(
+        self, actor: Actor, file: Item, draft: dict[str, Any], pdf_b64: object, post_id: str
+    ) -> dict[str, Any]:
+        """A new version of ``draft`` on ``file``: the uploaded PDF, or its text rendered as a
+        letter."""
+        content = decode_pdf(pdf_b64)
+        if content is None:
+            if not draft.get("text"):
+                raise Conflict("DRAFT_NEEDS_TEXT_OR_PDF")
+            post = self._post(actor, post_id)
+            office = self.identity.office_by_code(actor.credential, post["office_code"])
+            content = cpu_bound(letter.render_letter, draft, office, file["number"], actor.lang)
+        pages = check_pdf(content)
+        return {
+            "n": len(draft.get("versions", [])) + 1,
+            "sha256": self.storage.blobs.put(content),
+            "pages": pages,
+            "source": "uploaded" if pdf_b64 is not None else "written",
+            "created_by": actor.audit(post_id),
+            "created_at": now(),
+        }
+
+    def _blob(self, sha256: str) -> bytes:
+        """A stored document that must be there (whatever a draft or an issue names was
+        stored first)."""
+        content = self.storage.blobs.get(sha256)
+        assert content is not None, f"blob {sha256} missing"
+        return content
+
+    def _pdf_b64(self, sha256: str) -> str:
+        return base64.b64encode(self._blob(sha256)).decode()
+
+    def _known_post(self, actor: Actor, post_id: str) -> Post:
+        """A post something is sent to: one that does not exist is refused, not "not found"."""
+        try:
+            return self._post(actor, post_id)
+        except NotFound:
+            raise Refused("UNKNOWN_POST", {"post_id": post_id}) from None
+
+    def _post(self, actor: Actor, post_id: str) -> Post:
+        post: Post = self.identity.post(actor.credential, post_id)
+        return post

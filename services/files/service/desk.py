@@ -2,6 +2,7 @@
 
 import base64
 from datetime import datetime
+from typing import Any
 
 from common.clock import utcnow
 from common.errors import InvalidInput, NotFound
@@ -9,7 +10,7 @@ from common.paging import page_of
 from common.rpc import rpc
 from common.threads import cpu_bound
 from services.files import store
-from services.files.domain import search, visibility
+from services.files.domain import notes, search
 from services.files.render import notesheet, rti
 from services.files.schemas import InboxItem, Page
 from services.files.service.base import Desk
@@ -17,7 +18,7 @@ from services.files.service.base import Desk
 MAX_SEARCH_RESULTS = 100
 
 
-def _item(kind: str, doc: dict, now: datetime) -> InboxItem:
+def _item(kind: str, doc: dict[str, Any], now: datetime) -> InboxItem:
     return InboxItem(
         kind="receipt" if kind == "receipts" else "file",
         id=doc["_id"],
@@ -39,7 +40,7 @@ def _item(kind: str, doc: dict, now: datetime) -> InboxItem:
     )
 
 
-def _page(items: list[InboxItem], limit, cursor) -> dict:
+def _page(items: list[InboxItem], limit: int, cursor: str | None) -> dict[str, Any]:
     page, next_cursor = page_of(items, limit, cursor)
     return Page(items=page, next_cursor=next_cursor).model_dump()
 
@@ -49,15 +50,17 @@ PRIORITY_ORDER = {"most_immediate": 0, "immediate": 1, "normal": 2}
 
 class DeskViews(Desk):
     @rpc
-    def inbox(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
+    def inbox(
+        self, actor: dict[str, Any], limit: int = 50, cursor: str | None = None
+    ) -> dict[str, Any]:
         """Receipts and files with the actor's posts: unread first, then by priority, then the
         earliest due, then the most recently arrived."""
-        actor = self.trust.actor(actor)
+        who = self.trust.actor(actor)
         db, now = self.storage.db, utcnow()
         items = [
             _item(kind, d, now)
             for kind in store.KINDS
-            for d in store.held_by(db, kind, actor.post_ids)
+            for d in store.held_by(db, kind, who.post_ids)
         ]
         items.sort(key=lambda i: i.since, reverse=True)
         items.sort(
@@ -66,24 +69,26 @@ class DeskViews(Desk):
         return _page(items, limit, cursor)
 
     @rpc
-    def sent(self, actor: dict, limit: int = 50, cursor: str | None = None) -> dict:
+    def sent(
+        self, actor: dict[str, Any], limit: int = 50, cursor: str | None = None
+    ) -> dict[str, Any]:
         """What the actor's posts sent on last and is now with someone else."""
-        actor = self.trust.actor(actor)
+        who = self.trust.actor(actor)
         db, now = self.storage.db, utcnow()
         items = [
             _item(kind, d, now)
             for kind in store.KINDS
-            for d in store.sent_by(db, kind, actor.post_ids)
-            if d["holder_post_id"] not in actor.post_ids
+            for d in store.sent_by(db, kind, who.post_ids)
+            if d["holder_post_id"] not in who.post_ids
         ]
         items.sort(key=lambda i: i.since, reverse=True)
         return _page(items, limit, cursor)
 
     @rpc
-    def search(self, actor: dict, query: str, limit: int = 50) -> dict:
+    def search(self, actor: dict[str, Any], query: str, limit: int = 50) -> dict[str, Any]:
         """Receipts and files the actor may see whose number, subject, sender or notes have every
         word of the query (in Hindi regardless of nukta and joiners)."""
-        actor = self.trust.actor(actor)
+        who = self.trust.actor(actor)
         if not isinstance(query, str) or len(query) > 500:
             raise InvalidInput("BAD_QUERY")
         terms = search.query_terms(query)
@@ -94,21 +99,17 @@ class DeskViews(Desk):
             _item(kind, d, now)
             for kind in store.KINDS
             for d in store.matching(db, kind, terms, MAX_SEARCH_RESULTS * 5)
-            if (
-                self._may_see_receipt(actor, d)
-                if kind == "receipts"
-                else visibility.may_see(actor, d)
-            )
+            if self._may_see(who, kind, d)
         ]
         found.sort(key=lambda i: i.since, reverse=True)
         return _page(found[:MAX_SEARCH_RESULTS], limit, None)
 
     @rpc
-    def document(self, actor: dict, sha256: str) -> str:
+    def document(self, actor: dict[str, Any], sha256: str) -> str:
         """A stored PDF (base64), for anyone who may see a receipt that carries it."""
-        actor = self.trust.actor(actor)
+        who = self.trust.actor(actor)
         receipts = store.receipts_with_document(self.storage.db, sha256)
-        if not any(self._may_see_receipt(actor, r) for r in receipts):
+        if not any(self._may_see(who, "receipts", r) for r in receipts):
             raise NotFound("DOCUMENT_NOT_FOUND")
         content = self.storage.blobs.get(sha256)
         if content is None:
@@ -118,19 +119,12 @@ class DeskViews(Desk):
     # --- printouts: the note sheet, and history for a Right-to-Information reply ---------------
 
     @rpc
-    def note_sheet(self, actor: dict, file_id: str, lang: str = "hi") -> str:
+    def note_sheet(self, actor: dict[str, Any], file_id: str, lang: str = "hi") -> str:
         """The file's note sheet as a PDF (base64): green notes numbered, with their signature
         lines; the reader's own drafts marked as such."""
-        actor = self.trust.actor(actor)
-        doc = visibility.require_visible(
-            actor, store.item(self.storage.db, "files", file_id), "FILE_NOT_FOUND"
-        )
-        shown = [
-            n
-            for n in doc.get("notes", [])
-            if n["status"] == "green"
-            or (n["status"] == "yellow" and n["author"]["user_id"] == actor.user_id)
-        ]
+        who = self.trust.actor(actor)
+        doc = self._visible(who, "files", file_id)
+        shown = notes.shown_to(who, doc)
         sheet = [{**n, "designation": n.get("post_name", {}).get(lang, "")} for n in shown]
         about = {
             "number": doc["number"],
@@ -142,19 +136,14 @@ class DeskViews(Desk):
 
     @rpc
     def history_export(
-        self, actor: dict, kind: str, item_id: str, fmt: str = "pdf", lang: str = "hi"
+        self, actor: dict[str, Any], kind: str, item_id: str, fmt: str = "pdf", lang: str = "hi"
     ) -> str:
         """A receipt's or file's whole history as CSV or PDF (base64), with the chain check and
         its last hash, so an RTI applicant can verify it offline (tools/verify_history.py)."""
-        actor = self.trust.actor(actor)
+        who = self.trust.actor(actor)
         if kind not in store.KINDS or fmt not in ("csv", "pdf"):
             raise InvalidInput("BAD_EXPORT")
-        if kind == "receipts":  # a letter in a file is read by whoever may see the file
-            doc = self._visible_receipt(actor, item_id, with_history=True)
-        else:
-            doc = visibility.require_visible(
-                actor, store.item(self.storage.db, kind, item_id, True), "FILE_NOT_FOUND"
-            )
+        doc = self._visible(who, kind, item_id, with_history=True)
         about = {
             "kind": kind[:-1],
             "number": doc["number"],

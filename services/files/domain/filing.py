@@ -1,0 +1,245 @@
+"""A file's life at its desk, pure: opened at a post (under the scheme or outside it), papers
+put in it, parked and unparked, closed and reopened, recorded, linked to another, merged."""
+
+from typing import Any
+
+from common.actor import Actor
+from common.errors import Conflict
+from common.events import FileCreated, Names, ReceiptFiled
+from services.files.domain import drafts, movement, receipts, search, visibility
+from services.files.domain.change import Change, Event, Item, NewItem, Post, change
+
+
+def created(
+    file_id: str,
+    number: str,
+    post: Post,
+    actor: Actor,
+    now: str,
+    described: dict[str, Any],
+    section: str | None,
+    supervisors: list[str],
+) -> NewItem:
+    """A file opened at ``post``: ``described`` its subject, category, grading, physical and
+    head (``section`` the head's section, if it has a head)."""
+    doc = {
+        "_id": file_id,
+        "number": number,
+        "subject": described["subject"],
+        "category": described["category"],
+        "grading": described["grading"],
+        "physical": described["physical"],
+        "status": "open",
+        "head": described["head"],
+        "section": section,
+        "office_id": post["office_id"],
+        "office_path": post["office_path"],
+        "created_at": now,
+        "created_by": actor.audit(post["id"]),
+        "creator_post_id": post["id"],
+        "holder_post_id": post["id"],
+        "holder_post_name": Names.of(post).model_dump(),
+        "from_post_name": None,
+        "holder_since": now,
+        "opened_at": now,
+        "priority": "normal",
+        "due_date": None,
+        "remark": "",
+        "sent_by_post_id": None,
+        "involved_posts": [post["id"]],
+        "supervisors": supervisors,
+        "notes": [],
+        "correspondence": [],
+    }
+    told = {
+        "file_id": file_id,
+        "number": number,
+        "subject": described["subject"],
+        "office_id": post["office_id"],
+        "post_id": post["id"],
+        "post_name": Names.of(post),
+    }
+    return movement.new_item(
+        doc,
+        search.terms(number, described["subject"]),
+        actor,
+        post["id"],
+        now,
+        "created",
+        {"number": number},
+        Event(FileCreated, told),
+    )
+
+
+def next_page(file: Item) -> int:
+    """Correspondence pages run on across every paper of the file."""
+    return max((c["last_page"] for c in file["correspondence"]), default=0) + 1
+
+
+def paper(
+    kind: str,
+    paper_id: str,
+    number: str,
+    subject: str,
+    sha256: str,
+    pages: int,
+    first: int,
+    now: str,
+) -> dict[str, Any]:
+    """A paper on the correspondence side of a file, as its pages from ``first``."""
+    return {
+        "kind": kind,
+        "id": paper_id,
+        "number": number,
+        "subject": subject,
+        "sha256": sha256,
+        "pages": pages,
+        "first_page": first,
+        "last_page": first + pages - 1,
+        "added_at": now,
+    }
+
+
+def require_putable(receipt: Item, file: Item) -> None:
+    """A receipt goes into a file only from the desk holding both, open, received, and graded
+    no higher than the file."""
+    if receipt["holder_post_id"] != file["holder_post_id"]:
+        raise Conflict("RECEIPT_NOT_WITH_YOU")
+    receipts.require_open(receipt)
+    receipts.require_received(receipt)
+    visibility.require_graded_within(receipt, file)
+
+
+def receipt_put_in(
+    file: Item, receipt: Item, actor: Actor, now: str, replies: list[dict[str, Any]]
+) -> Change:
+    """The receipt becomes the file's next pages; its pending replies (given their first
+    versions, ``replies``) become drafts of the file."""
+    document = receipt["document"]
+    pages = paper(
+        "receipt",
+        receipt["_id"],
+        receipt["number"],
+        receipt["subject"],
+        document["sha256"],
+        document["pages"],
+        next_page(file),
+        now,
+    )
+    push: dict[str, Any] = {"correspondence": pages}
+    if replies:
+        push["drafts"] = {"$each": replies}
+    details = {
+        "receipt_id": receipt["_id"],
+        "number": receipt["number"],
+        "drafts": [d["id"] for d in replies],
+    }
+    return change("receipt_put_in", actor, file["holder_post_id"], now, details, push=push)
+
+
+def put_in_file(receipt: Item, file: Item, actor: Actor, now: str) -> Change:
+    """The receipt now lives in the file: it leaves the desk's inbox and pendency, and whoever
+    may see the file may see it; its pending replies went with it."""
+    moved = [
+        {**d, "status": "in_file"} if drafts.is_pending(d) else d for d in receipt.get("drafts", [])
+    ]
+    told = {
+        "receipt_id": receipt["_id"],
+        "number": receipt["number"],
+        "file_id": file["_id"],
+        "file_number": file["number"],
+    }
+    return change(
+        "put_in_file",
+        actor,
+        file["holder_post_id"],
+        now,
+        {"file_id": file["_id"], "file_number": file["number"]},
+        set={"status": "in_file", "file_id": file["_id"], "drafts": moved},
+        events=(Event(ReceiptFiled, told),),
+    )
+
+
+def require_parked(file: Item) -> None:
+    if file["status"] != "parked":
+        raise Conflict("FILE_NOT_PARKED")
+
+
+def require_creator(file: Item, post_id: str) -> None:
+    if post_id != file["creator_post_id"]:
+        raise Conflict("ONLY_CREATOR_CLOSES")
+
+
+def require_closed_by(actor: Actor, file: Item, code: str) -> str:
+    """The post that closed the file, if the actor holds it (``code`` otherwise)."""
+    closer = file.get("closed_by_post_id")
+    if not actor.holds(closer):
+        raise Conflict(code)
+    assert closer is not None  # actor.holds(None) is False
+    return str(closer)
+
+
+def require_reopenable(actor: Actor, file: Item) -> str:
+    if file["status"] != "closed":
+        raise Conflict("FILE_NOT_CLOSED")
+    return require_closed_by(actor, file, "ONLY_CLOSER_REOPENS")
+
+
+def is_linked(file: Item, other: Item) -> bool:
+    """Whether ``file`` shows a link to ``other`` (never to itself)."""
+    if other["_id"] == file["_id"]:
+        raise Conflict("LINK_TO_ITSELF")
+    return other["_id"] in file.get("links", [])
+
+
+def linked(file: Item, other: Item, actor: Actor, post_id: str, now: str, link: bool) -> Change:
+    """``file`` linked to (or delinked from) ``other``."""
+    details = {"file_id": other["_id"], "number": other["number"]}
+    action, op = ("linked", "add_to_set") if link else ("delinked", "pull")
+    return change(action, actor, post_id, now, details, **{op: {"links": other["_id"]}})
+
+
+def merged(
+    file: Item, other: Item, actor: Actor, post_id: str, now: str, reason: str
+) -> tuple[Change, Change, list[dict[str, Any]]]:
+    """``other`` merged into ``file``: the change of each, and the papers that moved (each
+    receipt among them follows with ``moved_with_merge``)."""
+    movement.require_mergeable(file, other)
+    if other["holder_post_id"] != post_id:
+        raise Conflict("FILE_NOT_WITH_YOU")
+    first = next_page(file) - 1
+    moved = [
+        {**c, "first_page": c["first_page"] + first, "last_page": c["last_page"] + first}
+        for c in other["correspondence"]
+    ]
+    about = {"reason": reason}
+    gone = change(
+        "merged_into",
+        actor,
+        post_id,
+        now,
+        {**about, "file_id": file["_id"], "number": file["number"]},
+        set={"status": "merged", "merged_into": file["_id"], "correspondence": []},
+    )
+    grown = change(
+        "merged",
+        actor,
+        post_id,
+        now,
+        {**about, "file_id": other["_id"], "number": other["number"]},
+        push={"correspondence": {"$each": moved}},
+        add_to_set={"links": other["_id"]},
+        set={
+            "involved_posts": sorted(set(file["involved_posts"]) | set(other["involved_posts"])),
+            "supervisors": sorted(
+                set(file.get("supervisors", [])) | set(other.get("supervisors", []))
+            ),
+        },
+    )
+    return gone, grown, moved
+
+
+def moved_with_merge(file: Item, other: Item, actor: Actor, post_id: str, now: str) -> Change:
+    """A receipt that was in ``other`` travels on with ``file``, into which ``other`` merged."""
+    details = {"from_file_id": other["_id"], "file_id": file["_id"], "number": file["number"]}
+    return change("moved_with_merge", actor, post_id, now, details, set={"file_id": file["_id"]})
