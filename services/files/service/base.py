@@ -5,6 +5,7 @@ domain decided, and a draft's next version (uploaded or written)."""
 import base64
 from typing import Any
 
+from common import uploads
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput, NotFound, Refused
@@ -30,10 +31,7 @@ def decode_pdf(pdf_b64: object) -> bytes | None:
         return None
     if not isinstance(pdf_b64, str):
         raise InvalidInput("PDF_MISSING")
-    try:
-        return base64.b64decode(pdf_b64, validate=True)
-    except ValueError:  # binascii.Error, and a non-ASCII character in the text
-        raise InvalidInput("PDF_NOT_BASE64") from None
+    return uploads.decode_base64(pdf_b64, "PDF_NOT_BASE64")
 
 
 NOT_FOUND = {"receipts": "RECEIPT_NOT_FOUND", "files": "FILE_NOT_FOUND"}
