@@ -1,0 +1,64 @@
+# One image for the whole office: every Nameko service and the gateway. The command chooses
+#   nameko run --config config.yaml services.<identity|files|signing|notify|reports>.service
+#   gunicorn -c gateway/gunicorn.conf.py gateway.wsgi:app          (the default)
+# deploy/k8s/ sets the command of each Deployment.
+
+# --- builder: the locked wheels (checked against requirements.lock's hashes), then a virtual
+# environment holding only the runtime dependencies of pyproject.toml, from those wheels alone.
+FROM python:3.11.13-slim-bookworm AS builder
+
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+# A compiler only for a locked package that ships no wheel for this platform; it stays here.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends build-essential=12.9 \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+COPY requirements.lock pyproject.toml ./
+RUN pip wheel --no-cache-dir --require-hashes --no-deps -r requirements.lock -w /wheels
+# The dev extras (pytest, playwright, linters) are locked too, but never installed in the image.
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > runtime.txt \
+    && python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir --no-index --find-links /wheels -r runtime.txt
+
+COPY config.yaml babel.cfg ./
+COPY common common
+COPY services services
+COPY gateway gateway
+COPY tools tools
+# The Hindi catalog compiled as `make translations` does (.mo files are not in git).
+RUN /opt/venv/bin/pybabel -q compile -d gateway/translations
+
+# --- runtime: Python, the fonts PDFs are drawn with (found through fontconfig), the virtual
+# environment and the code; no compiler, no pip cache, no package lists. poppler-utils is not
+# here: only the tests read PDFs back with it.
+FROM python:3.11.13-slim-bookworm
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fontconfig=2.14.1-4 fonts-noto-core=20201225-1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /home/eoffice --create-home eoffice \
+    && install -d -o eoffice -g eoffice -m 0700 /var/lib/eoffice
+
+COPY --from=builder /opt/venv /opt/venv
+COPY --from=builder /src /app
+WORKDIR /app
+
+# EOFFICE_DATA_DIR: the gateway's and the services' scratch (keys and data live in MongoDB and
+# in Kubernetes Secrets); Kubernetes mounts an emptyDir here so the root filesystem stays
+# read-only. Metrics and /healthz on 9100 (EOFFICE_METRICS_PORT), the gateway on 8000.
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONPATH=/app \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    EOFFICE_HOST=0.0.0.0 \
+    EOFFICE_PORT=8000 \
+    EOFFICE_METRICS_HOST=0.0.0.0 \
+    EOFFICE_METRICS_PORT=9100 \
+    EOFFICE_DATA_DIR=/var/lib/eoffice \
+    XDG_CACHE_HOME=/tmp \
+    EVENTLET_THREADPOOL_SIZE=4
+
+USER 10001:10001
+EXPOSE 8000 9100
+CMD ["gunicorn", "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"]
