@@ -4,7 +4,7 @@ PYTEST  := .venv/bin/pytest
 LINTED  := common services gateway tools tests bench
 STAMP   := .venv/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 
-.PHONY: run test bench lint lock translations update-translations clean
+.PHONY: run test bench lint lock translations update-translations clean backup restore
 
 run: $(STAMP) translations
 	$(PY) -m tools.office
@@ -23,6 +23,16 @@ bench: $(STAMP) translations
 	$(PY) -m bench.files
 	$(PY) -m bench.signing
 	$(PY) -m bench.trust
+
+# The embedded store, documents and keys under EOFFICE_DATA_DIR (./var), with a manifest of
+# SHA-256s; the office must be stopped (see deploy/RUNBOOK.md). Restore into an empty data dir.
+BACKUP := backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: $(STAMP)
+	$(PY) -m tools.backup create $(BACKUP)
+
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<when>"; exit 2; }
+	$(PY) -m tools.backup restore $(FROM)
 
 # Format, lint rules, types (mypy's paths and its strict modules are in pyproject.toml).
 lint: $(STAMP)

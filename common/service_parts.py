@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from nameko.timer import timer
 
 from common import outbox
+from common.profile import ProductionCheck
 from common.rpc import rpc
 
 RELAY_SECONDS = 0.2
@@ -19,6 +20,7 @@ class Health:
     """``health``: the service is up and answering on the bus (the supervisor and probes ask)."""
 
     name: ClassVar[str]
+    production_check = ProductionCheck()  # EOFFICE_PROFILE=production: refuse unsafe settings
 
     @rpc
     def health(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.config import data_dir, kept_once, private_directory
 from common.logs import configure as configure_logs
+from common.profile import refuse_unsafe_start
 from gateway import errors
 from gateway.api import api
 from gateway.auth import verifier
@@ -60,6 +61,7 @@ def _secure_cookies(public_url: str) -> bool:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The gateway, configured from the environment and then from ``config`` (tests)."""
     configure_logs()
+    refuse_unsafe_start({}, os.environ, "gateway")  # before any key is made or port served
     app = Flask(__name__)
     public_url = os.environ.get("EOFFICE_PUBLIC_URL", "").strip()
     app.config.update(
