@@ -18,6 +18,7 @@ from typing import Any
 import litemongo
 import structlog
 from gridfs import GridFS
+from gridfs.errors import FileExists
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
@@ -81,8 +82,9 @@ class BlobStore:
         digest = hashlib.sha256(content).hexdigest()
         if self._gridfs is not None:
             if not self._gridfs.exists(digest):
-                # A concurrent writer may store it first: same bytes, same id.
-                with contextlib.suppress(DuplicateKeyError):
+                # A concurrent writer may store it first: same bytes, same id. GridFS reports
+                # the taken id as FileExists, never as the DuplicateKeyError beneath it.
+                with contextlib.suppress(FileExists):
                     self._gridfs.put(content, _id=digest)
             return digest
         path = self._path(digest)

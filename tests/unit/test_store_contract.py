@@ -424,9 +424,7 @@ def test_search_finds_by_every_term_of_the_query_through_the_term_index(db: Any)
         new_receipt("r2", search_terms=search.terms("Road widening in Lucknow", "R/r2")),
         ACTOR,
     )
-    files.insert(
-        db, "receipts", new_receipt("r3", search_terms=search.terms("पेंशन", "R/r3")), ACTOR
-    )
+    files.insert(db, "receipts", new_receipt("r3", search_terms=search.terms("पेंशन", "R/r3")), ACTOR)
 
     def found(query: str, limit: int = 10) -> list[str]:
         hits = files.matching(db, "receipts", search.query_terms(query), limit)
@@ -446,9 +444,7 @@ def test_a_document_is_traced_to_the_receipts_that_carry_it_and_who_may_see_them
 ) -> None:
     sha = "a" * 64
     files.insert(db, "receipts", new_receipt("r1", document={"sha256": sha}), ACTOR)
-    files.insert(
-        db, "receipts", new_receipt("r2", document={"sha256": sha}, file_id="f1"), ACTOR
-    )
+    files.insert(db, "receipts", new_receipt("r2", document={"sha256": sha}, file_id="f1"), ACTOR)
     files.insert(db, "receipts", new_receipt("r3", document={"sha256": "b" * 64}), ACTOR)
     carrying = files.receipts_with_document(db, sha)
     assert sorted(r["_id"] for r in carrying) == ["r1", "r2"]
@@ -548,8 +544,14 @@ def test_identity_indexes(db: Any) -> None:
 
 
 def office(office_id: str, parent: str | None, path: list[str], level: str) -> dict[str, Any]:
-    return {"_id": office_id, "code": office_id.upper(), "parent_id": parent, "path": path,
-            "level": level, "name_en": office_id}  # fmt: skip
+    return {
+        "_id": office_id,
+        "code": office_id.upper(),
+        "parent_id": parent,
+        "path": path,
+        "level": level,
+        "name_en": office_id,
+    }
 
 
 def test_the_office_tree(db: Any) -> None:
@@ -588,8 +590,15 @@ def test_the_office_tree(db: Any) -> None:
 
 
 def post(post_id: str, office_id: str, **fields: Any) -> dict[str, Any]:
-    return {"_id": post_id, "abbreviation": post_id.upper(), "office_id": office_id,
-            "district_id": "lko", "holder_user_id": None, "charge": None, **fields}  # fmt: skip
+    return {
+        "_id": post_id,
+        "abbreviation": post_id.upper(),
+        "office_id": office_id,
+        "district_id": "lko",
+        "holder_user_id": None,
+        "charge": None,
+        **fields,
+    }
 
 
 def test_posts_and_who_holds_them(db: Any) -> None:
@@ -646,9 +655,18 @@ def test_delegations_end_once(db: Any) -> None:
 
 
 def user(user_id: str, username: str, **fields: Any) -> dict[str, Any]:
-    return {"_id": user_id, "username": username, "office_id": "lko", "password_hash": "h",
-            "employee_code": f"EMP{user_id}", "disabled_at": None, "dsc": None,
-            "login_busy_until": None, "failed_logins": 0, **fields}  # fmt: skip
+    return {
+        "_id": user_id,
+        "username": username,
+        "office_id": "lko",
+        "password_hash": "h",
+        "employee_code": f"EMP{user_id}",
+        "disabled_at": None,
+        "dsc": None,
+        "login_busy_until": None,
+        "failed_logins": 0,
+        **fields,
+    }
 
 
 def test_people_their_logins_and_the_one_password_check_at_a_time(db: Any) -> None:
@@ -709,9 +727,10 @@ def test_onboarding_sheets_and_the_people_they_bring(db: Any) -> None:
     assert identity.insert_onboarded(db, asha, event("e1"))
     assert not identity.insert_onboarded(db, asha, event("e1"))  # a rerun after a crash
     identity.insert_onboarded(
-        db, user("emp-2", "ravi", employee_code="E2", sheet_values={"email": "r@x", "post": "SDM"}),
+        db,
+        user("emp-2", "ravi", employee_code="E2", sheet_values={"email": "r@x", "post": "SDM"}),
         event("e2"),
-    )  # fmt: skip
+    )
     found = identity.onboarded(db, ["E9"], ["asha@up.gov.in"], ["SDM", "SDM"])
     assert sorted(found) == ["E1", "E2"] and "password_hash" not in found["E1"]
     assert identity.onboarded(db, ["E1"], [], [])["E1"]["_id"] == "emp-1"
@@ -733,7 +752,11 @@ def test_a_dsc_is_enrolled_replaced_warned_about_and_revoked(db: Any) -> None:
     assert [(d["sha256"], "ended_at" in d) for d in stored["dsc_history"]] == [("a" * 64, True)]
 
     expiring = identity.dscs_expiring_before(db, "2025-07-01")
-    assert [u["_id"] for u in expiring] == ["u2"] and set(expiring[0]) == {"_id", "dsc", "office_id"}
+    assert [u["_id"] for u in expiring] == ["u2"] and set(expiring[0]) == {
+        "_id",
+        "dsc",
+        "office_id",
+    }
 
     identity.dsc_warning_sent(db, "u1", "b" * 64, 30, event("w1"))
     identity.dsc_warning_sent(db, "u1", "a" * 64, 7, event("w2"))  # an old DSC: nothing
@@ -824,8 +847,15 @@ def test_secrets_stored_in_plain_form_by_an_older_version_are_sealed_once(db: An
 
 
 def vpn(account_id: str, slot: str, user_id: str) -> dict[str, Any]:
-    return {"_id": account_id, "slot": slot, "address": slot.split(":")[1], "user_id": user_id,
-            "live_user": user_id, "district_id": "lko", "private_key": "sealed"}  # fmt: skip
+    return {
+        "_id": account_id,
+        "slot": slot,
+        "address": slot.split(":")[1],
+        "user_id": user_id,
+        "live_user": user_id,
+        "district_id": "lko",
+        "private_key": "sealed",
+    }
 
 
 def test_vpn_addresses_are_never_given_twice_nor_a_person_two_live_accounts(db: Any) -> None:
@@ -843,7 +873,9 @@ def test_vpn_addresses_are_never_given_twice_nor_a_person_two_live_accounts(db: 
         "u2": "10.8.0.3",
     }
 
-    identity.revoke_vpn_account(db, identity.live_vpn_account(db, "u1"), "2025-04-01", event("r"))
+    live = identity.live_vpn_account(db, "u1")
+    assert live is not None
+    identity.revoke_vpn_account(db, live, "2025-04-01", event("r"))
     assert identity.live_vpn_account(db, "u1") is None
     revoked = db.vpn_accounts.find_one({"_id": "v1"})
     assert revoked["private_key"] is None and revoked["outbox"][-1] == event("r")
@@ -873,8 +905,13 @@ def test_a_prepared_signing_is_claimed_once_before_it_expires_and_completed(db: 
     signing.ensure_indexes(db)
     assert_indexed(db, "signings", "has_outbox")
     assert_indexed(db, "signings", "user_id")
-    prepared = {"_id": "s1", "user_id": "u1", "status": "prepared", "prepared": b"%PDF",
-                "expires_at": "2025-01-01T10:10"}  # fmt: skip
+    prepared = {
+        "_id": "s1",
+        "user_id": "u1",
+        "status": "prepared",
+        "prepared": b"%PDF",
+        "expires_at": "2025-01-01T10:10",
+    }
     signing.insert(db, prepared)
     signing.insert(db, {**prepared, "_id": "s2"})
     assert signing.signing(db, "s1") == prepared
@@ -925,8 +962,13 @@ def test_notices_are_stored_once_and_marked_read(db: Any) -> None:
 def test_an_email_is_recorded_once_per_event_and_retried_while_it_fails(db: Any) -> None:
     notify.ensure_indexes(db)
     first = notify.email_for_event(db, "e1", {"type": "draft.dispatched"}, "t0")
-    assert first == {"_id": "e1", "event": {"type": "draft.dispatched"}, "status": "pending",
-                     "attempts": 0, "created_at": "t0"}  # fmt: skip
+    assert first == {
+        "_id": "e1",
+        "event": {"type": "draft.dispatched"},
+        "status": "pending",
+        "attempts": 0,
+        "created_at": "t0",
+    }
     assert notify.email_for_event(db, "e1", {"type": "other"}, "t9") == first
     notify.email_for_event(db, "e2", {}, "t0")
     notify.email_for_event(db, "e3", {}, "t0")
