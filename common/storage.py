@@ -204,5 +204,8 @@ def apply_once(
     try:
         result = coll.update_one(query, changes, upsert=True)
     except DuplicateKeyError:
-        return False  # the document exists and has seen this event (or a later one)
+        # The document exists: it has seen this event (or a later one), or another consumer
+        # made it between this query and this insert (MongoDB's documented upsert race).
+        # Only as an update does the event apply then, and only if it is still wanted.
+        result = coll.update_one(query, changes)
     return result.matched_count == 1 or result.upserted_id is not None

@@ -16,8 +16,10 @@ lookups, the outbox and once-only consumers, the blob store (GridFS on MongoDB).
 import base64
 import hashlib
 import os
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -1022,3 +1024,24 @@ def test_every_public_identity_store_function_is_exercised_here() -> None:
         n for n in identity.__all__ if callable(getattr(identity, n)) and f".{n}(" not in source
     ]
     assert not missing, f"services.identity.store: no contract test calls {missing}"
+
+
+def test_consumers_racing_to_make_the_same_document_each_apply_their_event(
+    backend: Backend, db: Any
+) -> None:
+    """On MongoDB an upsert can lose the race to insert (a duplicate key): that event must
+    still apply, as an update, rather than pass for one already applied."""
+    if backend.engine == "embedded":
+        pytest.skip("the embedded store serves one OS thread (eventlet's): no two writes race")
+    racers = 8
+    start = threading.Barrier(racers)
+
+    def consume(n: int) -> bool:
+        start.wait()
+        return apply_once(db.pending_items, "f1", f"e{n}", {"$inc": {"moves": 1}})
+
+    with ThreadPoolExecutor(racers) as pool:
+        applied = list(pool.map(consume, range(racers)))
+    assert applied == [True] * racers
+    stored = db.pending_items.find_one({"_id": "f1"})
+    assert stored["moves"] == racers and len(stored["applied_events"]) == racers
