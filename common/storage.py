@@ -18,6 +18,7 @@ from typing import Any
 import litemongo
 import structlog
 from gridfs import GridFS
+from gridfs.errors import FileExists
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
@@ -81,8 +82,9 @@ class BlobStore:
         digest = hashlib.sha256(content).hexdigest()
         if self._gridfs is not None:
             if not self._gridfs.exists(digest):
-                # A concurrent writer may store it first: same bytes, same id.
-                with contextlib.suppress(DuplicateKeyError):
+                # A concurrent writer may store it first: same bytes, same id. GridFS reports
+                # the taken id as FileExists, never as the DuplicateKeyError beneath it.
+                with contextlib.suppress(FileExists):
                     self._gridfs.put(content, _id=digest)
             return digest
         path = self._path(digest)
@@ -202,5 +204,8 @@ def apply_once(
     try:
         result = coll.update_one(query, changes, upsert=True)
     except DuplicateKeyError:
-        return False  # the document exists and has seen this event (or a later one)
+        # The document exists: it has seen this event (or a later one), or another consumer
+        # made it between this query and this insert (MongoDB's documented upsert race).
+        # Only as an update does the event apply then, and only if it is still wanted.
+        result = coll.update_one(query, changes)
     return result.matched_count == 1 or result.upserted_id is not None

@@ -1,0 +1,1047 @@
+"""One contract for every store, on every engine.
+
+Each test runs on the embedded store (litemongo, always) and, when ``MONGODB_URI`` is set, on
+that real MongoDB too: the same test code, through the ``backend`` fixture. On MongoDB each test
+gets a fresh database of its own (``eoffice_contract_<random>``), dropped afterwards, so the
+suite may be pointed at a shared server:
+
+    MONGODB_URI=mongodb://localhost:27017 .venv/bin/pytest -q tests/unit/test_store_contract.py
+
+The tests call the store functions directly (not the services) and check what they answer and
+what they leave stored: the update operators, version-checked ``find_one_and_update``, sorts
+and paging, the unique indexes and the named errors they turn into, the search terms' equality
+lookups, the outbox and once-only consumers, the blob store (GridFS on MongoDB).
+"""
+
+import base64
+import hashlib
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pymongo import MongoClient
+from pymongo.errors import DuplicateKeyError
+
+from common.actor import Actor
+from common.errors import Conflict, NotFound
+from common.events import Names, ReceiptDiarised, ReceiptOpened
+from common.outbox import relay, with_events
+from common.secrets_at_rest import SecretBox, is_sealed
+from common.storage import Database, Storage, apply_once
+from services.files import store as files
+from services.files.domain import search
+from services.files.domain.change import Event, NewItem, change
+from services.identity import store as identity
+from services.notify import store as notify
+from services.reports import store as reports
+from services.signing import store as signing
+
+MONGODB_URI = os.environ.get("MONGODB_URI", "")
+ENGINES = ["embedded", *(["mongodb"] if MONGODB_URI else [])]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where a test's stores live: a service name (its database is ``eoffice_<service>``) and
+    the settings that choose the engine."""
+
+    engine: str
+    service: str
+    config: dict[str, str]
+
+    def open(self) -> Storage:
+        return Storage(self.service, self.config)
+
+
+@pytest.fixture(params=ENGINES)
+def backend(request: pytest.FixtureRequest, tmp_path: Any, monkeypatch: Any) -> Iterator[Backend]:
+    if request.param == "embedded":
+        # The environment's MONGODB_URI would otherwise win over the empty setting.
+        monkeypatch.delenv("MONGODB_URI", raising=False)
+        yield Backend("embedded", "contract", {"EOFFICE_DATA_DIR": str(tmp_path)})
+        return
+    service = f"contract_{uuid.uuid4().hex[:12]}"
+    yield Backend("mongodb", service, {"MONGODB_URI": MONGODB_URI})
+    client: MongoClient[dict[str, Any]] = MongoClient(MONGODB_URI)
+    client.drop_database(f"eoffice_{service}")
+    client.close()
+
+
+@pytest.fixture
+def storage(backend: Backend) -> Iterator[Storage]:
+    opened = backend.open()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def db(storage: Storage) -> Any:
+    return storage.db
+
+
+def indexes(db: Any, collection: str) -> dict[tuple[str, ...], bool]:
+    """A collection's indexes: their fields, and whether each is unique."""
+    return {
+        tuple(field for field, _ in spec["key"]): bool(spec.get("unique"))
+        for spec in db[collection].index_information().values()
+    }
+
+
+def assert_indexed(db: Any, collection: str, *fields: str, unique: bool = False) -> None:
+    assert indexes(db, collection).get(tuple(fields)) is unique, (collection, fields)
+
+
+ACTOR = Actor(user_id="u-clerk", name="Clerk", post_ids=("p-clerk",), office_id="o1")
+NAMES = Names(en="Clerk", hi="लिपिक")
+
+
+# --- common.storage: the database, the blob store, the provider, once-only updates ----------
+
+
+def test_what_is_stored_is_there_after_closing_and_reopening(backend: Backend) -> None:
+    first = backend.open()
+    first.db.receipts.insert_one({"_id": "r1", "subject": "शिकायत", "tags": ["a", "b"]})
+    first.close()
+    again = backend.open()
+    assert again.db.receipts.find_one({"_id": "r1"}) == {
+        "_id": "r1",
+        "subject": "शिकायत",
+        "tags": ["a", "b"],
+    }
+    again.close()
+
+
+def test_documents_are_kept_by_their_hash_once_and_read_back_whole(storage: Storage) -> None:
+    letter = b"%PDF-1.7 " + os.urandom(600 * 1024)  # more than two GridFS chunks (255 KiB)
+    digest = storage.blobs.put(letter)
+    assert digest == hashlib.sha256(letter).hexdigest()
+    assert storage.blobs.put(letter) == digest  # the same bytes again: same id, kept once
+    assert storage.blobs.get(digest) == letter
+    assert storage.blobs.put(b"") == hashlib.sha256(b"").hexdigest()
+    assert storage.blobs.get(hashlib.sha256(b"").hexdigest()) == b""
+    assert storage.blobs.get("0" * 64) is None
+    assert storage.blobs.get("../../etc/passwd") is None
+    assert storage.blobs.get(digest.upper()) is None  # ids are lower-case hex only
+
+
+class Container:
+    """What the Database provider reads of the Nameko container that runs it."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.service_name = backend.service
+        self.config = backend.config
+
+
+def test_the_database_provider_makes_indexes_then_migrates_then_hands_out_its_storage(
+    backend: Backend,
+) -> None:
+    steps: list[str] = []
+
+    def make_indexes(db: Any) -> None:
+        steps.append("indexes")
+        db.receipts.create_index("number", unique=True)
+
+    def migrate(db: Any, config: dict[str, Any]) -> None:
+        steps.append("migrate")
+        assert ("number",) in indexes(db, "receipts")
+        db.receipts.update_many({}, {"$set": {"migrated": True}})
+
+    container = Container(backend)  # held here: the provider keeps only a weak reference
+    provider = Database(make_indexes, migrate).bind(container, "storage")
+    provider.setup()
+    given = provider.get_dependency(worker_ctx=None)
+    assert steps == ["indexes", "migrate"]
+    assert isinstance(given, Storage)
+    given.db.receipts.insert_one({"_id": "r1", "number": "R/1"})
+    with pytest.raises(DuplicateKeyError):
+        given.db.receipts.insert_one({"_id": "r2", "number": "R/1"})
+    provider.stop()
+    assert provider.get_dependency(worker_ctx=None) is None
+    provider.kill()  # stopping twice is harmless
+
+    again = backend.open()  # the provider let go of its store (and, embedded, its lock)
+    assert again.db.receipts.find_one({"_id": "r1"})["number"] == "R/1"
+    again.close()
+
+
+def test_an_update_is_applied_once_per_event_and_remembers_the_last_hundred(db: Any) -> None:
+    coll = db.pending_items
+    assert apply_once(coll, "f1", "e1", {"$set": {"where": "a"}, "$inc": {"moves": 1}})
+    assert not apply_once(coll, "f1", "e1", {"$set": {"where": "b"}, "$inc": {"moves": 1}})
+    stored = coll.find_one({"_id": "f1"})
+    assert (stored["where"], stored["moves"], stored["applied_events"]) == ("a", 1, ["e1"])
+
+    for n in range(2, 106):
+        assert apply_once(coll, "f1", f"e{n}", {"$inc": {"moves": 1}})
+    stored = coll.find_one({"_id": "f1"})
+    assert stored["moves"] == 105
+    assert stored["applied_events"] == [f"e{n}" for n in range(6, 106)]  # $slice: -100
+    # An event forgotten that long ago would apply again: redeliveries come far sooner.
+    assert apply_once(coll, "f1", "e1", {"$inc": {"moves": 1}})
+
+
+def test_an_update_whose_extra_condition_fails_on_an_existing_document_is_not_applied(
+    db: Any,
+) -> None:
+    coll = db.pending_items
+    assert apply_once(coll, "f1", "e1", {"$set": {"seq": 5}}, extra_filter={"seq": {"$lt": 5}})
+    # The filter misses the existing document, so the upsert tries to insert its _id again:
+    # the engine refuses with a duplicate key, which means "not applied".
+    assert not apply_once(coll, "f1", "e2", {"$set": {"seq": 3}}, extra_filter={"seq": {"$lt": 3}})
+    assert coll.find_one({"_id": "f1"})["seq"] == 5
+
+
+# --- common.outbox ------------------------------------------------------------------------------
+
+
+def event(event_id: str, kind: str = "receipt.sent") -> dict[str, Any]:
+    return {"event_id": event_id, "type": kind, "payload": {"n": event_id}}
+
+
+def test_a_change_and_its_events_are_one_update(db: Any) -> None:
+    db.receipts.insert_one({"_id": "r1", "outbox": [event("e0")], "has_outbox": True})
+    update = with_events(
+        {"$set": {"holder": "p2"}, "$push": {"trail": "p2"}}, event("e1"), event("e2")
+    )
+    db.receipts.update_one({"_id": "r1"}, update)
+    stored = db.receipts.find_one({"_id": "r1"})
+    assert stored["holder"] == "p2" and stored["trail"] == ["p2"] and stored["has_outbox"]
+    assert [e["event_id"] for e in stored["outbox"]] == ["e0", "e1", "e2"]
+
+
+def test_the_relay_publishes_pending_events_in_order_sealed_and_then_forgets_them(
+    db: Any,
+) -> None:
+    db.receipts.insert_one({"_id": "r1", "outbox": [event("e1"), event("e2")], "has_outbox": True})
+    db.files.insert_one({"_id": "f1", "outbox": [event("e3", "file.sent")], "has_outbox": True})
+    db.files.insert_one({"_id": "f2", "outbox": [], "has_outbox": False})
+    published: list[tuple[str, str, bool]] = []
+
+    def dispatch(kind: str, body: dict[str, Any]) -> None:
+        published.append((kind, body["event_id"], body["sealed"]))
+
+    def seal(body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, "sealed": True}
+
+    assert relay(db, dispatch, seal, ["receipts", "files"]) == 3
+    assert published == [
+        ("receipt.sent", "e1", True),
+        ("receipt.sent", "e2", True),
+        ("file.sent", "e3", True),
+    ]
+    for coll, key in (("receipts", "r1"), ("files", "f1")):
+        stored = db[coll].find_one({"_id": key})
+        assert stored["outbox"] == [] and stored["has_outbox"] is False
+    assert relay(db, dispatch, seal, ["receipts", "files"]) == 0
+
+
+def test_an_event_written_while_the_relay_publishes_waits_for_the_next_round(db: Any) -> None:
+    db.receipts.insert_one({"_id": "r1", "outbox": [event("e1")], "has_outbox": True})
+    published: list[str] = []
+
+    def dispatch(kind: str, body: dict[str, Any]) -> None:
+        published.append(body["event_id"])
+        if body["event_id"] == "e1":  # a desk action lands meanwhile
+            db.receipts.update_one({"_id": "r1"}, with_events({"$set": {"x": 1}}, event("e2")))
+
+    assert relay(db, dispatch, dict, ["receipts"]) == 1
+    stored = db.receipts.find_one({"_id": "r1"})
+    assert [e["event_id"] for e in stored["outbox"]] == ["e2"] and stored["has_outbox"] is True
+    assert relay(db, dispatch, dict, ["receipts"]) == 1
+    assert published == ["e1", "e2"]
+    assert db.receipts.find_one({"_id": "r1"})["has_outbox"] is False
+
+
+def test_the_relay_takes_a_batch_of_documents_at_a_time(db: Any) -> None:
+    for n in range(5):
+        db.receipts.insert_one({"_id": f"r{n}", "outbox": [event(f"e{n}")], "has_outbox": True})
+    assert relay(db, lambda kind, body: None, dict, ["receipts"], batch=2) == 2
+    assert db.receipts.count_documents({"has_outbox": True}) == 3
+    assert relay(db, lambda kind, body: None, dict, ["receipts"], batch=10) == 3
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def test_files_indexes_are_made_once_and_replace_the_old_unique_receipt_number(db: Any) -> None:
+    db.receipts.create_index("number", unique=True)  # as stores made before copies existed
+    files.ensure_indexes(db)
+    files.ensure_indexes(db)  # every start runs it again
+    assert ("number",) not in indexes(db, "receipts")
+    assert_indexed(db, "receipts", "number", "copy_no", unique=True)
+    assert_indexed(db, "files", "number", unique=True)
+    for kind in files.KINDS:
+        for field in ("holder_post_id", "has_outbox", "search_terms", "sent_by_post_id"):
+            assert_indexed(db, kind, field)
+    assert_indexed(db, "receipts", "document.sha256")
+    assert_indexed(db, "dispatches", "office_id")
+    assert_indexed(db, "heads", "office_id")
+
+    db.receipts.insert_one({"_id": "r1", "number": "R/1"})
+    db.receipts.insert_one({"_id": "r1c", "number": "R/1", "copy_no": 1})  # a copy: allowed
+    with pytest.raises(DuplicateKeyError):
+        db.receipts.insert_one({"_id": "r2", "number": "R/1"})
+    db.files.insert_one({"_id": "f1", "number": "F/1"})
+    with pytest.raises(DuplicateKeyError):
+        db.files.insert_one({"_id": "f2", "number": "F/1"})
+
+
+def test_counters_count_up_by_one_each(db: Any) -> None:
+    assert [files.next_counter(db, "receipt:o1") for _ in range(3)] == [1, 2, 3]
+    assert files.next_counter(db, "file:o1") == 1
+    assert db.counters.find_one({"_id": "receipt:o1"})["seq"] == 3
+
+
+def new_receipt(receipt_id: str, **fields: Any) -> NewItem:
+    first = {"seq": 1, "action": "diarised", "hash": "h1"}
+    doc = {
+        "_id": receipt_id,
+        "number": f"R/{receipt_id}",
+        "subject": "Road repair",
+        "office_path": ["o1"],
+        "holder_post_id": "p-clerk",
+        "status": "open",
+        "version": 1,
+        "history": [first],
+        "search_terms": search.terms("Road repair near Hazratganj", f"R/{receipt_id}"),
+        "involved_posts": ["p-clerk"],
+        "notes": [],
+        **fields,
+    }
+    diarised = ReceiptDiarised(
+        receipt_id=receipt_id,
+        number=doc["number"],
+        subject=doc["subject"],
+        office_id="o1",
+        post_id="p-clerk",
+        post_name=NAMES,
+        seq=1,
+    )
+    return NewItem(doc=doc, event=diarised)
+
+
+def test_a_new_receipt_is_stored_with_its_first_event_and_read_with_or_without_history(
+    db: Any,
+) -> None:
+    files.ensure_indexes(db)
+    files.insert(db, "receipts", new_receipt("r1"), ACTOR)
+    stored = db.receipts.find_one({"_id": "r1"})
+    assert stored["has_outbox"] is True
+    assert [e["type"] for e in stored["outbox"]] == ["receipt.diarised"]
+    assert stored["outbox"][0]["payload"]["receipt_id"] == "r1"
+
+    plain = files.item(db, "receipts", "r1")
+    assert plain is not None and "history" not in plain and "outbox" not in plain
+    assert plain["number"] == "R/r1" and "search_terms" in plain
+    full = files.item(db, "receipts", "r1", with_history=True)
+    assert full is not None and full["history"][0]["action"] == "diarised"
+    assert files.item(db, "receipts", "nobody") is None
+    assert files.item(db, "receipts", {"$ne": None}) is None  # type: ignore[arg-type]
+    assert "hazratganj" in files.search_terms_of(db, "receipts", "r1")
+    assert files.last_history_entry(db, "receipts", "r1")["seq"] == 1
+
+
+def opened_by(post_id: str, version: int) -> Any:
+    return change(
+        "opened",
+        ACTOR,
+        post_id,
+        f"2025-01-0{version}T10:00:00+00:00",
+        {"remark": f"v{version}"},
+        set={"status": "open", "opened_by": post_id},
+        push={"trail": post_id},
+        add_to_set={"involved_posts": post_id},
+        pull={"flags": "new"},
+        events=(Event(ReceiptOpened, {"receipt_id": "r1", "number": "R/r1", "post_id": post_id}),),
+    )
+
+
+def test_a_change_is_one_version_checked_write_with_its_history_and_events(db: Any) -> None:
+    files.insert(db, "receipts", new_receipt("r1", flags=["new", "urgent"]), ACTOR)
+    current = files.item(db, "receipts", "r1")
+    assert current is not None
+    updated = files.apply(db, "receipts", current, opened_by("p-so", 1))
+    assert updated["version"] == 2 and updated["opened_by"] == "p-so"
+    assert updated["trail"] == ["p-so"] and updated["flags"] == ["urgent"]
+    assert updated["involved_posts"] == ["p-clerk", "p-so"]
+    assert "history" not in updated and "outbox" not in updated
+
+    again = files.apply(db, "receipts", updated, opened_by("p-clerk", 2))
+    assert again["involved_posts"] == ["p-clerk", "p-so"]  # $addToSet adds nothing twice
+    assert again["trail"] == ["p-so", "p-clerk"] and again["version"] == 3
+
+    stored = files.item(db, "receipts", "r1", with_history=True)
+    assert stored is not None
+    assert [h["seq"] for h in stored["history"]] == [1, 2, 3]
+    assert stored["history"][1]["prev_hash"] == "h1"
+    assert stored["history"][2]["prev_hash"] == stored["history"][1]["hash"]
+    opened = [e for e in stored["outbox"] if e["type"] == "receipt.opened"]
+    assert [e["payload"]["seq"] for e in opened] == [2, 3]
+
+    with pytest.raises(Conflict) as stale:  # decided on version 2, but it is at 3 now
+        files.apply(db, "receipts", updated, opened_by("p-so", 3))
+    assert stale.value.code == "VERSION_CONFLICT"
+    assert files.item(db, "receipts", "r1")["version"] == 3  # type: ignore[index]
+
+
+def test_desks_list_what_waits_at_and_was_sent_by_their_posts_without_the_heavy_parts(
+    db: Any,
+) -> None:
+    files.ensure_indexes(db)
+    for receipt_id, holder, status in (
+        ("r1", "p1", "open"),
+        ("r2", "p1", "parked"),
+        ("r3", "p1", "closed"),
+        ("r4", "p2", "open"),
+    ):
+        new = new_receipt(receipt_id, holder_post_id=holder, status=status, sent_by_post_id="p9")
+        files.insert(db, "receipts", new, ACTOR)
+    waiting = files.held_by(db, "receipts", ["p1"])
+    assert sorted(r["_id"] for r in waiting) == ["r1", "r2"]
+    # (The embedded engine adds "_id" to a projection dict it is given: compare by name.)
+    heavy = {"history", "outbox", "search_terms", "notes"}
+    assert [heavy & set(r) for r in waiting] == [set(), set()]
+    assert sorted(r["_id"] for r in files.held_by(db, "receipts", ["p1", "p2"])) == [
+        "r1",
+        "r2",
+        "r4",
+    ]
+    assert files.held_by(db, "receipts", []) == []
+    sent = files.sent_by(db, "receipts", ["p9"])
+    assert sorted(r["_id"] for r in sent) == ["r1", "r2", "r4"]
+    assert all("history" not in r for r in sent)
+
+
+def test_search_finds_by_every_term_of_the_query_through_the_term_index(db: Any) -> None:
+    files.ensure_indexes(db)
+    files.insert(db, "receipts", new_receipt("r1"), ACTOR)
+    files.insert(
+        db,
+        "receipts",
+        new_receipt("r2", search_terms=search.terms("Road widening in Lucknow", "R/r2")),
+        ACTOR,
+    )
+    files.insert(db, "receipts", new_receipt("r3", search_terms=search.terms("पेंशन", "R/r3")), ACTOR)
+
+    def found(query: str, limit: int = 10) -> list[str]:
+        hits = files.matching(db, "receipts", search.query_terms(query), limit)
+        assert all("search_terms" not in h and "history" not in h for h in hits)
+        return sorted(h["_id"] for h in hits)
+
+    assert found("road") == ["r1", "r2"]
+    assert found("Road HAZRATGANJ") == ["r1"]
+    assert found("haz") == ["r1"]  # a word's prefix
+    assert found("road pension") == []
+    assert found("पेंशन") == ["r3"]
+    assert len(found("road", limit=1)) == 1
+
+
+def test_a_document_is_traced_to_the_receipts_that_carry_it_and_who_may_see_them(
+    db: Any,
+) -> None:
+    sha = "a" * 64
+    files.insert(db, "receipts", new_receipt("r1", document={"sha256": sha}), ACTOR)
+    files.insert(db, "receipts", new_receipt("r2", document={"sha256": sha}, file_id="f1"), ACTOR)
+    files.insert(db, "receipts", new_receipt("r3", document={"sha256": "b" * 64}), ACTOR)
+    carrying = files.receipts_with_document(db, sha)
+    assert sorted(r["_id"] for r in carrying) == ["r1", "r2"]
+    assert {r["_id"]: r.get("file_id") for r in carrying} == {"r1": None, "r2": "f1"}
+    assert all(set(r) <= {"_id", "file_id", *files.WHO_MAY_SEE} for r in carrying)
+    assert files.who_may_see(db, "receipts", "r1") == {"_id": "r1", "involved_posts": ["p-clerk"]}
+    assert files.who_may_see(db, "receipts", "nobody") is None
+
+
+def test_file_heads_are_unique_per_office_and_code(db: Any) -> None:
+    files.ensure_indexes(db)
+    head = {"_id": "o1:ADM", "office_id": "o1", "code": "ADM", "name": "Administration"}
+    assert files.insert_head(db, head) == head
+    files.insert_head(db, {"_id": "o1:FIN", "office_id": "o1", "code": "FIN"})
+    files.insert_head(db, {"_id": "o2:ADM", "office_id": "o2", "code": "ADM"})
+    with pytest.raises(Conflict) as taken:
+        files.insert_head(db, {**head, "name": "again"})
+    assert (taken.value.code, taken.value.details) == ("FILE_HEAD_TAKEN", {"head": "ADM"})
+    assert files.head(db, "o1", "ADM")["name"] == "Administration"
+    with pytest.raises(NotFound) as missing:
+        files.head(db, "o1", "XYZ")
+    assert missing.value.code == "FILE_HEAD_NOT_FOUND"
+    assert sorted(h["code"] for h in files.heads_of(db, "o1")) == ["ADM", "FIN"]
+    assert files.heads_of(db, None) == []
+
+
+def test_an_issue_number_is_recorded_once(db: Any) -> None:
+    files.record_issue(db, {"_id": "O1/2025/7", "draft_id": "d1"})
+    with pytest.raises(Conflict) as again:
+        files.record_issue(db, {"_id": "O1/2025/7", "draft_id": "d2"})
+    assert again.value.code == "ALREADY_ISSUED"
+    assert files.issue(db, "O1/2025/7") == {"_id": "O1/2025/7", "draft_id": "d1"}
+    assert files.issue(db, "O1/2025/8") is None
+    assert files.issue(db, {"$gt": ""}) is None  # type: ignore[arg-type]
+
+
+def test_the_dispatch_register_reads_newest_first_a_page_at_a_time(db: Any) -> None:
+    files.ensure_indexes(db)
+    entries = [
+        ("d1", "2025-01-01"),
+        ("d2", "2025-01-03"),
+        ("d3", "2025-01-02"),
+        ("d4", "2025-01-03"),  # same moment as d2: the later id first
+        ("d5", "2025-01-04"),
+    ]
+    for entry_id, at in entries:
+        files.record_dispatch(db, {"_id": entry_id, "office_id": "o1", "at": at})
+    files.record_dispatch(db, {"_id": "x1", "office_id": "o2", "at": "2025-01-05"})
+    newest_first = ["d5", "d4", "d2", "d3", "d1"]
+    for batch in (1, 2, 5, 10):
+        assert [d["_id"] for d in files.dispatches_of(db, "o1", batch)] == newest_first
+    register = files.dispatches_of(db, "o1", 2)
+    assert [next(register)["_id"] for _ in range(3)] == newest_first[:3]  # read only as needed
+    assert list(files.dispatches_of(db, "o3", 2)) == []
+
+
+# --- identity -------------------------------------------------------------------------------
+
+
+IDENTITY_UNIQUE = {
+    ("offices", "code"),
+    ("posts", "abbreviation"),
+    ("users", "username"),
+    ("vpn_accounts", "slot"),
+    ("vpn_accounts", "live_user"),
+}
+IDENTITY_INDEXED = {
+    ("offices", "parent_id"),
+    ("posts", "holder_user_id"),
+    ("posts", "district_id"),
+    ("posts", "office_id"),
+    ("users", "disabled_at"),
+    ("users", "employee_code"),
+    ("users", "sheet_values.email"),
+    ("users", "sheet_values.post"),
+    ("users", "dsc.not_after"),
+    ("sheets", "uploaded_by"),
+    ("delegations", "delegate_user_id"),
+    ("delegations", "post_id"),
+    ("refresh_tokens", "family"),
+    ("refresh_tokens", "user_id"),
+    ("signing_keys", "active"),
+    ("vpn_accounts", "user_id"),
+    ("vpn_accounts", "district_id"),
+    *(("users", "has_outbox"), ("posts", "has_outbox")),
+    *(("delegations", "has_outbox"), ("vpn_accounts", "has_outbox")),
+}
+
+
+def test_identity_indexes(db: Any) -> None:
+    identity.ensure_indexes(db)
+    identity.ensure_indexes(db)
+    for collection, field in IDENTITY_UNIQUE:
+        assert_indexed(db, collection, field, unique=True)
+    for collection, field in IDENTITY_INDEXED:
+        assert_indexed(db, collection, field)
+
+
+def office(office_id: str, parent: str | None, path: list[str], level: str) -> dict[str, Any]:
+    return {
+        "_id": office_id,
+        "code": office_id.upper(),
+        "parent_id": parent,
+        "path": path,
+        "level": level,
+        "name_en": office_id,
+    }
+
+
+def test_the_office_tree(db: Any) -> None:
+    identity.ensure_indexes(db)
+    state = identity.insert_office(db, office("up", None, ["up"], "state"))
+    identity.insert_office(db, office("lko", "up", ["up", "lko"], "district"))
+    identity.insert_office(db, office("lko-t", "lko", ["up", "lko", "lko-t"], "tehsil"))
+    identity.insert_office(db, office("agra", "up", ["up", "agra"], "district"))
+    with pytest.raises(Conflict) as taken:
+        identity.insert_office(db, {**office("up2", None, ["up2"], "state"), "code": "UP"})
+    assert (taken.value.code, taken.value.details) == ("OFFICE_CODE_TAKEN", {"code": "UP"})
+
+    assert identity.office_by_code(db, "LKO")["_id"] == "lko"
+    for wrong in ("NOPE", {"$ne": None}):
+        with pytest.raises(NotFound):
+            identity.office_by_code(db, wrong)  # type: ignore[arg-type]
+    assert identity.office_or_none(db, "lko-t")["level"] == "tehsil"  # type: ignore[index]
+    assert identity.office_or_none(db, {"$ne": None}) is None
+    assert identity.office_by_id(db, "up") == state
+    with pytest.raises(NotFound):
+        identity.office_by_id(db, None)
+    tehsil = identity.office_by_id(db, "lko-t")
+    assert [o["_id"] for o in identity.ancestors(db, tehsil)] == ["up", "lko", "lko-t"]
+    assert identity.district_of(db, tehsil) == "lko"
+    assert identity.district_of(db, state) == "up"
+    assert [o["_id"] for o in identity.roots(db)] == ["up"]
+    assert sorted(o["_id"] for o in identity.children(db, "up")) == ["agra", "lko"]
+    assert sorted(o["_id"] for o in identity.subtree(db, state)) == ["agra", "lko", "lko-t", "up"]
+
+    identity.set_office_path(db, "lko-t", ["up", "agra", "lko-t"])
+    assert identity.office_by_id(db, "lko-t")["path"] == ["up", "agra", "lko-t"]
+    renamed = identity.update_office(db, "lko", {"name_en": "Lucknow"}, {"at": "t1"})
+    assert renamed["name_en"] == "Lucknow" and renamed["history"] == [{"at": "t1"}]
+    renamed = identity.update_office(db, "lko", {"name_hi": "लखनऊ"}, {"at": "t2"})
+    assert renamed["history"] == [{"at": "t1"}, {"at": "t2"}] and renamed["name_en"] == "Lucknow"
+
+
+def post(post_id: str, office_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "_id": post_id,
+        "abbreviation": post_id.upper(),
+        "office_id": office_id,
+        "district_id": "lko",
+        "holder_user_id": None,
+        "charge": None,
+        **fields,
+    }
+
+
+def test_posts_and_who_holds_them(db: Any) -> None:
+    identity.ensure_indexes(db)
+    identity.insert_post(db, post("dm", "lko"))
+    identity.insert_post(db, post("adm", "lko"))
+    identity.insert_post(db, post("sdm", "lko-t"))
+    with pytest.raises(Conflict) as taken:
+        identity.insert_post(db, {**post("dm2", "lko"), "abbreviation": "DM"})
+    assert taken.value.code == "POST_ABBREVIATION_TAKEN"
+
+    assert identity.post_or_none(db, "dm")["abbreviation"] == "DM"  # type: ignore[index]
+    assert identity.post_or_none(db, ["dm"]) is None
+    with pytest.raises(NotFound):
+        identity.post_by_id(db, "nobody")
+    assert identity.post_by_abbreviation(db, "SDM")["_id"] == "sdm"
+    with pytest.raises(NotFound):
+        identity.post_by_abbreviation(db, "XX")
+
+    identity.assign_post(db, identity.post_by_id(db, "adm"), "u1", "regular", event("e1"))
+    identity.assign_post(db, identity.post_by_id(db, "sdm"), "u1", "additional", event("e2"))
+    assert sorted(p["_id"] for p in identity.posts_held_by(db, "u1")) == ["adm", "sdm"]
+    # A transfer: the regular post changes hands, the additional charge stays.
+    identity.assign_post(db, identity.post_by_id(db, "dm"), "u1", "regular", event("e3"))
+    held = {p["_id"]: p["charge"] for p in identity.posts_held_by(db, "u1")}
+    assert held == {"dm": "regular", "sdm": "additional"}
+    assert identity.post_by_id(db, "adm")["holder_user_id"] is None
+    stored = db.posts.find_one({"_id": "dm"})
+    assert stored["outbox"] == [event("e3")] and stored["has_outbox"] is True
+    assert "outbox" not in identity.post_by_id(db, "dm")
+
+    identity.set_post_path(db, "sdm", ["up", "agra", "agra-t"], "agra")
+    assert sorted(p["_id"] for p in identity.posts_in_district(db, "lko")) == ["adm", "dm"]
+    assert identity.post_by_id(db, "sdm")["office_path"] == ["up", "agra", "agra-t"]
+    assert [p["_id"] for p in identity.posts_of_office(db, "lko-t")] == ["sdm"]
+
+
+def test_delegations_end_once(db: Any) -> None:
+    identity.ensure_indexes(db)
+    identity.insert_delegation(
+        db, {"_id": "g1", "post_id": "dm", "delegate_user_id": "u2", "ended_at": None}, event("e")
+    )
+    identity.insert_delegation(
+        db, {"_id": "g2", "post_id": "adm", "delegate_user_id": "u2", "ended_at": None}, event("f")
+    )
+    assert identity.delegation(db, "g1")["post_id"] == "dm"  # type: ignore[index]
+    assert "outbox" not in identity.delegation(db, "g1")  # type: ignore[operator]
+    assert identity.delegation(db, None) is None
+    assert sorted(d["_id"] for d in identity.delegations_to(db, "u2")) == ["g1", "g2"]
+    assert [d["_id"] for d in identity.delegations_of_post(db, "dm")] == ["g1"]
+    ended = identity.end_delegation(db, "g1", "2025-02-01")
+    assert ended is not None and ended["ended_at"] == "2025-02-01" and "outbox" not in ended
+    assert identity.end_delegation(db, "g1", "2025-02-02") is None
+
+
+def user(user_id: str, username: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "_id": user_id,
+        "username": username,
+        "office_id": "lko",
+        "password_hash": "h",
+        "employee_code": f"EMP{user_id}",
+        "disabled_at": None,
+        "dsc": None,
+        "login_busy_until": None,
+        "failed_logins": 0,
+        **fields,
+    }
+
+
+def test_people_their_logins_and_the_one_password_check_at_a_time(db: Any) -> None:
+    identity.ensure_indexes(db)
+    made = identity.insert_user(db, user("u1", "asha"), event("e1"))
+    assert made["username"] == "asha"
+    identity.insert_user(db, user("u2", "ravi", office_id="agra"), event("e2"))
+    with pytest.raises(Conflict) as taken:
+        identity.insert_user(db, user("u3", "asha"), event("e3"))
+    assert (taken.value.code, taken.value.details) == ("USERNAME_TAKEN", {"username": "asha"})
+    assert db.users.find_one({"_id": "u3"}) is None
+
+    assert identity.user_by_username(db, "asha")["_id"] == "u1"  # type: ignore[index]
+    assert identity.user_by_username(db, "nobody") is None
+    assert "outbox" not in identity.user_by_id(db, "u1")
+    with pytest.raises(NotFound):
+        identity.user_by_id(db, {"$ne": None})  # type: ignore[arg-type]
+    assert sorted(identity.users_by_ids(db, ["u1", "u2", "u9"])) == ["u1", "u2"]
+    of_lko = identity.users_of_offices(db, ["lko"])
+    assert [u["_id"] for u in of_lko] == ["u1"] and "password_hash" not in of_lko[0]
+    assert identity.logins(db) == {"asha", "ravi"}
+
+    identity.set_user(db, "u1", {"lang": "hi"})
+    identity.set_user(db, "u1", {"disabled_at": "2025-03-01"}, event("e4"))
+    stored = db.users.find_one({"_id": "u1"})
+    assert stored["lang"] == "hi" and [e["event_id"] for e in stored["outbox"]] == ["e1", "e4"]
+    assert identity.recently_disabled(db, "2025-02-28") == ["u1"]
+    assert identity.recently_disabled(db, "2025-03-02") == []
+
+    assert identity.record_failure(db, "u2", "2025-03-01T10:00") == 1
+    assert identity.record_failure(db, "u2", None) == 2
+    assert identity.user_by_id(db, "u2")["next_attempt_at"] is None
+
+    claimed = identity.claim_login(db, "u2", "2025-03-01T10:00:00", "2025-03-01T10:00:30")
+    assert claimed is not None and claimed["login_busy_until"] == "2025-03-01T10:00:30"
+    assert "outbox" not in claimed
+    assert identity.claim_login(db, "u2", "2025-03-01T10:00:10", "2025-03-01T10:00:40") is None
+    # A slot left over by a crash frees itself once its time is past.
+    assert identity.claim_login(db, "u2", "2025-03-01T10:01:00", "2025-03-01T10:01:30")
+    identity.release_login(db, "u2")
+    assert identity.claim_login(db, "u2", "2025-03-01T10:01:05", "2025-03-01T10:01:35")
+
+
+def test_onboarding_sheets_and_the_people_they_bring(db: Any) -> None:
+    identity.ensure_indexes(db)
+    identity.insert_sheet(db, {"_id": "s1", "uploaded_by": "u1", "status": "planned"})
+    identity.update_sheet(db, "s1", {"status": "applied", "rows": 2})
+    assert identity.sheet(db, "s1") == {
+        "_id": "s1",
+        "uploaded_by": "u1",
+        "status": "applied",
+        "rows": 2,
+    }
+    assert identity.sheet(db, 1) is None  # type: ignore[arg-type]
+
+    values = {"email": "asha@up.gov.in", "post": "DM"}
+    asha = user("emp-1", "asha", employee_code="E1", sheet_values=values)
+    assert identity.insert_onboarded(db, asha, event("e1"))
+    assert not identity.insert_onboarded(db, asha, event("e1"))  # a rerun after a crash
+    identity.insert_onboarded(
+        db,
+        user("emp-2", "ravi", employee_code="E2", sheet_values={"email": "r@x", "post": "SDM"}),
+        event("e2"),
+    )
+    found = identity.onboarded(db, ["E9"], ["asha@up.gov.in"], ["SDM", "SDM"])
+    assert sorted(found) == ["E1", "E2"] and "password_hash" not in found["E1"]
+    assert identity.onboarded(db, ["E1"], [], [])["E1"]["_id"] == "emp-1"
+    assert identity.onboarded(db, [], [], []) == {}
+
+
+def test_a_dsc_is_enrolled_replaced_warned_about_and_revoked(db: Any) -> None:
+    identity.ensure_indexes(db)
+    identity.insert_user(db, user("u1", "asha"), event("e0"))
+    identity.insert_user(db, user("u2", "ravi"), event("e0b"))
+    first = {"sha256": "a" * 64, "not_after": "2025-06-01", "warnings_sent": []}
+    identity.replace_dsc(db, "u1", first, event("e1"))
+    assert db.users.find_one({"_id": "u1"}).get("dsc_history") is None
+    second = {"sha256": "b" * 64, "not_after": "2026-06-01", "warnings_sent": []}
+    identity.replace_dsc(db, "u1", second, event("e2"))
+    identity.replace_dsc(db, "u2", {**first, "sha256": "c" * 64}, event("e3"))
+    stored = db.users.find_one({"_id": "u1"})
+    assert stored["dsc"] == second
+    assert [(d["sha256"], "ended_at" in d) for d in stored["dsc_history"]] == [("a" * 64, True)]
+
+    expiring = identity.dscs_expiring_before(db, "2025-07-01")
+    assert [u["_id"] for u in expiring] == ["u2"] and set(expiring[0]) == {
+        "_id",
+        "dsc",
+        "office_id",
+    }
+
+    identity.dsc_warning_sent(db, "u1", "b" * 64, 30, event("w1"))
+    identity.dsc_warning_sent(db, "u1", "a" * 64, 7, event("w2"))  # an old DSC: nothing
+    stored = db.users.find_one({"_id": "u1"})
+    assert stored["dsc"]["warnings_sent"] == [30]
+    assert "w2" not in [e["event_id"] for e in stored["outbox"]]
+
+    identity.replace_dsc(db, "u1", None, event("e4"))
+    stored = db.users.find_one({"_id": "u1"})
+    assert stored["dsc"] is None and len(stored["dsc_history"]) == 2
+    assert [u["_id"] for u in identity.dscs_expiring_before(db, "2030-01-01")] == ["u2"]
+
+
+def test_token_signing_keys_rotate_and_retired_ones_only_verify_a_while(db: Any) -> None:
+    identity.ensure_indexes(db)
+    assert identity.active_signing_key(db) is None
+    k1 = identity.insert_signing_key(db, "k1", "sealed-private-1", "public-1")
+    assert identity.active_signing_key(db) == k1
+    identity.retire_signing_keys(db, "2025-01-10")
+    identity.insert_signing_key(db, "k2", "sealed-private-2", "public-2")
+    retired = db.signing_keys.find_one({"_id": "k1"})
+    assert (retired["active"], retired["private_pem"], retired["retired_at"]) == (
+        False,
+        None,
+        "2025-01-10",
+    )
+    assert identity.active_signing_key(db)["_id"] == "k2"  # type: ignore[index]
+    assert identity.verifying_keys(db, "2025-01-01") == {"k1": "public-1", "k2": "public-2"}
+    assert identity.verifying_keys(db, "2025-01-11") == {"k2": "public-2"}
+
+
+def test_refresh_tokens_are_used_once_and_ending_a_login_ends_its_access_tokens(db: Any) -> None:
+    identity.ensure_indexes(db)
+    identity.insert_refresh_token(db, "t1", "fam", "u1", "2025-02-01", ("j1", "2025-01-01T10:15"))
+    identity.insert_refresh_token(db, "t2", "fam", "u1", "2025-02-01", ("j2", "2025-01-01T09:00"))
+    identity.insert_refresh_token(db, "t3", "other", "u1", "2025-02-01", ("j3", "2099-01-01"))
+    used, stored = identity.use_refresh_token(db, "t1")
+    assert used is not None and used["used"] is True and used is stored
+    used, stored = identity.use_refresh_token(db, "t1")
+    assert used is None and stored is not None and stored["used"] is True
+    assert identity.use_refresh_token(db, "nope") == (None, None)
+    assert identity.refresh_token(db, "t2")["access_jti"] == "j2"  # type: ignore[index]
+
+    identity.revoke_family(db, "fam", "2025-01-01T10:00")
+    assert db.refresh_tokens.count_documents({"family": "fam", "revoked": True}) == 2
+    assert identity.use_refresh_token(db, "t2")[0] is None  # revoked: not usable
+    assert identity.revoked_access_tokens(db, "2025-01-01T10:00") == ["j1"]  # j2 had expired
+    identity.revoke_family(db, "fam", "2025-01-01T10:00")  # again: still one record per jti
+    assert db.revoked_access_tokens.count_documents({}) == 1
+    assert identity.revoked_access_tokens(db, "2025-01-01T10:15") == []  # expired: dropped
+    assert db.revoked_access_tokens.count_documents({}) == 0
+
+    identity.revoke_all_of(db, "u1")
+    assert db.refresh_tokens.count_documents({"revoked": False}) == 0
+
+
+def test_secrets_stored_in_plain_form_by_an_older_version_are_sealed_once(db: Any) -> None:
+    box = SecretBox(base64.b64decode(base64.b64encode(b"k" * 32)))
+    db.signing_keys.insert_many(
+        [
+            {"_id": "k1", "private_pem": "PLAIN-1", "active": True},
+            {"_id": "k0", "private_pem": "PLAIN-0", "active": False},
+        ]
+    )
+    db.users.insert_many(
+        [
+            {"_id": "u1", "totp_secret": "TOTP1", "totp_pending_secret": None},
+            {"_id": "u2", "totp_secret": None, "totp_pending_secret": "TOTP2"},
+            {"_id": "u3", "totp_secret": None, "totp_pending_secret": None},
+        ]
+    )
+    db.vpn_accounts.insert_one({"_id": "v1", "private_key": "WG-PRIVATE"})
+    db.settings.insert_one({"_id": "vpn_server", "public_key": "pub", "private_key": "srv"})
+
+    identity.seal_plaintext_secrets(db, box)
+    key = db.signing_keys.find_one({"_id": "k1"})["private_pem"]
+    assert box.open(key, identity.sealed_for("signing_key", "k1")) == "PLAIN-1"
+    assert db.signing_keys.find_one({"_id": "k0"})["private_pem"] is None
+    u1, u2 = db.users.find_one({"_id": "u1"}), db.users.find_one({"_id": "u2"})
+    assert box.open(u1["totp_secret"], identity.sealed_for("totp", "u1")) == "TOTP1"
+    assert u1["totp_pending_secret"] is None and is_sealed(u2["totp_pending_secret"])
+    vpn = db.vpn_accounts.find_one({"_id": "v1"})["private_key"]
+    assert box.open(vpn, identity.sealed_for("vpn", "v1")) == "WG-PRIVATE"
+    assert db.settings.find_one({"_id": "vpn_server"}) == {"_id": "vpn_server", "public_key": "pub"}
+
+    identity.seal_plaintext_secrets(db, box)  # once per database: nothing sealed twice
+    assert db.signing_keys.find_one({"_id": "k1"})["private_pem"] == key
+
+
+def vpn(account_id: str, slot: str, user_id: str) -> dict[str, Any]:
+    return {
+        "_id": account_id,
+        "slot": slot,
+        "address": slot.split(":")[1],
+        "user_id": user_id,
+        "live_user": user_id,
+        "district_id": "lko",
+        "private_key": "sealed",
+    }
+
+
+def test_vpn_addresses_are_never_given_twice_nor_a_person_two_live_accounts(db: Any) -> None:
+    identity.ensure_indexes(db)
+    assert identity.insert_vpn_account(db, vpn("v1", "lko:10.8.0.2", "u1"), event("e1"))
+    assert not identity.insert_vpn_account(db, vpn("v2", "lko:10.8.0.2", "u2"), event("e2"))
+    with pytest.raises(Conflict) as twice:
+        identity.insert_vpn_account(db, vpn("v3", "lko:10.8.0.3", "u1"), event("e3"))
+    assert twice.value.code == "VPN_ALREADY_ISSUED"
+    assert identity.insert_vpn_account(db, vpn("v4", "lko:10.8.0.3", "u2"), event("e4"))
+    assert identity.vpn_addresses_issued(db, "lko") == {"10.8.0.2", "10.8.0.3"}
+    assert identity.live_vpn_account(db, "u1")["_id"] == "v1"  # type: ignore[index]
+    assert identity.live_vpn_addresses(db, ["u1", "u2", "u9"]) == {
+        "u1": "10.8.0.2",
+        "u2": "10.8.0.3",
+    }
+
+    live = identity.live_vpn_account(db, "u1")
+    assert live is not None
+    identity.revoke_vpn_account(db, live, "2025-04-01", event("r"))
+    assert identity.live_vpn_account(db, "u1") is None
+    revoked = db.vpn_accounts.find_one({"_id": "v1"})
+    assert revoked["private_key"] is None and revoked["outbox"][-1] == event("r")
+    assert [a["_id"] for a in identity.live_vpn_accounts(db, "lko")] == ["v4"]
+    assert identity.vpn_addresses_issued(db, "lko") == {"10.8.0.2", "10.8.0.3"}  # kept
+    assert identity.insert_vpn_account(db, vpn("v5", "lko:10.8.0.4", "u1"), event("e5"))
+
+    assert identity.kept_vpn_server_key(db, "first") == "first"
+    assert identity.kept_vpn_server_key(db, "second") == "first"
+
+
+def test_identity_records_ids_and_what_sealed_secrets_belong_to(db: Any) -> None:
+    assert len({identity.new_id() for _ in range(100)}) == 100
+    assert identity.sealed_for("totp", "u1") == "identity.totp:u1"
+    identity.insert_with_event(db.sheets, {"_id": "s1"}, event("e1"))
+    assert db.sheets.find_one({"_id": "s1"}) == {
+        "_id": "s1",
+        "outbox": [event("e1")],
+        "has_outbox": True,
+    }
+
+
+# --- signing ----------------------------------------------------------------------------------
+
+
+def test_a_prepared_signing_is_claimed_once_before_it_expires_and_completed(db: Any) -> None:
+    signing.ensure_indexes(db)
+    assert_indexed(db, "signings", "has_outbox")
+    assert_indexed(db, "signings", "user_id")
+    prepared = {
+        "_id": "s1",
+        "user_id": "u1",
+        "status": "prepared",
+        "prepared": b"%PDF",
+        "expires_at": "2025-01-01T10:10",
+    }
+    signing.insert(db, prepared)
+    signing.insert(db, {**prepared, "_id": "s2"})
+    assert signing.signing(db, "s1") == prepared
+    assert signing.signing(db, {"$ne": None}) is None  # type: ignore[arg-type]
+
+    assert signing.claim(db, "s2", "2025-01-01T10:10") is None  # expired
+    claimed = signing.claim(db, "s1", "2025-01-01T10:00")
+    assert claimed is not None and claimed["status"] == "completing"
+    assert claimed["completing_since"] == "2025-01-01T10:00"
+    assert signing.claim(db, "s1", "2025-01-01T10:01") is None  # once only
+    signing.release(db, "s1")
+    assert signing.claim(db, "s1", "2025-01-01T10:02") is not None
+
+    signing.complete(db, "s1", {"signed_sha256": "f" * 64}, event("signed", "document.signed"))
+    done = signing.signing(db, "s1")
+    assert done is not None and done["status"] == "completed"
+    assert done["signed_sha256"] == "f" * 64 and "prepared" not in done
+    assert done["outbox"] == [event("signed", "document.signed")] and done["has_outbox"]
+    signing.release(db, "s1")  # only a completing signing goes back
+    assert signing.signing(db, "s1")["status"] == "completed"  # type: ignore[index]
+
+
+# --- notify -----------------------------------------------------------------------------------
+
+
+def test_notices_are_stored_once_and_marked_read(db: Any) -> None:
+    notify.ensure_indexes(db)
+    for field in ("post_id", "item_id"):
+        assert_indexed(db, "notices", field)
+    assert_indexed(db, "emails", "status")
+    for notice_id, post_id, item_id in (("n1", "p1", "r1"), ("n2", "p1", "r1"), ("n3", "p2", "r1")):
+        assert notify.add_notice(
+            db, {"_id": notice_id, "post_id": post_id, "item_id": item_id, "read_at": None}
+        )
+    assert not notify.add_notice(db, {"_id": "n1", "post_id": "p9", "read_at": None})
+    assert sorted(n["_id"] for n in notify.notices_for_posts(db, ["p1"])) == ["n1", "n2"]
+    assert notify.notice(db, "n1")["post_id"] == "p1"  # type: ignore[index]
+    assert notify.notice(db, {"$ne": None}) is None  # type: ignore[arg-type]
+
+    notify.mark_read(db, "n1", "t1")
+    notify.mark_read(db, "n1", "t2")  # read once: the first moment stays
+    assert notify.notice(db, "n1")["read_at"] == "t1"  # type: ignore[index]
+    notify.mark_read_for_item(db, "p1", "r1", "t3")
+    read = {n["_id"]: n["read_at"] for n in notify.notices_for_posts(db, ["p1", "p2"])}
+    assert read == {"n1": "t1", "n2": "t3", "n3": None}
+
+
+def test_an_email_is_recorded_once_per_event_and_retried_while_it_fails(db: Any) -> None:
+    notify.ensure_indexes(db)
+    first = notify.email_for_event(db, "e1", {"type": "draft.dispatched"}, "t0")
+    assert first == {
+        "_id": "e1",
+        "event": {"type": "draft.dispatched"},
+        "status": "pending",
+        "attempts": 0,
+        "created_at": "t0",
+    }
+    assert notify.email_for_event(db, "e1", {"type": "other"}, "t9") == first
+    notify.email_for_event(db, "e2", {}, "t0")
+    notify.email_for_event(db, "e3", {}, "t0")
+    notify.email_tried(db, "e1", False, "t1", "smtp down")
+    notify.email_tried(db, "e2", False, "t5", "smtp down")
+    notify.email_tried(db, "e3", True, "t1")
+    failed = db.emails.find_one({"_id": "e1"})
+    assert (failed["status"], failed["attempts"], failed["error"]) == ("failed", 1, "smtp down")
+    assert [e["_id"] for e in notify.emails_to_retry(db, "t3", 5)] == ["e1"]
+    notify.email_tried(db, "e1", False, "t2", "smtp down")
+    assert notify.emails_to_retry(db, "t3", 2) == []  # tried enough
+    assert db.emails.find_one({"_id": "e3"})["status"] == "sent"
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def test_the_pending_report_moves_an_item_once_per_event_and_never_backwards(db: Any) -> None:
+    reports.ensure_indexes(db)
+    assert_indexed(db, "pending_items", "office_path")
+    at = {"office_path": "lko", "holder_post_id": "p1"}
+    assert reports.move_item(db, "f1", "e2", {**at, "seq": 2})
+    assert not reports.move_item(db, "f1", "e2", {**at, "seq": 2})  # redelivered
+    assert not reports.move_item(db, "f1", "e1", {**at, "holder_post_id": "p0", "seq": 1})
+    assert reports.move_item(db, "f1", "e3", {**at, "holder_post_id": "p3", "seq": 3})
+    assert reports.move_item(db, "f2", "e9", {"office_path": "agra", "seq": 1})
+    assert reports.items_under(db, "lko") == [
+        {"_id": "f1", "office_path": "lko", "holder_post_id": "p3", "seq": 3}
+    ]
+
+
+# Every public store function is called above: a new one must join the contract.
+@pytest.mark.parametrize("module", [files, signing, notify, reports])
+def test_every_public_store_function_is_exercised_here(module: Any) -> None:
+    source = open(__file__, encoding="utf-8").read()
+    name = module.__name__.rsplit(".", 2)[-2]
+    public = [
+        n
+        for n, value in vars(module).items()
+        if callable(value)
+        and not n.startswith("_")
+        and getattr(value, "__module__", "") == module.__name__
+    ]
+    missing = [n for n in public if f"{name}.{n}(" not in source]
+    assert not missing, f"{module.__name__}: no contract test calls {missing}"
+
+
+def test_every_public_identity_store_function_is_exercised_here() -> None:
+    source = open(__file__, encoding="utf-8").read()
+    missing = [
+        n for n in identity.__all__ if callable(getattr(identity, n)) and f".{n}(" not in source
+    ]
+    assert not missing, f"services.identity.store: no contract test calls {missing}"
+
+
+def test_consumers_racing_to_make_the_same_document_each_apply_their_event(
+    backend: Backend, db: Any
+) -> None:
+    """On MongoDB an upsert can lose the race to insert (a duplicate key): that event must
+    still apply, as an update, rather than pass for one already applied."""
+    if backend.engine == "embedded":
+        pytest.skip("the embedded store serves one OS thread (eventlet's): no two writes race")
+    racers = 8
+    start = threading.Barrier(racers)
+
+    def consume(n: int) -> bool:
+        start.wait()
+        return apply_once(db.pending_items, "f1", f"e{n}", {"$inc": {"moves": 1}})
+
+    with ThreadPoolExecutor(racers) as pool:
+        applied = list(pool.map(consume, range(racers)))
+    assert applied == [True] * racers
+    stored = db.pending_items.find_one({"_id": "f1"})
+    assert stored["moves"] == racers and len(stored["applied_events"]) == racers
