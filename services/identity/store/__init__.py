@@ -163,6 +163,7 @@ def ensure_indexes(db: Any) -> None:
     db.users.create_index("username", unique=True)
     db.users.create_index("disabled_at")
     db.users.create_index("employee_code")
+    db.users.create_index("office_id")  # the people of an office (staff screens, HQ)
     db.users.create_index("sheet_values.email")
     db.users.create_index("sheet_values.post")
     db.sheets.create_index("uploaded_by")
