@@ -5,7 +5,7 @@ again when the signed PDF arrives."""
 import pytest
 
 from common.errors import Conflict
-from services.files.domain import drafts
+from services.files.domain import drafts, signatures
 
 
 def approved_draft() -> dict:
@@ -15,15 +15,15 @@ def approved_draft() -> dict:
 
 
 def prepared(draft: dict, signing_id: str = "s1") -> dict:
-    return {**draft, "pending_signing": drafts.pending_signing(draft, signing_id, "sp", "p-sp")}
+    return {**draft, "pending_signing": signatures.pending_signing(draft, signing_id, "sp", "p-sp")}
 
 
 def test_the_draft_awaits_the_signing_prepared_for_it_by_its_signer():
     draft = prepared(approved_draft())
-    assert drafts.require_awaiting(draft, "s1", "sp")["post_id"] == "p-sp"
+    assert signatures.require_awaiting(draft, "s1", "sp")["post_id"] == "p-sp"
     for signing_id, user_id in (("s0", "sp"), ("s1", "someone-else")):
         with pytest.raises(Conflict) as caught:
-            drafts.require_awaiting(draft, signing_id, user_id)
+            signatures.require_awaiting(draft, signing_id, user_id)
         assert caught.value.code == "SIGNING_NOT_CURRENT"
 
 
@@ -40,13 +40,13 @@ def test_the_draft_awaits_the_signing_prepared_for_it_by_its_signer():
 def test_a_draft_changed_since_the_signing_was_prepared_does_not_await_it(what_happened):
     draft = {**prepared(approved_draft()), **what_happened}
     with pytest.raises(Conflict) as caught:
-        drafts.require_awaiting(draft, "s1", "sp")
+        signatures.require_awaiting(draft, "s1", "sp")
     assert caught.value.code == "SIGNING_NOT_CURRENT"
 
 
 def test_a_further_signature_is_awaited_over_the_signed_pdf_until_another_replaces_it():
     signed = {**approved_draft(), "status": "signed", "signed_sha256": "signed-once"}
     draft = prepared(signed, "s2")
-    assert drafts.require_awaiting(draft, "s2", "sp")["base"] == "signed-once"
+    assert signatures.require_awaiting(draft, "s2", "sp")["base"] == "signed-once"
     with pytest.raises(Conflict):  # someone else's signature went on the PDF meanwhile
-        drafts.require_awaiting({**draft, "signed_sha256": "signed-twice"}, "s2", "sp")
+        signatures.require_awaiting({**draft, "signed_sha256": "signed-twice"}, "s2", "sp")
