@@ -1,5 +1,7 @@
 """Drafts for approval (DFA): a letter or order written on a file, or a reply to a receipt. It
-is pending until it has gone out (dispatched) or been discarded."""
+is pending until it has gone out (dispatched) or been discarded. Here a draft is written,
+revised, approved and dispatched, each step as the change it makes to its file; its signing and
+issue are in ``signatures``."""
 
 import re
 import secrets
