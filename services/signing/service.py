@@ -22,7 +22,6 @@ from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
 from common.errors import Conflict, Forbidden, NotFound, Refused
-from common.events import DocumentSigned, new_event
 from common.pdf import check_pdf
 from common.rpc import rpc
 from common.storage import Database
@@ -32,7 +31,7 @@ from common.trust import Trust
 from common.uploads import decode_base64
 from common.validation import parse
 from services.signing import store
-from services.signing.domain import token_signing, validation_data, verification
+from services.signing.domain import signing_record, token_signing, validation_data, verification
 from services.signing.domain.seal import Seal
 from services.signing.render.stamp import Stamp, bilingual_font
 from services.signing.schemas import Completed, Completion, Prepared, PrepareSigning, Reauth
@@ -161,20 +160,15 @@ class SigningService(service_parts.Health, service_parts.Outbox):
             f"Signature-{uuid.uuid4().hex[:8]}",
             self._timestamp_url(),
         )
-        now = utcnow()
-        signing = {
-            "_id": uuid.uuid4().hex,
-            "user_id": who.user_id,
-            "status": "prepared",
-            "purpose": ask.purpose.model_dump(),
-            "certificate": {"der_b64": cert["certificate_b64"], "chain_b64": cert["chain_b64"]},
-            "certificate_sha256": cert["sha256"],
-            "algorithm": prepared.algorithm,
-            "prepared": prepared.to_json(),
-            "to_sign_b64": _b64(prepared.signed_attrs),
-            "created_at": iso(now),
-            "expires_at": iso(now + timedelta(seconds=self._prepared_for())),
-        }
+        signing = signing_record.new_signing(
+            uuid.uuid4().hex,
+            who,
+            ask.purpose.model_dump(),
+            cert,
+            prepared,
+            utcnow(),
+            timedelta(seconds=self._prepared_for()),
+        )
         store.insert(self.storage.db, signing)
         return self._prepared_view(signing)
 
@@ -256,20 +250,8 @@ class SigningService(service_parts.Health, service_parts.Outbox):
             store.release(db, signing_id)
             raise
         sha256 = self.storage.blobs.put(signed)
-        result = {"sha256": sha256, "signed_at": iso(now), "level": level}
-        event = new_event(
-            DocumentSigned(
-                signing_id=signing_id,
-                purpose=signing["purpose"],
-                sha256=sha256,
-                signer_user_id=who.user_id,
-                signer_name=who.name,
-                certificate_sha256=signing["certificate_sha256"],
-                signed_at=iso(now),
-            ),
-            who,
-            who.office_path,
-        )
+        result = signing_record.completion(sha256, level, now)
+        event = signing_record.signed_event(signing, who, sha256, now)
         store.complete(db, signing_id, result, event)
         return Completed(signing_id=signing_id, purpose=signing["purpose"], **result).model_dump()
 

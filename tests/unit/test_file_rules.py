@@ -4,7 +4,7 @@ import pytest
 
 from common.actor import Actor
 from common.errors import Conflict, InvalidInput, NotFound, Refused
-from services.files.domain import movement, notes, numbering, visibility
+from services.files.domain import filing, movement, notes, numbering, visibility
 
 CLERK = Actor(user_id="u1", name="Iqbal Khan", post_ids=("hc",))
 SP = Actor(user_id="u2", name="Rajesh Singh", post_ids=("sp",))
@@ -138,3 +138,84 @@ def test_only_closed_physical_files_are_recorded():
     assert electronic.value.code == "ONLY_PHYSICAL_RECORDED"
     with pytest.raises(Conflict):
         movement.require_recordable(a_file(status="open", physical=True))
+
+
+# --- park, close, reopen, record: what each changes -------------------------------------------
+
+NOW = "2026-03-01T10:00:00.000000+00:00"
+GREEN = {"status": "green", "first_paragraph": 1, "last_paragraph": 3, "author_roles": ["officer"]}
+
+
+def test_parking_a_file_sets_it_parked_and_records_the_remark():
+    step = filing.parked(CLERK, "hc", NOW, "awaiting the audit report")
+    assert step.set == {"status": "parked"}
+    assert (step.history.action, step.history.post_id, step.history.at) == ("parked", "hc", NOW)
+    assert step.history.details == {"remark": "awaiting the audit report"}
+
+
+def test_only_a_parked_file_is_unparked_and_it_is_open_again():
+    step = filing.unparked(a_file(status="parked"), CLERK, "hc", NOW, "report came")
+    assert step.set == {"status": "open"}
+    assert (step.history.action, step.history.details) == ("unparked", {"remark": "report came"})
+    with pytest.raises(Conflict) as not_parked:
+        filing.unparked(a_file(), CLERK, "hc", NOW, "")
+    assert not_parked.value.code == "FILE_NOT_PARKED"
+
+
+def test_a_closed_file_records_who_closed_it_and_the_approval_paragraph():
+    file = a_file(creator_post_id="hc", notes=[GREEN])
+    step = filing.closed(file, CLERK, "hc", NOW, 2)
+    assert step.set == {"status": "closed", "closed_by_post_id": "hc"}
+    assert (step.history.action, step.history.details) == ("closed", {"approval_paragraph": 2})
+
+
+@pytest.mark.parametrize(
+    ("file", "post_id", "paragraph", "refusal"),
+    [
+        (a_file(creator_post_id="so", notes=[GREEN]), "hc", 2, "ONLY_CREATOR_CLOSES"),
+        (a_file(creator_post_id="hc", notes=[GREEN]), "hc", 4, "APPROVAL_NOT_FOUND"),
+        (
+            a_file(creator_post_id="hc", notes=[{**GREEN, "author_roles": ["clerk"]}]),
+            "hc",
+            2,
+            "APPROVAL_NOT_BY_OFFICER",
+        ),
+    ],
+    ids=["not-the-creator", "no-such-approval", "approved-by-a-clerk"],
+)
+def test_a_file_is_closed_only_by_its_creator_with_an_officers_approval(
+    file, post_id, paragraph, refusal
+):
+    with pytest.raises(Conflict) as refused:
+        filing.closed(file, CLERK, post_id, NOW, paragraph)
+    assert refused.value.code == refusal
+
+
+def test_the_closer_reopens_a_file_with_an_approval_and_it_is_open_again():
+    file = a_file(status="closed", closed_by_post_id="hc", notes=[GREEN])
+    assert filing.require_reopenable(CLERK, file) == "hc"
+    step = filing.reopened(file, CLERK, "hc", NOW, 3)
+    assert step.set == {"status": "open"}
+    assert (step.history.action, step.history.post_id) == ("reopened", "hc")
+    assert step.history.details == {"approval_paragraph": 3}
+    with pytest.raises(Conflict) as unapproved:
+        filing.reopened(file, CLERK, "hc", NOW, 9)
+    assert unapproved.value.code == "APPROVAL_NOT_FOUND"
+    with pytest.raises(Conflict) as someone_else:
+        filing.require_reopenable(SP, file)
+    assert someone_else.value.code == "ONLY_CLOSER_REOPENS"
+
+
+def test_a_recorded_file_carries_its_category_and_review_date_and_history_says_when():
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    file = a_file(status="closed", closed_by_post_id="hc", physical=True)
+    step = filing.recorded(file, CLERK, "hc", moment, "B", None)
+    record = {"category": "B", "recorded_on": "2026-03-01", "review_date": "2051-03-01"}
+    assert step.set == {"status": "recorded", "record": record}
+    assert step.history.details == record
+    assert step.history.at == "2026-03-01T10:00:00.000000+00:00"
+    assert (
+        filing.recorded(file, CLERK, "hc", moment, "A", None).set["record"]["review_date"] is None
+    )

@@ -1,12 +1,14 @@
 """A file's life at its desk, pure: opened at a post (under the scheme or outside it), papers
 put in it, parked and unparked, closed and reopened, recorded, linked to another, merged."""
 
+from datetime import date, datetime
 from typing import Any
 
 from common.actor import Actor
+from common.clock import iso
 from common.errors import Conflict
 from common.events import FileCreated, Names, ReceiptFiled
-from services.files.domain import drafts, movement, receipts, search, visibility
+from services.files.domain import drafts, movement, notes, receipts, search, visibility
 from services.files.domain.change import Change, Event, Item, NewItem, Post, change
 
 
@@ -160,14 +162,67 @@ def put_in_file(receipt: Item, file: Item, actor: Actor, now: str) -> Change:
     )
 
 
+# --- park, close, reopen, record ---------------------------------------------------------------
+
+
 def require_parked(file: Item) -> None:
     if file["status"] != "parked":
         raise Conflict("FILE_NOT_PARKED")
 
 
+def parked(actor: Actor, post_id: str, now: str, remark: str) -> Change:
+    """The holder sets the file aside (it stays with them, out of their pending work)."""
+    return change("parked", actor, post_id, now, {"remark": remark}, set={"status": "parked"})
+
+
+def unparked(file: Item, actor: Actor, post_id: str, now: str, remark: str) -> Change:
+    """The holder takes a parked file up again."""
+    require_parked(file)
+    return change("unparked", actor, post_id, now, {"remark": remark}, set={"status": "open"})
+
+
 def require_creator(file: Item, post_id: str) -> None:
     if post_id != file["creator_post_id"]:
         raise Conflict("ONLY_CREATOR_CLOSES")
+
+
+def closed(file: Item, actor: Actor, post_id: str, now: str, approval_paragraph: int) -> Change:
+    """Only the post that opened the file closes it, with the approval of an officer in the
+    green note holding ``approval_paragraph``; the closing post alone may reopen or record it."""
+    require_creator(file, post_id)
+    notes.require_approval(file, approval_paragraph)
+    return change(
+        "closed",
+        actor,
+        post_id,
+        now,
+        {"approval_paragraph": approval_paragraph},
+        set={"status": "closed", "closed_by_post_id": post_id},
+    )
+
+
+def reopened(file: Item, actor: Actor, closer: str, now: str, approval_paragraph: int) -> Change:
+    """The closing post (``closer``, see ``require_reopenable``) reopens the file, again with an
+    officer's approval in a green note."""
+    notes.require_approval(file, approval_paragraph)
+    details = {"approval_paragraph": approval_paragraph}
+    return change("reopened", actor, closer, now, details, set={"status": "open"})
+
+
+def recorded(
+    file: Item, actor: Actor, closer: str, now: datetime, category: str, review: date | None
+) -> Change:
+    """The closing post sends the closed file to the record room under ``category`` (A, B or
+    C), to be reviewed on the date its category sets (``review`` the date asked, if any)."""
+    review_on = movement.review_date(category, now.date(), review)
+    entry = {
+        "category": category,
+        "recorded_on": now.date().isoformat(),
+        "review_date": review_on.isoformat() if review_on else None,
+    }
+    return change(
+        "recorded", actor, closer, iso(now), entry, set={"status": "recorded", "record": entry}
+    )
 
 
 def require_closed_by(actor: Actor, file: Item, code: str) -> str:

@@ -3,18 +3,14 @@ approved by an officer (which fixes its issue number); dispatched by email or by
 dispatch register once signed and issued (``signatures``). Anyone with the issue number and its
 code can verify it."""
 
-import uuid
-from collections.abc import Callable
 from typing import Any
 
-from common.clock import iso, utcnow
-from common.errors import Conflict, Forbidden, NotFound
-from common.events import DraftApproved, DraftDispatched
+from common.clock import utcnow
+from common.errors import Forbidden, NotFound
 from common.rpc import rpc
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts
-from services.files.domain.change import Event, Item, change
 from services.files.schemas import (
     ApproveDraft,
     DispatchDraft,
@@ -24,13 +20,6 @@ from services.files.schemas import (
     NewDraft,
 )
 from services.files.service.base import Desk, now
-
-Draft = dict[str, Any]
-
-
-def with_draft(file: Item, draft_id: str, edit: Callable[[Draft], Draft]) -> list[Draft]:
-    """The file's drafts, with ``edit`` made to one of them."""
-    return [edit(d) if d["id"] == draft_id else d for d in file.get("drafts", [])]
 
 
 class DraftDesk(Desk):
@@ -46,13 +35,12 @@ class DraftDesk(Desk):
         who = self.trust.actor(actor)
         new = parse(NewDraft, request)
         doc, post_id = self._holding(who, file_id)
+        at = now()
         draft = drafts.new_draft(
-            new.kind, new.subject, new.addressee, new.text, who.audit(post_id), now()
+            new.kind, new.subject, new.addressee, new.text, who.audit(post_id), at
         )
-        draft["versions"] = [self._draft_version(who, doc, draft, pdf_b64, post_id)]
-        details = {"draft_id": draft["id"], "sha256": draft["versions"][0]["sha256"]}
-        step = change("draft_created", who, post_id, now(), details, push={"drafts": draft})
-        return self._changed(who, doc, step)
+        first = self._draft_version(who, doc, draft, pdf_b64, post_id)
+        return self._changed(who, doc, drafts.created(draft, first, who, post_id, at))
 
     @rpc
     def add_draft_version(
@@ -68,26 +56,9 @@ class DraftDesk(Desk):
         who = self.trust.actor(actor)
         revision = parse(DraftVersionRequest, request)
         doc, post_id = self._holding(who, file_id)
-        draft = drafts.draft_by_id(doc, draft_id)
-        drafts.require_status(draft, "draft", "approved")
-        if revision.text is not None:
-            draft = {**draft, "text": revision.text}
+        draft = drafts.revisable(doc, draft_id, revision.text)
         version = self._draft_version(who, doc, draft, pdf_b64, post_id)
-
-        def revised(d: Draft) -> Draft:
-            return {
-                **draft,
-                "versions": [*d["versions"], version],
-                "status": "draft",
-                "approved": None,
-                "pending_signing": None,  # a signing prepared for the old version lapses
-            }
-
-        details = {"draft_id": draft_id, "version": version["n"], "sha256": version["sha256"]}
-        revisions = {"drafts": with_draft(doc, draft_id, revised)}
-        return self._changed(
-            who, doc, change("draft_revised", who, post_id, now(), details, set=revisions)
-        )
+        return self._changed(who, doc, drafts.revised(doc, draft, version, who, post_id, now()))
 
     @rpc
     def approve_draft(
@@ -98,44 +69,12 @@ class DraftDesk(Desk):
         who = self.trust.actor(actor)
         approve = parse(ApproveDraft, request)
         doc, post_id = self._holding(who, file_id)
-        if not who.has_role("officer"):
-            raise Conflict("DRAFT_APPROVAL_NEEDS_OFFICER")
-        draft = drafts.draft_by_id(doc, draft_id)
-        drafts.require_status(draft, "draft")
-        if approve.version != drafts.latest(draft)["n"]:
-            raise Conflict("VERSION_CONFLICT", {"current_version": drafts.latest(draft)["n"]})
+        draft = drafts.approvable(who, doc, draft_id, approve.version)
         post = self._post(who, post_id)
         year = utcnow().year
         serial = store.next_counter(self.storage.db, f"issue:{post['office_id']}:{year}")
-        number = draft.get("issue_number") or drafts.issue_number(post["office_code"], year, serial)
-        at = now()
-        approved = {"version": approve.version, "by": who.audit(post_id), "at": at}
-
-        def approve_it(d: Draft) -> Draft:
-            return {
-                **d,
-                "status": "approved",
-                "approved": approved,
-                "issue_number": number,
-                "verification_code": d.get("verification_code") or drafts.verification_code(),
-            }
-
-        told = {
-            "file_id": file_id,
-            "draft_id": draft_id,
-            "issue_number": number,
-            "approved_version": approve.version,
-            "post_id": post_id,
-        }
-        step = change(
-            "draft_approved",
-            who,
-            post_id,
-            at,
-            {"draft_id": draft_id, "version": approve.version, "issue_number": number},
-            set={"drafts": with_draft(doc, draft_id, approve_it)},
-            events=(Event(DraftApproved, told),),
-        )
+        number = drafts.issue_number(post["office_code"], year, serial)
+        step = drafts.approved(doc, draft, who, post_id, now(), approve.version, number)
         return self._changed(who, doc, step)
 
     # --- dispatch ------------------------------------------------------------------------------
@@ -149,55 +88,14 @@ class DraftDesk(Desk):
         who = self.trust.actor(actor)
         out = parse(DispatchDraft, request)
         doc, post_id = self._holding(who, file_id)
-        draft = drafts.draft_by_id(doc, draft_id)
-        drafts.require_status(draft, "issued", "dispatched")
-        to = drafts.check_recipients(out.mode, out.to)
+        draft, to = drafts.dispatchable(doc, draft_id, out.mode, out.to)
         post = self._post(who, post_id)
         moment = utcnow()
         serial = store.next_counter(self.storage.db, f"dispatch:{post['office_id']}:{moment.year}")
-        register_number = f"{serial}/{moment.year}/{post['office_code']}"
-        entry = {
-            "_id": uuid.uuid4().hex,
-            "register_number": register_number,
-            "office_id": post["office_id"],
-            "issue_number": draft["issue_number"],
-            "file_id": file_id,
-            "file_number": doc["number"],
-            "draft_id": draft_id,
-            "subject": draft["subject"],
-            "mode": out.mode,
-            "to": to,
-            "remark": out.remark,
-            "at": iso(moment),
-            "by": who.audit(post_id),
-        }
+        sending = {"mode": out.mode, "to": to, "remark": out.remark}
+        entry = drafts.register_entry(doc, draft, who, post, moment, serial, sending)
         store.record_dispatch(self.storage.db, entry)
-        sent = {k: entry[k] for k in ("register_number", "mode", "to", "at", "remark")}
-
-        def dispatched(d: Draft) -> Draft:
-            return {**d, "status": "dispatched", "dispatches": [*d.get("dispatches", []), sent]}
-
-        told = {
-            "file_id": file_id,
-            "draft_id": draft_id,
-            "issue_number": draft["issue_number"],
-            "subject": draft["subject"],
-            "mode": out.mode,
-            "to": to,
-            "sha256": draft["issued"]["sha256"],
-            "register_number": register_number,
-            "post_id": post_id,
-        }
-        step = change(
-            "draft_dispatched",
-            who,
-            post_id,
-            now(),
-            {"draft_id": draft_id, **sent},
-            set={"drafts": with_draft(doc, draft_id, dispatched)},
-            events=(Event(DraftDispatched, told),),
-        )
-        return self._changed(who, doc, step)
+        return self._changed(who, doc, drafts.dispatched(doc, draft, entry, who, post_id))
 
     @rpc
     def dispatch_register(self, actor: dict[str, Any], limit: int = 100) -> dict[str, Any]:

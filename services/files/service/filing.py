@@ -4,13 +4,13 @@ and reopen, links between files, merging, the record room, and the file's histor
 from typing import Any
 
 from common.actor import Actor
-from common.clock import iso, utcnow
+from common.clock import utcnow
 from common.errors import Forbidden
 from common.rpc import rpc
 from common.validation import parse
 from services.files import store
-from services.files.domain import filing, history, movement, notes, numbering
-from services.files.domain.change import Item, change
+from services.files.domain import filing, history, movement, numbering
+from services.files.domain.change import Item
 from services.files.schemas import (
     ChainCheck,
     CloseFile,
@@ -67,10 +67,7 @@ class FilingDesk(Desk):
     def park(self, actor: dict[str, Any], file_id: str, request: dict[str, Any]) -> dict[str, Any]:
         who, action = self.trust.actor(actor), parse(FileAction, request)
         doc, post_id = self._holding(who, file_id, action.version)
-        step = change(
-            "parked", who, post_id, now(), {"remark": action.remark}, set={"status": "parked"}
-        )
-        return self._changed(who, doc, step)
+        return self._changed(who, doc, filing.parked(who, post_id, now(), action.remark))
 
     @rpc
     def unpark(
@@ -81,11 +78,7 @@ class FilingDesk(Desk):
         post_id = movement.require_holder(who, doc)
         self._require_acting(who, post_id, "FILE_NOT_WITH_YOU")
         movement.require_version(doc, action.version)
-        filing.require_parked(doc)
-        step = change(
-            "unparked", who, post_id, now(), {"remark": action.remark}, set={"status": "open"}
-        )
-        return self._changed(who, doc, step)
+        return self._changed(who, doc, filing.unparked(doc, who, post_id, now(), action.remark))
 
     @rpc
     def close_file(
@@ -95,16 +88,7 @@ class FilingDesk(Desk):
         above recorded in a green note (named by its paragraph)."""
         who, close = self.trust.actor(actor), parse(CloseFile, request)
         doc, post_id = self._holding(who, file_id, close.version)
-        filing.require_creator(doc, post_id)
-        notes.require_approval(doc, close.approval_paragraph)
-        step = change(
-            "closed",
-            who,
-            post_id,
-            now(),
-            {"approval_paragraph": close.approval_paragraph},
-            set={"status": "closed", "closed_by_post_id": post_id},
-        )
+        step = filing.closed(doc, who, post_id, now(), close.approval_paragraph)
         return self._changed(who, doc, step)
 
     @rpc
@@ -117,11 +101,8 @@ class FilingDesk(Desk):
         movement.require_version(doc, reopen.version)
         closer = filing.require_reopenable(who, doc)
         self._require_acting(who, closer, "ONLY_CLOSER_REOPENS")
-        notes.require_approval(doc, reopen.approval_paragraph)
-        details = {"approval_paragraph": reopen.approval_paragraph}
-        return self._changed(
-            who, doc, change("reopened", who, closer, now(), details, set={"status": "open"})
-        )
+        step = filing.reopened(doc, who, closer, now(), reopen.approval_paragraph)
+        return self._changed(who, doc, step)
 
     # --- links and the record room -------------------------------------------------------------
 
@@ -182,15 +163,7 @@ class FilingDesk(Desk):
         movement.require_recordable(doc)
         closer = filing.require_closed_by(who, doc, "ONLY_CLOSER_RECORDS")
         self._require_acting(who, closer, "ONLY_CLOSER_RECORDS")
-        moment = utcnow()
-        review = movement.review_date(record.category, moment.date(), record.review_date)
-        entry = {
-            "category": record.category,
-            "recorded_on": moment.date().isoformat(),
-            "review_date": review.isoformat() if review else None,
-        }
-        recorded = {"status": "recorded", "record": entry}
-        step = change("recorded", who, closer, iso(moment), entry, set=recorded)
+        step = filing.recorded(doc, who, closer, utcnow(), record.category, record.review_date)
         return self._changed(who, doc, step)
 
     # --- history ------------------------------------------------------------------------------

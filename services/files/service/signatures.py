@@ -11,17 +11,16 @@ from nameko.events import SERVICE_POOL, event_handler
 from common.actor import Actor
 from common.config import setting
 from common.errors import Conflict, InvalidInput
-from common.events import DocumentSigned, DraftIssued
+from common.events import DocumentSigned
 from common.pdf import check_pdf
 from common.rpc import rpc
 from common.tokens import for_signing
 from common.validation import parse
 from services.files import store
-from services.files.domain import drafts, filing
-from services.files.domain.change import Event, change
+from services.files.domain import drafts, signatures
+from services.files.domain.drafts import Draft
 from services.files.schemas import SignDraft
 from services.files.service.base import Desk, decode_pdf, now
-from services.files.service.drafts import Draft, with_draft
 
 SIGNING_RETRIES = 5
 log = logging.getLogger(__name__)
@@ -49,11 +48,8 @@ class SignatureDesk(Desk):
         who = self.trust.actor(actor)
         again = parse(SignDraft, request)
         doc, post_id = self._holding(who, file_id)
-        draft = drafts.draft_by_id(doc, draft_id)
-        drafts.require_status(draft, "approved", "signed")
-        if draft.get("signed_on_paper"):
-            raise Conflict("DRAFT_SIGNED_ON_PAPER")
-        base = drafts.signing_base(draft)
+        draft = signatures.signable(doc, draft_id)
+        base = signatures.signing_base(draft)
         prepared: dict[str, Any] = self.signing.prepare(
             who.credential,
             {
@@ -65,10 +61,8 @@ class SignatureDesk(Desk):
             },
             again.model_dump(),
         )
-        pending = drafts.pending_signing(draft, prepared["signing_id"], who.user_id, post_id)
-        details = {"draft_id": draft_id, "signing_id": prepared["signing_id"]}
-        waiting = with_draft(doc, draft_id, lambda d: {**d, "pending_signing": pending})
-        step = change("signature_prepared", who, post_id, now(), details, set={"drafts": waiting})
+        signing_id = prepared["signing_id"]
+        step = signatures.signature_prepared(doc, draft, who, post_id, now(), signing_id)
         self._changed(who, doc, step)
         return prepared
 
@@ -82,7 +76,7 @@ class SignatureDesk(Desk):
         token, good for this one signing."""
         who = self.trust.actor(actor, for_signing(signing_id))
         draft = drafts.draft_by_id(self._file(who, file_id), draft_id)
-        drafts.require_awaiting(draft, signing_id, who.user_id)
+        signatures.require_awaiting(draft, signing_id, who.user_id)
         return {"awaited": True}
 
     @event_handler("signing", "document.signed", handler_type=SERVICE_POOL, reliable_delivery=True)
@@ -101,10 +95,10 @@ class SignatureDesk(Desk):
             doc = store.item(self.storage.db, "files", signed.purpose["file_id"])
             assert doc is not None  # a file signed for is never removed
             draft = drafts.draft_by_id(doc, signed.purpose["draft_id"])
-            if any(s["signing_id"] == signed.signing_id for s in draft.get("signatures", [])):
+            if signatures.has_signature(draft, signed.signing_id):
                 return  # seen already (a redelivered event)
             try:
-                drafts.require_awaiting(draft, signed.signing_id, signer.user_id)
+                signatures.require_awaiting(draft, signed.signing_id, signer.user_id)
             except Conflict:
                 log.warning(
                     "signing %s completed for draft %s, which no longer awaits it: not taken",
@@ -112,32 +106,7 @@ class SignatureDesk(Desk):
                     draft["id"],
                 )
                 return
-            signature = {
-                "signing_id": signed.signing_id,
-                "by": signer.audit(),
-                "at": signed.signed_at,
-                "certificate_sha256": signed.certificate_sha256,
-                "sha256": sha256,
-            }
-
-            def add(d: Draft, signature: dict[str, Any] = signature) -> Draft:
-                return {
-                    **d,
-                    "status": "signed",
-                    "signed_sha256": sha256,
-                    "signatures": [*d.get("signatures", []), signature],
-                    "pending_signing": None,
-                }
-
-            details = {"draft_id": draft["id"], "sha256": sha256, "signing_id": signed.signing_id}
-            step = change(
-                "draft_signed",
-                signer,
-                draft["pending_signing"]["post_id"],
-                now(),
-                details,
-                set={"drafts": with_draft(doc, draft["id"], add)},
-            )
+            step = signatures.signed(doc, draft, signer, now(), signed, sha256)
             try:
                 self._apply(signer, "files", doc, step)
                 return
@@ -153,22 +122,14 @@ class SignatureDesk(Desk):
         is recorded as the signed letter (and sealed by the office when issued)."""
         who = self.trust.actor(actor)
         doc, post_id = self._holding(who, file_id)
-        draft = drafts.draft_by_id(doc, draft_id)
-        drafts.require_status(draft, "approved")
+        draft = signatures.signable_on_paper(doc, draft_id)
         content = decode_pdf(pdf_b64)
         if content is None:
             raise InvalidInput("PDF_MISSING")
         check_pdf(content)
         sha256 = self.storage.blobs.put(content)
-
-        def on_paper(d: Draft) -> Draft:
-            return {**d, "status": "signed", "signed_sha256": sha256, "signed_on_paper": True}
-
-        details = {"draft_id": draft_id, "sha256": sha256}
-        signed = {"drafts": with_draft(doc, draft_id, on_paper)}
-        return self._changed(
-            who, doc, change("signed_on_paper", who, post_id, now(), details, set=signed)
-        )
+        step = signatures.signed_on_paper(doc, draft, who, post_id, now(), sha256)
+        return self._changed(who, doc, step)
 
     # --- issue --------------------------------------------------------------------------------
 
@@ -186,50 +147,7 @@ class SignatureDesk(Desk):
                 self.trust.own(), self._pdf_b64(sha256), stamp_lines(draft), self._verify_url(draft)
             )
             sha256 = self.storage.blobs.put(base64.b64decode(sealed))
-        issued = {"at": now(), "by": who.audit(post_id), "sha256": sha256}
-        # The issued letter joins the correspondence side, as its next pages.
-        pages = check_pdf(self._blob(sha256))
-        letter_pages = filing.paper(
-            "issued",
-            draft_id,
-            draft["issue_number"],
-            draft["subject"],
-            sha256,
-            pages,
-            filing.next_page(doc),
-            issued["at"],
-        )
-        store.record_issue(
-            self.storage.db,
-            {
-                "_id": draft["issue_number"],
-                "code": draft["verification_code"],
-                "file_id": file_id,
-                "draft_id": draft_id,
-                "office_id": doc["office_id"],
-                "sha256": sha256,
-                "issued_at": issued["at"],
-            },
-        )
-        told = {
-            "file_id": file_id,
-            "draft_id": draft_id,
-            "issue_number": draft["issue_number"],
-            "sha256": sha256,
-            "post_id": post_id,
-        }
-        step = change(
-            "draft_issued",
-            who,
-            post_id,
-            now(),
-            {"draft_id": draft_id, "issue_number": draft["issue_number"], "sha256": sha256},
-            push={"correspondence": letter_pages},
-            set={
-                "drafts": with_draft(
-                    doc, draft_id, lambda d: {**d, "status": "issued", "issued": issued}
-                )
-            },
-            events=(Event(DraftIssued, told),),
-        )
+        at, pages = now(), check_pdf(self._blob(sha256))
+        store.record_issue(self.storage.db, signatures.issue(doc, draft, at, sha256))
+        step = signatures.issued(doc, draft, who, post_id, at, sha256, pages)
         return self._changed(who, doc, step)
