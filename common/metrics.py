@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from wsgiref.simple_server import make_server
 
+import structlog
 from nameko.containers import WorkerContext
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
@@ -26,6 +27,8 @@ from prometheus_client.registry import Collector
 
 from common import logs
 from common.config import Settings, setting
+
+log = structlog.get_logger()
 
 # Seconds: a health answer takes milliseconds, a signature or a note sheet seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
@@ -157,16 +160,20 @@ class Metrics(DependencyProvider):  # type: ignore[misc]  # nameko ships no type
     def worker_result(
         self, worker_ctx: WorkerContext, result: object = None, exc_info: object = None
     ) -> None:
-        started = self._started.pop(worker_ctx, None)
+        """Count and time an RPC or an event handled (timers, such as the relay every 0.2 s,
+        are neither), with a log line that follows the request id."""
+        seconds = time.perf_counter() - self._started.pop(worker_ctx, time.perf_counter())
         service, entrypoint = self.container.service_name, worker_ctx.entrypoint
+        outcome, ms = ("error" if exc_info else "ok"), round(seconds * 1000, 1)
         if isinstance(entrypoint, Rpc):
             method = entrypoint.method_name
-            RPC_CALLS.labels(service, method, "error" if exc_info else "ok").inc()
-            if started is not None:
-                RPC_SECONDS.labels(service, method).observe(time.perf_counter() - started)
+            RPC_CALLS.labels(service, method, outcome).inc()
+            RPC_SECONDS.labels(service, method).observe(seconds)
+            log.info("rpc.answered", service=service, method=method, outcome=outcome, ms=ms)
         elif isinstance(entrypoint, EventHandler):
             event = f"{entrypoint.source_service}.{entrypoint.event_type}"
             (EVENTS_FAILED if exc_info else EVENTS_CONSUMED).labels(service, event).inc()
+            log.info("event.handled", service=service, type=event, outcome=outcome, ms=ms)
 
     def worker_teardown(self, worker_ctx: WorkerContext) -> None:
         logs.bind_request_id(None)

@@ -17,7 +17,7 @@ outbox; the relay publishes it as a message header, not in the event (whose enve
 :mod:`common.events`), so the consumer's log lines carry it too (:mod:`common.metrics`).
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,11 +34,20 @@ def with_events(
 ) -> dict[str, dict[str, Any]]:
     """Add ``events`` to a MongoDB update document so they are written with the change."""
     changes = {op: dict(fields) for op, fields in update.items()}
-    action = request_id()
-    kept = [{**event, REQUEST_ID: action} if action else event for event in events]
-    changes.setdefault("$push", {})["outbox"] = {"$each": kept}
+    changes.setdefault("$push", {})["outbox"] = {"$each": _kept(events)}
     changes.setdefault("$set", {})["has_outbox"] = True
     return changes
+
+
+def with_first_events(document: Mapping[str, Any], *events: dict[str, Any]) -> dict[str, Any]:
+    """A new ``document`` to insert with ``events`` in its outbox, in one write."""
+    return {**document, "outbox": _kept(events), "has_outbox": True}
+
+
+def _kept(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``events`` as the outbox keeps them: with the request id of the action that caused them."""
+    action = request_id()
+    return [{**event, REQUEST_ID: action} if action else event for event in events]
 
 
 def relay(

@@ -23,6 +23,7 @@ from common.clock import iso, utcnow
 from common.config import setting
 from common.errors import Conflict, Forbidden, NotFound, Refused
 from common.events import DocumentSigned, new_event
+from common.metrics import SIGNING_SECONDS
 from common.pdf import check_pdf
 from common.rpc import rpc
 from common.storage import Database
@@ -137,6 +138,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
     # --- on the officer's token ------------------------------------------------------------
 
     @rpc
+    @SIGNING_SECONDS.labels("prepare").time()
     def prepare(
         self, actor: dict[str, Any], request: dict[str, Any], reauth: dict[str, Any]
     ) -> dict[str, Any]:
@@ -226,6 +228,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         return self._prepared_view(self._own(who, signing_id))
 
     @rpc
+    @SIGNING_SECONDS.labels("complete").time()
     def complete(
         self, actor: dict[str, Any], signing_id: str, request: dict[str, Any]
     ) -> dict[str, Any]:
@@ -313,6 +316,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
     # --- the office's seal, and verification -----------------------------------------------
 
     @rpc
+    @SIGNING_SECONDS.labels("seal").time()
     def seal_document(
         self, actor: dict[str, Any], pdf_b64: str, lines: list[str], qr_url: str | None = None
     ) -> str:
