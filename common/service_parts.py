@@ -1,15 +1,21 @@
-"""What every service has besides its desks: a ``health`` answer and, for those that write
-events, the outbox relay. A service class inherits them next to its desks.
+"""What every service has besides its desks: a ``health`` answer, its metrics and log context
+(:mod:`common.metrics`) and, for those that write events, the outbox relay. A service class
+inherits them next to its desks.
 
 Import this module, not its classes: ``nameko run`` starts every class with entrypoints it
 finds in a service's module.
 """
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+from nameko import events
+from nameko.containers import WorkerContext
 from nameko.timer import timer
 
 from common import outbox
+from common.logs import REQUEST_ID, request_id
+from common.metrics import OUTBOX_EVENTS, OUTBOX_OLDEST_SECONDS, Metrics
 from common.profile import ProductionCheck
 from common.rpc import rpc
 
@@ -21,25 +27,48 @@ class Health:
 
     name: ClassVar[str]
     production_check = ProductionCheck()  # EOFFICE_PROFILE=production: refuse unsafe settings
+    metrics = Metrics()
 
     @rpc
     def health(self) -> dict[str, Any]:
         return {"service": self.name, "ok": True}
 
 
-class Outbox:
-    """Relays the events written into ``outbox_collections`` (see :mod:`common.outbox`)."""
+class EventDispatcher(events.EventDispatcher):  # type: ignore[misc]  # nameko ships no types
+    """Nameko's, also sending the request id of the event being published (bound by the relay
+    for each event, :func:`common.outbox.relay`) as a message header, which Nameko gives the
+    consumer as context data."""
 
+    def get_dependency(self, worker_ctx: WorkerContext) -> Callable[[str, Any], None]:
+        headers = self.get_message_headers(worker_ctx)
+
+        def dispatch(event_type: str, event_data: Any) -> None:
+            action = request_id()
+            extra = {**headers, self._get_header_name(REQUEST_ID): action} if action else headers
+            self.publisher.publish(
+                event_data, exchange=self.exchange, routing_key=event_type, extra_headers=extra
+            )
+
+        return dispatch
+
+
+class Outbox:
+    """Relays the events written into ``outbox_collections`` (see :mod:`common.outbox`) and
+    measures what still waits."""
+
+    name: ClassVar[str]
     outbox_collections: ClassVar[tuple[str, ...]]
+    relay_dispatch = EventDispatcher()
     storage: Any  # common.storage.Database
-    dispatch: Any  # nameko.events.EventDispatcher
     trust: Any  # common.trust.Trust
     config: Any  # nameko.dependency_providers.Config
 
     @timer(interval=RELAY_SECONDS)  # type: ignore[untyped-decorator]  # nameko ships no types
     def relay_events(self) -> None:
+        collections = list(self.outbox_collections)
         # Off only in tests that stop a service between a write and its relay.
         if self.config.get("OUTBOX_RELAY", True) is not False:
-            outbox.relay(
-                self.storage.db, self.dispatch, self.trust.seal_event, list(self.outbox_collections)
-            )
+            outbox.relay(self.storage.db, self.relay_dispatch, self.trust.seal_event, collections)
+        waiting, oldest = outbox.pending(self.storage.db, collections)
+        OUTBOX_EVENTS.labels(self.name).set(waiting)
+        OUTBOX_OLDEST_SECONDS.labels(self.name).set(oldest)

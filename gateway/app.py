@@ -3,17 +3,20 @@ services, speaks the API's error envelope, and serves the web UI."""
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any, cast
 
-from flask import Flask, Response, current_app
+import structlog
+from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from common import logs
 from common.config import data_dir, kept_once, private_directory
-from common.logs import configure as configure_logs
+from common.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from common.profile import refuse_unsafe_start
 from gateway import errors
 from gateway.api import api
@@ -38,6 +41,9 @@ PAGE_POLICY = (
 # opened sandboxed: no script, no same-origin powers. Only our receipt page may frame it.
 DOCUMENT_POLICY = "sandbox; default-src 'none'; frame-ancestors 'self'"
 HSTS = "max-age=31536000"
+REQUEST_ID_HEADER = "X-Request-Id"
+
+log = structlog.get_logger()
 
 
 def _secret_key() -> str:
@@ -60,7 +66,7 @@ def _secure_cookies(public_url: str) -> bool:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The gateway, configured from the environment and then from ``config`` (tests)."""
-    configure_logs()
+    logs.configure(handler=True)
     refuse_unsafe_start({}, os.environ, "gateway")  # before any key is made or port served
     app = Flask(__name__)
     public_url = os.environ.get("EOFFICE_PUBLIC_URL", "").strip()
@@ -103,8 +109,46 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for area in (account, desk, receipts, files, drafts, signing, verify, staff):
         app.register_blueprint(area.pages)
     errors.register(app)
+    app.before_request(_take_request_id)
     app.after_request(_security_headers)
+    app.after_request(_observe)
+    app.teardown_request(_drop_request_id)
     return app
+
+
+def _take_request_id() -> None:
+    """The client's request id if it is one we pass on, else a new one: every log line, RPC
+    and event of this request carries it (common.logs), and the answer names it."""
+    g.request_id = (
+        logs.valid_request_id(request.headers.get(REQUEST_ID_HEADER)) or logs.new_request_id()
+    )
+    g.started = time.perf_counter()
+    logs.bind_request_id(g.request_id)
+
+
+def _observe(response: Response) -> Response:
+    """Count and time the request by its route (the rule, not the path: a bounded set), and log
+    it, with its request id."""
+    started = g.get("started")
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    HTTP_REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+    if started is not None:
+        seconds = time.perf_counter() - started
+        HTTP_SECONDS.labels(route, request.method).observe(seconds)
+        log.info(
+            "http.request",
+            method=request.method,
+            route=route,
+            status=response.status_code,
+            ms=round(seconds * 1000, 1),
+        )
+    if "request_id" in g:
+        response.headers[REQUEST_ID_HEADER] = g.request_id
+    return response
+
+
+def _drop_request_id(exc: BaseException | None) -> None:
+    logs.bind_request_id(None)
 
 
 def _security_headers(response: Response) -> Response:

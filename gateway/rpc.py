@@ -3,6 +3,9 @@
 gunicorn's gthread worker serves each request on a thread of its own; a Nameko standalone proxy
 is not thread-safe (shared, it hangs and raises ``UnexpectedFrame``), so each thread keeps its
 own long-lived proxy (a fresh one per call would cost ~30 ms of connection setup).
+
+Each call carries the request id of the request it serves (:mod:`common.logs`) in Nameko's
+context data, which the service's worker sees and passes on with its own calls.
 """
 
 import contextlib
@@ -11,6 +14,8 @@ from typing import Any
 
 from flask import current_app
 from nameko.standalone.rpc import ClusterRpcProxy
+
+from common.logs import REQUEST_ID, request_id
 
 LONG_CALL_SECONDS = 300
 
@@ -28,8 +33,16 @@ class Rpc:
             raise AttributeError(service)
         proxy = getattr(self._local, "proxy", None)
         if proxy is None:
-            self._local.context = ClusterRpcProxy(self._config, timeout=self._timeout)
+            # The proxy reads this dict (its context data) at every call, so it is set per call.
+            self._local.data = {}
+            self._local.context = ClusterRpcProxy(
+                self._config, context_data=self._local.data, timeout=self._timeout
+            )
             proxy = self._local.proxy = self._local.context.start()
+        self._local.data.pop(REQUEST_ID, None)
+        action = request_id()
+        if action:
+            self._local.data[REQUEST_ID] = action
         return getattr(proxy, service)
 
     def reset(self) -> None:

@@ -27,6 +27,8 @@ from tools.supervisor import Supervisor, say
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVICES = ("identity", "files", "signing", "notify", "reports")
+# The gateway's metrics port; the services' follow it in SERVICES' order (9101 ... 9105).
+METRICS_PORT = "9100"
 TEND_SECONDS = 0.2
 T = TypeVar("T")
 
@@ -137,6 +139,15 @@ def _retry(call: Callable[[], T], seconds: float) -> T:
             time.sleep(1)
 
 
+def metrics_ports() -> dict[str, str]:
+    """Each process's EOFFICE_METRICS_PORT: the gateway on EOFFICE_METRICS_PORT (default 9100),
+    the services on the ports after it; none when it is set empty (tests that do not ask)."""
+    base = os.environ.get("EOFFICE_METRICS_PORT", METRICS_PORT).strip()
+    if not base:
+        return {}
+    return {name: str(int(base) + i) for i, name in enumerate(("gateway", *SERVICES))}
+
+
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # the same orderly stop as Ctrl-C
 
@@ -164,6 +175,7 @@ def main() -> int:
         Principal.load(principal)
     os.environ.setdefault("EOFFICE_PUBLIC_URL", url)
     users = broker_users(amqp_uri)
+    ports = metrics_ports()
     sup = Supervisor(ROOT)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # Ctrl-C stops everything, even when started from a script that made us ignore SIGINT.
@@ -179,12 +191,12 @@ def main() -> int:
                     "config.yaml",
                     f"services.{service}.service",
                 ],
-                {"AMQP_URI": users[service]},
+                {"AMQP_URI": users[service], "EOFFICE_METRICS_PORT": ports.get(service, "")},
             )
         sup.start(
             "gateway",
             [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"],
-            {"AMQP_URI": users["gateway"]},
+            {"AMQP_URI": users["gateway"], "EOFFICE_METRICS_PORT": ports.get("gateway", "")},
         )
         wait_ready(url, sup)
         if seeding:
@@ -193,6 +205,12 @@ def main() -> int:
         say(f"ready. Open {url}/  (API: {url}/api/v1/openapi.json)")
         shown = "demo" if password == "demo" else "$EOFFICE_DEMO_PASSWORD"
         say(f"demo logins (password: {shown}): " + ", ".join(person[0] for person in PEOPLE))
+        if ports:
+            metrics_host = os.environ.get("EOFFICE_METRICS_HOST", "127.0.0.1")
+            say(
+                f"metrics: http://{metrics_host}:<port>/metrics, ports "
+                + ", ".join(f"{name} {port}" for name, port in ports.items())
+            )
         say("Ctrl-C stops everything.")
         while True:  # from now on a service that dies is started again
             sup.tend()

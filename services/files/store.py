@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from common.actor import Actor
 from common.errors import Conflict, NotFound
 from common.events import new_event
-from common.outbox import with_events
+from common.outbox import with_events, with_first_events
 from services.files.domain import history
 from services.files.domain.change import Change, Item, NewItem
 
@@ -50,7 +50,7 @@ def next_counter(db: Any, key: str) -> int:
 def insert(db: Any, kind: str, new: NewItem, actor: Actor) -> None:
     """A new receipt or file and its first event: written together or not at all."""
     event = new_event(new.event, actor, new.doc["office_path"])
-    db[kind].insert_one({**new.doc, "outbox": [event], "has_outbox": True})
+    db[kind].insert_one(with_first_events(new.doc, event))
 
 
 def item(db: Any, kind: str, item_id: str, with_history: bool = False) -> Item | None:

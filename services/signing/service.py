@@ -13,7 +13,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from nameko.containers import WorkerContext
 from nameko.dependency_providers import Config
-from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 
@@ -22,6 +21,7 @@ from common.actor import Actor
 from common.clock import iso, utcnow
 from common.config import setting
 from common.errors import Conflict, Forbidden, NotFound, Refused
+from common.metrics import SIGNING_SECONDS
 from common.pdf import check_pdf
 from common.rpc import rpc
 from common.storage import Database
@@ -128,7 +128,6 @@ class SigningService(service_parts.Health, service_parts.Outbox):
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
     files = RpcProxy("files")
-    dispatch = EventDispatcher()
     config = Config()
     seal = SealKeys()
     trust = Trust()
@@ -136,6 +135,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
     # --- on the officer's token ------------------------------------------------------------
 
     @rpc
+    @SIGNING_SECONDS.labels("prepare").time()
     def prepare(
         self, actor: dict[str, Any], request: dict[str, Any], reauth: dict[str, Any]
     ) -> dict[str, Any]:
@@ -220,6 +220,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
         return self._prepared_view(self._own(who, signing_id))
 
     @rpc
+    @SIGNING_SECONDS.labels("complete").time()
     def complete(
         self, actor: dict[str, Any], signing_id: str, request: dict[str, Any]
     ) -> dict[str, Any]:
@@ -295,6 +296,7 @@ class SigningService(service_parts.Health, service_parts.Outbox):
     # --- the office's seal, and verification -----------------------------------------------
 
     @rpc
+    @SIGNING_SECONDS.labels("seal").time()
     def seal_document(
         self, actor: dict[str, Any], pdf_b64: str, lines: list[str], qr_url: str | None = None
     ) -> str:

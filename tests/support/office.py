@@ -73,6 +73,7 @@ class Office:
             "EOFFICE_DATA_DIR": str(self.data_dir),
             "EOFFICE_DEMO_PASSWORD": DEMO_PASSWORD,
             "EOFFICE_PUBLIC_URL": self.url,
+            "EOFFICE_METRICS_PORT": "",  # no metrics ports unless a test asks (they would clash)
             **self.env,
         }
         self.data_dir.mkdir(parents=True, exist_ok=True)

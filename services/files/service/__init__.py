@@ -2,7 +2,6 @@
 does (receipts, files, desk views); this class only gathers them and declares what they use."""
 
 from nameko.dependency_providers import Config
-from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
 
 from common import service_parts
@@ -31,6 +30,5 @@ class FilesService(
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
     signing = RpcProxy("signing")
-    dispatch = EventDispatcher()
     trust = Trust()
     config = Config()

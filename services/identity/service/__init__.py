@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from nameko.dependency_providers import Config
-from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
 
 from common import service_parts
@@ -58,6 +57,5 @@ class IdentityService(
     storage = Database(indexes=store.ensure_indexes, migrate=_seal_old_secrets)
     secrets = SecretsAtRest()
     signing = RpcProxy("signing")
-    dispatch = EventDispatcher()
     config = Config()
     trust = Trust(local=_own_keys)

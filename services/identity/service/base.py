@@ -20,7 +20,6 @@ class Desk:
     storage: Storage  # Database()
     secrets: SecretBox  # SecretsAtRest()
     signing: Any  # RpcProxy("signing")
-    dispatch: Any  # EventDispatcher()
     config: dict[str, Any]  # Config()
     trust: Trusted  # Trust(local=...)
 

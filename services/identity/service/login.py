@@ -10,6 +10,7 @@ from eventlet import tpool
 
 from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput, Unauthenticated
+from common.metrics import LOGIN_FAILURES
 from common.rpc import rpc
 from common.validation import parse
 from services.identity import store
@@ -40,6 +41,7 @@ class LoginDesk(tokens.TokenDesk):
         user = store.user_by_username(db, creds.username.lower())
         if user is None:  # the same work (and answer) as a wrong password
             tpool.execute(domain.password_matches, None, creds.password)
+            LOGIN_FAILURES.labels("UNKNOWN_USERNAME").inc()
             raise Unauthenticated("BAD_CREDENTIALS")
         # One password check at a time per person (a phone and a browser at the same moment
         # take turns), so guesses sent all at once get no more tries than guesses one by one.
@@ -88,6 +90,7 @@ class LoginDesk(tokens.TokenDesk):
         """Count a failed password or code towards the lockout; the error to raise."""
         wait_until = login.after_failure(user.get("failed_logins", 0) + 1, now)
         store.record_failure(self.storage.db, user["_id"], iso(wait_until) if wait_until else None)
+        LOGIN_FAILURES.labels(code).inc()
         return Unauthenticated(code)
 
     def _check_otp(self, user: dict, otp: str | None, now: datetime) -> None:

@@ -4,6 +4,8 @@ storing a new record together with the event that announces it (common.outbox)."
 import uuid
 from typing import Any
 
+from common.outbox import with_first_events
+
 
 def new_id() -> str:
     return uuid.uuid4().hex
@@ -17,4 +19,4 @@ def sealed_for(kind: str, owner_id: str) -> str:
 
 def insert_with_event(collection: Any, record: dict[str, Any], event: dict[str, Any]) -> None:
     """Insert ``record`` with ``event`` in its outbox, in one write (the relay publishes it)."""
-    collection.insert_one({**record, "outbox": [event], "has_outbox": True})
+    collection.insert_one(with_first_events(record, event))
