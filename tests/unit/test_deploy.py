@@ -170,7 +170,9 @@ def exposure_problems(objects: list[Obj]) -> list[str]:
 
 
 SECRET_NAME = re.compile(r"KEY|PASSWORD|SECRET|TOKEN|CREDENTIAL", re.I)
-PUBLIC = re.compile(r"PUBLIC_KEY", re.I)
+# A public key is meant to be published (the VPN server's goes into every person's config);
+# only a name ending so is let through, so PUBLIC_KEY_PASSWORD is still a secret's.
+PUBLIC = re.compile(r"PUBLIC[_-]KEY$", re.I)
 SECRET_VALUE = re.compile(
     r"://[^/\s:@]+:[^@\s/]+@"  # a URI with a password
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"
@@ -193,15 +195,16 @@ def configmap_problems(objects: list[Obj]) -> list[str]:
 
 def env_secret_problems(objects: list[Obj]) -> list[str]:
     """Secrets are referenced, never embedded: no Secret object is rendered, and an
-    environment variable named like a secret comes from a Secret, not a literal value (file
-    and folder paths excepted)."""
+    environment variable named like a secret comes from a Secret, not a literal value or a
+    ConfigMap (file and folder paths, and public keys, excepted)."""
     problems = [f"{name(obj)}: a Secret in the manifests" for obj in of_kind(objects, "Secret")]
     for obj in objects:
         for _, container in containers(obj):
             for var, entry in env_of(container).items():
-                path = var.endswith(("_FILE", "_DIR"))
-                if SECRET_NAME.search(var) and not path and "value" in entry:
-                    problems.append(f"{name(obj)} {container['name']}: {var} is a literal")
+                exempt = var.endswith(("_FILE", "_DIR")) or PUBLIC.search(var)
+                from_secret = "secretKeyRef" in entry.get("valueFrom", {})
+                if SECRET_NAME.search(var) and not exempt and not from_secret:
+                    problems.append(f"{name(obj)} {container['name']}: {var} is not from a Secret")
                 if SECRET_VALUE.search(entry.get("value", "").replace("$(", "")) and not (
                     re.search(r":\$\([A-Z_]+\)@", entry.get("value", ""))
                 ):
@@ -641,6 +644,13 @@ BREAKAGES: list[tuple[str, str, Callable[[list[Obj]], None]]] = [
         lambda o: _container(find(o, "Deployment", "signing"))["env"].append(
             {"name": "EOFFICE_SEAL_PASSWORD", "value": "hunter2"}
         ),
+    ),
+    (
+        "env_secrets",
+        "a key from a ConfigMap",
+        lambda o: env_of(_container(find(o, "Deployment", "identity")))[
+            "EOFFICE_SECRETS_KEY"
+        ].update(valueFrom={"configMapKeyRef": {"name": "eoffice-settings", "key": "KEY"}}),
     ),
     (
         "env_secrets",
