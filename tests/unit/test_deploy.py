@@ -7,6 +7,7 @@ to catch a deliberately bad object, so a green run means the policy was looked a
 import functools
 import json
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from common import profile
 from tools import broker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,7 +170,9 @@ def exposure_problems(objects: list[Obj]) -> list[str]:
 
 
 SECRET_NAME = re.compile(r"KEY|PASSWORD|SECRET|TOKEN|CREDENTIAL", re.I)
-PUBLIC = re.compile(r"PUBLIC_KEY", re.I)
+# A public key is meant to be published (the VPN server's goes into every person's config);
+# only a name ending so is let through, so PUBLIC_KEY_PASSWORD is still a secret's.
+PUBLIC = re.compile(r"PUBLIC[_-]KEY$", re.I)
 SECRET_VALUE = re.compile(
     r"://[^/\s:@]+:[^@\s/]+@"  # a URI with a password
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"
@@ -191,15 +195,16 @@ def configmap_problems(objects: list[Obj]) -> list[str]:
 
 def env_secret_problems(objects: list[Obj]) -> list[str]:
     """Secrets are referenced, never embedded: no Secret object is rendered, and an
-    environment variable named like a secret comes from a Secret, not a literal value (file
-    and folder paths excepted)."""
+    environment variable named like a secret comes from a Secret, not a literal value or a
+    ConfigMap (file and folder paths, and public keys, excepted)."""
     problems = [f"{name(obj)}: a Secret in the manifests" for obj in of_kind(objects, "Secret")]
     for obj in objects:
         for _, container in containers(obj):
             for var, entry in env_of(container).items():
-                path = var.endswith(("_FILE", "_DIR"))
-                if SECRET_NAME.search(var) and not path and "value" in entry:
-                    problems.append(f"{name(obj)} {container['name']}: {var} is a literal")
+                exempt = var.endswith(("_FILE", "_DIR")) or PUBLIC.search(var)
+                from_secret = "secretKeyRef" in entry.get("valueFrom", {})
+                if SECRET_NAME.search(var) and not exempt and not from_secret:
+                    problems.append(f"{name(obj)} {container['name']}: {var} is not from a Secret")
                 if SECRET_VALUE.search(entry.get("value", "").replace("$(", "")) and not (
                     re.search(r":\$\([A-Z_]+\)@", entry.get("value", ""))
                 ):
@@ -277,7 +282,7 @@ def template_labels(obj: Obj) -> dict[str, str]:
 
 def network_problems(objects: list[Obj]) -> list[str]:
     """Only the ingress controller reaches the gateway (and nothing else), only the office
-    reaches RabbitMQ, only the services (and the backup) reach MongoDB, and only monitoring
+    reaches RabbitMQ, only the office (and the backup) reaches MongoDB, and only monitoring
     reaches the metrics port."""
     workloads = {
         obj["metadata"]["name"]: template_labels(obj)
@@ -286,7 +291,8 @@ def network_problems(objects: list[Obj]) -> list[str]:
     office = {"gateway", *SERVICES}
     may_use = {
         ("rabbitmq", 5672): office | {"rabbitmq"},
-        ("mongodb", 27017): set(SERVICES) | {"mongodb", "mongodb-init", "mongodb-backup"},
+        # The gateway for its rate limits (its own user, on the database "limits" only).
+        ("mongodb", 27017): office | {"mongodb", "mongodb-init", "mongodb-backup"},
         ("gateway", 8000): set(),
     }
     # Whatever is added later is closed until a policy opens it.
@@ -354,6 +360,121 @@ def office_problems(objects: list[Obj]) -> list[str]:
     return problems
 
 
+# --- each office process's environment, as Kubernetes would give it -----------------------------
+
+# What a Secret's key holds, by the setting it fills: a value of the right shape, so the profile
+# judges it as it would the real one (a password or key: hex, like the README's `openssl rand`).
+SECRET_PLACEHOLDER = "5f0c2a9e7b1d4c83a6e2f9b04d7c1e68"
+VPN_KEY_PLACEHOLDER = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk="  # WireGuard's shape
+
+
+def _secret_value(var: str, role: str) -> str:
+    if var == "MONGODB_URI" or var == "EOFFICE_RATE_LIMIT_STORAGE":
+        return f"mongodb://eoffice:{SECRET_PLACEHOLDER}@mongodb-0.mongodb-headless:27017/"
+    if var == "AMQP_URI":
+        return f"pyamqp://{broker.user_name(role, '/')}:{SECRET_PLACEHOLDER}@rabbitmq:5672/"
+    if var.endswith(("_FILE", "_DIR")):
+        return f"/run/secrets/{var.lower()}"
+    return SECRET_PLACEHOLDER
+
+
+def image_environment() -> dict[str, str]:
+    """The ENV the Dockerfile's runtime stage (after the last FROM) gives every container."""
+    runtime = (ROOT / "Dockerfile").read_text().rsplit("\nFROM ", 1)[1].replace("\\\n", " ")
+    return dict(
+        pair.split("=", 1)
+        for line in re.findall(r"^ENV (.+)$", runtime, re.M)
+        for pair in shlex.split(line)
+    )
+
+
+def environment(objects: list[Obj], container: Obj, role: str) -> dict[str, str]:
+    """``container``'s environment as the kubelet makes it: the image's ENV, then envFrom
+    ConfigMaps (resolved from the rendered ones), then env in order, expanding $(VAR) from what
+    is defined so far. A Secret's value, or a ConfigMap's the operator makes (not rendered), is
+    present with a placeholder of the right shape (``_secret_value``)."""
+    configmaps = {c["metadata"]["name"]: c.get("data", {}) for c in of_kind(objects, "ConfigMap")}
+    env = image_environment()
+    for source in container.get("envFrom", []):
+        if "configMapRef" not in source:  # its keys cannot be seen offline: name them in env
+            raise ValueError(f"{role}: envFrom {source} hides which settings it gives")
+        env.update(configmaps[source["configMapRef"]["name"]])
+    for entry in container.get("env", []):
+        var, ref = entry["name"], entry.get("valueFrom", {})
+        if "value" in entry:
+            env[var] = re.sub(
+                r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m[1], m[0]), entry["value"]
+            )
+        elif "secretKeyRef" in ref:
+            env[var] = _secret_value(var, role)
+        elif "configMapKeyRef" in ref:
+            key = ref["configMapKeyRef"]
+            if key["name"] in configmaps:
+                env[var] = configmaps[key["name"]][key["key"]]
+            else:  # made by the operator (deploy/k8s/README.md): public keys only
+                assert var.endswith("PUBLIC_KEY"), f"{role}: {var} from {key['name']}"
+                env[var] = VPN_KEY_PLACEHOLDER
+        else:
+            raise ValueError(f"{role}: {var} from {ref}, which this test does not know")
+    return env
+
+
+def mounted_files(pod: Obj, container: Obj) -> list[str]:
+    """Where ``container`` can read files given it: each mounted Secret or ConfigMap (its
+    items' paths when it names them, else its whole folder) and each emptyDir."""
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    found = []
+    for mount in container.get("volumeMounts", []):
+        volume = volumes[mount["name"]]
+        items = (volume.get("secret") or volume.get("configMap") or {}).get("items")
+        found += [f"{mount['mountPath']}/{item['path']}" for item in items or [{"path": ""}]]
+    return [path.rstrip("/") for path in found]
+
+
+def office_containers(objects: list[Obj]) -> Iterator[tuple[str, Obj, Obj]]:
+    """(role, pod spec, container) of the gateway and each service."""
+    for role in ("gateway", *SERVICES):
+        deployment = find(objects, "Deployment", role)
+        pod = pod_spec(deployment) or {}
+        yield role, pod, pod["containers"][0]
+
+
+def production_problems(objects: list[Obj]) -> list[str]:
+    """Each office process, with EOFFICE_PROFILE=production, would start: common/profile.py
+    finds no setting left at a one-machine default, every $(VAR) is defined before it is used,
+    and every file a setting names is in a volume the container mounts."""
+    problems = []
+    for role, pod, container in office_containers(objects):
+        env = environment(objects, container, role)
+        if env.get("EOFFICE_PROFILE") != "production":
+            problems.append(f"{role}: EOFFICE_PROFILE is {env.get('EOFFICE_PROFILE')!r}")
+        problems += [
+            f"{role}: {p.setting}: {p.reason}" for p in profile.unsafe_settings({}, env, role)
+        ]
+        problems += [
+            f"{role}: {var} refers to {ref}, not defined before it"
+            for var, value in env.items()
+            for ref in re.findall(r"\$\([A-Za-z_][A-Za-z0-9_]*\)", value)
+        ]
+        files = mounted_files(pod, container)
+        problems += [
+            f"{role}: {var}={value} is in no volume it mounts"
+            for var, value in env.items()
+            if var.startswith("EOFFICE_")
+            and value.startswith("/")
+            and not any(value == f or value.startswith(f"{f}/") for f in files)
+        ]
+    gateway = next(c for role, _, c in office_containers(objects) if role == "gateway")
+    port = int(environment(objects, gateway, "gateway").get("EOFFICE_PORT", "8000"))
+    http = {p["name"]: p["containerPort"] for p in gateway.get("ports", [])}.get("http")
+    if port != http:
+        problems.append(f"gateway: listens on {port}, its container port http is {http}")
+    for probe in ("readinessProbe", "livenessProbe"):
+        if gateway.get(probe, {}).get("httpGet", {}).get("port") not in ("http", port):
+            problems.append(f"gateway: {probe} is not on the port it listens on")
+    return problems
+
+
 def definitions_problems(objects: list[Obj]) -> list[str]:
     """RabbitMQ's definitions give every service and the gateway the user and permissions
     tools/broker.py gives them under `make run`, and quorum queues by default."""
@@ -402,6 +523,7 @@ CHECKERS: dict[str, Checker] = {
     "network": network_problems,
     "office": office_problems,
     "definitions": definitions_problems,
+    "production": production_problems,
 }
 
 
@@ -525,6 +647,13 @@ BREAKAGES: list[tuple[str, str, Callable[[list[Obj]], None]]] = [
     ),
     (
         "env_secrets",
+        "a key from a ConfigMap",
+        lambda o: env_of(_container(find(o, "Deployment", "identity")))[
+            "EOFFICE_SECRETS_KEY"
+        ].update(valueFrom={"configMapKeyRef": {"name": "eoffice-settings", "key": "KEY"}}),
+    ),
+    (
+        "env_secrets",
         "a Secret object",
         lambda o: o.append(
             {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}, "data": {}}
@@ -583,6 +712,35 @@ BREAKAGES: list[tuple[str, str, Callable[[list[Obj]], None]]] = [
         )(find(o, "Deployment", "notify")),
     ),
     ("definitions", "wider permission", lambda o: _edit_definitions(o)),
+    (
+        "production",
+        "rate limits in memory",
+        lambda o: env_of(_container(_gateway(o)))["EOFFICE_RATE_LIMIT_STORAGE"].update(
+            value="memory://"
+        ),
+    ),
+    (
+        "production",
+        "no DSC roots",
+        lambda o: _container(find(o, "Deployment", "signing"))["env"].remove(
+            env_of(_container(find(o, "Deployment", "signing")))["EOFFICE_DSC_TRUST_ROOTS"]
+        ),
+    ),
+    (
+        "production",
+        "a password used before it is defined",
+        lambda o: _container(find(o, "Deployment", "notify"))["env"].reverse(),
+    ),
+    (
+        "production",
+        "a file in no volume",
+        lambda o: _container(find(o, "Deployment", "identity"))["volumeMounts"].pop(0),
+    ),
+    (
+        "production",
+        "gateway on another port",
+        lambda o: env_of(_container(_gateway(o)))["EOFFICE_PORT"].update(value="8080"),
+    ),
 ]
 
 
@@ -603,6 +761,37 @@ def test_checker_catches(checker: str, broken: str, breakage: Callable[[list[Obj
     assert CHECKERS[checker](objects) == []
     breakage(objects)
     assert CHECKERS[checker](objects), f"{checker} missed: {broken}"
+
+
+@pytest.mark.parametrize("role", ["gateway", *SERVICES])
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_office_would_start_in_production(overlay: str, role: str) -> None:
+    """What common/profile.py checks before the process serves anything, on the environment
+    the manifests give it (Secrets' values are placeholders of the right shape)."""
+    objects = render(f"overlays/{overlay}")
+    container = _container(find(objects, "Deployment", role))
+    environ = environment(objects, container, role)
+    assert environ["EOFFICE_PROFILE"] == "production"
+    assert profile.unsafe_settings({}, environ, role) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "setting"),
+    [
+        ("gateway", "EOFFICE_RATE_LIMIT_STORAGE"),
+        ("identity", "EOFFICE_VPN_SERVER_PUBLIC_KEY"),
+        ("identity", "EOFFICE_SECRETS_KEY"),
+        ("signing", "EOFFICE_DSC_TRUST_ROOTS"),
+        ("files", "MONGODB_URI"),
+    ],
+)
+def test_a_setting_dropped_is_named(role: str, setting: str) -> None:
+    """The same check on a copy with one setting taken out of the Deployment names it."""
+    objects = render("overlays/test-cluster")
+    container = _container(find(objects, "Deployment", role))
+    container["env"] = [e for e in container["env"] if e["name"] != setting]
+    problems = profile.unsafe_settings({}, environment(objects, container, role), role)
+    assert [p.setting for p in problems] == [setting]
 
 
 def test_every_checker_is_shown_to_catch_something() -> None:

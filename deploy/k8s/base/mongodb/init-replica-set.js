@@ -1,5 +1,5 @@
 // Run by the Job mongodb-init against mongodb-0 as root: makes the replica set rs0 of three
-// members (once), then the office's user and the backup user (again on every run, so a
+// members (once), then the office's user, the gateway's and the backup user (again on every run, so a
 // changed password in the Secret eoffice-mongodb is taken up by running the Job again).
 const members = [0, 1, 2].map((i) => ({
   _id: i,
@@ -28,4 +28,9 @@ ensure(
   process.env.MONGODB_APP_PASSWORD,
   services.map((s) => ({ role: "readWrite", db: `eoffice_${s}` })),
 );
+// The gateway's rate limits: the `limits` library keeps them in its database "limits" (its
+// default name; the gateway gives no other), and that is all this user may touch.
+ensure("eoffice-gateway", process.env.MONGODB_GATEWAY_PASSWORD, [
+  { role: "readWrite", db: "limits" },
+]);
 ensure("backup", process.env.MONGODB_BACKUP_PASSWORD, [{ role: "backup", db: "admin" }]);
