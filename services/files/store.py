@@ -35,7 +35,8 @@ def ensure_indexes(db: Any) -> None:
         db[kind].create_index("search_terms")
         db[kind].create_index("sent_by_post_id")
     db.receipts.create_index("document.sha256")
-    db.dispatches.create_index("office_id")
+    # The dispatch register: an office's entries, newest first, served by the index.
+    db.dispatches.create_index([("office_id", 1), ("at", -1), ("_id", -1)])
     db.heads.create_index("office_id")
 
 

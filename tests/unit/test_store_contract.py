@@ -279,7 +279,7 @@ def test_files_indexes_are_made_once_and_replace_the_old_unique_receipt_number(d
         for field in ("holder_post_id", "has_outbox", "search_terms", "sent_by_post_id"):
             assert_indexed(db, kind, field)
     assert_indexed(db, "receipts", "document.sha256")
-    assert_indexed(db, "dispatches", "office_id")
+    assert_indexed(db, "dispatches", "office_id", "at", "_id")  # the register, newest first
     assert_indexed(db, "heads", "office_id")
 
     db.receipts.insert_one({"_id": "r1", "number": "R/1"})
