@@ -38,7 +38,7 @@ class SheetRules:
     posts: frozenset[str] | None = None  # the post abbreviations that exist there
     min_age_at_joining: int = 18
     max_age_at_joining: int = 70
-    departments: Mapping[str, Designations] | None = None
+    departments: Mapping[str, Designations] | None = field(default=None, hash=False)
     _designations: Designations = field(
         init=False, repr=False, compare=False, hash=False, default=Designations(())
     )
