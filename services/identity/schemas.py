@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.events import Names
 
 Role = Literal["dealing_hand", "diarist", "officer", "nodal_officer", "admin", "hq_viewer"]
+# The kinds of department (services/identity/domain/departments.py's KINDS).
+DepartmentKind = Literal["police", "revenue", "development", "municipal"]
 Code = Field(min_length=2, max_length=40, pattern=r"^[A-Z0-9][A-Z0-9-]*$")
 Level = Field(min_length=2, max_length=40, pattern=r"^[a-z][a-z_]*$")
 # An IPv4 network in CIDR notation: what the API's description says of a VPN pool (the service
@@ -73,6 +75,11 @@ class NewOffice(Strict):
         description="a district's VPN addresses, e.g. 10.61.0.0/22",
         json_schema_extra={"pattern": CIDR},
     )
+    kind: DepartmentKind | None = Field(
+        None,
+        description="a department's kind: it brings its levels (unless given), designations "
+        "and heads for file numbers",
+    )
 
 
 class OfficeChange(Strict):
@@ -113,7 +120,11 @@ class NewUser(Strict):
     name_hi: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=4, max_length=200)
     roles: list[Role] = []
-    role_scopes: dict[Role, str] = Field({}, description="role -> office code it holds over")
+    role_scopes: dict[Role, str | list[str]] = Field(
+        {},
+        description="role -> office code it holds over, or several (a nodal officer for "
+        "several departments of one district)",
+    )
     office_code: str = Code
     posts: list[str] = Field([], description="abbreviations of the posts this person holds")
 
@@ -148,6 +159,8 @@ class Office(BaseModel):
     live_since: str | None = None
     vpn_pool: str | None = None
     history: list[dict] = []
+    kind: str | None = Field(None, description="a department's kind")
+    file_heads: list[dict] = Field([], description="a department's heads for file numbers")
 
 
 class Offices(BaseModel):
@@ -275,6 +288,9 @@ class SheetRow(BaseModel):
     values: dict
     changes: dict
     reasons: list[dict]
+    notes: list[dict] = Field(
+        [], description='how a cell was read, e.g. designation "Dy. SP" as its full name'
+    )
 
 
 class Activation(BaseModel):

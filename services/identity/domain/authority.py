@@ -23,18 +23,23 @@ def default_scope(role: str, office: dict[str, Any], district_id: str) -> str:
 
 
 def grants_for(
-    roles: list[str], office: dict[str, Any], district_id: str, scopes: Mapping[str, dict[str, Any]]
+    roles: list[str],
+    office: dict[str, Any],
+    district_id: str,
+    scopes: Mapping[str, Sequence[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """The stored grants of a person: each role with its scope (an office id); ``scopes`` maps
-    a role to the office it should hold over instead of the default."""
+    a role to the offices it should hold over instead of the default. Several offices give
+    the role once over each: the CDO as nodal officer of the police, development and municipal
+    offices of one district, which sit in different departments' trees."""
     return [
-        {
-            "role": role,
-            "scope": scopes[role]["_id"]
-            if role in scopes
-            else default_scope(role, office, district_id),
-        }
+        {"role": role, "scope": scope}
         for role in dict.fromkeys(roles)
+        for scope in dict.fromkeys(
+            [o["_id"] for o in scopes[role]]
+            if scopes.get(role)
+            else [default_scope(role, office, district_id)]
+        )
     ]
 
 

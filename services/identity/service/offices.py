@@ -1,10 +1,11 @@
 """The office tree: creating, renaming, moving and reading offices."""
 
 from common.clock import iso, utcnow
+from common.errors import InvalidInput
 from common.rpc import rpc
 from common.validation import parse
 from services.identity import store
-from services.identity.domain import authority, tree, vpn
+from services.identity.domain import authority, departments, tree, vpn
 from services.identity.schemas import (
     NewOffice,
     OfficeChange,
@@ -17,13 +18,20 @@ from services.identity.service.views import office_view
 class OfficeDesk(Desk):
     @rpc
     def create_office(self, actor: dict, office: dict) -> dict:
+        """A new office of the tree. A department of a ``kind`` (police, revenue, development,
+        municipal) brings that kind's levels (unless given), designations and file heads."""
         who = self.trust.actor(actor)
         new = parse(NewOffice, office)
+        if new.kind and new.level != "department":
+            problem = {"field": "kind", "problem": "only_for_a_department"}
+            raise InvalidInput("INVALID_FIELDS", {"fields": [problem]})
         db = self.storage.db
         parent = store.office_by_code(db, new.parent_code) if new.parent_code else None
         authority.require_admin(who, parent["path"] if parent else ())
         lineage = store.ancestors(db, parent) if parent else []
-        tree.check_level(new.level, parent, lineage, new.levels)
+        own = departments.department_fields(new.kind, new.levels) if new.kind else {}
+        levels = own.get("levels", new.levels)
+        tree.check_level(new.level, parent, lineage, levels)
         office_id = store.new_id()
         return office_view(
             store.insert_office(
@@ -34,7 +42,8 @@ class OfficeDesk(Desk):
                     "name_en": new.name_en,
                     "name_hi": new.name_hi,
                     "level": new.level,
-                    "levels": new.levels,
+                    **own,
+                    "levels": levels,
                     "parent_id": parent["_id"] if parent else None,
                     "path": (parent["path"] if parent else []) + [office_id],
                     "live_since": new.live_since.isoformat() if new.live_since else None,

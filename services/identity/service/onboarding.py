@@ -22,8 +22,9 @@ from common.rpc import rpc
 from common.threads import cpu_bound
 from common.validation import parse
 from services.identity import store
-from services.identity.domain import authority, govid, people, sheets
+from services.identity.domain import authority, departments, govid, people, sheets
 from services.identity.domain import tokens as domain
+from services.identity.domain.designations import Designations
 from services.identity.schemas import (
     Activate,
     Activation,
@@ -50,24 +51,41 @@ def _read_sheet(content: bytes, filename: str) -> list[dict]:
     return cpu_bound(read)
 
 
+def _designations_by_office(
+    offices: dict[str, dict], above: list[dict], fallback: tuple[str, ...]
+) -> dict[str, Designations]:
+    """Each office's department's designations (by office code), one table per department."""
+    found = {o["_id"]: o for o in [*above, *offices.values()] if o["level"] == "department"}
+    tables = {i: departments.designations_of(d, fallback) for i, d in found.items()}
+    without = departments.designations_of(None, fallback)
+    return {
+        code: next((tables[i] for i in reversed(o["path"]) if i in tables), without)
+        for code, o in offices.items()
+    }
+
+
 class OnboardingDesk(Desk):
     def _sheet_rules(self, actor: Actor) -> tuple[sheets.SheetRules, dict[str, dict]]:
         """What a sheet may contain for this actor: the offices (and their posts) under the
-        part of the tree they set up. Returns the rules and those offices by code."""
+        parts of the tree they set up, and each office's department's designations. Returns
+        the rules and those offices by code."""
         db = self.storage.db
         scopes = [g.scope for g in actor.grants if g.role in ("nodal_officer", "admin")]
         if not scopes:
             raise Forbidden("OUTSIDE_YOUR_SCOPE")
         offices: dict[str, dict] = {}
+        above: list[dict] = []  # the departments over a scope sit above it
         for scope in scopes:
             roots = [store.office_by_id(db, scope)] if scope else store.roots(db)
             for root in roots:
+                above += store.ancestors(db, root)
                 offices.update({o["code"]: o for o in store.subtree(db, root)})
+        fallback = self._designations()
         rules = sheets.SheetRules(
             email_domains=frozenset(
                 setting(self.config, "EOFFICE_GOV_EMAIL_DOMAINS", GOV_DOMAINS).split(",")
             ),
-            designations=self._designations(),
+            designations=fallback,
             roles=frozenset(authority.ROLES) - {"admin"},
             offices=frozenset(offices),
             posts=frozenset(
@@ -75,6 +93,7 @@ class OnboardingDesk(Desk):
                 for o in offices.values()
                 for p in store.posts_of_office(db, o["_id"])
             ),
+            departments=_designations_by_office(offices, above, fallback),
         )
         return rules, offices
 

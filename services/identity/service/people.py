@@ -23,6 +23,11 @@ from services.identity.service.base import Desk
 from services.identity.service.views import user_view
 
 
+def _codes(named: str | list[str]) -> list[str]:
+    """One office code or several."""
+    return [named] if isinstance(named, str) else named
+
+
 class PeopleDesk(Desk):
     @rpc
     def me(self, actor: dict) -> dict:
@@ -35,8 +40,9 @@ class PeopleDesk(Desk):
         db = self.storage.db
         office = store.office_by_code(db, new.office_code)
         authority.require_setup(who, office["path"])
-        scopes: dict[str, dict] = {
-            role: store.office_by_code(db, code) for role, code in new.role_scopes.items()
+        scopes: dict[str, list[dict]] = {
+            role: [store.office_by_code(db, code) for code in _codes(named)]
+            for role, named in new.role_scopes.items()
         }
         grants = authority.grants_for(
             list(new.roles), office, store.district_of(db, office), scopes

@@ -14,6 +14,8 @@ def office_view(office: dict[str, Any]) -> dict[str, Any]:
         live_since=office.get("live_since"),
         vpn_pool=office.get("vpn_pool"),
         history=office.get("history") or [],
+        kind=office.get("kind"),
+        file_heads=office.get("file_heads") or [],
     ).model_dump()
 
 

@@ -3,11 +3,13 @@ or rejected with a stable reason code, against what the deployment allows."""
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from services.identity.domain.departments import fallback_designations
+from services.identity.domain.designations import Designations
 from services.identity.domain.sheets.layout import FIELDS, OPTIONAL, SAMPLE_EMPLOYEE_CODE
 
 _MAX_LENGTH = {
@@ -25,7 +27,9 @@ _MAX_LENGTH = {
 @dataclass(frozen=True)
 class SheetRules:
     """What a deployment allows (from its configuration). ``offices``, when given, are the
-    office codes this nodal officer may onboard into; None leaves office codes unchecked."""
+    office codes this nodal officer may onboard into; None leaves office codes unchecked.
+    ``departments`` maps an office code to its department's designations (a row is checked
+    against its office's list); an office not in it is checked against ``designations``."""
 
     email_domains: frozenset[str]
     designations: tuple[str, ...]
@@ -34,8 +38,9 @@ class SheetRules:
     posts: frozenset[str] | None = None  # the post abbreviations that exist there
     min_age_at_joining: int = 18
     max_age_at_joining: int = 70
-    _designation_by_key: dict[str, str] = field(
-        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    departments: Mapping[str, Designations] | None = field(default=None, hash=False)
+    _designations: Designations = field(
+        init=False, repr=False, compare=False, hash=False, default=Designations(())
     )
 
     def __post_init__(self) -> None:
@@ -47,8 +52,12 @@ class SheetRules:
             object.__setattr__(self, "offices", frozenset(o.upper() for o in self.offices))
         if self.posts is not None:
             object.__setattr__(self, "posts", frozenset(p.upper() for p in self.posts))
-        lookup = {_designation_key(d): d for d in self.designations}
-        object.__setattr__(self, "_designation_by_key", lookup)
+        object.__setattr__(self, "_designations", fallback_designations(self.designations))
+
+    def designations_for(self, office_code: str) -> Designations:
+        """The designations a row of that office may use."""
+        found = (self.departments or {}).get(office_code)
+        return found if found is not None else self._designations
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class RowCheck:
     employee_code: str
     values: dict[str, Any]
     reasons: tuple[dict[str, Any], ...] = ()
+    notes: tuple[dict[str, Any], ...] = ()  # what was read differently from how it was written
 
     @property
     def ok(self) -> bool:
@@ -98,10 +108,6 @@ _JOINERS = frozenset("\u200c\u200d")  # ZWNJ / ZWJ choose half-forms in Devanaga
 Check = Callable[[str, "SheetRules"], tuple[Any, dict[str, Any] | None]]
 
 
-def _designation_key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
 def reason(name: str, code: str, **details: Any) -> dict[str, Any]:
     reason: dict[str, Any] = {"field": name, "code": code}
     if details:
@@ -115,6 +121,7 @@ def validate_row(row: dict[str, Any], rules: SheetRules) -> RowCheck:
     formulas = set(row.get("formulas", ()))
     values: dict[str, Any] = {}
     reasons: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
     for name in FIELDS:
         text = str(row.get(name) or "")
         if name == "roles":
@@ -130,7 +137,12 @@ def validate_row(row: dict[str, Any], rules: SheetRules) -> RowCheck:
         elif name in _MAX_LENGTH and len(raw) > _MAX_LENGTH[name]:
             reasons.append(reason(name, "TOO_LONG", max=_MAX_LENGTH[name]))
         else:
-            value, problem = _CHECKS[name](raw, rules)
+            # A designation is one of its office's department's: checked knowing the office.
+            value, problem = (
+                _check_designation(raw, rules.designations_for(_office_written(row)), notes)
+                if name == "designation"
+                else _CHECKS[name](raw, rules)
+            )
             if problem:
                 reasons.append(problem)
             else:
@@ -152,7 +164,11 @@ def validate_row(row: dict[str, Any], rules: SheetRules) -> RowCheck:
     code = values.get("employee_code") or str(row.get("employee_code") or "").strip().upper()
     if code == SAMPLE_EMPLOYEE_CODE:
         reasons.append(reason("employee_code", "SAMPLE_ROW"))
-    return RowCheck(row=number, employee_code=code, values=values, reasons=tuple(reasons))
+    return RowCheck(number, code, values, tuple(reasons), tuple(notes))
+
+
+def _office_written(row: dict[str, Any]) -> str:
+    return str(row.get("office_code") or "").replace(" ", "").upper()
 
 
 def _full_years(start: date, end: date) -> int:
@@ -233,9 +249,17 @@ def _check_gender(raw: str, rules: SheetRules) -> tuple[Any, dict[str, Any] | No
     return (gender, None) if gender else (None, reason("gender", "GENDER_UNKNOWN"))
 
 
-def _check_designation(raw: str, rules: SheetRules) -> tuple[Any, dict[str, Any] | None]:
-    known = rules._designation_by_key.get(_designation_key(raw))
-    return (known, None) if known else (None, reason("designation", "DESIGNATION_UNKNOWN"))
+def _check_designation(
+    raw: str, known: Designations, notes: list[dict[str, Any]]
+) -> tuple[Any, dict[str, Any] | None]:
+    """A designation of the office's department, in full; a short form is noted with the full
+    name it became, so the report shows the nodal officer how "Dy. SP" was read."""
+    found = known.read(raw)
+    if found is None:
+        return None, reason("designation", "DESIGNATION_UNKNOWN")
+    if found.short_form:
+        notes.append(reason("designation", "DESIGNATION_EXPANDED", written=raw, read_as=found.name))
+    return found.name, None
 
 
 def normalise_mobile(raw: str) -> str | None:
@@ -268,7 +292,7 @@ def _check_email(raw: str, rules: SheetRules) -> tuple[Any, dict[str, Any] | Non
 
 
 def _check_office(raw: str, rules: SheetRules) -> tuple[Any, dict[str, Any] | None]:
-    office = raw.replace(" ", "").upper()
+    office = raw.replace(" ", "").upper()  # as _office_written reads it
     if not _CODE.match(office):
         return None, reason("office_code", "OFFICE_CODE_INVALID")
     if rules.offices is not None and office not in rules.offices:
@@ -305,7 +329,6 @@ _CHECKS: dict[str, Check] = {
     "employee_code": _check_employee_code,
     "date_of_birth": _check_date("date_of_birth"),
     "gender": _check_gender,
-    "designation": _check_designation,
     "date_of_joining": _check_date("date_of_joining"),
     "mobile": _check_mobile,
     "email": _check_email,

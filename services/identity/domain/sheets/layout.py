@@ -1,36 +1,14 @@
 """What a master data sheet holds: its fields (the columns of ``schemas.COLUMNS``), how many
 rows, the designations it may use, and the sample row's employee code."""
 
+from services.identity.domain.departments import POLICE
 from services.identity.schemas import COLUMNS, Column
 
 MAX_ROWS = 20_000
 
-# The designations a sheet may use, unless the deployment configures its own list.
-DESIGNATIONS = (
-    "Director General of Police",
-    "Additional Director General of Police",
-    "Inspector General of Police",
-    "Deputy Inspector General of Police",
-    "Superintendent of Police",
-    "Additional Superintendent of Police",
-    "Deputy Superintendent of Police",
-    "Inspector",
-    "Sub-Inspector",
-    "Assistant Sub-Inspector",
-    "Head Constable",
-    "Constable",
-    "Head Clerk",
-    "Senior Clerk",
-    "Junior Clerk",
-    "Senior Assistant",
-    "Junior Assistant",
-    "Stenographer",
-    "Computer Operator",
-    "Data Entry Operator",
-    "Office Superintendent",
-    "Accountant",
-    "Class IV Employee",
-)
+# The designations a sheet may use where neither the deployment nor the office's department
+# has a list of its own: the police's (services/identity/domain/departments.py).
+DESIGNATIONS = POLICE.designations
 
 SAMPLE_EMPLOYEE_CODE = "SAMPLE-0001"
 

@@ -25,6 +25,7 @@ class RowPlan:
     values: dict[str, Any] = field(default_factory=dict[str, Any])
     changes: dict[str, dict[str, Any]] = field(default_factory=dict[str, Any])
     reasons: tuple[dict[str, Any], ...] = ()
+    notes: tuple[dict[str, Any], ...] = ()  # e.g. which full name a short designation became
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +35,7 @@ class RowPlan:
             "values": self.values,
             "changes": self.changes,
             "reasons": list(self.reasons),
+            "notes": list(self.notes),
         }
 
 
@@ -106,16 +108,28 @@ def plan(
     for i, check in enumerate(rows):
         if i not in accepted_set:
             plans.append(
-                RowPlan(check.row, check.employee_code, "reject", reasons=tuple(reasons[i]))
+                RowPlan(
+                    check.row,
+                    check.employee_code,
+                    "reject",
+                    reasons=tuple(reasons[i]),
+                    notes=check.notes,
+                )
             )
             continue
         person = stored.get(check.employee_code)
         if person is None:
-            plans.append(RowPlan(check.row, check.employee_code, "create", dict(check.values)))
+            plans.append(
+                RowPlan(
+                    check.row, check.employee_code, "create", dict(check.values), notes=check.notes
+                )
+            )
             continue
         values, changes = _merge(check.values, person)
         action: Action = "update" if changes else "unchanged"
-        plans.append(RowPlan(check.row, check.employee_code, action, values, changes))
+        plans.append(
+            RowPlan(check.row, check.employee_code, action, values, changes, notes=check.notes)
+        )
     return plans
 
 
