@@ -20,17 +20,22 @@ class WorkingCalendar(BaseModel):
     uploaded: bool = Field(description="false: no calendar uploaded, the default answered")
 
 
-class HolidayUpload(BaseModel):
-    """A state's holiday sheet for a year (XLSX or CSV, base64 over the bus) and which
-    Saturdays the state gives off that year (every Sunday is off)."""
+class Saturdays(BaseModel):
+    """Which Saturdays of a month the state gives off in that year (every Sunday is off); sent
+    with the year's holiday sheet, as states notify them together."""
 
     model_config = ConfigDict(extra="forbid")
+
+    second_saturday: bool = True
+    fourth_saturday: bool = False
+
+
+class HolidayUpload(Saturdays):
+    """A state's holiday sheet for a year (XLSX or CSV, base64 over the bus)."""
 
     filename: str = Field("", max_length=255)
     # A year's holidays are a few KB; this leaves room for a sheet with formatting and notes.
     content_b64: str = Field(min_length=1, max_length=4_000_000)
-    second_saturday: bool = True
-    fourth_saturday: bool = False
 
 
 class Holiday(BaseModel):

@@ -22,14 +22,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import InvalidInput
 from services.identity.domain.sheets.checking import parse_date, reason
-from services.identity.domain.sheets.layout import header_text
+from services.identity.domain.sheets.layout import MAX_ROWS, header_text
 from services.identity.domain.sheets.reading import SheetLayout
 from services.identity.schemas import Column
 
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 MAX_NAME = 120
 
-# A year has at most 366 days, and a sheet may carry a few notes besides.
 HOLIDAY_SHEET = SheetLayout(
     (
         Column("date", "Date", "तिथि", "DD-MM-YYYY", aliases=("दिनांक", "तारीख", "holiday date")),
@@ -57,7 +56,7 @@ HOLIDAY_SHEET = SheetLayout(
             aliases=("type", "holiday type", "अवकाश का प्रकार"),
         ),
     ),
-    max_rows=400,
+    max_rows=MAX_ROWS,  # the reading's one cap (its message names it); a year has 366 days
 )
 
 # How offices write the two kinds, in either language (compared without case or spaces).
