@@ -69,6 +69,9 @@ MESSAGES = {
     ),
     "LEVEL_NOT_IN_DEPARTMENT": _l("This level is not one of the department's levels."),
     "LEVEL_ORDER": _l("An office cannot be at a higher level than the office it comes under."),
+    "KIND_ONLY_FOR_A_DEPARTMENT": _l(
+        "Only a department has a kind (police, revenue, development, municipal)."
+    ),
     "MOVE_UNDER_ITSELF": _l("An office cannot be moved under itself or its own sub-offices."),
     "POST_VACANT": _l("Nobody holds this post, so it cannot be delegated."),
     "POST_ABBREVIATION_INVALID": _l("The post's marking abbreviation is not valid."),

@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from common.errors import InvalidInput
+from common.errors import InvalidInput, Refused
 from tests.service.conftest import PASSWORD, Office
 from tests.support.sheets import csv_sheet, person
 from tools.demo_district import seed
@@ -104,9 +104,9 @@ def test_a_department_of_a_kind_brings_its_levels_designations_and_file_heads(id
     with pytest.raises(InvalidInput) as unknown_kind:
         identity.create_office(admin, office_of("UP-X", "department", "UP", kind="railways"))
     assert unknown_kind.value.code == "INVALID_FIELDS"
-    with pytest.raises(InvalidInput) as not_a_department:
+    with pytest.raises(Refused) as not_a_department:
         identity.create_office(admin, office_of("DM-X", "district", "ALIGARH-DIV", kind="revenue"))
-    assert not_a_department.value.details["fields"][0]["field"] == "kind"
+    assert not_a_department.value.code == "KIND_ONLY_FOR_A_DEPARTMENT"
 
 
 def test_a_nodal_officer_of_several_departments_onboards_in_each_and_not_in_aligarh(

@@ -1,7 +1,7 @@
 """The office tree: creating, renaming, moving and reading offices."""
 
 from common.clock import iso, utcnow
-from common.errors import InvalidInput
+from common.errors import Refused
 from common.rpc import rpc
 from common.validation import parse
 from services.identity import store
@@ -23,8 +23,8 @@ class OfficeDesk(Desk):
         who = self.trust.actor(actor)
         new = parse(NewOffice, office)
         if new.kind and new.level != "department":
-            problem = {"field": "kind", "problem": "only_for_a_department"}
-            raise InvalidInput("INVALID_FIELDS", {"fields": [problem]})
+            # Well-formed (the schema allows a kind), but only a department brings one.
+            raise Refused("KIND_ONLY_FOR_A_DEPARTMENT", {"level": new.level})
         db = self.storage.db
         parent = store.office_by_code(db, new.parent_code) if new.parent_code else None
         authority.require_admin(who, parent["path"] if parent else ())
