@@ -21,3 +21,11 @@ def parse(model: type[M], data: object) -> M:
             for err in exc.errors()
         ]
         raise InvalidInput("INVALID_FIELDS", {"fields": fields}) from None
+
+
+def whole_number(text: str) -> int | None:
+    """A non-negative whole number written in ASCII digits (a version, a position), or None.
+    Not ``str.isdigit`` alone: it says yes to "³" and "१", which ``int`` refuses or reads."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)

@@ -3,6 +3,7 @@
 from flask import request
 
 from common.errors import InvalidInput, UnsupportedMedia
+from common.validation import whole_number
 from gateway.auth import bearer_actor
 
 
@@ -23,8 +24,9 @@ def versioned_body(optional: bool = False) -> dict:
     """The JSON body, with ``version`` taken from an ``If-Match`` header when the body has none
     (API.md: a change sends back the version it saw). ``optional``: an empty body is fine."""
     body = json_body() if (request.content_length or not optional) else {}
-    if "version" not in body and request.headers.get("If-Match", "").strip('"').isdigit():
-        body["version"] = int(request.headers["If-Match"].strip('"'))
+    seen = whole_number(request.headers.get("If-Match", "").strip('"'))
+    if "version" not in body and seen is not None:
+        body["version"] = seen
     return body
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from common.clock import IST
 from common.errors import OfficeError
+from common.validation import whole_number
 from gateway.messages import label, message_for
 from gateway.rpc import rpc
 
@@ -62,8 +63,7 @@ def template_helpers() -> dict[str, Callable[..., str]]:
 
 def version_field() -> int | None:
     """The version of the receipt or file the form was shown with (a conflict check)."""
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number(request.form.get("version", ""))
 
 
 def text_field(name: str) -> str:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as Redirect
 
+from common.validation import whole_number
 from gateway.auth import session_actor
 from gateway.rpc import long_rpc, rpc
 from gateway.signer import public_url
@@ -104,8 +105,7 @@ def add_version(file_id: str, draft_id: str) -> Redirect:
 @pages.post(f"{DRAFT}/approve")
 def approve(file_id: str, draft_id: str) -> Redirect:
     actor = session_actor()
-    raw = request.form.get("version", "")
-    version = int(raw) if raw.isdigit() else 0
+    version = whole_number(request.form.get("version", "")) or 0
     back = file_page(file_id, draft_id)
 
     def done(file: dict[str, Any]) -> tuple[str, str]:

@@ -4,6 +4,7 @@ import pytest
 
 from common.errors import InvalidInput
 from common.paging import page_of
+from common.validation import whole_number
 
 LETTERS = list("abcdefg")
 
@@ -25,3 +26,12 @@ def test_a_limit_outside_1_to_200_is_refused():
     for limit in (0, 201, "5", None):
         with pytest.raises(InvalidInput):
             page_of(LETTERS, limit, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("0", 0), ("42", 42), ("³", None), ("१२", None), ("", None), ("-1", None), ("9" * 19, None)],
+)
+def test_a_version_or_position_is_ascii_digits_only(text, number):
+    # If-Match: "³" and a form's version "²" answered 500 before (int() refuses them).
+    assert whole_number(text) == number
