@@ -235,8 +235,8 @@ def office(db: Db, node: str) -> dict[str, Any] | None:
     return found
 
 
-def nodes_right_under(db: Db, node: str) -> list[dict[str, Any]]:
-    """The offices and posts right under a node."""
+def nodes_right_under(db: Db, node: str | None) -> list[dict[str, Any]]:
+    """The offices and posts right under a node (None: the roots of the tree)."""
     return list(db.nodes.find({"parent": node}))
 
 
