@@ -84,7 +84,7 @@ class Register(BaseModel):
     """An office's register (diary, files, dispatch, closed), oldest line first."""
 
     office_id: str
-    register: str
+    name: str
     month: str | None
     lines: list[dict[str, Any]]
 
@@ -93,7 +93,7 @@ class Register(BaseModel):
             "examples": [
                 {
                     "office_id": "hathras",
-                    "register": "diary",
+                    "name": "diary",
                     "month": "2026-03",
                     "lines": [
                         {

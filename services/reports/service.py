@@ -156,7 +156,7 @@ class ReportsService(service_parts.Health):
         """An office's diary, file, dispatch or closed-files register."""
         _, node = self._rows(actor, office_id, None, None)
         lines = answers.register(self.storage.db, register, node, month)
-        return {"office_id": node, "register": register, "month": month, "lines": lines}
+        return {"office_id": node, "name": register, "month": month, "lines": lines}
 
     @rpc
     def changes(self, actor: dict[str, Any], at: str | None = None) -> dict[str, Any]:
