@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from common.errors import InvalidInput
+from common.errors import NotFound
 from gateway.api import api
 from gateway.api.common import caller
 from gateway.openapi import choice, documented
@@ -150,11 +150,16 @@ def register_export(register: str, fmt: str) -> Response:
 @documented(
     "The HQ feed: which offices' reports changed since your last pull. Without a cursor: "
     "a cursor to start from (pull every report once, then only what changes). A forged, "
-    "expired (30 days) or other scope's cursor is refused (400, CURSOR_INVALID, "
+    "expired (30 days) or other scope's cursor is refused (422, CURSOR_INVALID, "
     "CURSOR_EXPIRED, CURSOR_OTHER_SCOPE): pull again without one",
     response=Changes,
-    query={"cursor": "the cursor of your last pull"},
-    errors=(400,),
+    query={
+        "cursor": (
+            "the cursor of your last pull",
+            {"type": "string", "pattern": "^[A-Za-z0-9_-]+[.][A-Za-z0-9_-]+$"},
+        )
+    },
+    errors=(422,),
 )
 def changes() -> Response:
     return jsonify(rpc().reports.changes(caller(), request.args.get("cursor") or None))
@@ -162,7 +167,7 @@ def changes() -> Response:
 
 def _export(fmt: str, name: str, rows: Callable[[], list[dict[str, Any]]]) -> Response:
     if fmt not in FORMATS:
-        raise InvalidInput("UNKNOWN_FORMAT", {"format": fmt[:20], "formats": ["json", *FORMATS]})
+        raise NotFound("UNKNOWN_FORMAT", {"format": fmt[:20], "formats": ["json", *FORMATS]})
     out = io.StringIO()
     flat = [_flat(r) for r in rows()]
     columns = list(dict.fromkeys(k for r in flat for k in r))

@@ -9,7 +9,7 @@ import litemongo
 import pytest
 
 from common.actor import Actor, Grant
-from common.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound, Refused
 from common.events import (
     Event,
     FileCreated,
@@ -257,6 +257,6 @@ def test_a_cursor_is_refused_when_forged_too_old_or_from_another_scope() -> None
         (cursor.make(key, 41, "hathras|", NOW - timedelta(days=31)), "CURSOR_EXPIRED"),
         (cursor.make(key, 41, "aligarh|", NOW), "CURSOR_OTHER_SCOPE"),
     ]:
-        with pytest.raises(InvalidInput, match=code) as refused:
+        with pytest.raises(Refused, match=code) as refused:
             cursor.read(key, bad, "hathras|", NOW)
         assert "without a cursor" in refused.value.details["restart"]

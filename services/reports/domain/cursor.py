@@ -1,9 +1,10 @@
 """The HQ feed's cursor: opaque to the caller, signed by reports, bound to one scope.
 
 A cursor says "changes up to number n were given to this scope at this time". It is
-``base64url(json).base64url(hmac-sha256)``; anything else, a cursor signed with another key, one
-older than ``MAX_AGE`` or one given to another scope is refused with a named error whose details
-say how to restart (pull again without a cursor: a full snapshot, then changes from there).
+``base64url(json).base64url(hmac-sha256)``; anything else, a cursor signed with another key,
+one older than ``MAX_AGE`` or one given to another scope is refused (422) with a named error
+whose details say how to restart (pull again without a cursor: a full snapshot, then changes
+from there).
 """
 
 import base64
@@ -12,7 +13,7 @@ import hmac
 import json
 from datetime import datetime, timedelta
 
-from common.errors import InvalidInput
+from common.errors import Refused
 
 MAX_AGE = timedelta(days=30)
 RESTART = "pull again without a cursor for a full snapshot and a new cursor"
@@ -40,12 +41,12 @@ def read(key: bytes, cursor: str, scope: str, now: datetime) -> int:
         body = _unb64(body_part)
         mac = _unb64(mac_part)
     except ValueError:
-        raise InvalidInput("CURSOR_INVALID", {"restart": RESTART}) from None
+        raise Refused("CURSOR_INVALID", {"restart": RESTART}) from None
     if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
-        raise InvalidInput("CURSOR_INVALID", {"restart": RESTART})
+        raise Refused("CURSOR_INVALID", {"restart": RESTART})
     claims = json.loads(body)
     if datetime.fromtimestamp(claims["at"], now.tzinfo) < now - MAX_AGE:
-        raise InvalidInput("CURSOR_EXPIRED", {"restart": RESTART, "max_age_days": MAX_AGE.days})
+        raise Refused("CURSOR_EXPIRED", {"restart": RESTART, "max_age_days": MAX_AGE.days})
     if claims["scope"] != scope:
-        raise InvalidInput("CURSOR_OTHER_SCOPE", {"restart": RESTART})
+        raise Refused("CURSOR_OTHER_SCOPE", {"restart": RESTART})
     return int(claims["n"])
