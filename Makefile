@@ -4,7 +4,7 @@ PYTEST  := .venv/bin/pytest
 LINTED  := common services gateway tools tests bench
 STAMP   := .venv/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 
-.PHONY: run test bench lint lock translations update-translations clean backup restore
+.PHONY: run test bench lint lock translations update-translations clean backup restore rebuild-reports
 
 run: $(STAMP) translations
 	$(PY) -m tools.office
@@ -33,6 +33,11 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<when>"; exit 2; }
 	$(PY) -m tools.backup restore $(FROM)
+
+# Every report's read models again from the reports service's event log (stop the office
+# first on the embedded store); prints the totals before and after, which must be equal.
+rebuild-reports: $(STAMP)
+	$(PY) -m services.reports.rebuild
 
 # Format, lint rules, types (mypy's paths and its strict modules are in pyproject.toml).
 lint: $(STAMP)

@@ -279,6 +279,19 @@ MESSAGES = {
         "The review date must be after today, and for category C within 10 years."
     ),
     "INTERNAL": _l("Something went wrong on our side. Please try again."),
+    "CURSOR_INVALID": _l(
+        "This feed cursor is not one we gave out. Pull again without a cursor to start afresh."
+    ),
+    "CURSOR_EXPIRED": _l(
+        "This feed cursor is too old. Pull again without a cursor to start afresh."
+    ),
+    "CURSOR_OTHER_SCOPE": _l(
+        "This feed cursor was given for another scope. Pull again without a cursor to start afresh."
+    ),
+    "UNKNOWN_FORMAT": _l("Reports come as JSON or CSV."),
+    "UNKNOWN_LEVEL": _l("Rows can be asked by child, office, post or department."),
+    "DEPARTMENT_NOT_FOUND": _l("No such department."),
+    "REGISTER_NOT_FOUND": _l("No such register: diary, files, dispatch or closed."),
 }
 
 

@@ -31,7 +31,7 @@ CALLS = {
     "gateway": SERVICES,
 }
 # Whose events each consumes.
-CONSUMES = {"files": ("signing",), "notify": ("files",), "reports": ("files",)}
+CONSUMES = {"files": ("signing",), "notify": ("files",), "reports": ("files", "identity")}
 REPLY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 STANDALONE_REPLIES = r"rpc\.reply-standalone_rpc_proxy-.*"
 

@@ -1,12 +1,42 @@
-"""Reports for supervisors and HQ."""
+"""Reports for supervisors and HQ: pendency, adoption, month-wise flows and registers for any
+node of the office tree within the caller's scope, as JSON or CSV, and the HQ feed of what
+changed since the last pull."""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
 
 from flask import Response, jsonify, request
 
+from common.errors import NotFound
 from gateway.api import api
 from gateway.api.common import caller
-from gateway.openapi import documented
+from gateway.openapi import choice, documented
 from gateway.rpc import rpc
-from services.reports.schemas import Pendency
+from services.reports.schemas import Changes, Monthly, NodeRows, Pendency, Register
+
+Query = dict[str, str | tuple[str, dict[str, Any]]]
+FORMATS = ("csv",)  # beside JSON; XLSX comes next
+NODE: Query = {
+    "office": "an office id, a department, or post:<id> (default: the top of your part of the "
+    "tree, or your own desk); outside your scope it does not exist (404)",
+}
+ROWS: Query = {
+    **NODE,
+    "level": choice(
+        "rows under it: the offices right under (child), every office (office), every post "
+        "(post), or the departments of its state (department)",
+        "child",
+        "office",
+        "post",
+        "department",
+    ),
+    "department": "only rows within this department (the office id of the department)",
+}
+REGISTER: Query = {**NODE, "month": "YYYY-MM (default: every month)"}
+ERRORS = (400, 403, 404)
 
 
 @api.get("/reports/pendency")
@@ -21,3 +51,146 @@ from services.reports.schemas import Pendency
 )
 def pendency() -> Response:
     return jsonify(rpc().reports.pendency(caller(), request.args.get("office") or None))
+
+
+def _args(*names: str) -> dict[str, str | None]:
+    return {name: request.args.get(name) or None for name in names}
+
+
+def _by_age() -> dict[str, Any]:
+    a = _args("office", "level", "department")
+    return rpc().reports.pendency_by_age(caller(), a["office"], a["level"], a["department"])
+
+
+def _adoption() -> dict[str, Any]:
+    a = _args("office", "level", "department")
+    return rpc().reports.adoption(caller(), a["office"], a["level"], a["department"])
+
+
+def _monthly() -> dict[str, Any]:
+    return rpc().reports.monthly(caller(), _args("office")["office"])
+
+
+def _register(register: str) -> dict[str, Any]:
+    a = _args("office", "month")
+    return rpc().reports.register(caller(), register, a["office"], a["month"])
+
+
+@api.get("/reports/pendency/ages")
+@documented(
+    "Pending items by age in working days (0-7, 8-15, 16-30, over 30), kind, priority and "
+    "the seven-working-day rule's stage, for a node and the rows under it",
+    response=NodeRows,
+    query=ROWS,
+    errors=ERRORS,
+)
+def pendency_by_age() -> Response:
+    return jsonify(_by_age())
+
+
+@api.get("/reports/pendency/ages.<fmt>")
+@documented("Pending items by age, as CSV", binary="text/csv", query=ROWS, errors=ERRORS)
+def pendency_by_age_export(fmt: str) -> Response:
+    return _export(fmt, "pendency", lambda: _by_age()["rows"])
+
+
+@api.get("/reports/adoption")
+@documented(
+    "Adoption: staff onboarded with Gov ID, VPN and DSC, e-receipts and e-files created, "
+    "movements, first day of work and the weekly trend, ranked",
+    response=NodeRows,
+    query=ROWS,
+    errors=ERRORS,
+)
+def adoption() -> Response:
+    return jsonify(_adoption())
+
+
+@api.get("/reports/adoption.<fmt>")
+@documented("Adoption, as CSV", binary="text/csv", query=ROWS, errors=ERRORS)
+def adoption_export(fmt: str) -> Response:
+    return _export(fmt, "adoption", lambda: _adoption()["rows"])
+
+
+@api.get("/reports/monthly")
+@documented(
+    "Month by month: created, received, sent and closed",
+    response=Monthly,
+    query=NODE,
+    errors=ERRORS,
+)
+def monthly() -> Response:
+    return jsonify(_monthly())
+
+
+@api.get("/reports/monthly.<fmt>")
+@documented("Month by month, as CSV", binary="text/csv", query=NODE, errors=ERRORS)
+def monthly_export(fmt: str) -> Response:
+    return _export(fmt, "monthly", lambda: _monthly()["months"])
+
+
+@api.get("/reports/registers/<register>")
+@documented(
+    "An office's register: diary (receipts), files, dispatch or closed files",
+    response=Register,
+    query=REGISTER,
+    errors=ERRORS,
+)
+def register(register: str) -> Response:
+    return jsonify(_register(register))
+
+
+@api.get("/reports/registers/<register>.<fmt>")
+@documented("An office's register, as CSV", binary="text/csv", query=REGISTER, errors=ERRORS)
+def register_export(register: str, fmt: str) -> Response:
+    return _export(fmt, f"register-{register}", lambda: _register(register)["lines"])
+
+
+@api.get("/reports/changes")
+@documented(
+    "The HQ feed: which offices' reports changed since your last pull. Without a cursor: "
+    "a cursor to start from (pull every report once, then only what changes). A forged, "
+    "expired (30 days) or other scope's cursor is refused (422, CURSOR_INVALID, "
+    "CURSOR_EXPIRED, CURSOR_OTHER_SCOPE): pull again without one",
+    response=Changes,
+    query={
+        "cursor": (
+            "the cursor of your last pull",
+            {"type": "string", "pattern": "^[A-Za-z0-9_-]+[.][A-Za-z0-9_-]+$"},
+        )
+    },
+    errors=(422,),
+)
+def changes() -> Response:
+    return jsonify(rpc().reports.changes(caller(), request.args.get("cursor") or None))
+
+
+def _export(fmt: str, name: str, rows: Callable[[], list[dict[str, Any]]]) -> Response:
+    if fmt not in FORMATS:
+        raise NotFound("UNKNOWN_FORMAT", {"format": fmt[:20], "formats": ["json", *FORMATS]})
+    out = io.StringIO()
+    flat = [_flat(r) for r in rows()]
+    columns = list(dict.fromkeys(k for r in flat for k in r))
+    writer = csv.DictWriter(out, columns)
+    writer.writeheader()
+    writer.writerows(flat)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One CSV line: nested counts as ``ages.0-7``, a path as ``up/police/...``."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            flat[prefix + key] = "/".join(value)
+        elif isinstance(value, list):
+            flat[prefix + key] = json.dumps(value, ensure_ascii=False)
+        else:
+            flat[prefix + key] = value
+    return flat

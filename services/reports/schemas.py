@@ -1,6 +1,8 @@
 """Reports' answers."""
 
-from pydantic import BaseModel
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from common.events import Names
 
@@ -16,3 +18,123 @@ class Pendency(BaseModel):
     office_id: str
     posts: list[PostPendency]
     total: int
+
+
+class NodeRows(BaseModel):
+    """A report on a node of the office tree (an office, a department, or ``post:<id>``): its
+    own row first, then the rows under it at the level asked for."""
+
+    office_id: str
+    rows: list[dict[str, Any]]
+    as_of: str | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "office_id": "hathras",
+                    "as_of": "2026-03-20T11:30:00+00:00",
+                    "rows": [
+                        {
+                            "node": "hathras",
+                            "path": ["up", "police", "agra-zone", "aligarh-range", "hathras"],
+                            "total": 3,
+                            "ages": {"0-7": 2, "8-15": 1, "16-30": 0, "over_30": 0},
+                            "kinds": {"receipt": 2, "file": 1},
+                            "priorities": {"normal": 2, "urgent": 1},
+                            "late": {"warning": 1, "explanation_required": 0, "escalated": 0},
+                            "late_explained": 1,
+                            "oldest_day": "2026-03-03",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class Monthly(BaseModel):
+    """Month by month: receipts and files created, items received and sent, files closed."""
+
+    office_id: str
+    months: list[dict[str, Any]]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "office_id": "hathras",
+                    "months": [
+                        {
+                            "month": "2026-03",
+                            "receipts_created": 41,
+                            "files_created": 12,
+                            "received": 60,
+                            "sent": 58,
+                            "closed": 3,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class Register(BaseModel):
+    """An office's register (diary, files, dispatch, closed), oldest line first."""
+
+    office_id: str
+    name: str
+    month: str | None
+    lines: list[dict[str, Any]]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "office_id": "hathras",
+                    "name": "diary",
+                    "month": "2026-03",
+                    "lines": [
+                        {
+                            "id": "r1",
+                            "number": "1/2026/SP-HTR",
+                            "subject": "Complaint",
+                            "at": "2026-03-02T06:00:00+00:00",
+                            "post_id": "cru",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class Changes(BaseModel):
+    """What changed since the cursor: the offices whose reports to pull again, the days their
+    events fell on, and the cursor for the next pull (opaque; signed; bound to your scope)."""
+
+    snapshot: bool
+    changes: list[dict[str, Any]]
+    more: bool
+    cursor: str
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "snapshot": False,
+                    "more": False,
+                    "cursor": "eyJuIjo0Mi...Q.c2lnbmF0dXJl",
+                    "changes": [
+                        {
+                            "office_id": "hathras",
+                            "path": ["up", "police", "agra-zone", "aligarh-range", "hathras"],
+                            "days": ["2026-03-19"],
+                            "types": ["file.sent", "receipt.diarised"],
+                        }
+                    ],
+                }
+            ]
+        }
+    )

@@ -1,16 +1,55 @@
-"""Reports: read models built from events. Pendency per post now; adoption, registers and
-HQ rollups follow."""
+"""Reports: read models built from events (pendency by age, adoption, registers, rollups up
+the office tree) and the HQ feed of what changed. Every consumed event is kept in a log first,
+so any read model can be rebuilt from it (``make rebuild-reports``)."""
 
-from typing import Any
+import secrets
+import time
+from typing import Any, ClassVar
 
 from nameko.events import SERVICE_POOL, event_handler
+from nameko.rpc import RpcProxy
 
 from common import service_parts
+from common.clock import utcnow
+from common.errors import NotFound, Unauthenticated
+from common.events import EVENT_TYPES, Event
 from common.rpc import rpc
 from common.storage import Database
 from common.trust import Trust
-from services.reports import domain, store
+from common.workdays import Calendar
+from services.reports import answers, domain, projection, store
+from services.reports.domain import cursor, scope
 from services.reports.schemas import Pendency
+
+# The events these models read, by producer; the rule's are read once files emits them.
+CONSUMED = {
+    "files": (
+        "receipt.diarised",
+        "receipt.sent",
+        "receipt.filed",
+        "receipt.closed",
+        "file.created",
+        "file.sent",
+        "file.status_changed",
+        "draft.dispatched",
+        "receipt.overdue",
+        "file.overdue",
+        "receipt.delay_explained",
+        "file.delay_explained",
+    ),
+    "identity": ("person.onboarded", "vpn.issued", "dsc.enrolled"),
+}
+CALENDAR_SECONDS = 600
+FEED_PAGE = 1000
+
+
+def _handler(source: str, event_type: str) -> Any:
+    def handle(self: "ReportsService", event: dict[str, Any]) -> None:
+        self._take(event)
+
+    return event_handler(source, event_type, handler_type=SERVICE_POOL, reliable_delivery=True)(
+        handle
+    )
 
 
 class ReportsService(service_parts.Health):
@@ -18,42 +57,51 @@ class ReportsService(service_parts.Health):
 
     storage = Database(indexes=store.ensure_indexes)
     trust = Trust()
+    identity = RpcProxy("identity")
+    _calendars: ClassVar[dict[tuple[str, int], tuple[float, Calendar]]] = {}
 
-    @event_handler("files", "receipt.diarised", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_receipt_diarised(self, event: dict[str, Any]) -> None:
-        self._follow(event)
+    def _take(self, raw: dict[str, Any]) -> None:
+        """Keep a proven event and apply it. One of a type this code does not know yet (a newer
+        producer's) is still proven by its producer's signature, and kept for a later rebuild."""
+        try:
+            event = self.trust.event(raw)
+        except Unauthenticated as refused:
+            if refused.code != "EVENT_NOT_YOURS" or raw.get("type") in EVENT_TYPES:
+                raise
+            event = Event.model_validate({k: v for k, v in raw.items() if k != "proof"})
+        projection.take(self.storage.db, raw, event)
 
-    @event_handler("files", "receipt.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_receipt_sent(self, event: dict[str, Any]) -> None:
-        self._follow(event)
+    def _calendar(self, state_id: str, year: int) -> Calendar:
+        """A state's working calendar for a year, from identity, kept for ten minutes; until
+        identity answers, the default one (Sundays and second Saturdays off)."""
+        kept = self._calendars.get((state_id, year))
+        if kept and kept[0] > time.monotonic():
+            return kept[1]
+        try:
+            answer = self.identity.working_calendar(state_id, year)
+            calendar = Calendar.of(
+                answer["holidays"], answer["second_saturday"], answer["fourth_saturday"]
+            )
+            keep = CALENDAR_SECONDS
+        except Exception:  # identity down or older: count by the default for now
+            calendar, keep = Calendar(), 60
+        self._calendars[(state_id, year)] = (time.monotonic() + keep, calendar)
+        return calendar
 
-    @event_handler("files", "receipt.filed", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_receipt_filed(self, event: dict[str, Any]) -> None:
-        self._follow(event)
-
-    @event_handler("files", "receipt.closed", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_receipt_closed(self, event: dict[str, Any]) -> None:
-        self._follow(event)
-
-    @event_handler(
-        "files", "file.status_changed", handler_type=SERVICE_POOL, reliable_delivery=True
-    )
-    def on_file_status_changed(self, event: dict[str, Any]) -> None:
-        self._follow(event)
-
-    @event_handler("files", "file.created", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_file_created(self, event: dict[str, Any]) -> None:
-        self._follow(event)
-
-    @event_handler("files", "file.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
-    def on_file_sent(self, event: dict[str, Any]) -> None:
-        self._follow(event)
-
-    def _follow(self, raw: dict[str, Any]) -> None:
-        event = self.trust.event(raw)
-        moved = domain.whereabouts(event)
-        if moved:
-            store.move_item(self.storage.db, moved[0], event.event_id, moved[1])
+    def _rows(
+        self,
+        actor: dict[str, Any],
+        office_id: str | None,
+        level: str | None,
+        department: str | None,
+    ) -> tuple[list[dict[str, Any]], str]:
+        who = self.trust.actor(actor)
+        node = office_id or scope.default_node(who)
+        rows = answers.rows_of(self.storage.db, node, level, department)
+        post = node[len("post:") :] if node.startswith("post:") else None
+        if not scope.sees(who, rows[0]["path"], post):
+            raise NotFound("OFFICE_NOT_FOUND", {"office": node})  # not yours to know of
+        return [r for r in rows if scope.sees(who, r["path"], _post_of(r["_id"]))], node
 
     @rpc
     def pendency(self, actor: dict[str, Any], office_id: str | None = None) -> dict[str, Any]:
@@ -65,3 +113,102 @@ class ReportsService(service_parts.Health):
         rows = domain.pendency_by_post([i for i in items if domain.may_count(who, office, i)])
         answer = {"office_id": office, "posts": rows, "total": sum(r["items"] for r in rows)}
         return Pendency.model_validate(answer).model_dump()
+
+    @rpc
+    def pendency_by_age(
+        self,
+        actor: dict[str, Any],
+        office_id: str | None = None,
+        level: str | None = None,
+        department: str | None = None,
+    ) -> dict[str, Any]:
+        """Pending items of a node and the rows under it by age in working days."""
+        nodes, node = self._rows(actor, office_id, level, department)
+        rows = answers.pendency(self.storage.db, nodes, self._calendar, utcnow())
+        return {"office_id": node, "as_of": utcnow().isoformat(timespec="seconds"), "rows": rows}
+
+    @rpc
+    def adoption(
+        self,
+        actor: dict[str, Any],
+        office_id: str | None = None,
+        level: str | None = None,
+        department: str | None = None,
+    ) -> dict[str, Any]:
+        """Staff onboarded, e-receipts and e-files, movements and the weekly trend per node."""
+        nodes, node = self._rows(actor, office_id, level, department)
+        return {"office_id": node, "rows": answers.adoption(self.storage.db, nodes)}
+
+    @rpc
+    def monthly(self, actor: dict[str, Any], office_id: str | None = None) -> dict[str, Any]:
+        """Month by month: created, received, sent, closed."""
+        _, node = self._rows(actor, office_id, None, None)
+        return {"office_id": node, "months": answers.monthly(self.storage.db, node)}
+
+    @rpc
+    def register(
+        self,
+        actor: dict[str, Any],
+        register: str,
+        office_id: str | None = None,
+        month: str | None = None,
+    ) -> dict[str, Any]:
+        """An office's diary, file, dispatch or closed-files register."""
+        _, node = self._rows(actor, office_id, None, None)
+        lines = answers.register(self.storage.db, register, node, month)
+        return {"office_id": node, "name": register, "month": month, "lines": lines}
+
+    @rpc
+    def changes(self, actor: dict[str, Any], at: str | None = None) -> dict[str, Any]:
+        """What changed in the actor's part of the tree since the cursor ``at`` (none: a
+        snapshot of where to start), and the cursor to come back with."""
+        who = self.trust.actor(actor)
+        db, now, bound = self.storage.db, utcnow(), scope.fingerprint(who)
+        key = _feed_key(db)
+        if at is None:
+            last = store.last_change(db)
+            return {
+                "snapshot": True,
+                "changes": [],
+                "more": False,
+                "cursor": cursor.make(key, last, bound, now),
+            }
+        since = cursor.read(key, at, bound, now)
+        events = store.events_after(db, since, FEED_PAGE)
+        changed: dict[str, dict[str, Any]] = {}
+        for e in events:
+            path = e.get("office_path") or []
+            if path and scope.sees(who, path):
+                row = changed.setdefault(
+                    path[-1], {"office_id": path[-1], "path": path, "days": set(), "types": set()}
+                )
+                row["days"].add(e["day"])
+                row["types"].add(e["type"])
+        n = events[-1]["n"] if events else since
+        rows = [
+            {**r, "days": sorted(r["days"]), "types": sorted(r["types"])}
+            for r in sorted(changed.values(), key=lambda r: r["office_id"])
+        ]
+        more = len(events) == FEED_PAGE
+        return {
+            "snapshot": False,
+            "changes": rows,
+            "more": more,
+            "cursor": cursor.make(key, n, bound, now),
+        }
+
+
+def _post_of(node: str) -> str | None:
+    return node[len("post:") :] if node.startswith("post:") else None
+
+
+def _feed_key(db: Any) -> bytes:
+    """The feed's signing key, made once and kept with the read models (every replica of the
+    service signs and checks with the same one)."""
+    return store.feed_key(db, lambda: secrets.token_hex(32)).encode()
+
+
+# One handler per consumed event type, all taking the same path.
+for _source, _types in CONSUMED.items():
+    for _type in _types:
+        setattr(ReportsService, f"on_{_type.replace('.', '_')}", _handler(_source, _type))

@@ -1,12 +1,93 @@
-"""Reports' read model: where each pending item is now."""
+"""Reports' collections and queries: the log of every event consumed (append-only, the source
+every read model is rebuilt from) and the read models kept from it.
 
+- ``events``: one document per event id (so a redelivery is seen and skipped), numbered ``n``
+  in order of arrival and filed by ``page`` (n // PAGE) so the HQ feed and a rebuild read pages
+  by equality instead of scanning.
+- ``pending_items``: where each item waits now; ``pending_counts``: pending items per node (an
+  office, any office above it, or ``post:<id>``) and arrival day, by kind, priority and stage.
+- ``daily``: flows per node and day (and ``all`` days); ``people`` and ``staff``: onboarding per
+  person and its counts per node; ``registers``: register lines per office and month; ``nodes``:
+  every office seen, with its path.
+
+Counters are kept as events arrive, so a report at the top of the state reads a few hundred
+documents whatever the number of events ever recorded.
+"""
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
 from common.storage import Db, apply_once
+
+PAGE = 256
+MODELS = ("pending_items", "pending_counts", "daily", "people", "staff", "registers", "nodes")
 
 
 def ensure_indexes(db: Db) -> None:
     db.pending_items.create_index("office_path")
+    db.events.create_index("page")
+    db.pending_counts.create_index("node")
+    db.daily.create_index("node")
+    db.registers.create_index("key")
+    db.nodes.create_index("parent")
+    db.nodes.create_index("path")
+
+
+# --- the event log ---------------------------------------------------------------------------
+
+
+def log_event(db: Db, event_id: str, record: dict[str, Any]) -> bool:
+    """Keep an event, once: False when it was kept before (a redelivery)."""
+    try:
+        db.events.insert_one({"_id": event_id, "status": "new", **record})
+    except DuplicateKeyError:
+        return False
+    n = db.counters.find_one_and_update(
+        {"_id": "events"}, {"$inc": {"n": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+    )["n"]
+    db.events.update_one({"_id": event_id}, {"$set": {"n": n, "page": n // PAGE}})
+    return True
+
+
+def set_event_status(db: Db, event_id: str, status: str, problem: str | None = None) -> None:
+    """``applied`` to the read models, or ``kept`` for a later reader (with why)."""
+    db.events.update_one({"_id": event_id}, {"$set": {"status": status, "problem": problem}})
+
+
+def last_change(db: Db) -> int:
+    counter = db.counters.find_one({"_id": "events"})
+    return int(counter["n"]) if counter else 0
+
+
+def events_after(db: Db, n: int, most: int) -> list[dict[str, Any]]:
+    """Up to ``most`` kept events numbered after ``n``, in order."""
+    found: list[dict[str, Any]] = []
+    last = last_change(db)
+    for page in range(n // PAGE, last // PAGE + 1):
+        found.extend(e for e in db.events.find({"page": page}) if e["n"] > n)
+        if len(found) >= most:
+            break
+    return sorted(found, key=lambda e: e["n"])[:most]
+
+
+def all_events(db: Db) -> Iterator[dict[str, Any]]:
+    """Every kept event in order of arrival, a page at a time."""
+    for page in range(last_change(db) // PAGE + 1):
+        yield from sorted(db.events.find({"page": page}), key=lambda e: e["n"])
+
+
+def clear_models(db: Db) -> None:
+    """Empty every read model (the log stays): the start of a rebuild."""
+    for name in MODELS:
+        db[name].delete_many({})
+
+
+# --- pending items -----------------------------------------------------------------------------
 
 
 def move_item(db: Db, item_id: str, event_id: str, where: dict[str, Any]) -> bool:
@@ -21,5 +102,151 @@ def move_item(db: Db, item_id: str, event_id: str, where: dict[str, Any]) -> boo
     )
 
 
+def set_priority(db: Db, item_id: str, priority: str, seq: int) -> None:
+    """A file's priority as its latest sending says (an older one arriving late is ignored)."""
+    query = {"_id": item_id, "priority_seq": {"$not": {"$gte": seq}}}
+    update = {"$set": {"priority": priority, "priority_seq": seq}}
+    with contextlib.suppress(DuplicateKeyError):  # a later sending already set it
+        db.pending_items.update_one(query, update, upsert=True)
+
+
+def add_mark(db: Db, item_id: str, mark: dict[str, Any]) -> None:
+    """A stage of the seven-working-day rule reached, or an explanation given, at a post."""
+    db.pending_items.update_one({"_id": item_id}, {"$push": {"marks": mark}}, upsert=True)
+
+
 def items_under(db: Db, office_id: str) -> list[dict[str, Any]]:
     return list(db.pending_items.find({"office_path": office_id}, {"applied_events": 0}))
+
+
+def recount_item(db: Db, item_id: str, position: Callable[[dict[str, Any]], str | None]) -> None:
+    """Move an item's count to where its facts now say it waits (see ``_recount``)."""
+    _recount(db.pending_items, item_id, position, lambda at, by: _count_pending(db, at, by))
+
+
+def _count_pending(db: Db, at: str, by: int) -> None:
+    nodes, day, key = json.loads(at)
+    for node in nodes:
+        db.pending_counts.update_one(
+            {"_id": f"{node}|{day}"},
+            {"$set": {"node": node, "day": day}, "$inc": {f"c.{key}": by}},
+            upsert=True,
+        )
+
+
+def pending_counts_at(db: Db, node: str) -> list[dict[str, Any]]:
+    """A node's pending counters, one per arrival day."""
+    return list(db.pending_counts.find({"node": node}))
+
+
+def _recount(
+    coll: Any,
+    doc_id: str,
+    position: Callable[[dict[str, Any]], str | None],
+    count: Callable[[str, int], None],
+) -> None:
+    """Counters follow a document's facts: its ``counted`` position is swapped for the one its
+    facts give, by compare-and-set, so each change of position moves its count exactly once
+    even when two consumers race; the loser reads again until facts and count agree."""
+    for _ in range(10):
+        doc = coll.find_one({"_id": doc_id})
+        if doc is None:
+            return
+        have, want = doc.get("counted"), position(doc)
+        if have == want:
+            return
+        if coll.update_one(
+            {"_id": doc_id, "counted": have}, {"$set": {"counted": want}}
+        ).matched_count:
+            if have:
+                count(have, -1)
+            if want:
+                count(want, 1)
+
+
+# --- flows, registers, people, the tree --------------------------------------------------------
+
+
+def add_flow(db: Db, office_path: list[str], day: str, field: str) -> None:
+    """One more of ``field`` on ``day`` (and in all) for the office and every office above."""
+    for node in office_path:
+        for when in (day, "all"):
+            db.daily.update_one(
+                {"_id": f"{node}|{when}"},
+                {"$set": {"node": node, "day": when}, "$inc": {field: 1}},
+                upsert=True,
+            )
+
+
+def daily_at(db: Db, node: str) -> list[dict[str, Any]]:
+    """A node's flows per day (and the ``all`` total)."""
+    return list(db.daily.find({"node": node}, {"_id": 0}))
+
+
+def add_register_line(
+    db: Db, register: str, office_id: str, month: str, line: dict[str, Any]
+) -> None:
+    db.registers.update_one(
+        {"_id": f"{register}|{office_id}|{month}"},
+        {"$set": {"key": f"{register}|{office_id}", "month": month}, "$push": {"lines": line}},
+        upsert=True,
+    )
+
+
+def register_months(db: Db, register: str, office_id: str) -> list[dict[str, Any]]:
+    """An office's register, a document per month."""
+    return list(db.registers.find({"key": f"{register}|{office_id}"}, {"_id": 0}))
+
+
+def set_person(db: Db, user_id: str, facts: dict[str, Any]) -> None:
+    db.people.update_one({"_id": user_id}, {"$set": facts}, upsert=True)
+
+
+def recount_person(db: Db, user_id: str, position: Callable[[dict[str, Any]], str | None]) -> None:
+    """Move a person's count to what they now hold (Gov ID, VPN, DSC) in their office."""
+    _recount(db.people, user_id, position, lambda at, by: _count_staff(db, at, by))
+
+
+def _count_staff(db: Db, at: str, by: int) -> None:
+    path, held = at.split("|")
+    for node in path.split(","):
+        db.staff.update_one({"_id": node}, {"$inc": {f"c.{held}": by}}, upsert=True)
+
+
+def staff_at(db: Db, node: str) -> dict[str, int]:
+    """How many people of a node hold what ("110": Gov ID and VPN, no DSC)."""
+    doc = db.staff.find_one({"_id": node})
+    return dict(doc["c"]) if doc else {}
+
+
+def note_offices(db: Db, office_path: list[str]) -> None:
+    """Remember every office an event names, with its place in the tree."""
+    for depth, node in enumerate(office_path):
+        if db.nodes.find_one({"_id": node}, {"_id": 1}) is None:
+            path = office_path[: depth + 1]
+            parent = path[-2] if depth else None
+            with contextlib.suppress(DuplicateKeyError):  # noted by another consumer just now
+                db.nodes.insert_one({"_id": node, "path": path, "parent": parent})
+
+
+def office(db: Db, node: str) -> dict[str, Any] | None:
+    """A node seen in events (an office, or ``post:<id>``), with its path, or None."""
+    found: dict[str, Any] | None = db.nodes.find_one({"_id": node})
+    return found
+
+
+def nodes_right_under(db: Db, node: str | None) -> list[dict[str, Any]]:
+    """The offices and posts right under a node (None: the roots of the tree)."""
+    return list(db.nodes.find({"parent": node}))
+
+
+def nodes_under(db: Db, node: str) -> list[dict[str, Any]]:
+    """Every office and post under a node, and the node itself."""
+    return list(db.nodes.find({"path": node}))
+
+
+def feed_key(db: Db, make: Callable[[], str]) -> str:
+    """The HQ feed's cursor key: made by ``make()`` the first time, then always the same."""
+    with contextlib.suppress(DuplicateKeyError):  # made before
+        db.counters.insert_one({"_id": "feed_key", "key": make()})
+    return str(db.counters.find_one({"_id": "feed_key"})["key"])

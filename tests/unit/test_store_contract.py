@@ -1002,6 +1002,38 @@ def test_the_pending_report_moves_an_item_once_per_event_and_never_backwards(db:
     ]
 
 
+def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> None:
+    reports.ensure_indexes(db)
+    assert_indexed(db, "events", "page")
+    assert reports.log_event(db, "e1", {"type": "x", "office_path": ["up"], "day": "d"})
+    assert not reports.log_event(db, "e1", {"type": "x"})  # redelivered: kept once
+    reports.set_event_status(db, "e1", "kept", "unknown_type")
+    assert reports.last_change(db) == 1
+    assert [e["_id"] for e in reports.events_after(db, 0, 10)] == ["e1"]
+    assert [e["_id"] for e in reports.all_events(db)] == ["e1"]
+    reports.note_offices(db, ["up", "htr"])
+    assert reports.office(db, "htr")["path"] == ["up", "htr"]
+    assert [n["_id"] for n in reports.nodes_right_under(db, "up")] == ["htr"]
+    assert {n["_id"] for n in reports.nodes_under(db, "up")} == {"up", "htr"}
+    at = {"post_id": "p", "office_path": ["up", "htr"], "since": "2026-01-05T06:00:00+00:00"}
+    reports.move_item(db, "f9", "e1", {**at, "kind": "file", "seq": 1})
+    reports.set_priority(db, "f9", "urgent", 2)
+    reports.set_priority(db, "f9", "normal", 1)  # older, arriving late
+    reports.add_mark(db, "f9", {"post_id": "p", "seq": 2, "stage": "warning"})
+    reports.recount_item(db, "f9", lambda doc: f'[["htr"], "2026-01-05", "{doc["priority"]}"]')
+    assert reports.pending_counts_at(db, "htr")[0]["c"] == {"urgent": 1}
+    reports.add_flow(db, ["up", "htr"], "2026-01-05", "sent")
+    assert {d["day"]: d["sent"] for d in reports.daily_at(db, "up")} == {"2026-01-05": 1, "all": 1}
+    reports.add_register_line(db, "diary", "htr", "2026-01", {"id": "r1"})
+    assert reports.register_months(db, "diary", "htr")[0]["lines"] == [{"id": "r1"}]
+    reports.set_person(db, "u1", {"office_path": ["up"], "govid": True})
+    reports.recount_person(db, "u1", lambda doc: "up|100")
+    assert reports.staff_at(db, "up") == {"100": 1}
+    assert reports.feed_key(db, lambda: "k1") == reports.feed_key(db, lambda: "k2") == "k1"
+    reports.clear_models(db)
+    assert reports.staff_at(db, "up") == {} and reports.last_change(db) == 1
+
+
 # Every public store function is called above: a new one must join the contract.
 @pytest.mark.parametrize("module", [files, signing, notify, reports])
 def test_every_public_store_function_is_exercised_here(module: Any) -> None:

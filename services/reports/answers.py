@@ -1,0 +1,134 @@
+"""The reports' answers, read from the pre-aggregated counters: each row is one node (an office,
+a department, a post) and costs one small query, whatever the number of events recorded."""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from common.errors import InvalidInput, NotFound
+from common.storage import Db
+from common.workdays import Calendar
+from services.reports import store
+from services.reports.domain import effects
+from services.reports.domain.pendency import POST_NODE, pendency_row
+
+# Which rows a report has under the node asked for.
+LEVELS = ("child", "office", "post", "department")
+CalendarOf = Callable[[str, int], Calendar]  # (state id, year) -> that year's calendar
+
+
+def rows_of(db: Db, node: str, level: str | None, department: str | None) -> list[dict[str, Any]]:
+    """The node asked for (first) and the rows under it at ``level``, within ``department``."""
+    here = store.office(db, node)
+    if here is None:
+        raise NotFound("OFFICE_NOT_FOUND", {"office": node})
+    if level is not None and level not in LEVELS:
+        raise InvalidInput("UNKNOWN_LEVEL", {"level": level, "levels": list(LEVELS)})
+    if department is not None:
+        known = store.office(db, department)
+        if known is None or len(known["path"]) != 2:
+            raise NotFound("DEPARTMENT_NOT_FOUND", {"department": department})
+    under: list[dict[str, Any]] = []
+    if level == "child":
+        under = store.nodes_right_under(db, node)
+    elif level in ("office", "post"):
+        posts = level == "post"
+        under = [
+            n
+            for n in store.nodes_under(db, node)
+            if n["_id"] != node and n["_id"].startswith(POST_NODE) == posts
+        ]
+    elif level == "department":
+        under = [n for n in store.nodes_right_under(db, here["path"][0]) if len(n["path"]) == 2]
+    if department is not None:
+        under = [n for n in under if department in n["path"]]
+    return [here, *sorted(under, key=lambda n: n["_id"])]
+
+
+def pendency(
+    db: Db, nodes: list[dict[str, Any]], calendar_of: CalendarOf, now: datetime
+) -> list[dict[str, Any]]:
+    """Pending items per node by age in working days, kind, priority and rule stage."""
+    rows = []
+    for n in nodes:
+        row = pendency_row(
+            n["_id"],
+            store.pending_counts_at(db, n["_id"]),
+            partial(_calendar_for_day, calendar_of, n["path"][0]),
+            now,
+        )
+        rows.append({**row, "path": n["path"]})
+    return rows
+
+
+def adoption(db: Db, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per node: staff onboarded with Gov ID, VPN and DSC (counts and shares), e-receipts and
+    e-files created, movements, the first day of work seen, the trend by ISO week; ranked (among
+    the rows below the first) by e-receipts and e-files created."""
+    rows = []
+    for n in nodes:
+        staff = store.staff_at(db, n["_id"])
+        onboarded = sum(v for k, v in staff.items() if k[0] == "1")
+        held = {
+            what: sum(v for k, v in staff.items() if k[0] == "1" and k[i] == "1")
+            for i, what in ((1, "vpn"), (2, "dsc"))
+        }
+        days = store.daily_at(db, n["_id"])
+        total = next((d for d in days if d["day"] == "all"), {})
+        dated = sorted(d for d in (d["day"] for d in days) if d != "all")
+        weeks: dict[str, dict[str, int]] = {}
+        for d in days:
+            if d["day"] != "all":
+                year, week, _ = date.fromisoformat(d["day"]).isocalendar()
+                row = weeks.setdefault(f"{year}-W{week:02d}", {})
+                for f in ("receipts_created", "files_created", "movements"):
+                    row[f] = row.get(f, 0) + d.get(f, 0)
+        rows.append(
+            {
+                "node": n["_id"],
+                "path": n["path"],
+                "staff_onboarded": onboarded,
+                "staff_with_vpn": held["vpn"],
+                "staff_with_dsc": held["dsc"],
+                "share_with_vpn": round(held["vpn"] / onboarded, 3) if onboarded else 0.0,
+                "share_with_dsc": round(held["dsc"] / onboarded, 3) if onboarded else 0.0,
+                **{f: total.get(f, 0) for f in effects.FLOWS},
+                "first_day": dated[0] if dated else None,
+                "weeks": [{"week": w, **c} for w, c in sorted(weeks.items())],
+            }
+        )
+    made = sorted(rows[1:], key=lambda r: -(r["receipts_created"] + r["files_created"]))
+    for rank, row in enumerate(made, 1):
+        row["rank"] = rank
+    return rows
+
+
+def monthly(db: Db, node: str) -> list[dict[str, Any]]:
+    """Month by month: receipts and files created, items received and sent, files closed."""
+    months: dict[str, dict[str, Any]] = {}
+    for d in store.daily_at(db, node):
+        if d["day"] != "all":
+            row = months.setdefault(d["day"][:7], {"month": d["day"][:7]})
+            for f in ("receipts_created", "files_created", "received", "sent", "closed"):
+                row[f] = row.get(f, 0) + d.get(f, 0)
+    return [months[m] for m in sorted(months)]
+
+
+def register(db: Db, name: str, office: str, month: str | None) -> list[dict[str, Any]]:
+    """An office's register (diary, files, dispatch, closed), oldest line first."""
+    if name not in effects.REGISTERS:
+        raise NotFound(
+            "REGISTER_NOT_FOUND", {"register": name, "registers": list(effects.REGISTERS)}
+        )
+    lines = [
+        line
+        for doc in store.register_months(db, name, office)
+        if month is None or doc["month"] == month
+        for line in doc["lines"]
+    ]
+    return sorted(lines, key=lambda line: (line["at"], line["id"]))
+
+
+def _calendar_for_day(calendar_of: CalendarOf, state: str, day: date) -> Calendar:
+    return calendar_of(state, day.year)
