@@ -33,6 +33,7 @@ PUBLIC = {
     "identity.revocations": "revocation list for verifiers",
     "identity.activate": "a new person's activation code is the proof",
     "identity.onboarding_template": "an empty sheet",
+    "identity.working_calendar": "a holiday list is public; every clock reads it",
     "files.health": "a probe",
     "files.issued_letter": "public verification; needs the letter's code",
     "signing.health": "a probe",

@@ -17,6 +17,7 @@ from services.identity import store
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here
 # for a service of its own.
 from services.identity.service import (
+    calendar,
     dsc,
     login,
     offices,
@@ -48,6 +49,7 @@ class IdentityService(
     onboarding.OnboardingDesk,
     vpn.VpnDesk,
     dsc.DscDesk,
+    calendar.CalendarDesk,
     service_parts.Health,
     service_parts.Outbox,
 ):

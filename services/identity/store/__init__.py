@@ -4,6 +4,11 @@ VPN accounts. Changes that others must hear of carry their events in the changed
 
 from typing import Any
 
+from services.identity.store.calendar import (
+    calendar_history,
+    current_calendar,
+    insert_calendar,
+)
 from services.identity.store.keys import (
     active_signing_key,
     insert_refresh_token,
@@ -86,9 +91,11 @@ __all__ = [
     "OUTBOX_COLLECTIONS",
     "active_signing_key",
     "ancestors",
+    "calendar_history",
     "assign_post",
     "children",
     "claim_login",
+    "current_calendar",
     "delegation",
     "delegations_of_post",
     "delegations_to",
@@ -97,6 +104,7 @@ __all__ = [
     "dscs_expiring_before",
     "end_delegation",
     "ensure_indexes",
+    "insert_calendar",
     "insert_delegation",
     "insert_office",
     "insert_onboarded",
@@ -179,5 +187,6 @@ def ensure_indexes(db: Any) -> None:
     db.vpn_accounts.create_index("user_id")
     db.vpn_accounts.create_index("district_id")
     db.users.create_index("dsc.not_after")
+    db.holiday_calendars.create_index([("state_id", 1), ("year", 1)])
     for name in OUTBOX_COLLECTIONS:
         db[name].create_index("has_outbox")

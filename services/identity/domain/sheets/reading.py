@@ -1,5 +1,8 @@
 """Reading an uploaded sheet safely: XLSX or CSV, whatever an office's computer saved, without
-trusting its sizes, row numbers or formulas. Gives the raw text of each row, per field."""
+trusting its sizes, row numbers or formulas. Gives the raw text of each row, per field.
+
+The master data sheet's columns are read unless another ``SheetLayout`` is given (the state's
+holiday calendar is read by the same code with its own columns)."""
 
 import csv
 import io
@@ -9,6 +12,7 @@ import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -18,8 +22,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from common.errors import InvalidInput
-from services.identity.domain.sheets.layout import FIELDS, MAX_ROWS, header_text
-from services.identity.schemas import COLUMNS
+from services.identity.domain.sheets.layout import MAX_ROWS, header_text
+from services.identity.schemas import COLUMNS, Column
 
 # What an honest sheet of MAX_ROWS people unzips to is a few MB; a zip bomb is far beyond this.
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
@@ -54,34 +58,56 @@ def _header_key(text: str) -> str:
     )
 
 
-_HEADER_FIELD: dict[str, str] = {}
-for _c in COLUMNS:
-    for _text in (_c.en, _c.hi, _c.field, *_c.aliases):
-        _HEADER_FIELD[_header_key(_text)] = _c.field
-    _HEADER_FIELD[_header_key(header_text(_c))] = _c.field
+@dataclass(frozen=True)
+class SheetLayout:
+    """The columns a kind of sheet must have (every one, even when its cells may be blank) and
+    the most data rows it may hold."""
+
+    columns: tuple[Column, ...]
+    max_rows: int
+    _by_header: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_header: dict[str, str] = {}
+        for c in self.columns:
+            for text in (c.en, c.hi, c.field, *c.aliases, header_text(c)):
+                by_header[_header_key(text)] = c.field
+        object.__setattr__(self, "_by_header", by_header)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.columns)
+
+    def field_for_header(self, text: str) -> str | None:
+        """Which field a header names: English, Hindi or both ("Employee code / कर्मचारी कोड"),
+        ignoring case, spaces and punctuation."""
+        whole = self._by_header.get(_header_key(text))
+        if whole:
+            return whole
+        parts = {
+            self._by_header.get(_header_key(p)) for p in re.split(r"[/|\n]", text) if p.strip()
+        }
+        parts.discard(None)
+        return parts.pop() if len(parts) == 1 else None
 
 
-def field_for_header(text: str) -> str | None:
-    """Which field a header names: English, Hindi or both ("Employee code / कर्मचारी कोड"),
-    ignoring case, spaces and punctuation."""
-    whole = _HEADER_FIELD.get(_header_key(text))
-    if whole:
-        return whole
-    parts = {_HEADER_FIELD.get(_header_key(p)) for p in re.split(r"[/|\n]", text) if p.strip()}
-    parts.discard(None)
-    return parts.pop() if len(parts) == 1 else None
+MASTER_DATA = SheetLayout(COLUMNS, MAX_ROWS)
+field_for_header = MASTER_DATA.field_for_header
 
 
 def read_sheet(
-    content: bytes, filename: str = "", out_of_time: Callable[[], bool] = lambda: False
+    content: bytes,
+    filename: str = "",
+    out_of_time: Callable[[], bool] = lambda: False,
+    layout: SheetLayout = MASTER_DATA,
 ) -> list[dict[str, Any]]:
     """The data rows of an uploaded sheet (XLSX, or CSV in UTF-8), each a dict of the raw text
     per field plus ``row`` (its number in the sheet) and ``formulas`` (fields whose cell held a
     formula; their text is dropped). Refuses the whole upload only when it cannot be read, or
     when ``out_of_time()`` (asked before each row) says reading has taken too long."""
     if content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content, filename, out_of_time)
-    return _read_csv(content, filename, out_of_time)
+        return _read_xlsx(content, filename, out_of_time, layout)
+    return _read_csv(content, filename, out_of_time, layout)
 
 
 def _watched(
@@ -107,7 +133,7 @@ _MAGIC = (
 
 
 def _read_csv(
-    content: bytes, filename: str, out_of_time: Callable[[], bool]
+    content: bytes, filename: str, out_of_time: Callable[[], bool], layout: SheetLayout
 ) -> list[dict[str, Any]]:
     for magic, detected in _MAGIC:
         if content.startswith(magic):
@@ -132,13 +158,13 @@ def _read_csv(
             yield number, [_text_cell(value) for value in record]
 
     try:
-        return _collect(_watched(cells(), out_of_time))
+        return _collect(_watched(cells(), out_of_time), layout)
     except csv.Error:
         raise _not_spreadsheet(filename) from None
 
 
 def _read_xlsx(
-    content: bytes, filename: str, out_of_time: Callable[[], bool]
+    content: bytes, filename: str, out_of_time: Callable[[], bool], layout: SheetLayout
 ) -> list[dict[str, Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -162,13 +188,13 @@ def _read_xlsx(
         except Exception:  # openpyxl raises a zoo of types for a broken workbook
             raise _not_spreadsheet(filename, "xlsx") from None
         try:
-            return _collect_workbook(wb, filename, out_of_time)
+            return _collect_workbook(wb, filename, out_of_time, layout)
         finally:
             wb.close()
 
 
 def _collect_workbook(
-    wb: Workbook, filename: str, out_of_time: Callable[[], bool]
+    wb: Workbook, filename: str, out_of_time: Callable[[], bool], layout: SheetLayout
 ) -> list[dict[str, Any]]:
     """The first worksheet whose headers we recognise (the template's is the first)."""
     sheets = wb.worksheets
@@ -177,19 +203,21 @@ def _collect_workbook(
     try:
         chosen = sheets[0]
         for ws in sheets:
-            rows = _watched(_xlsx_cells(wb, ws), out_of_time)
+            rows = _watched(_xlsx_cells(wb, ws, layout), out_of_time)
             head = [r for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
-            if any(_matches(cells) >= 3 for _, cells in head):
+            if any(_matches(cells, layout) >= 3 for _, cells in head):
                 chosen = ws
                 break
-        return _collect(_watched(_xlsx_cells(wb, chosen), out_of_time))
+        return _collect(_watched(_xlsx_cells(wb, chosen, layout), out_of_time), layout)
     except InvalidInput:
         raise
     except Exception:  # a part of the workbook that does not parse, met while streaming
         raise _not_spreadsheet(filename, "xlsx") from None
 
 
-def _xlsx_cells(wb: Workbook, ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[_Cell]]]:
+def _xlsx_cells(
+    wb: Workbook, ws: ReadOnlyWorksheet, layout: SheetLayout
+) -> Iterator[tuple[int, list[_Cell]]]:
     """The rows the sheet's XML holds, each with the number it gives itself. Read with
     openpyxl's own parser rather than ``ws.iter_rows``, which makes up an empty row for every
     number skipped (and so spends minutes on one row numbered 2,000,000,000), and reads every
@@ -204,8 +232,8 @@ def _xlsx_cells(wb: Workbook, ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list
             timedelta_formats=wb._timedelta_formats,
         )
         for number, cells in parser.parse():
-            if number > MAX_ROW_NUMBER:
-                raise InvalidInput("SHEET_TOO_MANY_ROWS", {"max": MAX_ROWS})
+            if number > HEADER_SEARCH_ROWS + layout.max_rows:
+                raise InvalidInput("SHEET_TOO_MANY_ROWS", {"max": layout.max_rows})
             values = {c["column"]: c["value"] for c in cells if c["column"] <= MAX_COLUMNS}
             width = max(values, default=0)
             yield number, [_xlsx_cell(values.get(column)) for column in range(1, width + 1)]
@@ -242,11 +270,11 @@ def _text_cell(value: str) -> _Cell:
     return text, False
 
 
-def _matches(cells: list[_Cell]) -> int:
-    return len({field_for_header(text) for text, _ in cells if text} - {None})
+def _matches(cells: list[_Cell], layout: SheetLayout) -> int:
+    return len({layout.field_for_header(text) for text, _ in cells if text} - {None})
 
 
-def _collect(rows: Iterable[tuple[int, list[_Cell]]]) -> list[dict[str, Any]]:
+def _collect(rows: Iterable[tuple[int, list[_Cell]]], layout: SheetLayout) -> list[dict[str, Any]]:
     rows = iter(rows)
     seen: list[tuple[int, list[_Cell]]] = []
     for number, cells in rows:
@@ -256,23 +284,24 @@ def _collect(rows: Iterable[tuple[int, list[_Cell]]]) -> list[dict[str, Any]]:
                 break
     if not seen:
         raise InvalidInput("SHEET_EMPTY")
-    header_at = next((i for i, (_, c) in enumerate(seen) if _matches(c) >= 3), None)
+    header_at = next((i for i, (_, c) in enumerate(seen) if _matches(c, layout) >= 3), None)
     if header_at is None:
-        header_at = max(range(len(seen)), key=lambda i: _matches(seen[i][1]))
+        header_at = max(range(len(seen)), key=lambda i: _matches(seen[i][1], layout))
     _, header = seen[header_at]
 
     by_field: dict[str, list[int]] = defaultdict(list)
     for index, (text, _) in enumerate(header):
-        name = field_for_header(text) if text else None
+        name = layout.field_for_header(text) if text else None
         if name:
             by_field[name].append(index)
-    missing = [f for f in FIELDS if f not in by_field]
+    fields = layout.fields
+    missing = [f for f in fields if f not in by_field]
     if missing:
         raise InvalidInput("SHEET_MISSING_COLUMNS", {"missing": missing})
-    doubled = [f for f in FIELDS if len(by_field[f]) > 1]
+    doubled = [f for f in fields if len(by_field[f]) > 1]
     if doubled:
         raise InvalidInput("SHEET_DUPLICATE_COLUMNS", {"columns": doubled})
-    where = {f: by_field[f][0] for f in FIELDS}
+    where = {f: by_field[f][0] for f in fields}
 
     out: list[dict[str, Any]] = []
     for number, cells in _chain(seen[header_at + 1 :], rows):
@@ -283,12 +312,12 @@ def _collect(rows: Iterable[tuple[int, list[_Cell]]]) -> list[dict[str, Any]]:
             row[name] = text
             if formula:
                 formulas.append(name)
-        if not formulas and not any(row[f] for f in FIELDS):
+        if not formulas and not any(row[f] for f in fields):
             continue  # a blank row (perhaps with only a serial number in it)
         row["formulas"] = formulas
         out.append(row)
-        if len(out) > MAX_ROWS:
-            raise InvalidInput("SHEET_TOO_MANY_ROWS", {"max": MAX_ROWS})
+        if len(out) > layout.max_rows:
+            raise InvalidInput("SHEET_TOO_MANY_ROWS", {"max": layout.max_rows})
     if not out:
         raise InvalidInput("SHEET_EMPTY")
     return out
