@@ -128,6 +128,15 @@ MESSAGES = {
     "SHEET_TOO_SLOW": _l(
         "The sheet took too long to read. Save it again from Excel as .xlsx, or split it by office."
     ),
+    "STATE_NOT_FOUND": _l("No such state."),
+    "HOLIDAY_YEAR_INVALID": _l("The year must be between 1900 and 2099."),
+    "HOLIDAY_DATE_MISSING": _l("Write the holiday's date."),
+    "HOLIDAY_DATE_OUTSIDE_YEAR": _l("This date is not in the year of this calendar."),
+    "HOLIDAY_DATE_DUPLICATE": _l("An earlier row already gives this date."),
+    "HOLIDAY_NAME_MISSING": _l("Write the holiday's name in English or in Hindi."),
+    "HOLIDAY_NAME_TOO_LONG": _l("The holiday's name is too long."),
+    "HOLIDAY_KIND_MISSING": _l("Write the kind: gazetted or restricted."),
+    "HOLIDAY_KIND_UNKNOWN": _l("Unknown kind: write gazetted or restricted."),
     "GOV_ID_PATTERN_INVALID": _l("The Gov ID pattern is configured wrongly. Tell the state team."),
     "GOV_ID_NAME_UNUSABLE": _l("A Gov ID cannot be made from this name."),
     "GOV_ID_TOO_LONG": _l("The Gov ID would be too long."),

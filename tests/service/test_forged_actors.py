@@ -34,6 +34,7 @@ PUBLIC = {
     "identity.activate": "a new person's activation code is the proof",
     "identity.onboarding_template": "an empty sheet",
     "identity.working_calendar": "a holiday list is public; every clock reads it",
+    "identity.holiday_template": "an empty holiday sheet",
     "files.health": "a probe",
     "files.issued_letter": "public verification; needs the letter's code",
     "signing.health": "a probe",

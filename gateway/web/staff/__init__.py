@@ -9,14 +9,14 @@ those who set offices up) and its template helpers cover all three."""
 from flask import Blueprint
 from werkzeug.wrappers import Response
 
-from gateway.web.staff import onboarding, people, posts
+from gateway.web.staff import holidays, onboarding, people, posts
 from gateway.web.staff.common import back, only_those_who_set_up, staff_helpers, staff_menu
 
 pages = Blueprint("staff", __name__)
 pages.before_request(only_those_who_set_up)
 pages.context_processor(staff_helpers)
 pages.app_context_processor(staff_menu)
-for area in (onboarding, people, posts):
+for area in (onboarding, people, posts, holidays):
     pages.register_blueprint(area.pages)
 
 

@@ -48,6 +48,7 @@ REASON_DETAILS = {
     "roles": _l("unknown: %(value)s"),
     "domain": _l("domain %(value)s"),
     "max": _l("at most %(value)s"),
+    "first_row": _l("row %(value)s"),
 }
 # Form fields a refusal may name, as the forms label them.
 FORM_FIELDS = {
