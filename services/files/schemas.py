@@ -286,7 +286,7 @@ class DelayExplanation(Strict):
     version: int | None = None
 
 
-class Pendency(BaseModel):
+class ItemPendency(BaseModel):
     """How long the item has been with its holder, by the seven-working-day rule."""
 
     working_days: int
@@ -302,10 +302,10 @@ class PendencyThresholds(Strict):
     """An office's thresholds of the seven-working-day rule, in working days held."""
 
     office_code: str | None = Field(None, description="default: your own office")
-    warning: int = 5
-    explanation: int = 8
-    escalation: int = 10
-    every: int = Field(5, description="working days between further escalations")
+    warning: int = Field(5, ge=1, le=60)
+    explanation: int = Field(8, ge=1, le=60)
+    escalation: int = Field(10, ge=1, le=60)
+    every: int = Field(5, ge=1, le=60, description="working days between further escalations")
 
 
 class PendencyRule(BaseModel):
@@ -348,7 +348,7 @@ class Receipt(BaseModel):
     remark: str
     drafts: list[Draft] = []
     version: int
-    pendency: Pendency | None = None
+    pendency: ItemPendency | None = None
 
 
 class InboxItem(BaseModel):
@@ -428,7 +428,7 @@ class EFile(BaseModel):
     skipped_levels: list[str] | None = Field(
         None, description="posts a send up the chain jumped over"
     )
-    pendency: Pendency | None = None
+    pendency: ItemPendency | None = None
 
 
 class Page(BaseModel):

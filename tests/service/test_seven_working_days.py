@@ -9,7 +9,7 @@ import pytest
 from nameko.events import event_handler
 
 from common.clock import IST
-from common.errors import Conflict, Forbidden, InvalidInput
+from common.errors import Conflict, Forbidden, InvalidInput, Refused
 from services.files.service import base, efiles, held, receipts
 from tests.service.conftest import eventually
 from tests.service.desks import ASP, CRU, HC, READER, SP, refused
@@ -193,7 +193,7 @@ def test_an_office_sets_its_thresholds_by_its_admin_or_nodal_officer(office, des
     )
     assert refused(Forbidden, files.set_pendency_thresholds, desks[READER], tighter)
     backwards = {**tighter, "warning": 9}
-    assert refused(InvalidInput, files.set_pendency_thresholds, desks[ASP], backwards) == (
+    assert refused(Refused, files.set_pendency_thresholds, desks[ASP], backwards) == (
         "PENDENCY_THRESHOLDS_INVALID"
     )
     assert files.set_pendency_thresholds(desks[ASP], tighter)["set_here"] is True

@@ -8,7 +8,7 @@ import pytest
 
 from common.actor import Actor
 from common.clock import IST
-from common.errors import Conflict, InvalidInput
+from common.errors import Conflict, Refused
 from common.events import FileDelayExplained, FileOverdue, ReceiptOverdue
 from common.workdays import Calendar
 from services.files.domain import pendency_rule as rule
@@ -114,7 +114,7 @@ def test_an_office_sets_its_own_thresholds() -> None:
     ],
 )
 def test_thresholds_out_of_order_are_refused(bad: Thresholds) -> None:
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Refused) as refused:
         bad.checked()
     assert refused.value.code == "PENDENCY_THRESHOLDS_INVALID"
 

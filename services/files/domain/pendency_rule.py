@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from common.actor import Actor
-from common.errors import Conflict, InvalidInput
+from common.errors import Conflict, Refused
 from common.events import (
     FileDelayExplained,
     FileOverdue,
@@ -54,9 +54,9 @@ class Thresholds:
         """These thresholds, if they make sense: each stage after the one before, none zero."""
         days = (self.warning, self.explanation, self.escalation)
         if not 1 <= self.warning <= self.explanation <= self.escalation <= LONGEST_THRESHOLD:
-            raise InvalidInput("PENDENCY_THRESHOLDS_INVALID", {"days": list(days)})
+            raise Refused("PENDENCY_THRESHOLDS_INVALID", {"days": list(days)})
         if not 1 <= self.every <= LONGEST_THRESHOLD:
-            raise InvalidInput("PENDENCY_THRESHOLDS_INVALID", {"every": self.every})
+            raise Refused("PENDENCY_THRESHOLDS_INVALID", {"every": self.every})
         return self
 
     def as_dict(self) -> dict[str, int]:
