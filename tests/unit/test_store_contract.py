@@ -1047,6 +1047,24 @@ def test_every_public_store_function_is_exercised_here(module: Any) -> None:
     assert not missing, f"{module.__name__}: no contract test calls {missing}"
 
 
+def test_a_states_holiday_calendar_is_its_newest_upload_the_older_ones_its_history(
+    db: Any,
+) -> None:
+    identity.ensure_indexes(db)
+    assert_indexed(db, "holiday_calendars", "state_id", "year")
+    assert identity.current_calendar(db, "UP", 2026) is None
+    for n, at in enumerate(["2026-01-02T10:00:00Z", "2026-01-05T10:00:00Z"]):
+        identity.insert_calendar(
+            db, {"_id": f"c{n}", "state_id": "UP", "year": 2026, "uploaded_at": at}
+        )
+    identity.insert_calendar(
+        db, {"_id": "c9", "state_id": "UP", "year": 2027, "uploaded_at": "2026-01-09T10:00:00Z"}
+    )
+    assert identity.current_calendar(db, "UP", 2026)["_id"] == "c1"
+    assert [c["_id"] for c in identity.calendar_history(db, "UP", 2026)] == ["c1", "c0"]
+    assert identity.calendar_history(db, "BR", 2026) == []
+
+
 def test_every_public_identity_store_function_is_exercised_here() -> None:
     source = open(__file__, encoding="utf-8").read()
     missing = [
