@@ -244,6 +244,48 @@ class DraftDispatched(Payload):
     seq: int
 
 
+class ReceiptOverdue(Payload):
+    """A receipt has been held long at one desk (the seven-working-day rule): raised once per
+    receipt, holder and stage, and once per further level it is escalated to."""
+
+    receipt_id: str
+    holder_post_id: str
+    working_days: int
+    stage: str  # "warning" | "explanation_required" | "escalated"
+    escalated_to_post_id: str | None = None
+    seq: int
+
+
+class FileOverdue(Payload):
+    """A file has been held long at one desk (the seven-working-day rule): raised once per file,
+    holder and stage, and once per further level it is escalated to."""
+
+    file_id: str
+    holder_post_id: str
+    working_days: int
+    stage: str  # "warning" | "explanation_required" | "escalated"
+    escalated_to_post_id: str | None = None
+    seq: int
+
+
+class ReceiptDelayExplained(Payload):
+    """The holder of a late receipt recorded why (the text stays in the receipt's history)."""
+
+    receipt_id: str
+    post_id: str
+    working_days: int
+    seq: int
+
+
+class FileDelayExplained(Payload):
+    """The holder of a late file recorded why (the text stays in the file's history)."""
+
+    file_id: str
+    post_id: str
+    working_days: int
+    seq: int
+
+
 # type -> (source service, payload model)
 EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.diarised": ("files", ReceiptDiarised),
@@ -268,6 +310,10 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "dsc.enrolled": ("identity", DscEnrolled),
     "dsc.expiring": ("identity", DscExpiring),
     "dsc.revoked": ("identity", DscRevoked),
+    "receipt.overdue": ("files", ReceiptOverdue),
+    "file.overdue": ("files", FileOverdue),
+    "receipt.delay_explained": ("files", ReceiptDelayExplained),
+    "file.delay_explained": ("files", FileDelayExplained),
 }
 
 

@@ -186,6 +186,13 @@ MESSAGES = {
     "NOTHING_TO_SEND_BACK": _l(
         "This file was not sent to you by anyone, so it cannot be sent back."
     ),
+    "DELAY_NOT_EXPLAINED": _l(
+        "This has been with you longer than the office allows: record why before it can move on."
+    ),
+    "PENDENCY_THRESHOLDS_INVALID": _l(
+        "Each threshold must be a working day from 1 to 60, each stage on or after the one "
+        "before: warning, explanation, escalation."
+    ),
     "FILE_HEAD_INVALID": _l("The file head is not in the form A-11011."),
     "FILE_SECTION_INVALID": _l("The section abbreviation is not valid."),
     "FILE_HEAD_TAKEN": _l("This head already exists."),
@@ -390,6 +397,8 @@ LABELS = {
         "signed_on_paper": _l("Signed on paper (scan recorded)"),
         "draft_issued": _l("Letter issued"),
         "draft_dispatched": _l("Letter dispatched"),
+        "delay_explained": _l("Delay explained"),
+        "overdue": _l("Held long at one desk"),
     },
 }
 

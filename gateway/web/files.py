@@ -43,6 +43,8 @@ def _file_request(action: str) -> tuple[str, tuple[Any, ...]]:
         return "add_note", ({"text": text_field("text")},)
     if action in ("confirm-note", "discard-note"):
         return action.replace("-", "_"), (text_field("note_id"),)
+    if action == "explain":
+        return "explain_file_delay", ({"text": text_field("text"), "version": version_field()},)
     move = {"remark": text_field("remark"), "version": version_field()}
     if action == "send":
         move |= {
@@ -60,7 +62,7 @@ def _post_names(actor: dict[str, Any], post_ids: list[str]) -> list[str]:
 
 @pages.post(
     "/files/<file_id>/<any(send, note, 'confirm-note', 'discard-note', 'send-back', "
-    "'pull-back', park, unpark):action>"
+    "'pull-back', park, unpark, explain):action>"
 )
 def file_action(file_id: str, action: str) -> Response:
     actor = session_actor()
@@ -85,6 +87,7 @@ def file_action(file_id: str, action: str) -> Response:
             "pull-back": _("Pulled back."),
             "park": _("Parked."),
             "unpark": _("Taken up again."),
+            "explain": _("Your explanation of the delay is recorded."),
         }
         return messages[action], here
 

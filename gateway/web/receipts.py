@@ -82,6 +82,8 @@ def _receipt_request(action: str) -> tuple[str, tuple[Any, ...]]:
         return "reply_to_receipt", ({"text": text_field("text"), "version": version_field()},)
     if action == "put-in-file":
         return "put_in_file", ({"file_id": text_field("file_id")},)
+    if action == "explain":
+        return "explain_receipt_delay", ({"text": text_field("text"), "version": version_field()},)
     if action == "discard-draft":
         return "discard_receipt_draft", (text_field("draft_id"),)
     method = {"receive": "receive_receipt", "close": "close_receipt"}[action]
@@ -90,7 +92,7 @@ def _receipt_request(action: str) -> tuple[str, tuple[Any, ...]]:
 
 @pages.post(
     "/receipts/<receipt_id>/"
-    "<any(send, receive, reply, close, 'put-in-file', 'discard-draft'):action>"
+    "<any(send, receive, reply, close, 'put-in-file', 'discard-draft', explain):action>"
 )
 def receipt_action(receipt_id: str, action: str) -> Response:
     actor = session_actor()
@@ -112,6 +114,7 @@ def receipt_action(receipt_id: str, action: str) -> Response:
             "reply": _("Reply drafted."),
             "close": _("Closed."),
             "discard-draft": _("Draft discarded."),
+            "explain": _("Your explanation of the delay is recorded."),
         }
         return messages[action], here
 

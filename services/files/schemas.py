@@ -279,6 +279,44 @@ class HistoryEntry(BaseModel):
     hash: str
 
 
+class DelayExplanation(Strict):
+    """Why an item has been held long at your desk: one line in its history."""
+
+    text: str = Field(min_length=3, max_length=1000)
+    version: int | None = None
+
+
+class ItemPendency(BaseModel):
+    """How long the item has been with its holder, by the seven-working-day rule."""
+
+    working_days: int
+    stage: Literal["warning", "explanation_required", "escalated"] | None = None
+    explanation_needed: bool = Field(
+        False, description="it moves on only once its holder explains the delay"
+    )
+    explanation: str | None = Field(None, description="the holder's explanation, if given")
+    escalated_to_post_ids: list[str] = []
+
+
+class PendencyThresholds(Strict):
+    """An office's thresholds of the seven-working-day rule, in working days held."""
+
+    office_code: str | None = Field(None, description="default: your own office")
+    warning: int = Field(5, ge=1, le=60)
+    explanation: int = Field(8, ge=1, le=60)
+    escalation: int = Field(10, ge=1, le=60)
+    every: int = Field(5, ge=1, le=60, description="working days between further escalations")
+
+
+class PendencyRule(BaseModel):
+    office_id: str
+    warning: int
+    explanation: int
+    escalation: int
+    every: int
+    set_here: bool = Field(description="set for this office (else inherited or the default)")
+
+
 class Receipt(BaseModel):
     id: str
     number: str
@@ -310,6 +348,7 @@ class Receipt(BaseModel):
     remark: str
     drafts: list[Draft] = []
     version: int
+    pendency: ItemPendency | None = None
 
 
 class InboxItem(BaseModel):
@@ -330,6 +369,7 @@ class InboxItem(BaseModel):
     status: str = "open"
     is_copy: bool = Field(False, description="a copy of a receipt marked to someone else")
     awaiting_receipt: bool = False
+    escalated: bool = Field(False, description="held long below you, and escalated to you")
 
 
 class Note(BaseModel):
@@ -388,6 +428,7 @@ class EFile(BaseModel):
     skipped_levels: list[str] | None = Field(
         None, description="posts a send up the chain jumped over"
     )
+    pendency: ItemPendency | None = None
 
 
 class Page(BaseModel):

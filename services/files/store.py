@@ -34,6 +34,8 @@ def ensure_indexes(db: Any) -> None:
         db[kind].create_index("has_outbox")
         db[kind].create_index("search_terms")
         db[kind].create_index("sent_by_post_id")
+        db[kind].create_index("escalated_to_post_ids")
+        db[kind].create_index("holder_since")
     db.receipts.create_index("document.sha256")
     # The dispatch register: an office's entries, newest first, served by the index.
     db.dispatches.create_index([("office_id", 1), ("at", -1), ("_id", -1)])
@@ -112,6 +114,32 @@ def held_by(db: Any, kind: str, post_ids: Sequence[str]) -> list[Item]:
     """What waits at these posts."""
     query = {"holder_post_id": {"$in": list(post_ids)}, "status": ON_A_DESK}
     return list(db[kind].find(query, SUMMARY))
+
+
+def escalated_to(db: Any, kind: str, post_ids: Sequence[str]) -> list[Item]:
+    """What has been held long below these posts and was escalated to them."""
+    query = {"escalated_to_post_ids": {"$in": list(post_ids)}, "status": "open"}
+    return list(db[kind].find(query, SUMMARY))
+
+
+def held_since_before(db: Any, kind: str, moment: str) -> list[Item]:
+    """What has waited open at one desk since before ``moment`` (the rule's candidates)."""
+    query = {"holder_since": {"$lte": moment}, "status": "open"}
+    return list(db[kind].find(query, SUMMARY))
+
+
+def pendency_rules(db: Any, office_ids: Sequence[str]) -> dict[str, Item]:
+    """The thresholds set for these offices, by office id."""
+    return {r["_id"]: r for r in db.pendency_rules.find({"_id": {"$in": list(office_ids)}})}
+
+
+def smallest_warning(db: Any, default: int) -> int:
+    """The earliest working day any office warns on (``default`` where none is set)."""
+    return min([default, *(r["warning"] for r in db.pendency_rules.find({}, {"warning": 1}))])
+
+
+def set_pendency_rule(db: Any, office_id: str, rule: Item) -> None:
+    db.pendency_rules.replace_one({"_id": office_id}, {"_id": office_id, **rule}, upsert=True)
 
 
 def sent_by(db: Any, kind: str, post_ids: Sequence[str]) -> list[Item]:

@@ -417,6 +417,35 @@ def test_desks_list_what_waits_at_and_was_sent_by_their_posts_without_the_heavy_
     assert all("history" not in r for r in sent)
 
 
+def test_the_seven_working_day_rule_finds_what_waits_long_and_what_was_escalated(
+    db: Any,
+) -> None:
+    files.ensure_indexes(db)
+    for receipt_id, since, status, escalated in (
+        ("r1", "2026-01-05T10:00:00+05:30", "open", ["p-above"]),
+        ("r2", "2026-01-05T10:00:00+05:30", "closed", ["p-above"]),
+        ("r3", "2026-01-20T10:00:00+05:30", "open", []),
+    ):
+        new = new_receipt(
+            receipt_id, holder_since=since, status=status, escalated_to_post_ids=escalated
+        )
+        files.insert(db, "receipts", new, ACTOR)
+    long_waiting = files.held_since_before(db, "receipts", "2026-01-12T00:00:00+05:30")
+    assert [r["_id"] for r in long_waiting] == ["r1"]
+    assert "history" not in long_waiting[0]
+    assert [r["_id"] for r in files.escalated_to(db, "receipts", ["p-above"])] == ["r1"]
+    assert files.escalated_to(db, "receipts", ["p-clerk"]) == []
+
+    assert files.pendency_rules(db, ["o-state", "o1"]) == {}
+    assert files.smallest_warning(db, 5) == 5
+    files.set_pendency_rule(db, "o1", {"warning": 3, "explanation": 4, "escalation": 6, "every": 2})
+    files.set_pendency_rule(db, "o1", {"warning": 4, "explanation": 4, "escalation": 6, "every": 2})
+    assert files.pendency_rules(db, ["o-state", "o1"]) == {
+        "o1": {"_id": "o1", "warning": 4, "explanation": 4, "escalation": 6, "every": 2}
+    }
+    assert files.smallest_warning(db, 5) == 4
+
+
 def test_search_finds_by_every_term_of_the_query_through_the_term_index(db: Any) -> None:
     files.ensure_indexes(db)
     files.insert(db, "receipts", new_receipt("r1"), ACTOR)

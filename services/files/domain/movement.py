@@ -188,7 +188,13 @@ def arrival(kind: str, item: Item, to: Post, now: str, pulled_back: bool = False
                 "sent_by_post_id": item.get("sent_by_post_id"),
             }
         )
-    moved |= {"holder_since": now, "opened_at": now if pulled_back else None}
+    # A new stay at a desk: the seven-working-day rule counts afresh, and the posts above the
+    # last holder no longer see it as escalated.
+    moved |= {
+        "holder_since": now,
+        "opened_at": now if pulled_back else None,
+        "escalated_to_post_ids": [],
+    }
     if kind == "receipts":
         moved["awaiting_receipt"] = item.get("kind") == "physical"
     return moved

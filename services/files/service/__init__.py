@@ -11,7 +11,15 @@ from services.files import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here
 # for a service of its own.
-from services.files.service import desk, drafts, efiles, filing, receipts, signatures
+from services.files.service import (
+    desk,
+    drafts,
+    efiles,
+    filing,
+    pendency,
+    receipts,
+    signatures,
+)
 
 
 class FilesService(
@@ -21,6 +29,7 @@ class FilesService(
     drafts.DraftDesk,
     signatures.SignatureDesk,
     desk.DeskViews,
+    pendency.PendencyDesk,
     service_parts.Health,
     service_parts.Outbox,
 ):

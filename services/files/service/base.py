@@ -3,6 +3,7 @@ receipt or file as the actor may see it (and a file as its holder), applying a c
 domain decided, and a draft's next version (uploaded or written)."""
 
 import base64
+from datetime import datetime
 from typing import Any
 
 from common import uploads
@@ -20,9 +21,14 @@ from services.files.render import letter
 from services.files.service.views import file_view
 
 
+def moment() -> datetime:
+    """This moment: the one clock desk actions and the seven-working-day rule read."""
+    return utcnow()
+
+
 def now() -> str:
     """This moment, as every stored time is written."""
-    return iso(utcnow())
+    return iso(moment())
 
 
 def decode_pdf(pdf_b64: object) -> bytes | None:

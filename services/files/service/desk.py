@@ -18,7 +18,7 @@ from services.files.service.base import Desk
 MAX_SEARCH_RESULTS = 100
 
 
-def _item(kind: str, doc: dict[str, Any], now: datetime) -> InboxItem:
+def _item(kind: str, doc: dict[str, Any], now: datetime, escalated: bool = False) -> InboxItem:
     return InboxItem(
         kind="receipt" if kind == "receipts" else "file",
         id=doc["_id"],
@@ -37,6 +37,7 @@ def _item(kind: str, doc: dict[str, Any], now: datetime) -> InboxItem:
         status=doc.get("status", "open"),
         is_copy=bool(doc.get("copy_of")),
         awaiting_receipt=bool(doc.get("awaiting_receipt")),
+        escalated=escalated,
     )
 
 
@@ -53,14 +54,22 @@ class DeskViews(Desk):
     def inbox(
         self, actor: dict[str, Any], limit: int = 50, cursor: str | None = None
     ) -> dict[str, Any]:
-        """Receipts and files with the actor's posts: unread first, then by priority, then the
-        earliest due, then the most recently arrived."""
+        """Receipts and files with the actor's posts, and those escalated to them from below:
+        unread first, then by priority, then the earliest due, then the most recently
+        arrived."""
         who = self.trust.actor(actor)
         db, now = self.storage.db, utcnow()
         items = [
             _item(kind, d, now)
             for kind in store.KINDS
             for d in store.held_by(db, kind, who.post_ids)
+        ]
+        # What has been held long below the actor's posts and escalated to them, marked so.
+        items += [
+            _item(kind, d, now, escalated=True)
+            for kind in store.KINDS
+            for d in store.escalated_to(db, kind, who.post_ids)
+            if d["holder_post_id"] not in who.post_ids
         ]
         items.sort(key=lambda i: i.since, reverse=True)
         items.sort(

@@ -11,11 +11,12 @@ from services.files import store
 from services.files.domain import drafts, filing, movement, notes, numbering
 from services.files.domain.change import Item
 from services.files.schemas import FileAction, NewFile, NewNote, PutInFile, SendFile
-from services.files.service.base import Desk, now
+from services.files.service.base import now
+from services.files.service.held import HeldDesk
 from services.files.service.views import file_view
 
 
-class FileDesk(Desk):
+class FileDesk(HeldDesk):
     # --- opening and reading ------------------------------------------------------------------
 
     @rpc
@@ -52,12 +53,13 @@ class FileDesk(Desk):
 
     @rpc
     def get_file(self, actor: dict[str, Any], file_id: str) -> dict[str, Any]:
-        """Open a file: its notes and its correspondence. The holder's first open is recorded."""
+        """Open a file: its notes and its correspondence, and how long it has been with its
+        holder. The holder's first open is recorded."""
         who = self.trust.actor(actor)
         doc = self._file(who, file_id)
         if movement.is_first_open(who, doc):
-            return self._changed(who, doc, movement.opened("files", doc, who, now()))
-        return file_view(doc, who)
+            doc = self._apply(who, "files", doc, movement.opened("files", doc, who, now()))
+        return file_view(self._with_pendency(who, doc), who)
 
     # --- noting -------------------------------------------------------------------------------
 
@@ -154,6 +156,7 @@ class FileDesk(Desk):
         who, send = self.trust.actor(actor), parse(SendFile, request)
         doc, from_post = self._holding(who, file_id, send.version)
         movement.require_elsewhere(doc, send.to_post_id)
+        self._require_delay_explained(who, doc)
         to = self._known_post(who, send.to_post_id)
         skipped = movement.skipped_levels(self.identity.chain(who.credential, from_post), to["id"])
         due = send.due_date.isoformat() if send.due_date else None
@@ -167,6 +170,7 @@ class FileDesk(Desk):
         """Return a file to the post that sent it to you."""
         who, action = self.trust.actor(actor), parse(FileAction, request)
         doc, _ = self._holding(who, file_id, action.version)
+        self._require_delay_explained(who, doc)
         to = self._post(who, movement.send_back_to(doc))
         return self._moved(who, doc, to, movement.Sending("sent_back", action.remark))
 

@@ -26,11 +26,12 @@ from services.files.schemas import (
     Reply,
     SendReceipt,
 )
-from services.files.service.base import Desk, decode_pdf, now
+from services.files.service.base import decode_pdf, now
+from services.files.service.held import HeldDesk
 from services.files.service.views import receipt_view
 
 
-class ReceiptDesk(Desk):
+class ReceiptDesk(HeldDesk):
     @rpc
     def diarise(
         self,
@@ -109,7 +110,7 @@ class ReceiptDesk(Desk):
         doc = self._visible(who, "receipts", receipt_id)
         if movement.is_first_open(who, doc):
             doc = self._apply(who, "receipts", doc, movement.opened("receipts", doc, who, now()))
-        return receipt_view(doc)
+        return receipt_view(self._with_pendency(who, doc))
 
     def _holding_receipt(
         self, actor: Actor, receipt_id: str, version: int | None, received: bool = True
@@ -174,6 +175,7 @@ class ReceiptDesk(Desk):
         who, send = self.trust.actor(actor), parse(SendReceipt, request)
         doc = self._holding_receipt(who, receipt_id, send.version)
         movement.require_elsewhere(doc, send.to_post_id)
+        self._require_delay_explained(who, doc)
         to, *copies_to = [
             self._known_post(who, p)
             for p in domain.posts_marked(doc, send.to_post_id, send.copy_to)
