@@ -67,13 +67,13 @@ class PendencyDesk(HeldDesk):
         self._raise_overdue(moment())
 
     @rpc
-    def check_pendency(self, actor: dict[str, Any], at: str | None = None) -> int:
-        """The timer's check, run now (by an admin: "as if it were ``at``"); how many stages
-        it told."""
+    def check_pendency(self, actor: dict[str, Any]) -> int:
+        """The timer's check, run now by an admin; how many stages it told. Never "as if it
+        were" another moment: an escalation told early cannot be taken back."""
         who = self.trust.actor(actor)
         if not who.has_role("admin"):
             raise Forbidden("OUTSIDE_YOUR_SCOPE")
-        return self._raise_overdue(datetime.fromisoformat(at) if at else moment())
+        return self._raise_overdue(moment())
 
     def _raise_overdue(self, at: datetime) -> int:
         """Tell each stage reached and not yet told, once, of everything open on a desk."""
