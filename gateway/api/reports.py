@@ -53,26 +53,27 @@ def pendency() -> Response:
     return jsonify(rpc().reports.pendency(caller(), request.args.get("office") or None))
 
 
-def _args(*names: str) -> dict[str, str | None]:
+def report_args(*names: str) -> dict[str, str | None]:
+    """The report's query arguments by name, an empty one as None (the API and the screens)."""
     return {name: request.args.get(name) or None for name in names}
 
 
 def _by_age() -> dict[str, Any]:
-    a = _args("office", "level", "department")
+    a = report_args("office", "level", "department")
     return rpc().reports.pendency_by_age(caller(), a["office"], a["level"], a["department"])
 
 
 def _adoption() -> dict[str, Any]:
-    a = _args("office", "level", "department")
+    a = report_args("office", "level", "department")
     return rpc().reports.adoption(caller(), a["office"], a["level"], a["department"])
 
 
 def _monthly() -> dict[str, Any]:
-    return rpc().reports.monthly(caller(), _args("office")["office"])
+    return rpc().reports.monthly(caller(), report_args("office")["office"])
 
 
 def _register(register: str) -> dict[str, Any]:
-    a = _args("office", "month")
+    a = report_args("office", "month")
     return rpc().reports.register(caller(), register, a["office"], a["month"])
 
 

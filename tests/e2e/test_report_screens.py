@@ -1,0 +1,72 @@
+"""The reports screens in a real browser: after desk work, the SP sees their district's pending
+items by age in working days with the very numbers the API answers for the same office, desk by
+desk, and the same page in Hindi; the state admin's HQ view ranks the districts and compares
+the two departments of Hathras (police and revenue). Screenshots land in /tmp/shots/."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_api import Desk, diarised, wait_for
+from tests.support.browser import log_in, shot
+
+AGES = ("0-7", "8-15", "16-30", "over_30")
+
+
+@pytest.fixture()
+def sp(office, login) -> Desk:
+    return Desk(office.url, login("sp.hathras"))
+
+
+def ages_of(sp: Desk) -> dict:
+    r = sp.get("/api/v1/reports/pendency/ages", params={"level": "post"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_the_sp_sees_pendency_by_age_as_the_api_counts_it_in_english_and_hindi(
+    page: Page, office, login, sp
+):
+    cru = Desk(office.url, login("cru.hathras"))
+    posts = {p["abbreviation"]: p for p in cru.get("/api/v1/posts").json()["items"]}
+    before = ages_of(sp)["rows"][0]["total"]
+    receipt = diarised(cru)
+    r = cru.send(receipt["id"], posts["RDR-SP-HTR"]["id"])
+    assert r.status_code == 200, r.text
+    wait_for("the report to count the receipt", lambda: ages_of(sp)["rows"][0]["total"] > before)
+
+    log_in(page, "sp.hathras")
+    page.get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", name="Pending items by age")).to_be_visible()
+    answer = ages_of(sp)
+    top = answer["rows"][0]
+    for age in AGES:
+        expect(page.locator(f"#ages td[data-age='{age}']")).to_have_text(str(top["ages"][age]))
+    expect(page.locator("#ages th[data-age='total']")).to_have_text(str(top["total"]))
+    # Desk by desk: the Reader's desk holds what was sent to it.
+    reader_row = page.locator("#desks tr").filter(has_text="Reader to SP, Hathras")
+    reader = next(r for r in answer["rows"] if r["node"] == f"post:{posts['RDR-SP-HTR']['id']}")
+    expect(reader_row.locator("td").nth(5)).to_have_text(str(reader["total"]))
+    expect(page.locator("svg.chart").first).to_be_visible()
+    shot(page, "reports-sp")
+
+    page.goto("/lang/hi?next=/reports/")
+    expect(page.get_by_role("heading", name="आयु के अनुसार लंबित मद")).to_be_visible()
+    expect(page.get_by_role("heading", name="पटल-वार लंबितता")).to_be_visible()
+    expect(page.locator("#desks")).to_contain_text("वाचक पुलिस अधीक्षक, हाथरस")
+    shot(page, "reports-sp-hi")
+
+
+def test_the_state_sees_districts_and_both_departments_of_hathras(page: Page):
+    log_in(page, "admin.up")
+    page.goto("/reports/hq")
+    expect(page.get_by_role("heading", name="Departments")).to_be_visible()
+    departments = page.locator("#departments")
+    expect(departments).to_contain_text("Uttar Pradesh Police")
+    expect(departments).to_contain_text("Revenue Department, Uttar Pradesh")
+    expect(page.locator("#districts-adoption")).to_contain_text(
+        re.compile("Superintendent of Police, Hathras|Collectorate Hathras")
+    )
+    expect(page.locator("#weeks")).to_be_visible()
+    shot(page, "reports-hq")
