@@ -41,9 +41,13 @@ class Desk:
             authority.require_admin(actor, root["path"])
 
     def _offices_under(self, actor: Actor, code: str | None) -> list[dict[str, Any]]:
-        """An office (default: the actor's own) and everything below it, top first."""
+        """An office (by code or id; default: the actor's own) and everything below it, top
+        first. By id too because reports name offices by id."""
         db = self.storage.db
-        top = store.office_by_code(db, code) if code else store.office_by_id(db, actor.office_id)
+        if code:
+            top = store.office_or_none(db, code) or store.office_by_code(db, code)
+        else:
+            top = store.office_by_id(db, actor.office_id)
         return sorted(store.subtree(db, top), key=lambda o: len(o["path"]))
 
     def _assign(
