@@ -16,8 +16,9 @@ from common.errors import NotFound
 from gateway.api import api
 from gateway.api.common import caller
 from gateway.openapi import choice, documented
-from gateway.rpc import rpc
-from services.reports.schemas import Changes, Monthly, NodeRows, Pendency, Register
+from gateway.rpc import long_rpc, rpc
+from gateway.uploads import download
+from services.reports.schemas import MONTH_PATTERN, Changes, Monthly, NodeRows, Pendency, Register
 
 Query = dict[str, str | tuple[str, dict[str, Any]]]
 CSV = "text/csv"
@@ -131,6 +132,28 @@ def monthly() -> Response:
 @documented("Month by month, as CSV or XLSX", binary=(CSV, XLSX), query=NODE, errors=ERRORS)
 def monthly_export(fmt: str) -> Response:
     return _export(fmt, "monthly", lambda: _monthly()["months"])
+
+
+@api.get("/reports/monthly-report.pdf")
+@documented(
+    "The monthly district report as a PDF: the office's pending items by age and by desk, "
+    "items held past seven working days and whether each desk explained them (as of now), "
+    "adoption, and month-wise receipts and files made, received, sent and closed up to the "
+    "month",
+    binary="application/pdf",
+    query={
+        **NODE,
+        "month": ("YYYY-MM (default: this month)", {"type": "string", "pattern": MONTH_PATTERN}),
+        "lang": choice("in (default: yours)", "hi", "en"),
+    },
+    errors=ERRORS,
+)
+def monthly_report() -> Response:
+    actor, a = caller(), _args("office", "month", "lang")
+    content = long_rpc().reports.monthly_report_pdf(
+        actor, a["office"], a["month"], a["lang"] or actor["lang"]
+    )
+    return download(content, "application/pdf", f"monthly-report-{a['month'] or 'now'}.pdf")
 
 
 @api.get("/reports/registers/<register>")
