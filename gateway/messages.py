@@ -295,7 +295,8 @@ MESSAGES = {
     "CURSOR_OTHER_SCOPE": _l(
         "This feed cursor was given for another scope. Pull again without a cursor to start afresh."
     ),
-    "UNKNOWN_FORMAT": _l("Reports come as JSON or CSV."),
+    "UNKNOWN_FORMAT": _l("Reports come as JSON, CSV or XLSX."),
+    "MONTH_INVALID": _l("A month is written YYYY-MM, as 2026-03."),
     "UNKNOWN_LEVEL": _l("Rows can be asked by child, office, post or department."),
     "DEPARTMENT_NOT_FOUND": _l("No such department."),
     "REGISTER_NOT_FOUND": _l("No such register: diary, files, dispatch or closed."),

@@ -42,13 +42,13 @@ def documented(
     query: dict[str, str | tuple[str, dict]] | None = None,
     headers: dict[str, str | tuple[str, dict]] | None = None,
     public: bool = False,
-    binary: str | None = None,
+    binary: str | tuple[str, ...] | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (),
 ) -> Callable[[View], View]:
     """Attach the API contract of a view: what it takes (a JSON ``body``, which may be left out
-    when ``body_optional``; an ``upload``; or either), what it answers (with ``status``), which
-    errors."""
+    when ``body_optional``; an ``upload``; or either), what it answers (with ``status``; a file
+    of the media type ``binary``, or of one of several), which errors."""
 
     def mark(view: View) -> View:
         view.api_doc = {  # type: ignore[attr-defined]  # read back by build()
@@ -212,7 +212,10 @@ def build(app: Flask) -> dict:
                     "application/json": {"schema": _schema(doc["response"], components)}
                 }
             elif doc["binary"]:
-                ok["content"] = {doc["binary"]: {"schema": {"type": "string", "format": "binary"}}}
+                types = (doc["binary"],) if isinstance(doc["binary"], str) else doc["binary"]
+                ok["content"] = {
+                    t: {"schema": {"type": "string", "format": "binary"}} for t in types
+                }
             responses = {str(doc["status"]): ok}
             for status in sorted(
                 set(doc["errors"])

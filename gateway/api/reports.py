@@ -1,6 +1,6 @@
 """Reports for supervisors and HQ: pendency, adoption, month-wise flows and registers for any
-node of the office tree within the caller's scope, as JSON or CSV, and the HQ feed of what
-changed since the last pull."""
+node of the office tree within the caller's scope, as JSON, CSV or XLSX, the monthly district
+report as a PDF, and the HQ feed of what changed since the last pull."""
 
 import csv
 import io
@@ -9,16 +9,21 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from common.errors import NotFound
 from gateway.api import api
 from gateway.api.common import caller
 from gateway.openapi import choice, documented
-from gateway.rpc import rpc
-from services.reports.schemas import Changes, Monthly, NodeRows, Pendency, Register
+from gateway.rpc import long_rpc, rpc
+from gateway.uploads import download
+from services.reports.schemas import MONTH_PATTERN, Changes, Monthly, NodeRows, Pendency, Register
 
 Query = dict[str, str | tuple[str, dict[str, Any]]]
-FORMATS = ("csv",)  # beside JSON; XLSX comes next
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"csv": CSV, "xlsx": XLSX}  # beside JSON
 NODE: Query = {
     "office": "an office id, a department, or post:<id> (default: the top of your part of the "
     "tree, or your own desk); outside your scope it does not exist (404)",
@@ -90,7 +95,7 @@ def pendency_by_age() -> Response:
 
 
 @api.get("/reports/pendency/ages.<fmt>")
-@documented("Pending items by age, as CSV", binary="text/csv", query=ROWS, errors=ERRORS)
+@documented("Pending items by age, as CSV or XLSX", binary=(CSV, XLSX), query=ROWS, errors=ERRORS)
 def pendency_by_age_export(fmt: str) -> Response:
     return _export(fmt, "pendency", lambda: _by_age()["rows"])
 
@@ -108,7 +113,7 @@ def adoption() -> Response:
 
 
 @api.get("/reports/adoption.<fmt>")
-@documented("Adoption, as CSV", binary="text/csv", query=ROWS, errors=ERRORS)
+@documented("Adoption, as CSV or XLSX", binary=(CSV, XLSX), query=ROWS, errors=ERRORS)
 def adoption_export(fmt: str) -> Response:
     return _export(fmt, "adoption", lambda: _adoption()["rows"])
 
@@ -125,9 +130,31 @@ def monthly() -> Response:
 
 
 @api.get("/reports/monthly.<fmt>")
-@documented("Month by month, as CSV", binary="text/csv", query=NODE, errors=ERRORS)
+@documented("Month by month, as CSV or XLSX", binary=(CSV, XLSX), query=NODE, errors=ERRORS)
 def monthly_export(fmt: str) -> Response:
     return _export(fmt, "monthly", lambda: _monthly()["months"])
+
+
+@api.get("/reports/monthly-report.pdf")
+@documented(
+    "The monthly district report as a PDF: the office's pending items by age and by desk, "
+    "items held past seven working days and whether each desk explained them (as of now), "
+    "adoption, and month-wise receipts and files made, received, sent and closed up to the "
+    "month",
+    binary="application/pdf",
+    query={
+        **NODE,
+        "month": ("YYYY-MM (default: this month)", {"type": "string", "pattern": MONTH_PATTERN}),
+        "lang": choice("in (default: yours)", "hi", "en"),
+    },
+    errors=ERRORS,
+)
+def monthly_report() -> Response:
+    actor, a = caller(), _args("office", "month", "lang")
+    content = long_rpc().reports.monthly_report_pdf(
+        actor, a["office"], a["month"], a["lang"] or actor["lang"]
+    )
+    return download(content, "application/pdf", f"monthly-report-{a['month'] or 'now'}.pdf")
 
 
 @api.get("/reports/registers/<register>")
@@ -142,7 +169,9 @@ def register(register: str) -> Response:
 
 
 @api.get("/reports/registers/<register>.<fmt>")
-@documented("An office's register, as CSV", binary="text/csv", query=REGISTER, errors=ERRORS)
+@documented(
+    "An office's register, as CSV or XLSX", binary=(CSV, XLSX), query=REGISTER, errors=ERRORS
+)
 def register_export(register: str, fmt: str) -> Response:
     return _export(fmt, f"register-{register}", lambda: _register(register)["lines"])
 
@@ -169,17 +198,50 @@ def changes() -> Response:
 def _export(fmt: str, name: str, rows: Callable[[], list[dict[str, Any]]]) -> Response:
     if fmt not in FORMATS:
         raise NotFound("UNKNOWN_FORMAT", {"format": fmt[:20], "formats": ["json", *FORMATS]})
-    out = io.StringIO()
     flat = [_flat(r) for r in rows()]
-    columns = list(dict.fromkeys(k for r in flat for k in r))
-    writer = csv.DictWriter(out, columns)
+    content = table_xlsx(flat) if fmt == "xlsx" else table_csv(flat).encode()
+    return Response(
+        content,
+        mimetype=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+def _columns(flat: list[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(k for r in flat for k in r))
+
+
+def table_csv(flat: list[dict[str, Any]]) -> str:
+    """Flat rows as CSV, one column per key any row has."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, _columns(flat))
     writer.writeheader()
     writer.writerows(flat)
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    return out.getvalue()
+
+
+def table_xlsx(flat: list[dict[str, Any]]) -> bytes:
+    """Flat rows as one XLSX sheet with the same columns as the CSV: counts and shares stay
+    numbers, the header row stays in view when scrolling."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has its one sheet
+    columns = _columns(flat)
+    sheet.append(columns)
+    for number, row in enumerate(flat, 2):
+        for column, key in enumerate(columns, 1):
+            value = row.get(key)
+            if isinstance(value, str):
+                # Text stays text: a subject starting with "=" is never a formula, and a control
+                # character (which XLSX cannot hold) is dropped rather than failing the export.
+                cell = sheet.cell(number, column, ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell.data_type = "s"
+            else:
+                sheet.cell(number, column, value)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -1,20 +1,25 @@
 """The reports' answers, read from the pre-aggregated counters: each row is one node (an office,
 a department, a post) and costs one small query, whatever the number of events recorded."""
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
+from common.clock import IST
 from common.errors import InvalidInput, NotFound
 from common.storage import Db
 from common.workdays import Calendar
 from services.reports import store
 from services.reports.domain import effects
 from services.reports.domain.pendency import POST_NODE, pendency_row
+from services.reports.schemas import MONTH_PATTERN
 
 # Which rows a report has under the node asked for.
 LEVELS = ("child", "office", "post", "department")
+MONTH = re.compile(MONTH_PATTERN)
+MONTHS_SHOWN = 12  # the monthly report's flows: the month asked for and the eleven before
 CalendarOf = Callable[[str, int], Calendar]  # (state id, year) -> that year's calendar
 
 
@@ -128,6 +133,39 @@ def register(db: Db, name: str, office: str, month: str | None) -> list[dict[str
         for line in doc["lines"]
     ]
     return sorted(lines, key=lambda line: (line["at"], line["id"]))
+
+
+def monthly_report(
+    db: Db,
+    nodes: list[dict[str, Any]],
+    calendar_of: CalendarOf,
+    now: datetime,
+    month: str | None,
+    lang: str,
+) -> dict[str, Any]:
+    """What the monthly district report shows for ``nodes`` (an office, then its posts):
+    pendency by age and past the rule, as of ``now``, for the office and each desk holding
+    something; its adoption; its month-wise flows up to ``month`` (default: this month, IST)."""
+    month = month or now.astimezone(IST).strftime("%Y-%m")
+    if not MONTH.fullmatch(month):
+        raise InvalidInput("MONTH_INVALID", {"month": month[:20], "expected": "YYYY-MM"})
+    here = nodes[0]["_id"]
+    names = {
+        f"{POST_NODE}{i['post_id']}": i["post_name"].get(lang) or i["post_name"].get("en", "")
+        for i in store.items_under(db, here)
+    }
+    rows = pendency(db, nodes, calendar_of, now)
+    desks = [{**r, "name": names.get(r["node"], r["node"])} for r in rows[1:] if r["total"]]
+    return {
+        "office_id": here,
+        "path": nodes[0]["path"],
+        "month": month,
+        "as_of": now.isoformat(timespec="seconds"),
+        "office": rows[0],
+        "desks": desks,
+        "adoption": adoption(db, nodes[:1])[0],
+        "months": [m for m in monthly(db, here) if m["month"] <= month][-MONTHS_SHOWN:],
+    }
 
 
 def _calendar_for_day(calendar_of: CalendarOf, state: str, day: date) -> Calendar:

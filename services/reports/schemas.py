@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict
 
 from common.events import Names
 
+# A month as reports take it: YYYY-MM.
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
 
 class PostPendency(BaseModel):
     post_id: str

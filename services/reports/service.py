@@ -2,6 +2,7 @@
 the office tree) and the HQ feed of what changed. Every consumed event is kept in a log first,
 so any read model can be rebuilt from it (``make rebuild-reports``)."""
 
+import base64
 import secrets
 import time
 from typing import Any, ClassVar
@@ -15,10 +16,12 @@ from common.errors import NotFound, Unauthenticated
 from common.events import EVENT_TYPES, Event
 from common.rpc import rpc
 from common.storage import Database
+from common.threads import cpu_bound
 from common.trust import Trust
 from common.workdays import Calendar
 from services.reports import answers, domain, projection, store
 from services.reports.domain import cursor, scope
+from services.reports.render import monthly as monthly_pdf
 from services.reports.schemas import Pendency
 
 # The events these models read, by producer; the rule's are read once files emits them.
@@ -144,6 +147,21 @@ class ReportsService(service_parts.Health):
         """Month by month: created, received, sent, closed."""
         _, node = self._rows(actor, office_id, None, None)
         return {"office_id": node, "months": answers.monthly(self.storage.db, node)}
+
+    @rpc
+    def monthly_report_pdf(
+        self,
+        actor: dict[str, Any],
+        office_id: str | None = None,
+        month: str | None = None,
+        lang: str = "hi",
+    ) -> str:
+        """The monthly district report of an office as a PDF (base64), in Hindi or English."""
+        nodes, _ = self._rows(actor, office_id, "post", None)
+        report = answers.monthly_report(
+            self.storage.db, nodes, self._calendar, utcnow(), month, lang
+        )
+        return base64.b64encode(cpu_bound(monthly_pdf.render_monthly, report, lang)).decode()
 
     @rpc
     def register(

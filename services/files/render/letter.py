@@ -9,7 +9,7 @@ from typing import Any
 from fpdf.enums import XPos, YPos
 
 from common.clock import IST
-from services.files.render.pdf import OfficePdf, labels_for
+from common.office_pdf import OfficePdf, labels_for
 
 LABELS = {
     "hi": {

@@ -6,9 +6,9 @@ from typing import Any, cast
 
 from fpdf.enums import XPos, YPos
 
+from common.office_pdf import OfficePdf, content_date, labels_for, local_time
 from services.files.domain import notes as notes_domain
 from services.files.domain import notesheet as rules
-from services.files.render.pdf import OfficePdf, content_date, labels_for, local_time
 
 LABELS = {
     "hi": {

@@ -16,8 +16,8 @@ from typing import Any
 from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 
+from common.office_pdf import OfficePdf, content_date, labels_for, local_time
 from services.files.domain import history
-from services.files.render.pdf import OfficePdf, content_date, labels_for, local_time
 
 COLUMNS = (
     "seq",

@@ -1,5 +1,5 @@
-"""The office's A4 PDF, shared by the note sheet, the RTI export and letters: Hindi and English
-on one page, with the dates and labels an Indian office writes.
+"""The office's A4 PDF, shared by the note sheet, the RTI export, letters and the monthly district
+report: Hindi and English on one page, with the dates and labels an Indian office writes.
 
 Values in, bytes out; the only I/O is reading the fonts (found through ``common.fonts``). Hindi
 needs real shaping (conjuncts, the ि sign drawn before its consonant), so text goes through
