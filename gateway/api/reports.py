@@ -150,7 +150,7 @@ def monthly_export(fmt: str) -> Response:
     errors=ERRORS,
 )
 def monthly_report() -> Response:
-    actor, a = caller(), _args("office", "month", "lang")
+    actor, a = caller(), report_args("office", "month", "lang")
     content = long_rpc().reports.monthly_report_pdf(
         actor, a["office"], a["month"], a["lang"] or actor["lang"]
     )
