@@ -22,6 +22,7 @@ bench: $(STAMP) translations
 	$(PY) -m bench.onboarding
 	$(PY) -m bench.files
 	$(PY) -m bench.signing
+	$(PY) -m bench.reports
 	$(PY) -m bench.trust
 
 # The embedded store, documents and keys under EOFFICE_DATA_DIR (./var), with a manifest of
