@@ -170,6 +170,13 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
         RECEIPTS, RECEIPT_NOT_FOUND, None, NOT_WITH_YOU_R, refused("DRAFT_NOT_DISCARDABLE")
     ),
     ("POST", f"{R}/close"): write(RECEIPTS, RECEIPT_NOT_FOUND, stale(), NOT_WITH_YOU_R, VERSION),
+    ("POST", f"{R}/explanation"): write(
+        RECEIPTS,
+        RECEIPT_NOT_FOUND,
+        stale(text="Awaiting the SHO's report."),
+        NOT_WITH_YOU_R,
+        VERSION,
+    ),
     # Into the acting person's own file; the holder's try files ``receipt_to_file``, which no
     # other route uses.
     ("POST", f"{R}/put-in-file"): Route(
@@ -223,6 +230,9 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
         VERSION,
     ),
     ("POST", f"{F}/send-back"): write(("file",), FILE_NOT_FOUND, stale(), NOT_WITH_YOU_F, VERSION),
+    ("POST", f"{F}/explanation"): write(
+        ("file",), FILE_NOT_FOUND, stale(text="Awaiting the SHO's report."), NOT_WITH_YOU_F, VERSION
+    ),
     # The holder has opened it, so even its sender (the past holder) cannot take it back.
     ("POST", f"{F}/pull-back"): write(
         ("file",),
