@@ -6,6 +6,7 @@ Import this module, not its classes: ``nameko run`` starts every class with entr
 finds in a service's module.
 """
 
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -20,6 +21,9 @@ from common.profile import ProductionCheck
 from common.rpc import rpc
 
 RELAY_SECONDS = 0.2
+MEASURE_SECONDS = 5.0
+# When each service last measured its outbox (Nameko makes a service instance per worker).
+_measured_at: dict[str, float] = {}
 
 
 class Health:
@@ -69,6 +73,10 @@ class Outbox:
         # Off only in tests that stop a service between a write and its relay.
         if self.config.get("OUTBOX_RELAY", True) is not False:
             outbox.relay(self.storage.db, self.relay_dispatch, self.trust.seal_event, collections)
-        waiting, oldest = outbox.pending(self.storage.db, collections)
-        OUTBOX_EVENTS.labels(self.name).set(waiting)
-        OUTBOX_OLDEST_SECONDS.labels(self.name).set(oldest)
+        # The depth is read back at most once every MEASURE_SECONDS, not after every relay:
+        # that would double the relay's reads five times a second for a gauge scraped rarely.
+        if time.monotonic() - _measured_at.get(self.name, 0.0) >= MEASURE_SECONDS:
+            _measured_at[self.name] = time.monotonic()
+            waiting, oldest = outbox.pending(self.storage.db, collections)
+            OUTBOX_EVENTS.labels(self.name).set(waiting)
+            OUTBOX_OLDEST_SECONDS.labels(self.name).set(oldest)

@@ -24,6 +24,17 @@ def uploaded_pdf_b64() -> str | None:
     return base64.b64encode(content).decode()
 
 
+def uploaded_sheet() -> dict[str, str]:
+    """The uploaded sheet (field ``sheet``) as identity takes it: its name and base64 bytes."""
+    upload = request.files.get("sheet")
+    if upload is None:
+        raise InvalidInput("SHEET_NOT_SPREADSHEET")
+    return {
+        "filename": upload.filename or "",
+        "content_b64": base64.b64encode(upload.read()).decode(),
+    }
+
+
 def pdf_response(content_b64: str, sha256: str) -> Response:
     """A stored PDF, shown in the browser and kept a day in the reader's own cache."""
     return Response(

@@ -1,18 +1,15 @@
 """The holiday calendar of a state for a year: read by anyone signed in, uploaded as a sheet by
 the state's admin (the per-row report is the answer)."""
 
-import base64
+from flask import Response, jsonify
 
-from flask import Response, jsonify, request
-
-from common.errors import InvalidInput
 from gateway.api import api
 from gateway.api.common import caller
 from gateway.api.people import XLSX, explained
 from gateway.limits import limited, person_calling
 from gateway.openapi import Upload, documented
 from gateway.rpc import long_rpc, rpc
-from gateway.uploads import form_fields
+from gateway.uploads import form_fields, uploaded_sheet
 from services.identity.calendar_schemas import HolidayCalendar, HolidayReport, Saturdays
 
 
@@ -44,13 +41,6 @@ def holiday_calendar(state_id: str, year: int) -> Response:
 )
 def upload_holiday_calendar(state_id: str, year: int) -> tuple[Response, int]:
     actor = caller()
-    upload = request.files.get("sheet")
-    if upload is None:
-        raise InvalidInput("SHEET_NOT_SPREADSHEET")
-    sheet = {
-        **form_fields(),
-        "filename": upload.filename or "",
-        "content_b64": base64.b64encode(upload.read()).decode(),
-    }
+    sheet = {**form_fields(), **uploaded_sheet()}
     report = long_rpc().identity.upload_holiday_calendar(actor, state_id, year, sheet)
     return jsonify(explained(report)), 201

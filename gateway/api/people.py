@@ -11,6 +11,7 @@ from gateway.limits import activation_login, limited, person_calling
 from gateway.messages import message_for
 from gateway.openapi import Upload, documented
 from gateway.rpc import long_rpc, rpc
+from gateway.uploads import uploaded_sheet
 from services.identity.schemas import (
     Activate,
     AssignPost,
@@ -303,13 +304,7 @@ def explained(report: dict) -> dict:
 )
 def onboarding_upload() -> tuple[Response, int]:
     actor = caller()
-    upload = request.files.get("sheet")
-    if upload is None:
-        raise InvalidInput("SHEET_NOT_SPREADSHEET")
-    sheet = {
-        "filename": upload.filename or "",
-        "content_b64": base64.b64encode(upload.read()).decode(),
-    }
+    sheet = uploaded_sheet()
     return jsonify(explained(long_rpc().identity.onboarding_dry_run(actor, sheet))), 201
 
 
