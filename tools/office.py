@@ -90,13 +90,19 @@ def wait_ready(url: str, sup: Supervisor, seconds: float = 90) -> None:
     raise RuntimeError(f"the office did not become ready within {seconds:.0f} s")
 
 
-def seed_demo(amqp_uri: str, password: str) -> int:
+def seed_demo(amqp_uri: str, password: str, work: bool) -> int:
+    """The demo district's offices, posts and people; the first time, with ``work``, its
+    desk work too (tools/demo_work.py). Returns how many things were created."""
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from tools.demo_district import seed
+    from tools.demo_work import seed_work
 
     with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=30) as rpc:
-        return seed(rpc.identity, password, Principal.load("seed").credential())
+        created = seed(rpc.identity, password, Principal.load("seed").credential())
+        if created and work:
+            created += seed_work(rpc.identity, rpc.files, password)
+        return created
 
 
 def broker_users(amqp_uri: str) -> dict[str, str]:
@@ -200,7 +206,8 @@ def main() -> int:
         )
         wait_ready(url, sup)
         if seeding:
-            created = seed_demo(users["gateway"], password)
+            work = os.environ.get("EOFFICE_DEMO_WORK", "1") != "0"
+            created = seed_demo(users["gateway"], password, work)
             say("demo district Hathras " + ("seeded" if created else "already present"))
         say(f"ready. Open {url}/  (API: {url}/api/v1/openapi.json)")
         shown = "demo" if password == "demo" else "$EOFFICE_DEMO_PASSWORD"

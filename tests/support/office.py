@@ -74,6 +74,7 @@ class Office:
             "EOFFICE_DEMO_PASSWORD": DEMO_PASSWORD,
             "EOFFICE_PUBLIC_URL": self.url,
             "EOFFICE_METRICS_PORT": "",  # no metrics ports unless a test asks (they would clash)
+            "EOFFICE_DEMO_WORK": "0",  # empty inboxes: the tests make the work they look at
             **self.env,
         }
         self.data_dir.mkdir(parents=True, exist_ok=True)
