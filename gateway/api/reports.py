@@ -18,7 +18,15 @@ from gateway.api.common import caller
 from gateway.openapi import choice, documented
 from gateway.rpc import long_rpc, rpc
 from gateway.uploads import download
-from services.reports.schemas import MONTH_PATTERN, Changes, Monthly, NodeRows, Pendency, Register
+from services.reports.schemas import (
+    MONTH_PATTERN,
+    Changes,
+    LateItems,
+    Monthly,
+    NodeRows,
+    Pendency,
+    Register,
+)
 
 Query = dict[str, str | tuple[str, dict[str, Any]]]
 CSV = "text/csv"
@@ -73,6 +81,10 @@ def _adoption() -> dict[str, Any]:
     return rpc().reports.adoption(caller(), a["office"], a["level"], a["department"])
 
 
+def _late() -> dict[str, Any]:
+    return rpc().reports.late_items(caller(), report_args("office")["office"])
+
+
 def _monthly() -> dict[str, Any]:
     return rpc().reports.monthly(caller(), report_args("office")["office"])
 
@@ -98,6 +110,25 @@ def pendency_by_age() -> Response:
 @documented("Pending items by age, as CSV or XLSX", binary=(CSV, XLSX), query=ROWS, errors=ERRORS)
 def pendency_by_age_export(fmt: str) -> Response:
     return _export(fmt, "pendency", lambda: _by_age()["rows"])
+
+
+@api.get("/reports/pendency/late")
+@documented(
+    "The late list: items held past the seven-working-day rule under a node, longest held "
+    "first, each with its desk, working days held, the rule's stage and whether its holder "
+    "has explained (items are named by number, never by subject)",
+    response=LateItems,
+    query=NODE,
+    errors=ERRORS,
+)
+def late_items() -> Response:
+    return jsonify(_late())
+
+
+@api.get("/reports/pendency/late.<fmt>")
+@documented("The late list, as CSV or XLSX", binary=(CSV, XLSX), query=NODE, errors=ERRORS)
+def late_items_export(fmt: str) -> Response:
+    return _export(fmt, "late-items", lambda: _late()["items"])
 
 
 @api.get("/reports/adoption")

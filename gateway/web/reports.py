@@ -1,8 +1,9 @@
 """The reports screens: the SP's view of their district (pendency by desk and age in working
-days, the desks holding items past the seven-working-day rule with how many are explained, the
-month-by-month trend) and HQ's view (districts and departments ranked by adoption and by late
-items, adoption week by week). They read the same reports calls as the API, within the same
-scope: an SP their district, an HQ viewer their part of the state, a desk its own posts."""
+days, the desks holding items past the seven-working-day rule with how many are explained, each
+late item by number, the month-by-month trend) and HQ's view (districts and departments ranked
+by adoption and by late items, adoption week by week). They read the same reports calls as the
+API, within the same scope: an SP their district, an HQ viewer their part of the state, a desk
+its own posts."""
 
 from typing import Any
 
@@ -53,6 +54,7 @@ def district() -> str:
     for row in desks:
         row["label"] = posts.get(row["node"]) or row["node"].removeprefix("post:")
     months = reports.monthly(actor, node)["months"][-12:]
+    late_items = reports.late_items(actor, node)["items"]
     age_names = _age_names()
     return render_template(
         "reports/district.html",
@@ -62,6 +64,7 @@ def district() -> str:
         top=top,
         desks=desks,
         late_desks=[r for r in desks if late(r)],
+        late_items=late_items,
         ages=AGES,
         age_names=age_names,
         months=months,

@@ -13,7 +13,7 @@ from common.storage import Db
 from common.workdays import Calendar
 from services.reports import store
 from services.reports.domain import effects
-from services.reports.domain.pendency import POST_NODE, pendency_row
+from services.reports.domain.pendency import POST_NODE, late_items, pendency_row
 from services.reports.schemas import MONTH_PATTERN
 
 # Which rows a report has under the node asked for.
@@ -166,6 +166,20 @@ def monthly_report(
         "adoption": adoption(db, nodes[:1])[0],
         "months": [m for m in monthly(db, here) if m["month"] <= month][-MONTHS_SHOWN:],
     }
+
+
+def late_list(
+    db: Db, node: dict[str, Any], calendar_of: CalendarOf, now: datetime
+) -> list[dict[str, Any]]:
+    """The items past the seven-working-day rule under a node (an office, a department, or
+    one desk ``post:<id>``), longest held first."""
+    here = node["_id"]
+    if here.startswith(POST_NODE):
+        office = node["path"][-2]
+        items = [i for i in store.items_under(db, office) if POST_NODE + i["post_id"] == here]
+    else:
+        items = store.items_under(db, here)
+    return late_items(items, calendar_of, now)
 
 
 def _calendar_for_day(calendar_of: CalendarOf, state: str, day: date) -> Calendar:

@@ -1,8 +1,8 @@
 """Reports' answers."""
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.events import Names
 
@@ -75,6 +75,54 @@ class Monthly(BaseModel):
                             "received": 60,
                             "sent": 58,
                             "closed": 3,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class LateItem(BaseModel):
+    """An item held past the seven-working-day rule at its present desk."""
+
+    item_id: str
+    kind: Literal["receipt", "file"]
+    number: str
+    post_id: str
+    post_name: Names
+    office_path: list[str]
+    since: str = Field(description="when it reached this desk")
+    working_days: int = Field(description="working days held at this desk, today included")
+    stage: Literal["warning", "explanation_required", "escalated"]
+    explained: bool = Field(description="whether its holder has recorded why it is late")
+
+
+class LateItems(BaseModel):
+    """The late list of a node: its items past the rule, longest held first."""
+
+    office_id: str
+    as_of: str
+    items: list[LateItem]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "office_id": "hathras",
+                    "as_of": "2026-03-20T11:30:00+00:00",
+                    "items": [
+                        {
+                            "item_id": "f1",
+                            "kind": "file",
+                            "number": "A-11022/1/2026/ESTT/SP-HTR",
+                            "post_id": "hc-estt",
+                            "post_name": {"en": "Head Clerk", "hi": "प्रधान लिपिक"},
+                            "office_path": ["up", "up-police", "hathras"],
+                            "since": "2026-03-05T05:00:00+00:00",
+                            "working_days": 11,
+                            "stage": "escalated",
+                            "explained": False,
                         }
                     ],
                 }

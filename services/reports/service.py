@@ -131,6 +131,16 @@ class ReportsService(service_parts.Health):
         return {"office_id": node, "as_of": utcnow().isoformat(timespec="seconds"), "rows": rows}
 
     @rpc
+    def late_items(self, actor: dict[str, Any], office_id: str | None = None) -> dict[str, Any]:
+        """The items held past the seven-working-day rule under a node, each with its desk,
+        working days held, stage and whether its holder has explained, longest held first."""
+        who = self.trust.actor(actor)
+        nodes, node = self._rows(actor, office_id, None, None)
+        items = answers.late_list(self.storage.db, nodes[0], self._calendar, utcnow())
+        seen = [i for i in items if scope.sees(who, i["office_path"], i["post_id"])]
+        return {"office_id": node, "as_of": utcnow().isoformat(timespec="seconds"), "items": seen}
+
+    @rpc
     def adoption(
         self,
         actor: dict[str, Any],

@@ -21,6 +21,7 @@ TIMEOUT = 30
 EVENT_WAIT_SECONDS = 15
 AGES = "/api/v1/reports/pendency/ages"
 CHANGES = "/api/v1/reports/changes"
+LATE = "/api/v1/reports/pendency/late"
 
 
 class Person:
@@ -276,6 +277,30 @@ def test_csv_has_the_json_numbers_and_bad_input_is_refused(office):
 
     assert_error(sp.get(AGES + ".xml", office=sp_office), 404, "UNKNOWN_FORMAT")
     assert_error(sp.get(AGES, office=sp_office, level="galaxy"), 400, "UNKNOWN_LEVEL")
+
+
+def test_the_late_list_answers_within_scope_as_json_csv_and_xlsx(office):
+    sp, cru = Person(office.url, "sp.hathras"), Person(office.url, "cru.hathras")
+    dm = Person(office.url, "dm.hathras")
+    posts = posts_of(sp)
+    sp_office = posts["SP-HTR"]["office_id"]
+    desk_work(office.url, posts)
+    wait_for("the SP's office in reports", lambda: sp.get(LATE, office=sp_office).ok)
+
+    # Nothing here is a week old (its days are counted in tests/unit/test_late_list.py and
+    # over the broker with the clock moved in tests/service/test_seven_working_days.py).
+    answer = sp.ok(LATE, office=sp_office)
+    assert answer["office_id"] == sp_office and answer["items"] == [] and answer["as_of"]
+    as_csv = sp.get(LATE + ".csv", office=sp_office)
+    assert as_csv.status_code == 200 and as_csv.headers["Content-Type"].startswith("text/csv")
+    as_xlsx = sp.get(LATE + ".xlsx", office=sp_office)
+    assert as_xlsx.status_code == 200 and as_xlsx.content[:2] == b"PK"  # a zip: an XLSX
+
+    # Outside one's scope the office does not exist; a desk sees only its own.
+    collectorate = posts_of(dm)["DM-HTR"]["office_id"]
+    assert_error(sp.get(LATE, office=collectorate), 404, "OFFICE_NOT_FOUND")
+    assert_error(cru.get(LATE, office=sp_office), 404, "OFFICE_NOT_FOUND")
+    assert cru.ok(LATE)["office_id"] == f"post:{cru.post_ids[0]}"
 
 
 # --- make rebuild-reports against a real office ------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from nameko.events import event_handler
 
 from common.clock import IST
-from common.errors import Conflict, Forbidden, InvalidInput, Refused
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from services.files.service import base, efiles, held, receipts
 from tests.service.conftest import eventually
 from tests.service.desks import ASP, CRU, HC, READER, SP, refused
@@ -212,3 +212,34 @@ def test_an_office_sets_its_thresholds_by_its_admin_or_nodal_officer(office, des
         receipt["id"],
         {"to_post_id": desks.post("ASP-HTR")},
     ) == ("DELAY_NOT_EXPLAINED")
+
+
+def test_the_sps_late_list_names_each_late_item_its_stage_and_its_explanation(office, desks, clock):
+    receipt = desks.dak_for("HC-ESTT-SP-HTR")  # with the head clerk from Monday the 5th
+    file = desks.open_file(HC)
+    clock.to(15)  # day 8: both need an explanation
+    office.rpc.files.check_pendency(office.seeder)  # the timer tells the stages reached
+    desks.files.explain_receipt_delay(desks[HC], receipt["id"], {"text": "Awaiting records"})
+    hc_post = desks.post("HC-ESTT-SP-HTR")
+
+    def listed() -> list:
+        items = office.rpc.reports.late_items(desks[SP])["items"]
+        ready = len(items) == 2 and any(i["explained"] for i in items)
+        return items if ready else []
+
+    items = eventually(listed)
+    assert sorted((i["kind"], i["stage"], i["explained"]) for i in items) == [
+        ("file", "explanation_required", False),
+        ("receipt", "explanation_required", True),
+    ]
+    # Events carry the moment they were published (only files' desk clock is moved here), so
+    # the days held are counted from today; tests/unit/test_late_list.py counts them exactly.
+    assert all(i["working_days"] <= 1 for i in items)
+    assert {i["post_id"] for i in items} == {hc_post}
+    assert {i["number"] for i in items} == {receipt["number"], file["number"]}
+    # The head clerk's own desk sees the same two; the CRU's desk (nothing late) sees none.
+    assert len(office.rpc.reports.late_items(desks[HC], f"post:{hc_post}")["items"]) == 2
+    cru_post = desks.post("CRU-SP-HTR")
+    assert office.rpc.reports.late_items(desks[CRU], f"post:{cru_post}")["items"] == []
+    # Another desk's list is not the CRU's to know of.
+    assert refused(NotFound, office.rpc.reports.late_items, desks[CRU], f"post:{hc_post}")

@@ -173,3 +173,38 @@ def pendency_row(
                 row["late"][stage] += n
                 row["late_explained"] += n if explained == "1" else 0
     return row
+
+
+def late_items(
+    items: Iterable[Mapping[str, Any]],
+    calendar: Callable[[str, int], Calendar],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """The items past the seven-working-day rule at their present desk, longest held first:
+    each with its number, desk, working days held, stage and whether its holder explained.
+    ``calendar(state, year)`` gives the calendar to count by. Subjects are not kept here: a
+    list that travels to HQ names items by number only."""
+    late = []
+    for item in items:
+        stage, explained = late_state(item)
+        if stage == "none" or not item.get("post_id"):
+            continue
+        since = datetime.fromisoformat(item["since"])
+        days = calendar(item["office_path"][0], since.astimezone(IST).year).working_days_held(
+            since, now
+        )
+        late.append(
+            {
+                "item_id": item["_id"],
+                "kind": item["kind"],
+                "number": item["number"],
+                "post_id": item["post_id"],
+                "post_name": item["post_name"],
+                "office_path": item["office_path"],
+                "since": item["since"],
+                "working_days": days,
+                "stage": stage,
+                "explained": explained,
+            }
+        )
+    return sorted(late, key=lambda i: (-i["working_days"], i["since"], i["item_id"]))
