@@ -51,6 +51,8 @@ def district() -> str:
     node = ages["office_id"]
     top, desks = ages["rows"][0], ages["rows"][1:]
     posts = {} if node.startswith("post:") else _post_names(actor, node)
+    # A desk the viewer cannot name (another district's, now empty) adds nothing to the table.
+    desks = [r for r in desks if r["node"] in posts or r["total"]]
     for row in desks:
         row["label"] = posts.get(row["node"]) or row["node"].removeprefix("post:")
     months = reports.monthly(actor, node)["months"][-12:]
@@ -79,12 +81,17 @@ def district() -> str:
 
 
 def _post_names(actor: dict[str, Any], office: str) -> dict[str, str]:
-    """Desk names for the posts holding items (``post:<id>`` → name), from the pendency call."""
+    """Desk names (``post:<id>`` → name): the posts holding items, from the pendency call, and
+    every post of the viewer's own district (a desk with nothing pending has a name too)."""
+    names: dict[str, str] = {}
     try:
-        posts = rpc().reports.pendency(actor, office)["posts"]
+        for p in rpc().identity.markable_posts(actor)["items"]:
+            names[f"post:{p['id']}"] = local_name(p)
+        for p in rpc().reports.pendency(actor, office)["posts"]:
+            names[f"post:{p['post_id']}"] = local_name(p["post_name"])
     except OfficeError:
-        return {}
-    return {f"post:{p['post_id']}": local_name(p["post_name"]) for p in posts}
+        pass
+    return names
 
 
 def _age_names() -> dict[str, str]:
@@ -117,6 +124,7 @@ def hq() -> str:
     }
     for row in districts + departments:
         row["label"] = _label(row, names)
+        row["live_since"] = names.get(row["node"], {}).get("live_since")
         row["made"] = row["receipts_created"] + row["files_created"]
     for row in districts:
         row["late_items"] = late_by.get(row["node"], 0)

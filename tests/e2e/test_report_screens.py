@@ -49,6 +49,9 @@ def test_the_sp_sees_pendency_by_age_as_the_api_counts_it_in_english_and_hindi(
     reader = next(r for r in answer["rows"] if r["node"] == f"post:{posts['RDR-SP-HTR']['id']}")
     expect(reader_row.locator("td").nth(5)).to_have_text(str(reader["total"]))
     expect(page.locator("svg.chart").first).to_be_visible()
+    # Every desk by its name, the CRU's too now that it holds nothing (never a post's id).
+    expect(page.locator("#desks")).to_contain_text("Central Receipt Unit, SP Office Hathras")
+    expect(page.locator("#desks")).not_to_contain_text(re.compile("[0-9a-f]{32}"))
     shot(page, "reports-sp")
 
     page.goto("/lang/hi?next=/reports/")
@@ -69,4 +72,37 @@ def test_the_state_sees_districts_and_both_departments_of_hathras(page: Page):
         re.compile("Superintendent of Police, Hathras|Collectorate Hathras")
     )
     expect(page.locator("#weeks")).to_be_visible()
+    # When each went live (the office's own record) beside its first recorded work.
+    live = departments.locator("thead th").nth(8)
+    expect(live).to_have_text("Live since")
+    revenue = departments.locator("tbody tr").filter(has_text="Revenue Department")
+    expect(revenue.locator("td").nth(8)).to_have_text("2025-10-01")
     shot(page, "reports-hq")
+
+
+@pytest.mark.parametrize("screen", ["/reports/", "/reports/hq"])
+def test_on_a_phone_the_reports_fit_the_screen_and_wide_tables_scroll_in_place(
+    browser, office, screen
+):
+    """An SP reads the report on a phone: the page itself never scrolls sideways; a table
+    wider than the screen scrolls inside its own box, and every chart is within the width."""
+    context = browser.new_context(
+        base_url=office.url, locale="en-IN", viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    try:
+        log_in(page, "sp.hathras" if screen == "/reports/" else "admin.up")
+        page.goto(screen)
+        expect(page.locator("table.figures").first).to_be_visible()
+        width = page.evaluate("window.innerWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        tables = page.locator("table.figures")
+        for i in range(tables.count()):
+            box = tables.nth(i).evaluate("t => t.closest('.scroll') !== null")
+            assert box, f"table {i} of {screen} is not inside a scrolling box"
+        for chart in page.locator("svg.chart").all():
+            right = chart.evaluate("c => c.getBoundingClientRect().right")
+            assert right <= width + 1, f"a chart of {screen} runs off the screen"
+        shot(page, f"reports-phone{screen.replace('/', '-').rstrip('-')}")
+    finally:
+        context.close()
