@@ -39,6 +39,7 @@ class ReceiptDiarised(Payload):
     post_id: str  # the post that diarised it and now holds it
     post_name: Names
     seq: int  # position in the receipt's history, so consumers can order events
+    physical: bool = False  # a paper letter entered in the diary (HQ counts e-work apart)
 
 
 class ReceiptSent(Payload):
@@ -89,6 +90,7 @@ class FileCreated(Payload):
     post_id: str
     post_name: Names
     seq: int
+    physical: bool = False  # a paper file registered here (HQ counts e-work apart)
 
 
 class FileSent(Payload):

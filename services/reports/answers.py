@@ -68,9 +68,10 @@ def pendency(
 
 
 def adoption(db: Db, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per node: staff onboarded with Gov ID, VPN and DSC (counts and shares), e-receipts and
-    e-files created, movements, the first day of work seen, the trend by ISO week; ranked (among
-    the rows below the first) by e-receipts and e-files created."""
+    """Per node: staff onboarded with Gov ID, VPN and DSC (counts and shares), receipts and
+    files created and the share of them made electronically, movements, the first day of work
+    seen, the trend by ISO week; ranked (among the rows below the first) by receipts and files
+    created."""
     rows = []
     for n in nodes:
         staff = store.staff_at(db, n["_id"])
@@ -87,7 +88,7 @@ def adoption(db: Db, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if d["day"] != "all":
                 year, week, _ = date.fromisoformat(d["day"]).isocalendar()
                 row = weeks.setdefault(f"{year}-W{week:02d}", {})
-                for f in ("receipts_created", "files_created", "movements"):
+                for f in ("receipts_created", "files_created", "paper_items", "movements"):
                     row[f] = row.get(f, 0) + d.get(f, 0)
         rows.append(
             {
@@ -99,6 +100,7 @@ def adoption(db: Db, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "share_with_vpn": round(held["vpn"] / onboarded, 3) if onboarded else 0.0,
                 "share_with_dsc": round(held["dsc"] / onboarded, 3) if onboarded else 0.0,
                 **{f: total.get(f, 0) for f in effects.FLOWS},
+                "share_electronic": share_electronic(total),
                 "first_day": dated[0] if dated else None,
                 "weeks": [{"week": w, **c} for w, c in sorted(weeks.items())],
             }
@@ -166,6 +168,12 @@ def monthly_report(
         "adoption": adoption(db, nodes[:1])[0],
         "months": [m for m in monthly(db, here) if m["month"] <= month][-MONTHS_SHOWN:],
     }
+
+
+def share_electronic(total: dict[str, int]) -> float | None:
+    """Of the receipts and files made, the share made electronically (None: none made yet)."""
+    made = total.get("receipts_created", 0) + total.get("files_created", 0)
+    return round(1 - total.get("paper_items", 0) / made, 3) if made else None
 
 
 def late_list(

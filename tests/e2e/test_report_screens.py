@@ -73,10 +73,13 @@ def test_the_state_sees_districts_and_both_departments_of_hathras(page: Page):
     )
     expect(page.locator("#weeks")).to_be_visible()
     # When each went live (the office's own record) beside its first recorded work.
-    live = departments.locator("thead th").nth(8)
+    live = departments.locator("thead th").nth(9)
     expect(live).to_have_text("Live since")
     revenue = departments.locator("tbody tr").filter(has_text="Revenue Department")
-    expect(revenue.locator("td").nth(8)).to_have_text("2025-10-01")
+    expect(revenue.locator("td").nth(9)).to_have_text("2025-10-01")
+    # The share done electronically: every receipt and file these tests make is electronic.
+    police = departments.locator("tbody tr").filter(has_text="Uttar Pradesh Police")
+    expect(police.locator("td").nth(3)).to_have_text("100%")
     shot(page, "reports-hq")
 
 

@@ -25,6 +25,22 @@ def pending_at(office, actor) -> dict:
 # --- physical letters ----------------------------------------------------------------------------
 
 
+def test_paper_entered_in_the_diary_counts_apart_in_the_share_done_electronically(office, desks):
+    diarise_physical(desks)
+    desks.open_file(HC, physical=True)
+    desks.dak_for("RDR-SP-HTR")  # an electronic letter, with its PDF
+    sp = desks["sp.hathras"]
+
+    def sp_office() -> dict | None:
+        row = office.rpc.reports.adoption(sp)["rows"][0]
+        return row if row["receipts_created"] + row["files_created"] == 3 else None
+
+    row = eventually(sp_office)
+    assert row, "the three items did not reach the SP's adoption figures"
+    assert (row["receipts_created"], row["files_created"], row["paper_items"]) == (2, 1, 2)
+    assert row["share_electronic"] == 0.333
+
+
 def test_a_physical_letter_must_be_received_at_its_desk_before_anything_else(desks):
     files, cru, reader = desks.files, desks[CRU], desks[READER]
     letter = diarise_physical(desks, delivery_mode="hand")

@@ -60,6 +60,7 @@ def created(
         "office_id": post["office_id"],
         "post_id": post["id"],
         "post_name": Names.of(post),
+        "physical": described["physical"],
     }
     return movement.new_item(
         doc,

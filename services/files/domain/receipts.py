@@ -144,6 +144,7 @@ def diarised(
         "office_id": post["office_id"],
         "post_id": post["id"],
         "post_name": Names.of(post),
+        "physical": physical,
     }
     terms = search.terms(number, letter["subject"], letter["sender"], letter["letter_number"])
     return movement.new_item(

@@ -36,6 +36,7 @@ REGISTERS = ("diary", "files", "dispatch", "closed")
 FLOWS = (
     "receipts_created",
     "files_created",
+    "paper_items",  # of those created, receipts and files kept on paper
     "received",
     "sent",
     "movements",
@@ -72,10 +73,9 @@ def unreadable(event: Event) -> str | None:
 def flows(event: Event) -> list[Flow]:
     """The daily counters an event adds to."""
     body, day, here = event.body(), ist_day(event.occurred_at), tuple(event.office_path)
-    if isinstance(body, ReceiptDiarised):
-        return [Flow(here, day, "receipts_created")]
-    if isinstance(body, FileCreated):
-        return [Flow(here, day, "files_created")]
+    if isinstance(body, (ReceiptDiarised, FileCreated)):
+        made = "receipts_created" if isinstance(body, ReceiptDiarised) else "files_created"
+        return [Flow(here, day, made), *([Flow(here, day, "paper_items")] if body.physical else [])]
     if isinstance(body, (ReceiptSent, FileSent)):
         there = tuple(body.to_office_path)
         return [Flow(here, day, "sent"), Flow(here, day, "movements"), Flow(there, day, "received")]
