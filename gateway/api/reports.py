@@ -38,13 +38,12 @@ NODE: Query = {
 }
 ROWS: Query = {
     **NODE,
-    "level": choice(
+    "level": (
         "rows under it: the offices right under (child), every office (office), every post "
-        "(post), or the departments of its state (department)",
-        "child",
-        "office",
-        "post",
-        "department",
+        "(post), the departments of its state (department), or every office of a named level "
+        "of the tree there (district, range, zone, tehsil, ward, ...: an unknown one is refused "
+        "with the levels there are)",
+        {"type": "string", "maxLength": 40, "examples": ["child", "post", "district", "range"]},
     ),
     "department": "only rows within this department (the office id of the department)",
 }

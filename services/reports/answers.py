@@ -2,7 +2,7 @@
 a department, a post) and costs one small query, whatever the number of events recorded."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -16,20 +16,33 @@ from services.reports.domain import effects
 from services.reports.domain.pendency import POST_NODE, late_items, pendency_row
 from services.reports.schemas import MONTH_PATTERN
 
-# Which rows a report has under the node asked for.
+# Which rows a report has under the node asked for: these, or a named level of the office tree
+# (district, range, zone, tehsil, ward, ...: whatever levels identity's offices there have).
 LEVELS = ("child", "office", "post", "department")
 MONTH = re.compile(MONTH_PATTERN)
 MONTHS_SHOWN = 12  # the monthly report's flows: the month asked for and the eleven before
 CalendarOf = Callable[[str, int], Calendar]  # (state id, year) -> that year's calendar
 
 
-def rows_of(db: Db, node: str, level: str | None, department: str | None) -> list[dict[str, Any]]:
-    """The node asked for (first) and the rows under it at ``level``, within ``department``."""
+def rows_of(
+    db: Db,
+    node: str,
+    level: str | None,
+    department: str | None,
+    named: Callable[[], Mapping[str, str]] = dict,
+) -> list[dict[str, Any]]:
+    """The node asked for (first) and the rows under it at ``level``, within ``department``.
+    ``named()`` gives the offices under the node by id with their named level (asked only for
+    a level that is not one of LEVELS)."""
     here = store.office(db, node)
     if here is None:
         raise NotFound("OFFICE_NOT_FOUND", {"office": node})
+    level_of: Mapping[str, str] = {}
     if level is not None and level not in LEVELS:
-        raise InvalidInput("UNKNOWN_LEVEL", {"level": level, "levels": list(LEVELS)})
+        level_of = named()
+        if level not in level_of.values():
+            levels = [*LEVELS, *sorted(set(level_of.values()))]
+            raise InvalidInput("UNKNOWN_LEVEL", {"level": level, "levels": levels})
     if department is not None:
         known = store.office(db, department)
         if known is None or len(known["path"]) != 2:
@@ -46,6 +59,12 @@ def rows_of(db: Db, node: str, level: str | None, department: str | None) -> lis
         ]
     elif level == "department":
         under = [n for n in store.nodes_right_under(db, here["path"][0]) if len(n["path"]) == 2]
+    elif level is not None:  # a named level: every office of it under the node
+        under = [
+            n
+            for n in store.nodes_under(db, node)
+            if n["_id"] != node and level_of.get(n["_id"]) == level
+        ]
     if department is not None:
         under = [n for n in under if department in n["path"]]
     return [here, *sorted(under, key=lambda n: n["_id"])]

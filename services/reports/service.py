@@ -100,11 +100,25 @@ class ReportsService(service_parts.Health):
     ) -> tuple[list[dict[str, Any]], str]:
         who = self.trust.actor(actor)
         node = office_id or scope.default_node(who)
-        rows = answers.rows_of(self.storage.db, node, level, department)
+        rows = answers.rows_of(
+            self.storage.db, node, level, department, lambda: self._named_levels(actor, node)
+        )
         post = node[len("post:") :] if node.startswith("post:") else None
         if not scope.sees(who, rows[0]["path"], post):
             raise NotFound("OFFICE_NOT_FOUND", {"office": node})  # not yours to know of
         return [r for r in rows if scope.sees(who, r["path"], _post_of(r["_id"]))], node
+
+    def _named_levels(self, actor: dict[str, Any], node: str) -> dict[str, str]:
+        """The offices under a node by id with their level as identity names it (district,
+        range, zone, tehsil, ward ...); none under a desk. Asked with the viewer's own
+        credential, so identity answers only what it would answer them."""
+        if node.startswith("post:"):
+            return {}
+        try:
+            offices = self.identity.offices_under(actor, node)["items"]
+        except NotFound:
+            return {}
+        return {o["id"]: o["level"] for o in offices}
 
     @rpc
     def pendency(self, actor: dict[str, Any], office_id: str | None = None) -> dict[str, Any]:

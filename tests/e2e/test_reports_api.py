@@ -303,6 +303,37 @@ def test_the_late_list_answers_within_scope_as_json_csv_and_xlsx(office):
     assert cru.ok(LATE)["office_id"] == f"post:{cru.post_ids[0]}"
 
 
+def test_hq_rolls_up_by_the_trees_named_levels_district_and_range(office):
+    admin, sp = Person(office.url, "admin.up"), Person(office.url, "sp.hathras")
+    dm = Person(office.url, "dm.hathras")
+    police, revenue = posts_of(sp), posts_of(dm)
+    sp_office, collectorate = police["SP-HTR"]["office_id"], revenue["DM-HTR"]["office_id"]
+    desk_work(office.url, police)
+    Person(office.url, "cru.collectorate.hathras").diarise()
+    state = admin.ok(AGES)["rows"][0]["node"]
+
+    def districts() -> dict | None:
+        rows = by_node(admin.ok(AGES, office=state, level="district"))
+        return rows if {sp_office, collectorate} <= set(rows) else None
+
+    rows = wait_for("both Hathras districts in the state's rollup", districts)
+    assert set(rows) == {state, sp_office, collectorate}  # offices of other levels are not rows
+    assert rows[state]["total"] == rows[sp_office]["total"] + rows[collectorate]["total"]
+    # The police's range holds the SP's office, and only the police's offices.
+    by_range = by_node(admin.ok(AGES, office=state, level="range"))
+    (aligarh_range,) = set(by_range) - {state}
+    assert sp_office in by_node(admin.ok(AGES, office=aligarh_range, level="district"))
+    assert by_range[aligarh_range]["total"] == rows[sp_office]["total"]
+    # A named level of adoption ranks the districts.
+    ranked = admin.ok("/api/v1/reports/adoption", office=state, level="district")["rows"][1:]
+    assert sorted(r["rank"] for r in ranked) == [1, 2]
+
+    error = assert_error(admin.get(AGES, office=state, level="ward"), 400, "UNKNOWN_LEVEL")
+    assert {"district", "range", "zone", "tehsil"} <= set(error["details"]["levels"])
+    # The SP's part of the tree has no range above it to roll up into.
+    assert by_node(sp.ok(AGES, level="district")).keys() == {sp_office}
+
+
 # --- make rebuild-reports against a real office ------------------------------------------------
 
 
