@@ -32,7 +32,10 @@ def test_the_admin_sets_up_a_head_and_files_under_it_are_numbered_by_the_scheme(
     files = desks.files
     head = desks.set_up_head()
     assert (head["code"], head["section"]) == ("A-11011", "ESTT")
-    assert [h["code"] for h in files.heads(desks[HC])["items"]] == ["A-11011"]
+    # The office's own head beside the police's standard ones (its own wins on the same code).
+    heads = {h["code"]: h for h in files.heads(desks[HC])["items"]}
+    assert list(heads) == ["A-11011", "B-12001", "C-13001", "L-14001"]
+    assert heads["A-11011"]["description"] == HEAD["description"]
     assert refused(Conflict, desks.set_up_head) == "FILE_HEAD_TAKEN"
     assert refused(Forbidden, files.add_head, desks[HC], HEAD) == "OUTSIDE_YOUR_SCOPE"
 
@@ -51,6 +54,24 @@ def test_the_admin_sets_up_a_head_and_files_under_it_are_numbered_by_the_scheme(
     outside = desks.open_file(subject="विविध पत्राचार")
     assert outside["number"] == f"SP-HTR/NS/1/{year_of(outside)}"
     assert outside["head"] is None
+
+
+def test_each_department_brings_its_standard_heads_without_an_admin_setting_them_up(desks):
+    files, clerk = desks.files, desks["sa.estt.collectorate.hathras"]
+    heads = {h["code"]: h["section"] for h in files.heads(clerk)["items"]}
+    assert heads == {
+        "A-11011": "ESTT",
+        "B-12001": "ACCTS",
+        "R-15001": "LR",
+        "R-15002": "REVCT",
+        "G-16001": "GEN",
+    }
+    made = files.create_file(clerk, {"subject": "खतौनी संशोधन", "head": "R-15001"})
+    assert made["number"] == f"R-15001/1/{year_of(made)}-LR"
+    # A police head is not the Collectorate's, nor a revenue head the SP office's.
+    crime = {"subject": "अपराध समीक्षा", "head": "C-13001"}
+    assert refused(NotFound, files.create_file, clerk, crime) == "FILE_HEAD_NOT_FOUND"
+    assert refused(NotFound, desks.open_file, HC, head="R-15001") == "FILE_HEAD_NOT_FOUND"
 
 
 def test_fifty_files_opened_at_once_get_serials_one_to_fifty(desks, office):

@@ -1,6 +1,7 @@
 """File numbers under the standard functional scheme: ``A-11011/3/2025-ESTT`` is basic head A,
 primary head 11, secondary head 11, the 3rd file under that head in 2025, of the ESTT section.
-The admin sets up the heads; serials come from an atomic counter per head and year."""
+Each department brings its standard heads (identity keeps them with the department); an admin
+adds an office's own; serials come from an atomic counter per head and year."""
 
 import re
 from typing import Any
@@ -52,3 +53,17 @@ def parse_file_number(number: str) -> dict[str, Any] | None:
 def non_scheme_number(office_code: str, serial: int, year: int) -> str:
     """Files outside the functional scheme still get a number nobody else has."""
     return f"{office_code}/NS/{serial}/{year}"
+
+
+def standard_heads(department_heads: list[dict[str, Any]], office_id: str) -> dict[str, Any]:
+    """A department's standard heads as an office of it offers them, by code (``A-11011``)."""
+    return {
+        code: {
+            "code": code,
+            "section": h["section"],
+            "description": h["description"],
+            "office_id": office_id,
+        }
+        for h in department_heads
+        for code in [head_code(h["basic"], h["primary"], h["secondary"])]
+    }

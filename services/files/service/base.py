@@ -15,7 +15,7 @@ from common.storage import Storage
 from common.threads import cpu_bound
 from common.trust import Trusted
 from services.files import store
-from services.files.domain import movement, visibility
+from services.files.domain import movement, numbering, visibility
 from services.files.domain.change import Change, Item, Post
 from services.files.render import letter
 from services.files.service.views import file_view
@@ -58,6 +58,21 @@ class Desk:
         transfer or an ended delegation takes effect at once)."""
         if not (actor.holds(post_id) and self.identity.may_act(actor.credential, post_id)):
             raise Conflict(code)
+
+    def _standard_heads(self, actor: Actor, office_id: str) -> dict[str, Item]:
+        """The standard heads of the office's department, by code (from identity)."""
+        given = self.identity.department_file_heads(actor.credential, office_id)["items"]
+        return numbering.standard_heads(given, office_id)
+
+    def _head(self, actor: Actor, office_id: str, code: str) -> Item:
+        """A head a file can be opened under at an office: its own, or its department's."""
+        try:
+            return store.head(self.storage.db, office_id, code)
+        except NotFound:
+            standard = self._standard_heads(actor, office_id).get(code)
+            if standard is None:
+                raise
+            return standard
 
     def _visible(self, actor: Actor, kind: str, item_id: str, with_history: bool = False) -> Item:
         """The receipt or file, if the actor may see it; else it does not exist for them."""

@@ -31,7 +31,7 @@ class FileDesk(HeldDesk):
         post = self._post(who, post_id)
         db, moment = self.storage.db, utcnow()
         if new.head:
-            head = store.head(db, post["office_id"], new.head)
+            head = self._head(who, post["office_id"], new.head)
             key = f"file:{post['office_id']}:{head['code']}:{moment.year}"
             serial = store.next_counter(db, key)
             number = numbering.file_number(head["code"], serial, moment.year, head["section"])

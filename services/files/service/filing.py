@@ -55,11 +55,14 @@ class FilingDesk(Desk):
 
     @rpc
     def heads(self, actor: dict[str, Any]) -> dict[str, Any]:
-        """The heads a file can be opened under from the actor's office."""
+        """The heads a file can be opened under from the actor's office: its department's
+        standard heads and its own (an own head of the same code wins)."""
         who = self.trust.actor(actor)
-        return Heads(
-            items=[Head(**h) for h in store.heads_of(self.storage.db, who.office_id)]
-        ).model_dump()
+        if who.office_id is None:
+            return Heads(items=[]).model_dump()
+        offered = self._standard_heads(who, who.office_id)
+        offered.update({h["code"]: h for h in store.heads_of(self.storage.db, who.office_id)})
+        return Heads(items=[Head(**h) for _, h in sorted(offered.items())]).model_dump()
 
     # --- park, close, reopen ------------------------------------------------------------------
 

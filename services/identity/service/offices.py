@@ -104,6 +104,16 @@ class OfficeDesk(Desk):
         return office_view(store.office_by_code(self.storage.db, code))
 
     @rpc
+    def department_file_heads(self, actor: dict, office_id: str) -> dict:
+        """The standard heads of the filing scheme of the department an office belongs to (the
+        files service offers them to every office of it, beside the office's own)."""
+        self.trust.actor(actor)
+        db = self.storage.db
+        path = store.office_by_id(db, office_id)["path"]
+        department = store.office_or_none(db, path[1]) if len(path) > 1 else None
+        return {"items": (department or {}).get("file_heads") or []}
+
+    @rpc
     def offices_under(self, actor: dict, code: str | None = None) -> dict:
         """An office and everything below it (default: the actor's own office)."""
         who = self.trust.actor(actor)
