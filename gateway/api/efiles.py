@@ -25,7 +25,11 @@ from services.files.schemas import (
 
 
 @api.get("/heads")
-@documented("The heads of your office's filing scheme", response=Heads)
+@documented(
+    "The heads of your office's filing scheme: your department's standard ones and your "
+    "office's own",
+    response=Heads,
+)
 def heads() -> Response:
     return jsonify(rpc().files.heads(caller()))
 
