@@ -267,6 +267,23 @@ def test_a_rebuild_writing_many_events_at_once_gives_the_numbers_of_one_at_a_tim
     assert pendency(db, "up") == [state]
 
 
+def test_counts_moved_before_a_failure_are_written_with_their_items(
+    db: Any, monkeypatch: Any
+) -> None:
+    def broken(event: Event) -> list[Any]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(projection.effects, "flows", broken)
+    first = office_story()[0]
+    with pytest.raises(RuntimeError):
+        take_all(db, [first])
+    # The item was counted (its ``counted`` says so), so its count is written too, as when each
+    # count was written the moment it moved; the event stays "new", not "applied".
+    assert db.pending_items.find_one({"_id": "r1"})["counted"]
+    assert sum(store.pending_counts_at(db, "hathras")[0]["c"].values()) == 1
+    assert db.events.find_one({"_id": first.event_id})["status"] == "new"
+
+
 def test_an_event_of_an_unknown_type_or_version_is_kept_not_applied_and_not_fatal(db: Any) -> None:
     later = office_story()[0].model_copy(update={"event_id": "v2", "v": 2})
     unknown = later.model_copy(update={"event_id": "x1", "v": 1, "type": "file.teleported"})
