@@ -4,6 +4,9 @@ take, so the two cannot disagree.
 An event is first kept in the log (once: a redelivery stops here), then applied; one these
 models cannot read (an unknown type or version, a payload of a later shape) is kept with the
 reason and applied by a later rebuild that knows it. Nothing is lost and nothing stops.
+
+What events add to counters and registers goes through a ``store.Batch``: written after each
+event live, and after many events in a rebuild (the same sums, far fewer writes).
 """
 
 from collections.abc import Mapping
@@ -13,6 +16,9 @@ from common.events import Event
 from common.storage import Db
 from services.reports import store
 from services.reports.domain import effects, pendency
+
+# A rebuild writes its batch when it holds this many documents and lines (bounds its memory).
+REBUILD_BATCH = 100_000
 
 
 def take(db: Db, raw: Mapping[str, Any], event: Event) -> bool:
@@ -26,15 +32,20 @@ def take(db: Db, raw: Mapping[str, Any], event: Event) -> bool:
     }
     if not store.log_event(db, event.event_id, record):
         return False
-    apply(db, event)
+    batch = store.Batch()
+    try:
+        problem = apply(db, event, batch)
+    finally:
+        batch.write(db)  # even after a failure: the counts moved so far go with their items
+    store.set_event_status(db, event.event_id, "kept" if problem else "applied", problem)
     return True
 
 
-def apply(db: Db, event: Event) -> str | None:
-    """Apply one logged event to every read model; the reason when it is only kept."""
+def apply(db: Db, event: Event, batch: store.Batch) -> str | None:
+    """Apply one logged event to every read model (its counts and lines into ``batch``); the
+    reason when it is only kept."""
     problem = effects.unreadable(event)
     if problem:
-        store.set_event_status(db, event.event_id, "kept", problem)
         return problem
     store.note_offices(db, event.office_path)
     moved = pendency.whereabouts(event)
@@ -49,17 +60,16 @@ def apply(db: Db, event: Event) -> str | None:
     if marked:
         store.add_mark(db, *marked)
     for item in {x[0] for x in (moved, priority, marked) if x}:
-        store.recount_item(db, item, pendency.position)
+        store.recount_item(db, batch, item, pendency.position)
     for flow in effects.flows(event):
-        store.add_flow(db, list(flow.office_path), flow.day, flow.field)
+        store.add_flow(batch, list(flow.office_path), flow.day, flow.field)
     line = effects.register_entry(event)
     if line:
-        store.add_register_line(db, *line)
+        store.add_register_line(batch, *line)
     person = effects.person_fact(event)
     if person:
         store.set_person(db, *person)
-        store.recount_person(db, person[0], effects.staff_position)
-    store.set_event_status(db, event.event_id, "applied")
+        store.recount_person(db, batch, person[0], effects.staff_position)
     return None
 
 
@@ -69,8 +79,15 @@ def rebuild(db: Db) -> dict[str, int]:
     kept."""
     store.clear_models(db)
     tally = {"applied": 0, "kept": 0}
+    batch = store.Batch()
     for logged in store.all_events(db):
         raw = {k: v for k, v in logged["raw"].items() if k != "proof"}
-        problem = apply(db, Event.model_validate(raw))
-        tally["kept" if problem else "applied"] += 1
+        problem = apply(db, Event.model_validate(raw), batch)
+        status = "kept" if problem else "applied"
+        if (logged["status"], logged.get("problem")) != (status, problem):  # else: no change
+            store.set_event_status(db, logged["_id"], status, problem)
+        tally[status] += 1
+        if batch.waiting() >= REBUILD_BATCH:
+            batch.write(db)
+    batch.write(db)
     return tally

@@ -6,16 +6,18 @@ every read model is rebuilt from) and the read models kept from it.
   by equality instead of scanning.
 - ``pending_items``: where each item waits now; ``pending_counts``: pending items per node (an
   office, any office above it, or ``post:<id>``) and arrival day, by kind, priority and stage.
-- ``daily``: flows per node and day (and ``all`` days); ``people`` and ``staff``: onboarding per
-  person and its counts per node; ``registers``: register lines per office and month; ``nodes``:
-  every office seen, with its path.
+- ``daily``: flows per node and day (their sum over all days is added when read, from the same
+  documents); ``people`` and ``staff``: onboarding per person and its counts per node;
+  ``registers``: register lines per office and month; ``nodes``: every office seen, with its path.
 
 Counters are kept as events arrive, so a report at the top of the state reads a few hundred
-documents whatever the number of events ever recorded.
+documents whatever the number of events ever recorded. What one event adds to them is gathered
+in a ``Batch`` and written once per document (see there).
 """
 
 import contextlib
 import json
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -42,15 +44,20 @@ def ensure_indexes(db: Db) -> None:
 
 
 def log_event(db: Db, event_id: str, record: dict[str, Any]) -> bool:
-    """Keep an event, once: False when it was kept before (a redelivery)."""
-    try:
-        db.events.insert_one({"_id": event_id, "status": "new", **record})
-    except DuplicateKeyError:
+    """Keep an event, once: False when it was kept before (a redelivery). Its number is taken
+    before it is kept, so keeping it is one insert; two consumers racing with the same event
+    leave a number unused, a gap the readers of the log step over."""
+    if db.events.find_one({"_id": event_id}, {"_id": 1}) is not None:
         return False
     n = db.counters.find_one_and_update(
         {"_id": "events"}, {"$inc": {"n": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )["n"]
-    db.events.update_one({"_id": event_id}, {"$set": {"n": n, "page": n // PAGE}})
+    try:
+        db.events.insert_one(
+            {"_id": event_id, "status": "new", **record, "n": n, "page": n // PAGE}
+        )
+    except DuplicateKeyError:
+        return False
     return True
 
 
@@ -85,6 +92,55 @@ def clear_models(db: Db) -> None:
     """Empty every read model (the log stays): the start of a rebuild."""
     for name in MODELS:
         db[name].delete_many({})
+    _noted(db).clear()
+
+
+# --- counters and register lines, written once per document -----------------------------------
+
+
+class Batch:
+    """What events add to the counters and the registers, gathered and written once per
+    document: after each event on the live path, after many events in a rebuild. Sums and
+    lines appended in order come out the same however they are grouped, and nothing reads
+    these documents while events are applied."""
+
+    def __init__(self) -> None:
+        # (collection, document id) -> its update: fields set, fields added to, lines appended
+        self._updates: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        self._lines = 0
+
+    def add(self, collection: str, doc_id: str, fixed: dict[str, Any], field: str, by: int) -> None:
+        """``by`` more of ``field`` in the document (``fixed``: the fields it is made with, which
+        its id already says). A sum of nought is still written: the field exists, as after a +1
+        and a -1."""
+        added = self._update(collection, doc_id, fixed).setdefault("$inc", {})
+        added[field] = added.get(field, 0) + by
+
+    def append(
+        self, collection: str, doc_id: str, fixed: dict[str, Any], field: str, line: Any
+    ) -> None:
+        """One more line at the end of the document's list ``field``."""
+        pushed = self._update(collection, doc_id, fixed).setdefault("$push", {})
+        pushed.setdefault(field, {"$each": []})["$each"].append(line)
+        self._lines += 1
+
+    def waiting(self) -> int:
+        """Documents and lines not yet written (what the batch holds in memory)."""
+        return len(self._updates) + self._lines
+
+    def write(self, db: Db) -> None:
+        collections: dict[str, Any] = {}  # each look-up makes a new collection object
+        for (name, doc_id), update in self._updates.items():
+            if name not in collections:
+                collections[name] = db[name]
+            collections[name].update_one({"_id": doc_id}, update, upsert=True)
+        self._updates.clear()
+        self._lines = 0
+
+    def _update(self, collection: str, doc_id: str, fixed: dict[str, Any]) -> dict[str, Any]:
+        # Set only when made: setting them again on every write would change nothing but cost.
+        made = {"$setOnInsert": fixed} if fixed else {}
+        return self._updates.setdefault((collection, doc_id), made)
 
 
 # --- pending items -----------------------------------------------------------------------------
@@ -119,19 +175,17 @@ def items_under(db: Db, office_id: str) -> list[dict[str, Any]]:
     return list(db.pending_items.find({"office_path": office_id}, {"applied_events": 0}))
 
 
-def recount_item(db: Db, item_id: str, position: Callable[[dict[str, Any]], str | None]) -> None:
+def recount_item(
+    db: Db, batch: Batch, item_id: str, position: Callable[[dict[str, Any]], str | None]
+) -> None:
     """Move an item's count to where its facts now say it waits (see ``_recount``)."""
-    _recount(db.pending_items, item_id, position, lambda at, by: _count_pending(db, at, by))
+    _recount(db.pending_items, item_id, position, lambda at, by: _count_pending(batch, at, by))
 
 
-def _count_pending(db: Db, at: str, by: int) -> None:
+def _count_pending(batch: Batch, at: str, by: int) -> None:
     nodes, day, key = json.loads(at)
     for node in nodes:
-        db.pending_counts.update_one(
-            {"_id": f"{node}|{day}"},
-            {"$set": {"node": node, "day": day}, "$inc": {f"c.{key}": by}},
-            upsert=True,
-        )
+        batch.add("pending_counts", f"{node}|{day}", {"node": node, "day": day}, f"c.{key}", by)
 
 
 def pending_counts_at(db: Db, node: str) -> list[dict[str, Any]]:
@@ -167,30 +221,30 @@ def _recount(
 # --- flows, registers, people, the tree --------------------------------------------------------
 
 
-def add_flow(db: Db, office_path: list[str], day: str, field: str) -> None:
-    """One more of ``field`` on ``day`` (and in all) for the office and every office above."""
+def add_flow(batch: Batch, office_path: list[str], day: str, field: str) -> None:
+    """One more of ``field`` on ``day`` for the office and every office above."""
     for node in office_path:
-        for when in (day, "all"):
-            db.daily.update_one(
-                {"_id": f"{node}|{when}"},
-                {"$set": {"node": node, "day": when}, "$inc": {field: 1}},
-                upsert=True,
-            )
+        batch.add("daily", f"{node}|{day}", {"node": node, "day": day}, field, 1)
 
 
 def daily_at(db: Db, node: str) -> list[dict[str, Any]]:
-    """A node's flows per day (and the ``all`` total)."""
-    return list(db.daily.find({"node": node}, {"_id": 0}))
+    """A node's flows per day, and their sum over all days (day ``all``). The sum is added up
+    here from the days read anyway, rather than kept: that halves the writes of every event.
+    (An ``all`` document kept by an older version is stale, and left out.)"""
+    days = [d for d in db.daily.find({"node": node}, {"_id": 0}) if d["day"] != "all"]
+    total: dict[str, Any] = {"node": node, "day": "all"}
+    for day in days:
+        for field, n in day.items():
+            if field not in ("node", "day"):
+                total[field] = total.get(field, 0) + n
+    return [*days, total] if days else []
 
 
 def add_register_line(
-    db: Db, register: str, office_id: str, month: str, line: dict[str, Any]
+    batch: Batch, register: str, office_id: str, month: str, line: dict[str, Any]
 ) -> None:
-    db.registers.update_one(
-        {"_id": f"{register}|{office_id}|{month}"},
-        {"$set": {"key": f"{register}|{office_id}", "month": month}, "$push": {"lines": line}},
-        upsert=True,
-    )
+    key = {"key": f"{register}|{office_id}", "month": month}
+    batch.append("registers", f"{register}|{office_id}|{month}", key, "lines", line)
 
 
 def register_months(db: Db, register: str, office_id: str) -> list[dict[str, Any]]:
@@ -202,15 +256,17 @@ def set_person(db: Db, user_id: str, facts: dict[str, Any]) -> None:
     db.people.update_one({"_id": user_id}, {"$set": facts}, upsert=True)
 
 
-def recount_person(db: Db, user_id: str, position: Callable[[dict[str, Any]], str | None]) -> None:
+def recount_person(
+    db: Db, batch: Batch, user_id: str, position: Callable[[dict[str, Any]], str | None]
+) -> None:
     """Move a person's count to what they now hold (Gov ID, VPN, DSC) in their office."""
-    _recount(db.people, user_id, position, lambda at, by: _count_staff(db, at, by))
+    _recount(db.people, user_id, position, lambda at, by: _count_staff(batch, at, by))
 
 
-def _count_staff(db: Db, at: str, by: int) -> None:
+def _count_staff(batch: Batch, at: str, by: int) -> None:
     path, held = at.split("|")
     for node in path.split(","):
-        db.staff.update_one({"_id": node}, {"$inc": {f"c.{held}": by}}, upsert=True)
+        batch.add("staff", node, {}, f"c.{held}", by)
 
 
 def staff_at(db: Db, node: str) -> dict[str, int]:
@@ -221,12 +277,29 @@ def staff_at(db: Db, node: str) -> dict[str, int]:
 
 def note_offices(db: Db, office_path: list[str]) -> None:
     """Remember every office an event names, with its place in the tree."""
+    noted = _noted(db)
     for depth, node in enumerate(office_path):
+        if node in noted:
+            continue
         if db.nodes.find_one({"_id": node}, {"_id": 1}) is None:
             path = office_path[: depth + 1]
             parent = path[-2] if depth else None
             with contextlib.suppress(DuplicateKeyError):  # noted by another consumer just now
                 db.nodes.insert_one({"_id": node, "path": path, "parent": parent})
+        noted.add(node)
+
+
+# The nodes this process knows are in ``nodes``, per database: nodes never move, so one noted
+# needs no look-up again. Kept by the database object's identity (two embedded databases of one
+# name compare equal), and forgotten by ``clear_models``.
+_NOTED: dict[int, tuple[weakref.ref[Any], set[str]]] = {}
+
+
+def _noted(db: Db) -> set[str]:
+    kept = _NOTED.get(id(db))
+    if kept is None or kept[0]() is not db:
+        kept = _NOTED[id(db)] = (weakref.ref(db), set())
+    return kept[1]
 
 
 def office(db: Db, node: str) -> dict[str, Any] | None:

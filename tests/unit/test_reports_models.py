@@ -11,12 +11,16 @@ import pytest
 from common.actor import Actor, Grant
 from common.errors import InvalidInput, NotFound, Refused
 from common.events import (
+    DscEnrolled,
     Event,
     FileCreated,
     FileSent,
+    FileStatusChanged,
     Names,
     PersonOnboarded,
+    ReceiptDelayExplained,
     ReceiptDiarised,
+    ReceiptOverdue,
     ReceiptSent,
     VpnIssued,
     new_event,
@@ -195,6 +199,89 @@ def test_a_rebuild_from_the_log_gives_exactly_the_live_numbers(db: Any) -> None:
     live = models(db)
     assert projection.rebuild(db) == {"applied": 7, "kept": 0}
     assert models(db) == live
+
+
+def sent(seq: int, to_post: str, when: datetime) -> Event:
+    """r1 sent on within Hathras (its ``seq``-th move)."""
+    payload = ReceiptSent(
+        receipt_id="r1",
+        number="1",
+        subject="s",
+        from_post_id="cru",
+        from_post_name=NAME,
+        to_post_id=to_post,
+        to_post_name=NAME,
+        to_office_id="hathras",
+        to_office_path=HATHRAS,
+        seq=seq,
+    )
+    return event(payload, HATHRAS, when)
+
+
+def mixed_story() -> list[Event]:
+    """The office story and more, as a consumer may get it: a move arriving before the one it
+    follows, a redelivery, the rule's marks, a file closed, a person's DSC."""
+    story = office_story()
+    third, second = sent(4, "sho", at(9)), sent(3, "so", at(6))
+    overdue = ReceiptOverdue(
+        receipt_id="r1", holder_post_id="sho", working_days=8, stage="warning", seq=4
+    )
+    explained = ReceiptDelayExplained(receipt_id="r1", post_id="sho", working_days=9, seq=4)
+    closed = FileStatusChanged(
+        file_id="f1",
+        number="F1",
+        status="closed",
+        post_id="sp",
+        post_name=NAME,
+        office_path=ALIGARH,
+        seq=3,
+    )
+    dsc = DscEnrolled(user_id="p1", subject_cn="P1", sha256="0" * 64, not_after="2027-01-01")
+    return [
+        *story,
+        third,
+        second,  # older than the move before it: r1 stays with the SHO
+        story[1],  # redelivered
+        event(overdue, HATHRAS, at(19)),
+        event(explained, HATHRAS, at(19, 9)),
+        event(closed, ALIGARH, at(19, 12)),
+        third,  # redelivered
+        event(dsc, HATHRAS, at(18)),
+    ]
+
+
+@pytest.mark.parametrize("batch", [projection.REBUILD_BATCH, 1, 5])
+def test_a_rebuild_writing_many_events_at_once_gives_the_numbers_of_one_at_a_time(
+    db: Any, monkeypatch: Any, batch: int
+) -> None:
+    story = mixed_story()
+    take_all(db, story)
+    assert store.last_change(db) == len({e.event_id for e in story})
+    live = models(db)
+    (state,) = pendency(db, "up")
+    assert state["total"] == 2 and state["late"]["warning"] == 1 and state["late_explained"] == 1
+    assert store.staff_at(db, "hathras") == {"100": 0, "110": 0, "111": 1}
+    monkeypatch.setattr(projection, "REBUILD_BATCH", batch)  # written every few events, or once
+    assert projection.rebuild(db) == {"applied": 13, "kept": 0}
+    assert models(db) == live
+    assert pendency(db, "up") == [state]
+
+
+def test_counts_moved_before_a_failure_are_written_with_their_items(
+    db: Any, monkeypatch: Any
+) -> None:
+    def broken(event: Event) -> list[Any]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(projection.effects, "flows", broken)
+    first = office_story()[0]
+    with pytest.raises(RuntimeError):
+        take_all(db, [first])
+    # The item was counted (its ``counted`` says so), so its count is written too, as when each
+    # count was written the moment it moved; the event stays "new", not "applied".
+    assert db.pending_items.find_one({"_id": "r1"})["counted"]
+    assert sum(store.pending_counts_at(db, "hathras")[0]["c"].values()) == 1
+    assert db.events.find_one({"_id": first.event_id})["status"] == "new"
 
 
 def test_an_event_of_an_unknown_type_or_version_is_kept_not_applied_and_not_fatal(db: Any) -> None:

@@ -1049,18 +1049,40 @@ def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> N
     reports.set_priority(db, "f9", "urgent", 2)
     reports.set_priority(db, "f9", "normal", 1)  # older, arriving late
     reports.add_mark(db, "f9", {"post_id": "p", "seq": 2, "stage": "warning"})
-    reports.recount_item(db, "f9", lambda doc: f'[["htr"], "2026-01-05", "{doc["priority"]}"]')
-    assert reports.pending_counts_at(db, "htr")[0]["c"] == {"urgent": 1}
-    reports.add_flow(db, ["up", "htr"], "2026-01-05", "sent")
-    assert {d["day"]: d["sent"] for d in reports.daily_at(db, "up")} == {"2026-01-05": 1, "all": 1}
-    reports.add_register_line(db, "diary", "htr", "2026-01", {"id": "r1"})
-    assert reports.register_months(db, "diary", "htr")[0]["lines"] == [{"id": "r1"}]
+    batch = reports.Batch()
+    reports.recount_item(
+        db, batch, "f9", lambda doc: f'[["htr"], "2026-01-05", "{doc["priority"]}"]'
+    )
+    assert reports.pending_counts_at(db, "htr") == []  # counted in the batch, not yet written
+    reports.add_flow(batch, ["up", "htr"], "2026-01-05", "sent")
+    reports.add_flow(batch, ["up"], "2026-01-06", "sent")
+    reports.add_register_line(batch, "diary", "htr", "2026-01", {"id": "r1"})
+    reports.add_register_line(batch, "diary", "htr", "2026-01", {"id": "r2"})
     reports.set_person(db, "u1", {"office_path": ["up"], "govid": True})
-    reports.recount_person(db, "u1", lambda doc: "up|100")
+    reports.recount_person(db, batch, "u1", lambda doc: "up|100")
+    assert batch.waiting() == 8  # six documents, two lines
+    batch.write(db)
+    assert batch.waiting() == 0
+    assert reports.pending_counts_at(db, "htr")[0]["c"] == {"urgent": 1}
+    assert {d["day"]: d["sent"] for d in reports.daily_at(db, "up")} == {
+        "2026-01-05": 1,
+        "2026-01-06": 1,
+        "all": 2,
+    }
+    assert reports.daily_at(db, "nowhere") == []
+    lines = reports.register_months(db, "diary", "htr")[0]["lines"]
+    assert lines == [{"id": "r1"}, {"id": "r2"}]
     assert reports.staff_at(db, "up") == {"100": 1}
+    # A +1 and a -1 of one counter written together leave it at nought, as one by one would.
+    batch.add("staff", "up", {}, "c.110", 1)
+    batch.add("staff", "up", {}, "c.110", -1)
+    batch.write(db)
+    assert reports.staff_at(db, "up") == {"100": 1, "110": 0}
     assert reports.feed_key(db, lambda: "k1") == reports.feed_key(db, lambda: "k2") == "k1"
     reports.clear_models(db)
     assert reports.staff_at(db, "up") == {} and reports.last_change(db) == 1
+    reports.note_offices(db, ["up", "htr"])  # noted before the clearing: noted again
+    assert reports.office(db, "htr")["path"] == ["up", "htr"]
 
 
 # Every public store function is called above: a new one must join the contract.
