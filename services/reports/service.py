@@ -40,7 +40,14 @@ CONSUMED = {
         "receipt.delay_explained",
         "file.delay_explained",
     ),
-    "identity": ("person.onboarded", "vpn.issued", "dsc.enrolled"),
+    "identity": (
+        "person.onboarded",
+        "person.disabled",
+        "vpn.issued",
+        "vpn.revoked",
+        "dsc.enrolled",
+        "dsc.revoked",
+    ),
 }
 CALENDAR_SECONDS = 600
 FEED_PAGE = 1000

@@ -252,8 +252,11 @@ def register_months(db: Db, register: str, office_id: str) -> list[dict[str, Any
     return list(db.registers.find({"key": f"{register}|{office_id}"}, {"_id": 0}))
 
 
-def set_person(db: Db, user_id: str, facts: dict[str, Any]) -> None:
-    db.people.update_one({"_id": user_id}, {"$set": facts}, upsert=True)
+def set_person(db: Db, user_id: str, facts: dict[str, Any], moments: dict[str, str]) -> None:
+    """What is known of a person: ``facts`` set, ``moments`` (ISO, UTC) raised to the latest
+    seen, so an older event arriving late changes nothing."""
+    update = {k: v for k, v in (("$set", facts), ("$max", moments)) if v}
+    db.people.update_one({"_id": user_id}, update, upsert=True)
 
 
 def recount_person(

@@ -7,6 +7,7 @@ import pytest
 
 from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput, NotFound, Refused
+from tests.service.conftest import eventually
 from tests.support import pki
 
 
@@ -42,6 +43,30 @@ def test_a_nodal_officer_issues_vpn_accounts_with_addresses_nobody_else_had(live
     peers = office.rpc.identity.vpn_peers(nodal, "SP-HTR")
     assert "10.61.0.3/32" in peers and "10.61.0.2/32" not in peers
     assert again["public_key"] in peers
+
+
+def test_hq_counts_a_vpn_while_it_is_held_and_not_once_it_is_revoked(live_district):
+    office = live_district
+    nodal, sp = office.actor("asp.hathras"), office.actor("sp.hathras")
+    reader = person(office, "reader.hathras")
+
+    def with_vpn(expected: int):
+        def check():
+            row = office.rpc.reports.adoption(sp)["rows"][0]
+            return row if row["staff_with_vpn"] == expected else None
+
+        found = eventually(check)
+        assert found, f"HQ did not come to count {expected} with a VPN"
+        return found
+
+    before = office.rpc.reports.adoption(sp)["rows"][0]["staff_with_vpn"]
+    office.rpc.identity.issue_vpn(nodal, reader["id"])
+    with_vpn(before + 1)
+    office.rpc.identity.revoke_vpn(nodal, reader["id"])
+    row = with_vpn(before)
+    assert row["staff_onboarded"] >= 1  # still onboarded, only without the VPN
+    office.rpc.identity.issue_vpn(nodal, reader["id"])
+    with_vpn(before + 1)
 
 
 def test_concurrent_requests_never_share_an_address_or_give_one_person_two(live_district):

@@ -1058,7 +1058,7 @@ def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> N
     reports.add_flow(batch, ["up"], "2026-01-06", "sent")
     reports.add_register_line(batch, "diary", "htr", "2026-01", {"id": "r1"})
     reports.add_register_line(batch, "diary", "htr", "2026-01", {"id": "r2"})
-    reports.set_person(db, "u1", {"office_path": ["up"], "govid": True})
+    reports.set_person(db, "u1", {"office_path": ["up"], "govid": True}, {})
     reports.recount_person(db, batch, "u1", lambda doc: "up|100")
     assert batch.waiting() == 8  # six documents, two lines
     batch.write(db)
@@ -1073,6 +1073,12 @@ def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> N
     lines = reports.register_months(db, "diary", "htr")[0]["lines"]
     assert lines == [{"id": "r1"}, {"id": "r2"}]
     assert reports.staff_at(db, "up") == {"100": 1}
+    # A person's moments only move forward: an older one arriving late changes nothing.
+    reports.set_person(db, "u1", {}, {"vpn_issued_at": "2026-01-05T10:00:00.000000+00:00"})
+    reports.set_person(db, "u1", {}, {"vpn_issued_at": "2026-01-04T10:00:00.000000+00:00"})
+    seen: list = []
+    reports.recount_person(db, batch, "u1", lambda doc: seen.append(doc) or "up|100")
+    assert seen[0]["vpn_issued_at"].startswith("2026-01-05") and seen[0]["govid"] is True
     # A +1 and a -1 of one counter written together leave it at nought, as one by one would.
     batch.add("staff", "up", {}, "c.110", 1)
     batch.add("staff", "up", {}, "c.110", -1)

@@ -13,14 +13,17 @@ from common.events import (
     EVENT_TYPES,
     DraftDispatched,
     DscEnrolled,
+    DscRevoked,
     Event,
     FileCreated,
     FileSent,
     FileStatusChanged,
+    PersonDisabled,
     PersonOnboarded,
     ReceiptDiarised,
     ReceiptSent,
     VpnIssued,
+    VpnRevoked,
 )
 from services.reports.domain.pendency import ist_day
 
@@ -114,23 +117,36 @@ def register_entry(event: Event) -> tuple[str, str, str, dict[str, Any]] | None:
     return None
 
 
-def person_fact(event: Event) -> tuple[str, dict[str, Any]] | None:
-    """(user id, facts to set) for the onboarding of staff: Gov ID, VPN, DSC."""
-    body = event.body()
+def person_fact(event: Event) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+    """(user id, facts to set, moments to raise) for the onboarding of staff. What can be
+    undone (a VPN revoked and issued again, a DSC revoked, a person disabled) is kept as the
+    latest moment of each, so the same events give the same person in any order."""
+    body, at = event.body(), event.occurred_at.isoformat(timespec="microseconds")
     if isinstance(body, PersonOnboarded):
-        return body.user_id, {"office_path": list(event.office_path), "govid": True}
+        return body.user_id, {"office_path": list(event.office_path), "govid": True}, {}
     if isinstance(body, VpnIssued):
-        return body.user_id, {"vpn": True}
-    if isinstance(body, DscEnrolled):
-        return body.user_id, {"dsc": True}
+        return body.user_id, {}, {"vpn_issued_at": at}
+    if isinstance(body, VpnRevoked):
+        return body.user_id, {}, {"vpn_revoked_at": at}
+    if isinstance(body, DscEnrolled):  # per certificate: a person may hold a new one and an old
+        return body.user_id, {}, {f"dsc.{body.sha256}.enrolled_at": at}
+    if isinstance(body, DscRevoked):
+        return body.user_id, {}, {f"dsc.{body.sha256}.revoked_at": at}
+    if isinstance(body, PersonDisabled):
+        return body.user_id, {}, {"disabled_at": at}
     return None
 
 
 def staff_position(person: dict[str, Any]) -> str | None:
-    """Where an onboarded person is counted: office path and what they hold."""
-    if not person.get("office_path"):
+    """Where an onboarded person is counted: office path and what they hold now (a VPN issued
+    since it was last revoked; a DSC enrolled and not revoked). A disabled person is not."""
+    if not person.get("office_path") or person.get("disabled_at"):
         return None
-    held = "".join("1" if person.get(k) else "0" for k in ("govid", "vpn", "dsc"))
+    issued, revoked = person.get("vpn_issued_at"), person.get("vpn_revoked_at")
+    vpn = bool(issued) and (revoked is None or issued > revoked)
+    certificates = person.get("dsc", {}).values()
+    dsc = any(c.get("enrolled_at") and not c.get("revoked_at") for c in certificates)
+    held = "".join("1" if x else "0" for x in (person.get("govid"), vpn, dsc))
     return "|".join([",".join(person["office_path"]), held])
 
 
