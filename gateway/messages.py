@@ -43,6 +43,7 @@ MESSAGES = {
     "NOTICE_NOT_FOUND": _l("No such notice."),
     "NOT_YOUR_OFFICE": _l("You may only see reports of your own office."),
     "NO_OFFICE": _l("Your account is not attached to an office."),
+    "NO_POST": _l("You hold no post, so no desk of yours has items to list."),
     "OFFICE_NOT_FOUND": _l("No such office."),
     "POST_NOT_FOUND": _l("No such post."),
     "USER_NOT_FOUND": _l("No such person."),

@@ -25,6 +25,7 @@ from services.reports.schemas import (
     Monthly,
     NodeRows,
     Pendency,
+    PendingWithOthers,
     Register,
 )
 
@@ -84,6 +85,10 @@ def _late() -> dict[str, Any]:
     return rpc().reports.late_items(caller(), report_args("office")["office"])
 
 
+def _with_others() -> dict[str, Any]:
+    return rpc().reports.pending_with_others(caller(), report_args("post")["post"])
+
+
 def _monthly() -> dict[str, Any]:
     return rpc().reports.monthly(caller(), report_args("office")["office"])
 
@@ -128,6 +133,32 @@ def late_items() -> Response:
 @documented("The late list, as CSV or XLSX", binary=(CSV, XLSX), query=NODE, errors=ERRORS)
 def late_items_export(fmt: str) -> Response:
     return _export(fmt, "late-items", lambda: _late()["items"])
+
+
+DESK: Query = {
+    "post": "a post id (default: your first post); another desk's only if you see its office "
+    "in reports, else it does not exist (404)"
+}
+
+
+@api.get("/reports/pending-with-others")
+@documented(
+    "Items pending with others: what a desk diarised or opened that now waits at other desks, "
+    "each with where it waits, since when and for how many working days, longest first",
+    response=PendingWithOthers,
+    query=DESK,
+    errors=ERRORS,
+)
+def pending_with_others() -> Response:
+    return jsonify(_with_others())
+
+
+@api.get("/reports/pending-with-others.<fmt>")
+@documented(
+    "Items pending with others, as CSV or XLSX", binary=(CSV, XLSX), query=DESK, errors=ERRORS
+)
+def pending_with_others_export(fmt: str) -> Response:
+    return _export(fmt, "pending-with-others", lambda: _with_others()["items"])
 
 
 @api.get("/reports/adoption")

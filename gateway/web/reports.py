@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from common.errors import OfficeError
+from common.errors import Forbidden, NotFound, OfficeError
 from gateway.api.reports import report_args
 from gateway.auth import session_actor
 from gateway.rpc import rpc
@@ -62,6 +62,13 @@ def district() -> str:
         row["label"] = posts.get(row["node"]) or row["node"].removeprefix("post:")
     months = reports.monthly(actor, node)["months"][-12:]
     late_items = reports.late_items(actor, node)["items"]
+    with_others: list[dict[str, Any]] | None = None  # the viewer's own desk's, if any
+    try:
+        with_others = reports.pending_with_others(actor)["items"]
+    except NotFound:  # the desk has done nothing yet that reports know of
+        with_others = []
+    except Forbidden:  # no post: no desk of one's own
+        pass
     age_names = _age_names()
     return render_template(
         "reports/district.html",
@@ -72,6 +79,7 @@ def district() -> str:
         desks=desks,
         late_desks=[r for r in desks if late(r)],
         late_items=late_items,
+        with_others=with_others,
         ages=AGES,
         age_names=age_names,
         months=months,

@@ -13,7 +13,14 @@ from common.storage import Db
 from common.workdays import Calendar
 from services.reports import store
 from services.reports.domain import effects
-from services.reports.domain.pendency import POST_NODE, late_items, pendency_row
+from services.reports.domain.pendency import (
+    POST_NODE,
+    is_late,
+    listed,
+    longest_first,
+    pendency_row,
+    waits_elsewhere,
+)
 from services.reports.schemas import MONTH_PATTERN
 
 # Which rows a report has under the node asked for: these, or a named level of the office tree
@@ -206,7 +213,16 @@ def late_list(
         items = [i for i in store.items_under(db, office) if POST_NODE + i["post_id"] == here]
     else:
         items = store.items_under(db, here)
-    return late_items(items, calendar_of, now)
+    return longest_first(listed(i, calendar_of, now) for i in items if is_late(i))
+
+
+def pending_with_others(
+    db: Db, desk: str, calendar_of: CalendarOf, now: datetime
+) -> list[dict[str, Any]]:
+    """The items made at a desk (``post:<id>``) and now pending at others, longest first."""
+    post = desk.removeprefix(POST_NODE)
+    mine = store.made_at(db, post)
+    return longest_first(listed(i, calendar_of, now) for i in mine if waits_elsewhere(i, post))
 
 
 def _calendar_for_day(calendar_of: CalendarOf, state: str, day: date) -> Calendar:

@@ -53,6 +53,9 @@ def apply(db: Db, event: Event, batch: store.Batch) -> str | None:
         store.move_item(db, moved[0], event.event_id, moved[1])
         if moved[1]["post_id"]:
             store.note_offices(db, [*moved[1]["office_path"], f"post:{moved[1]['post_id']}"])
+    made = effects.origin(event)
+    if made:
+        store.set_origin(db, *made)
     priority = pendency.priority_of(event)
     if priority:
         store.set_priority(db, priority[0], priority[1], priority[2])

@@ -83,8 +83,9 @@ class Monthly(BaseModel):
     )
 
 
-class LateItem(BaseModel):
-    """An item held past the seven-working-day rule at its present desk."""
+class ListedItem(BaseModel):
+    """An item in a list of items: named by its number (never its subject), where it waits and
+    for how long, and how far past the seven-working-day rule it is there."""
 
     item_id: str
     kind: Literal["receipt", "file"]
@@ -94,7 +95,7 @@ class LateItem(BaseModel):
     office_path: list[str]
     since: str = Field(description="when it reached this desk")
     working_days: int = Field(description="working days held at this desk, today included")
-    stage: Literal["warning", "explanation_required", "escalated"]
+    stage: Literal["none", "warning", "explanation_required", "escalated"]
     explained: bool = Field(description="whether its holder has recorded why it is late")
 
 
@@ -103,7 +104,7 @@ class LateItems(BaseModel):
 
     office_id: str
     as_of: str
-    items: list[LateItem]
+    items: list[ListedItem]
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -129,6 +130,15 @@ class LateItems(BaseModel):
             ]
         }
     )
+
+
+class PendingWithOthers(BaseModel):
+    """The items a desk made (diarised or opened) that now wait at other desks, longest
+    waiting first."""
+
+    post_id: str
+    as_of: str
+    items: list[ListedItem]
 
 
 class Register(BaseModel):

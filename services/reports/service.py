@@ -12,7 +12,7 @@ from nameko.rpc import RpcProxy
 
 from common import service_parts
 from common.clock import utcnow
-from common.errors import NotFound, Unauthenticated
+from common.errors import Forbidden, NotFound, Unauthenticated
 from common.events import EVENT_TYPES, Event
 from common.rpc import rpc
 from common.storage import Database
@@ -160,6 +160,20 @@ class ReportsService(service_parts.Health):
         items = answers.late_list(self.storage.db, nodes[0], self._calendar, utcnow())
         seen = [i for i in items if scope.sees(who, i["office_path"], i["post_id"])]
         return {"office_id": node, "as_of": utcnow().isoformat(timespec="seconds"), "items": seen}
+
+    @rpc
+    def pending_with_others(
+        self, actor: dict[str, Any], post_id: str | None = None
+    ) -> dict[str, Any]:
+        """The items made at a desk (the actor's first, or one they see) now pending at other
+        desks, with where each waits and for how many working days."""
+        who = self.trust.actor(actor)
+        post = post_id or (who.post_ids[0] if who.post_ids else None)
+        if post is None:
+            raise Forbidden("NO_POST")
+        _, node = self._rows(actor, f"post:{post}", None, None)
+        items = answers.pending_with_others(self.storage.db, node, self._calendar, utcnow())
+        return {"post_id": post, "as_of": utcnow().isoformat(timespec="seconds"), "items": items}
 
     @rpc
     def adoption(

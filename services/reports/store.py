@@ -32,6 +32,7 @@ MODELS = ("pending_items", "pending_counts", "daily", "people", "staff", "regist
 
 def ensure_indexes(db: Db) -> None:
     db.pending_items.create_index("office_path")
+    db.pending_items.create_index("made_at")
     db.events.create_index("page")
     db.pending_counts.create_index("node")
     db.daily.create_index("node")
@@ -169,6 +170,17 @@ def set_priority(db: Db, item_id: str, priority: str, seq: int) -> None:
 def add_mark(db: Db, item_id: str, mark: dict[str, Any]) -> None:
     """A stage of the seven-working-day rule reached, or an explanation given, at a post."""
     db.pending_items.update_one({"_id": item_id}, {"$push": {"marks": mark}}, upsert=True)
+
+
+def set_origin(db: Db, item_id: str, post_id: str) -> None:
+    """The desk an item was made at (set whenever its making arrives, before or after its
+    movements: it never changes)."""
+    db.pending_items.update_one({"_id": item_id}, {"$set": {"made_at": post_id}}, upsert=True)
+
+
+def made_at(db: Db, post_id: str) -> list[dict[str, Any]]:
+    """The items made at a desk, wherever they are now."""
+    return list(db.pending_items.find({"made_at": post_id}, {"applied_events": 0}))
 
 
 def items_under(db: Db, office_id: str) -> list[dict[str, Any]]:

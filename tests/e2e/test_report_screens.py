@@ -61,6 +61,24 @@ def test_the_sp_sees_pendency_by_age_as_the_api_counts_it_in_english_and_hindi(
     shot(page, "reports-sp-hi")
 
 
+def test_a_desk_sees_on_its_report_what_it_made_that_waits_with_others(page: Page, office, login):
+    cru = Desk(office.url, login("cru.hathras"))
+    posts = {p["abbreviation"]: p for p in cru.get("/api/v1/posts").json()["items"]}
+    receipt = diarised(cru)
+    assert cru.send(receipt["id"], posts["HC-ESTT-SP-HTR"]["id"]).status_code == 200
+
+    def listed() -> bool:
+        r = cru.get("/api/v1/reports/pending-with-others")
+        return r.ok and receipt["id"] in {i["item_id"] for i in r.json()["items"]}
+
+    wait_for("the receipt among the CRU's items with others", listed)
+    log_in(page, "cru.hathras")
+    page.get_by_role("link", name="Reports").click()
+    row = page.locator(f"#with-others tr[data-item='{receipt['id']}']")
+    expect(row).to_contain_text(receipt["number"])
+    expect(row).to_contain_text("Head Clerk, Establishment, SP Office Hathras")
+
+
 def test_the_state_sees_districts_and_both_departments_of_hathras(page: Page):
     log_in(page, "admin.up")
     page.goto("/reports/hq")

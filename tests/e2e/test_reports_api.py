@@ -22,6 +22,7 @@ EVENT_WAIT_SECONDS = 15
 AGES = "/api/v1/reports/pendency/ages"
 CHANGES = "/api/v1/reports/changes"
 LATE = "/api/v1/reports/pendency/late"
+WITH_OTHERS = "/api/v1/reports/pending-with-others"
 
 
 class Person:
@@ -332,6 +333,36 @@ def test_hq_rolls_up_by_the_trees_named_levels_district_and_range(office):
     assert {"district", "range", "zone", "tehsil"} <= set(error["details"]["levels"])
     # The SP's part of the tree has no range above it to roll up into.
     assert by_node(sp.ok(AGES, level="district")).keys() == {sp_office}
+
+
+def test_a_desk_sees_what_it_made_that_waits_with_others(office):
+    cru, reader = Person(office.url, "cru.hathras"), Person(office.url, "reader.hathras")
+    sp = Person(office.url, "sp.hathras")
+    posts = posts_of(sp)
+    receipt = cru.diarise()
+    cru.send(receipt["id"], posts["RDR-SP-HTR"]["id"])
+
+    def listed() -> dict | None:
+        r = cru.get(WITH_OTHERS)
+        assert r.status_code in (200, 404), r.text  # 404: the desk not yet known to reports
+        items = {i["item_id"]: i for i in r.json()["items"]} if r.ok else {}
+        return items.get(receipt["id"])
+
+    item = wait_for("the receipt among the CRU's items with others", listed)
+    assert (item["number"], item["post_id"], item["stage"]) == (
+        receipt["number"],
+        posts["RDR-SP-HTR"]["id"],
+        "none",
+    )
+    assert "subject" not in item
+    # The SP sees the CRU's desk (their office); the Reader does not (404), not even by asking.
+    cru_post = posts["CRU-SP-HTR"]["id"]
+    assert receipt["id"] in {i["item_id"] for i in sp.ok(WITH_OTHERS, post=cru_post)["items"]}
+    assert_error(reader.get(WITH_OTHERS, post=cru_post), 404, "OFFICE_NOT_FOUND")
+    as_csv = cru.get(WITH_OTHERS + ".csv")
+    assert as_csv.status_code == 200 and receipt["number"] in as_csv.text
+    # The state admin holds no post: no desk of their own to list.
+    assert_error(Person(office.url, "admin.up").get(WITH_OTHERS), 403, "NO_POST")
 
 
 # --- make rebuild-reports against a real office ------------------------------------------------

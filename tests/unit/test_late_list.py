@@ -165,6 +165,46 @@ def test_an_item_sent_on_leaves_the_late_list_and_its_old_stage_stays_behind(db:
     assert late(db) == []  # a fresh hold at the head clerk's desk
 
 
+# --- items pending with others -----------------------------------------------------------------
+
+
+def sent(item: str, seq: int, to: str, name: Names, day: int) -> Event:
+    moved = ReceiptSent(
+        receipt_id=item,
+        number=f"{item}/2026/SP-HTR",
+        subject="s",
+        from_post_id="cru",
+        from_post_name=CRU,
+        to_post_id=to,
+        to_post_name=name,
+        to_office_id="hathras",
+        to_office_path=HATHRAS,
+        seq=seq,
+    )
+    return event(moved, at(day))
+
+
+def with_others(db: Any, desk: str = "post:cru") -> list[tuple[str, str, int]]:
+    found = answers.pending_with_others(db, desk, lambda state, year: Calendar(), NOW)
+    return [(i["item_id"], i["post_id"], i["working_days"]) for i in found]
+
+
+def test_the_items_a_desk_made_that_wait_elsewhere_longest_first(db: Any) -> None:
+    take(
+        db,
+        sent("r2", 2, "hc", HC, 16),  # its sending arrives before its diarising
+        diarised("r2", 9),
+        diarised("r1", 2),
+        sent("r1", 2, "hc", HC, 9),
+        diarised("r3", 18),  # still at the CRU's desk: not with others
+    )
+    assert with_others(db) == [("r1", "hc", 10), ("r2", "hc", 5)]
+    assert with_others(db, "post:hc") == []  # the head clerk made none of them
+    # Back at the desk that made it, an item is no longer pending with others.
+    take(db, sent("r1", 3, "cru", CRU, 19))
+    assert with_others(db) == [("r2", "hc", 5)]
+
+
 # --- the SP's screen shows the list ------------------------------------------------------------
 
 
@@ -174,7 +214,11 @@ def shown(items: list[dict[str, Any]], lang: str) -> str:
     from gateway.app import create_app
 
     with create_app().test_request_context("/reports/", headers={"Accept-Language": lang}):
-        return render_template_string('{% include "reports/_late_items.html" %}', late_items=items)
+        return render_template_string(
+            '{% from "reports/_items.html" import items_table with context %}'
+            "{{ items_table(items, 'late-items') }}",
+            items=items,
+        )
 
 
 def test_the_sps_screen_lists_each_late_item_by_number_in_english_and_hindi(db: Any) -> None:
@@ -209,5 +253,7 @@ def test_the_sps_screen_lists_each_late_item_by_number_in_english_and_hindi(db: 
         "No",
     ]
     hindi = shown(items, "hi")
-    assert "प्रत्येक विलंबित मद" in hindi and "सीआरयू" in hindi and "नहीं" in hindi
-    assert shown([], "en").strip() == ""  # nothing late: the list is not drawn at all
+    assert "इस पटल पर कब से" in hindi and "सीआरयू" in hindi and "नहीं" in hindi
+    # In a list of items pending elsewhere, an item on time has no stage and no explanation.
+    on_time = shown([{**items[0], "stage": "none"}], "en")
+    assert "Escalated" not in on_time and on_time.count("<td>—</td>") == 2

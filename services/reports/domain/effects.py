@@ -150,6 +150,17 @@ def staff_position(person: dict[str, Any]) -> str | None:
     return "|".join([",".join(person["office_path"]), held])
 
 
+def origin(event: Event) -> tuple[str, str] | None:
+    """(item id, post) for the desk that made an item: a receipt diarised or a file opened
+    there (its "items pending with others" once it moves on)."""
+    body = event.body()
+    if isinstance(body, ReceiptDiarised):
+        return body.receipt_id, body.post_id
+    if isinstance(body, FileCreated):
+        return body.file_id, body.post_id
+    return None
+
+
 def mark(event: Event) -> tuple[str, dict[str, Any]] | None:
     """(item id, mark) for the rule's events: a stage reached at a post, or an explanation."""
     p = event.payload

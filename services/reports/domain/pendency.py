@@ -175,36 +175,38 @@ def pendency_row(
     return row
 
 
-def late_items(
-    items: Iterable[Mapping[str, Any]],
-    calendar: Callable[[str, int], Calendar],
-    now: datetime,
-) -> list[dict[str, Any]]:
-    """The items past the seven-working-day rule at their present desk, longest held first:
-    each with its number, desk, working days held, stage and whether its holder explained.
-    ``calendar(state, year)`` gives the calendar to count by. Subjects are not kept here: a
-    list that travels to HQ names items by number only."""
-    late = []
-    for item in items:
-        stage, explained = late_state(item)
-        if stage == "none" or not item.get("post_id"):
-            continue
-        since = datetime.fromisoformat(item["since"])
-        days = calendar(item["office_path"][0], since.astimezone(IST).year).working_days_held(
-            since, now
-        )
-        late.append(
-            {
-                "item_id": item["_id"],
-                "kind": item["kind"],
-                "number": item["number"],
-                "post_id": item["post_id"],
-                "post_name": item["post_name"],
-                "office_path": item["office_path"],
-                "since": item["since"],
-                "working_days": days,
-                "stage": stage,
-                "explained": explained,
-            }
-        )
-    return sorted(late, key=lambda i: (-i["working_days"], i["since"], i["item_id"]))
+def listed(
+    item: Mapping[str, Any], calendar: Callable[[str, int], Calendar], now: datetime
+) -> dict[str, Any]:
+    """An item as a list of items shows it: its number (never its subject: these lists travel
+    to HQ), the desk it waits at, since when and for how many working days, the rule's stage
+    and whether its holder has explained. ``calendar(state, year)`` gives the calendar."""
+    since = datetime.fromisoformat(item["since"])
+    year = since.astimezone(IST).year
+    stage, explained = late_state(item)
+    return {
+        "item_id": item["_id"],
+        "kind": item["kind"],
+        "number": item["number"],
+        "post_id": item["post_id"],
+        "post_name": item["post_name"],
+        "office_path": item["office_path"],
+        "since": item["since"],
+        "working_days": calendar(item["office_path"][0], year).working_days_held(since, now),
+        "stage": stage,
+        "explained": explained,
+    }
+
+
+def longest_first(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(lines, key=lambda i: (-i["working_days"], i["since"], i["item_id"]))
+
+
+def is_late(item: Mapping[str, Any]) -> bool:
+    """Past the seven-working-day rule at the desk it waits at."""
+    return bool(item.get("post_id")) and late_state(item)[0] != "none"
+
+
+def waits_elsewhere(item: Mapping[str, Any], desk: str) -> bool:
+    """Pending at a desk other than ``desk`` (not closed, filed, or back with it)."""
+    return item.get("post_id") not in (None, desk) and "since" in item
