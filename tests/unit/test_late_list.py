@@ -69,6 +69,35 @@ def diarised(item: str, day: int) -> Event:
     return event(receipt, at(day))
 
 
+def sent(item: str, seq: int, to: str, name: Names, day: int) -> Event:
+    moved = ReceiptSent(
+        receipt_id=item,
+        number=f"{item}/2026/SP-HTR",
+        subject="s",
+        from_post_id="cru",
+        from_post_name=CRU,
+        to_post_id=to,
+        to_post_name=name,
+        to_office_id="hathras",
+        to_office_path=HATHRAS,
+        seq=seq,
+    )
+    return event(moved, at(day))
+
+
+def overdue(item: str, stage: str, day: int, to: str | None = None) -> Event:
+    """The rule's stage reached by a receipt at the CRU's desk (escalated ``to`` a post)."""
+    reached = ReceiptOverdue(
+        receipt_id=item,
+        holder_post_id="cru",
+        working_days=8,
+        stage=stage,
+        escalated_to_post_id=to,
+        seq=1,
+    )
+    return event(reached, at(day))
+
+
 def test_each_late_item_is_listed_with_its_stage_and_explanation_longest_held_first(
     db: Any,
 ) -> None:
@@ -87,27 +116,8 @@ def test_each_late_item_is_listed_with_its_stage_and_explanation_longest_held_fi
         diarised("r2", 9),  # Monday the 9th: 10 (the 14th is a second Saturday)
         diarised("r3", 18),  # not late
         event(file, at(3)),
-        event(
-            ReceiptOverdue(
-                receipt_id="r1",
-                holder_post_id="cru",
-                working_days=10,
-                stage="escalated",
-                escalated_to_post_id="hc",
-                seq=1,
-            ),
-            at(13),
-        ),
-        event(
-            ReceiptOverdue(
-                receipt_id="r2",
-                holder_post_id="cru",
-                working_days=8,
-                stage="explanation_required",
-                seq=1,
-            ),
-            at(19),
-        ),
+        overdue("r1", "escalated", 13, to="hc"),
+        overdue("r2", "explanation_required", 19),
         event(ReceiptDelayExplained(receipt_id="r2", post_id="cru", working_days=8, seq=1), at(19)),
         event(
             FileOverdue(file_id="f1", holder_post_id="hc", working_days=5, stage="warning", seq=1),
@@ -134,54 +144,13 @@ def test_each_late_item_is_listed_with_its_stage_and_explanation_longest_held_fi
 
 
 def test_an_item_sent_on_leaves_the_late_list_and_its_old_stage_stays_behind(db: Any) -> None:
-    take(
-        db,
-        diarised("r1", 2),
-        event(
-            ReceiptOverdue(
-                receipt_id="r1",
-                holder_post_id="cru",
-                working_days=8,
-                stage="explanation_required",
-                seq=1,
-            ),
-            at(11),
-        ),
-    )
+    take(db, diarised("r1", 2), overdue("r1", "explanation_required", 11))
     assert [i["item_id"] for i in late(db)] == ["r1"]
-    sent = ReceiptSent(
-        receipt_id="r1",
-        number="r1/2026/SP-HTR",
-        subject="s",
-        from_post_id="cru",
-        from_post_name=CRU,
-        to_post_id="hc",
-        to_post_name=HC,
-        to_office_id="hathras",
-        to_office_path=HATHRAS,
-        seq=2,
-    )
-    take(db, event(sent, at(12)))
+    take(db, sent("r1", 2, "hc", HC, 12))
     assert late(db) == []  # a fresh hold at the head clerk's desk
 
 
 # --- items pending with others -----------------------------------------------------------------
-
-
-def sent(item: str, seq: int, to: str, name: Names, day: int) -> Event:
-    moved = ReceiptSent(
-        receipt_id=item,
-        number=f"{item}/2026/SP-HTR",
-        subject="s",
-        from_post_id="cru",
-        from_post_name=CRU,
-        to_post_id=to,
-        to_post_name=name,
-        to_office_id="hathras",
-        to_office_path=HATHRAS,
-        seq=seq,
-    )
-    return event(moved, at(day))
 
 
 def with_others(db: Any, desk: str = "post:cru") -> list[tuple[str, str, int]]:
@@ -225,17 +194,7 @@ def test_the_sps_screen_lists_each_late_item_by_number_in_english_and_hindi(db: 
     take(
         db,
         diarised("r1", 2),
-        event(
-            ReceiptOverdue(
-                receipt_id="r1",
-                holder_post_id="cru",
-                working_days=10,
-                stage="escalated",
-                escalated_to_post_id="hc",
-                seq=1,
-            ),
-            at(13),
-        ),
+        overdue("r1", "escalated", 13, to="hc"),
     )
     items = LateItems.model_validate(
         {"office_id": "hathras", "as_of": NOW.isoformat(), "items": late(db)}
