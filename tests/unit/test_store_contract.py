@@ -1073,6 +1073,11 @@ def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> N
     lines = reports.register_months(db, "diary", "htr")[0]["lines"]
     assert lines == [{"id": "r1"}, {"id": "r2"}]
     assert reports.staff_at(db, "up") == {"100": 1}
+    # The desk an item was made at: set before or after its movements, found by desk.
+    reports.set_origin(db, "r7", "cru")
+    reports.set_origin(db, "r7", "cru")  # its making redelivered
+    assert [d["_id"] for d in reports.made_at(db, "cru")] == ["r7"]
+    assert reports.made_at(db, "hc") == []
     # A person's moments only move forward: an older one arriving late changes nothing.
     reports.set_person(db, "u1", {}, {"vpn_issued_at": "2026-01-05T10:00:00.000000+00:00"})
     reports.set_person(db, "u1", {}, {"vpn_issued_at": "2026-01-04T10:00:00.000000+00:00"})
