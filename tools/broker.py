@@ -31,7 +31,11 @@ CALLS = {
     "gateway": SERVICES,
 }
 # Whose events each consumes.
-CONSUMES = {"files": ("signing",), "notify": ("files",), "reports": ("files", "identity")}
+CONSUMES = {
+    "files": ("signing",),
+    "notify": ("files", "identity"),
+    "reports": ("files", "identity"),
+}
 REPLY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 STANDALONE_REPLIES = r"rpc\.reply-standalone_rpc_proxy-.*"
 

@@ -8,7 +8,7 @@ from gateway.openapi import documented, page_size
 from gateway.rpc import rpc
 from services.files.schemas import Page
 from services.identity.schemas import Posts
-from services.notify.schemas import Notice, NoticeList
+from services.notify.schemas import MarkedRead, Notice, NoticeList
 
 
 @api.get("/inbox")
@@ -25,7 +25,8 @@ def inbox() -> Response:
 
 @api.get("/notices")
 @documented(
-    "My notices, newest first",
+    "My notices, newest first: work that reached my posts (sent, sent back, pulled back), the "
+    "seven-working-day rule's stages, a delegation to me, my DSC expiring, my VPN account",
     response=NoticeList,
     query={"limit": page_size(200), "cursor": "from next_cursor"},
     errors=(400,),
@@ -39,6 +40,12 @@ def notices() -> Response:
 @documented("Mark a notice read", response=Notice, errors=(404,))
 def read_notice(notice_id: str) -> Response:
     return jsonify(rpc().notify.mark_read(caller(), notice_id))
+
+
+@api.post("/notices/read")
+@documented("Mark all my notices read", response=MarkedRead)
+def read_all_notices() -> Response:
+    return jsonify(rpc().notify.mark_all_read(caller()))
 
 
 @api.get("/posts")

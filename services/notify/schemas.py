@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Notice(BaseModel):
@@ -11,10 +11,15 @@ class Notice(BaseModel):
 
     id: str
     kind: str
-    post_id: str
+    post_id: str | None = Field(description="the post it is for (work that reached a desk)")
+    user_id: str | None = Field(None, description="the person it is for (their DSC, VPN, ...)")
     params: dict[str, Any]
     created_at: str
     read_at: str | None
+
+
+class MarkedRead(BaseModel):
+    marked: int  # how many were unread
 
 
 class NoticeList(BaseModel):

@@ -1,4 +1,6 @@
-"""Notify: in-app notices, and issued letters dispatched by email (SMS and reminders follow)."""
+"""Notify: in-app notices (work reaching a desk, the seven-working-day rule's stages, a
+delegation, a DSC expiring, a VPN account) and issued letters dispatched by email (SMS,
+reminders and preferences follow)."""
 
 import base64
 import smtplib
@@ -20,7 +22,7 @@ from common.rpc import rpc
 from common.storage import Database
 from common.trust import Trust
 from services.notify import domain, store
-from services.notify.schemas import Notice, NoticeList
+from services.notify.schemas import MarkedRead, Notice, NoticeList
 
 
 def _view(doc: dict[str, Any]) -> Notice:
@@ -47,6 +49,30 @@ class NotifyService(service_parts.Health):
 
     @event_handler("files", "file.sent", handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_file_sent(self, event: dict[str, Any]) -> None:
+        self._notify(event)
+
+    @event_handler("files", "receipt.overdue", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_receipt_overdue(self, event: dict[str, Any]) -> None:
+        self._notify(event)
+
+    @event_handler("files", "file.overdue", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_file_overdue(self, event: dict[str, Any]) -> None:
+        self._notify(event)
+
+    @event_handler("identity", "post.delegated", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_post_delegated(self, event: dict[str, Any]) -> None:
+        self._notify(event)
+
+    @event_handler("identity", "dsc.expiring", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_dsc_expiring(self, event: dict[str, Any]) -> None:
+        self._notify(event)
+
+    @event_handler("identity", "vpn.issued", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_vpn_issued(self, event: dict[str, Any]) -> None:
+        self._notify(event)
+
+    @event_handler("identity", "vpn.revoked", handler_type=SERVICE_POOL, reliable_delivery=True)
+    def on_vpn_revoked(self, event: dict[str, Any]) -> None:
         self._notify(event)
 
     @event_handler("files", "receipt.opened", handler_type=SERVICE_POOL, reliable_delivery=True)
@@ -114,10 +140,10 @@ class NotifyService(service_parts.Health):
     def notices(
         self, actor: dict[str, Any], limit: int = 50, cursor: str | None = None
     ) -> dict[str, Any]:
-        """The notices of the actor's posts, newest first, a page at a time."""
+        """The notices of the actor and their posts, newest first, a page at a time."""
         who = self.trust.actor(actor)
         docs = sorted(
-            store.notices_for_posts(self.storage.db, who.post_ids),
+            store.notices_for(self.storage.db, who.post_ids, who.user_id),
             key=lambda n: (n["created_at"], n["_id"]),
             reverse=True,
         )
@@ -126,6 +152,19 @@ class NotifyService(service_parts.Health):
         return NoticeList(
             items=[_view(n) for n in page], unread=unread, next_cursor=next_cursor
         ).model_dump()
+
+    @rpc
+    def unread(self, actor: dict[str, Any]) -> int:
+        """How many of the actor's notices are unread (the count in every page's header)."""
+        who = self.trust.actor(actor)
+        return store.unread_count(self.storage.db, who.post_ids, who.user_id)
+
+    @rpc
+    def mark_all_read(self, actor: dict[str, Any]) -> dict[str, Any]:
+        """Mark every notice of the actor and their posts read."""
+        who = self.trust.actor(actor)
+        marked = store.mark_all_read(self.storage.db, who.post_ids, who.user_id, iso(utcnow()))
+        return MarkedRead(marked=marked).model_dump()
 
     @rpc
     def mark_read(self, actor: dict[str, Any], notice_id: str) -> dict[str, Any]:

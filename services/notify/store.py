@@ -11,6 +11,7 @@ from common.storage import Db
 
 def ensure_indexes(db: Db) -> None:
     db.notices.create_index("post_id")
+    db.notices.create_index("user_id")
     db.notices.create_index("item_id")
     db.emails.create_index("status")
 
@@ -24,8 +25,23 @@ def add_notice(db: Db, notice: dict[str, Any]) -> bool:
     return True
 
 
-def notices_for_posts(db: Db, post_ids: Iterable[str]) -> list[dict[str, Any]]:
-    return list(db.notices.find({"post_id": {"$in": list(post_ids)}}))
+def _addressed(post_ids: Iterable[str], user_id: str) -> dict[str, Any]:
+    return {"$or": [{"post_id": {"$in": list(post_ids)}}, {"user_id": user_id}]}
+
+
+def notices_for(db: Db, post_ids: Iterable[str], user_id: str) -> list[dict[str, Any]]:
+    """The notices of a person: for any of their posts, and for them."""
+    return list(db.notices.find(_addressed(post_ids, user_id)))
+
+
+def unread_count(db: Db, post_ids: Iterable[str], user_id: str) -> int:
+    return int(db.notices.count_documents({**_addressed(post_ids, user_id), "read_at": None}))
+
+
+def mark_all_read(db: Db, post_ids: Iterable[str], user_id: str, at: str) -> int:
+    """Mark every unread notice of a person read; how many were."""
+    query = {**_addressed(post_ids, user_id), "read_at": None}
+    return int(db.notices.update_many(query, {"$set": {"read_at": at}}).modified_count)
 
 
 def notice(db: Db, notice_id: str) -> dict[str, Any] | None:

@@ -241,5 +241,21 @@ def test_the_sps_late_list_names_each_late_item_its_stage_and_its_explanation(of
     assert len(office.rpc.reports.late_items(desks[HC], f"post:{hc_post}")["items"]) == 2
     cru_post = desks.post("CRU-SP-HTR")
     assert office.rpc.reports.late_items(desks[CRU], f"post:{cru_post}")["items"] == []
+
+    # The head clerk heard each stage of each item, in their notices.
+    def stages() -> list | None:
+        told = sorted(
+            (n["kind"], n["params"]["item_kind"])
+            for n in office.rpc.notify.notices(desks[HC])["items"]
+            if n["kind"] in ("overdue_warning", "explanation_required")
+        )
+        return told if len(told) == 4 else None
+
+    assert eventually(stages) == [
+        ("explanation_required", "file"),
+        ("explanation_required", "receipt"),
+        ("overdue_warning", "file"),
+        ("overdue_warning", "receipt"),
+    ]
     # Another desk's list is not the CRU's to know of.
     assert refused(NotFound, office.rpc.reports.late_items, desks[CRU], f"post:{hc_post}")

@@ -970,7 +970,7 @@ def test_a_prepared_signing_is_claimed_once_before_it_expires_and_completed(db: 
 
 def test_notices_are_stored_once_and_marked_read(db: Any) -> None:
     notify.ensure_indexes(db)
-    for field in ("post_id", "item_id"):
+    for field in ("post_id", "user_id", "item_id"):
         assert_indexed(db, "notices", field)
     assert_indexed(db, "emails", "status")
     for notice_id, post_id, item_id in (("n1", "p1", "r1"), ("n2", "p1", "r1"), ("n3", "p2", "r1")):
@@ -978,7 +978,9 @@ def test_notices_are_stored_once_and_marked_read(db: Any) -> None:
             db, {"_id": notice_id, "post_id": post_id, "item_id": item_id, "read_at": None}
         )
     assert not notify.add_notice(db, {"_id": "n1", "post_id": "p9", "read_at": None})
-    assert sorted(n["_id"] for n in notify.notices_for_posts(db, ["p1"])) == ["n1", "n2"]
+    assert notify.add_notice(db, {"_id": "n4", "post_id": None, "user_id": "u1", "read_at": None})
+    assert sorted(n["_id"] for n in notify.notices_for(db, ["p1"], "u9")) == ["n1", "n2"]
+    assert sorted(n["_id"] for n in notify.notices_for(db, ["p1"], "u1")) == ["n1", "n2", "n4"]
     assert notify.notice(db, "n1")["post_id"] == "p1"  # type: ignore[index]
     assert notify.notice(db, {"$ne": None}) is None  # type: ignore[arg-type]
 
@@ -986,8 +988,14 @@ def test_notices_are_stored_once_and_marked_read(db: Any) -> None:
     notify.mark_read(db, "n1", "t2")  # read once: the first moment stays
     assert notify.notice(db, "n1")["read_at"] == "t1"  # type: ignore[index]
     notify.mark_read_for_item(db, "p1", "r1", "t3")
-    read = {n["_id"]: n["read_at"] for n in notify.notices_for_posts(db, ["p1", "p2"])}
-    assert read == {"n1": "t1", "n2": "t3", "n3": None}
+    read = {n["_id"]: n["read_at"] for n in notify.notices_for(db, ["p1", "p2"], "u1")}
+    assert read == {"n1": "t1", "n2": "t3", "n3": None, "n4": None}
+    assert notify.unread_count(db, ["p2"], "u1") == 2
+    assert notify.mark_all_read(db, ["p2"], "u1", "t4") == 2  # n3 and n4; n1, n2 not theirs
+    assert notify.unread_count(db, ["p2"], "u1") == 0
+    assert notify.mark_all_read(db, ["p2"], "u1", "t5") == 0
+    read = {n["_id"]: n["read_at"] for n in notify.notices_for(db, ["p1", "p2"], "u1")}
+    assert read == {"n1": "t1", "n2": "t3", "n3": "t4", "n4": "t4"}
 
 
 def test_an_email_is_recorded_once_per_event_and_retried_while_it_fails(db: Any) -> None:
