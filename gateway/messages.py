@@ -298,7 +298,10 @@ MESSAGES = {
     ),
     "UNKNOWN_FORMAT": _l("Reports come as JSON, CSV or XLSX."),
     "MONTH_INVALID": _l("A month is written YYYY-MM, as 2026-03."),
-    "UNKNOWN_LEVEL": _l("Rows can be asked by child, office, post or department."),
+    "UNKNOWN_LEVEL": _l(
+        "Rows can be asked by child, office, post, department, or a level of the office tree "
+        "there (district, range, zone, tehsil ...)."
+    ),
     "DEPARTMENT_NOT_FOUND": _l("No such department."),
     "REGISTER_NOT_FOUND": _l("No such register: diary, files, dispatch or closed."),
 }

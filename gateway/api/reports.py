@@ -49,7 +49,7 @@ ROWS: Query = {
     "department": "only rows within this department (the office id of the department)",
 }
 REGISTER: Query = {**NODE, "month": "YYYY-MM (default: every month)"}
-ERRORS = (400, 403, 404)
+ERRORS = (400, 403, 404, 422)
 
 
 @api.get("/reports/pendency")

@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from common.clock import IST
-from common.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound, Refused
 from common.storage import Db
 from common.workdays import Calendar
 from services.reports import store
@@ -49,7 +49,7 @@ def rows_of(
         level_of = named()
         if level not in level_of.values():
             levels = [*LEVELS, *sorted(set(level_of.values()))]
-            raise InvalidInput("UNKNOWN_LEVEL", {"level": level, "levels": levels})
+            raise Refused("UNKNOWN_LEVEL", {"level": level, "levels": levels})
     if department is not None:
         known = store.office(db, department)
         if known is None or len(known["path"]) != 2:

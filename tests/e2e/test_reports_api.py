@@ -277,7 +277,7 @@ def test_csv_has_the_json_numbers_and_bad_input_is_refused(office):
             assert int(line[f"kinds.{kind}"]) == n, (line, row)
 
     assert_error(sp.get(AGES + ".xml", office=sp_office), 404, "UNKNOWN_FORMAT")
-    assert_error(sp.get(AGES, office=sp_office, level="galaxy"), 400, "UNKNOWN_LEVEL")
+    assert_error(sp.get(AGES, office=sp_office, level="galaxy"), 422, "UNKNOWN_LEVEL")
 
 
 def test_the_late_list_answers_within_scope_as_json_csv_and_xlsx(office):
@@ -329,7 +329,7 @@ def test_hq_rolls_up_by_the_trees_named_levels_district_and_range(office):
     ranked = admin.ok("/api/v1/reports/adoption", office=state, level="district")["rows"][1:]
     assert sorted(r["rank"] for r in ranked) == [1, 2]
 
-    error = assert_error(admin.get(AGES, office=state, level="ward"), 400, "UNKNOWN_LEVEL")
+    error = assert_error(admin.get(AGES, office=state, level="ward"), 422, "UNKNOWN_LEVEL")
     assert {"district", "range", "zone", "tehsil"} <= set(error["details"]["levels"])
     # The SP's part of the tree has no range above it to roll up into.
     assert by_node(sp.ok(AGES, level="district")).keys() == {sp_office}

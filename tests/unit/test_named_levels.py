@@ -9,7 +9,7 @@ import litemongo
 import pytest
 
 from common.actor import Actor
-from common.errors import InvalidInput
+from common.errors import Refused
 from common.events import Event, Names, ReceiptDiarised, new_event
 from common.workdays import Calendar
 from services.reports import answers, projection, store
@@ -84,7 +84,7 @@ def test_a_department_rolls_up_by_range_zone_and_police_station(db: Any) -> None
 
 
 def test_a_level_nobody_has_there_is_refused_with_the_levels_there_are(db: Any) -> None:
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Refused) as refused:
         answers.rows_of(db, STATE, "ward", None, lambda: LEVEL_OF)
     assert refused.value.code == "UNKNOWN_LEVEL"
     levels = refused.value.details["levels"]

@@ -9,7 +9,7 @@ import litemongo
 import pytest
 
 from common.actor import Actor, Grant
-from common.errors import InvalidInput, NotFound, Refused
+from common.errors import NotFound, Refused
 from common.events import (
     DscEnrolled,
     Event,
@@ -318,7 +318,7 @@ def test_unknown_offices_levels_departments_and_registers_are_named(db: Any) -> 
     take_all(db, office_story())
     with pytest.raises(NotFound, match="OFFICE_NOT_FOUND"):
         answers.rows_of(db, "mars", None, None)
-    with pytest.raises(InvalidInput, match="UNKNOWN_LEVEL"):
+    with pytest.raises(Refused, match="UNKNOWN_LEVEL"):
         answers.rows_of(db, "up", "galaxy", None)
     with pytest.raises(NotFound, match="DEPARTMENT_NOT_FOUND"):
         answers.rows_of(db, "up", "child", "hathras")  # an office, not a department
