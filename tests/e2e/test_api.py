@@ -177,15 +177,15 @@ def sent_to_reader(cru: Desk, posts: dict) -> dict:
     return r.json()
 
 
-def wait_for(what: str, probe):
+def wait_for(what: str, probe, seconds: float = EVENT_WAIT_SECONDS):
     """Poll ``probe`` until it returns something truthy (events are asynchronous)."""
-    deadline = time.monotonic() + EVENT_WAIT_SECONDS
+    deadline = time.monotonic() + seconds
     while True:
         found = probe()
         if found:
             return found
         if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not appear within {EVENT_WAIT_SECONDS} s")
+            pytest.fail(f"{what} did not appear within {seconds} s")
         time.sleep(0.2)
 
 

@@ -11,9 +11,9 @@ import sys
 import time
 import uuid
 
-import pytest
 import requests
 
+from tests.e2e.test_api import wait_for as polled
 from tests.support.office import DEMO_PASSWORD, ROOT, Office
 from tests.support.pdfs import pdf
 
@@ -73,15 +73,8 @@ class Person:
 
 
 def wait_for(what: str, probe):
-    """Poll ``probe`` until it returns something truthy (events are asynchronous)."""
-    deadline = time.monotonic() + EVENT_WAIT_SECONDS
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not appear within {EVENT_WAIT_SECONDS} s")
-        time.sleep(0.3)
+    """test_api's poll, with the longer wait the reports' consumer may need."""
+    return polled(what, probe, EVENT_WAIT_SECONDS)
 
 
 def assert_error(r: requests.Response, status: int, code: str) -> dict:
