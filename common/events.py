@@ -108,6 +108,8 @@ class FileSent(Payload):
     to_office_path: list[str]
     remark: str = ""
     priority: str = "normal"
+    due_date: str | None = None  # the sender's "reply by" (notify reminds before and after)
+    drafts_for_approval: int = 0  # drafts in it awaiting an officer's approval
     seq: int
 
 
@@ -137,6 +139,9 @@ class PersonOnboarded(Payload):
     name: Names
     office_id: str
     employee_code: str | None = None
+    # From the onboarding sheet: where notify may mail and text them (they can change it).
+    email: str | None = None
+    mobile: str | None = None
 
 
 class PostAssigned(Payload):
@@ -159,6 +164,18 @@ class PostDelegated(Payload):
     delegate_user_id: str
     starts: str
     ends: str
+
+
+class DelegationEnded(Payload):
+    """A delegation was ended before its time (one that runs out needs no event: its end was
+    announced with it)."""
+
+    delegation_id: str
+    post_id: str
+    post_name: Names
+    holder_user_id: str
+    delegate_user_id: str
+    ended_at: str
 
 
 class PersonDisabled(Payload):
@@ -185,7 +202,8 @@ class DscEnrolled(Payload):
 
 
 class DscExpiring(Payload):
-    """An enrolled DSC expires in ``days`` days (30, 7, then 1): time to renew the token."""
+    """An enrolled DSC expires in ``days`` days (30, 7, then 1: time to renew the token), or
+    has expired (``days`` 0)."""
 
     user_id: str
     sha256: str
@@ -206,6 +224,7 @@ class DraftApproved(Payload):
     issue_number: str
     approved_version: int
     post_id: str
+    drafted_by_post_id: str | None = None  # the desk that wrote it (told it was approved)
     seq: int
 
 
@@ -228,6 +247,7 @@ class DraftIssued(Payload):
     issue_number: str
     sha256: str  # the issued PDF
     post_id: str
+    drafted_by_post_id: str | None = None
     seq: int
 
 
@@ -306,6 +326,7 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "person.onboarded": ("identity", PersonOnboarded),
     "post.assigned": ("identity", PostAssigned),
     "post.delegated": ("identity", PostDelegated),
+    "post.delegation_ended": ("identity", DelegationEnded),
     "person.disabled": ("identity", PersonDisabled),
     "vpn.issued": ("identity", VpnIssued),
     "vpn.revoked": ("identity", VpnRevoked),

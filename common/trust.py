@@ -50,7 +50,7 @@ PRINCIPALS: dict[str, tuple[str, ...]] = {
     "identity": (),
     "files": ("collect_signed_documents", "seal_documents"),
     "signing": (),
-    "notify": ("mail_issued_letters",),
+    "notify": ("mail_issued_letters", "read_pending_work"),
     "reports": (),
     # `make run`'s demo seeding only: its key exists on the one machine that seeds.
     "seed": ("admin",),

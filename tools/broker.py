@@ -33,7 +33,7 @@ CALLS = {
 # Whose events each consumes.
 CONSUMES = {
     "files": ("signing",),
-    "notify": ("files", "identity"),
+    "notify": ("files", "identity", "signing"),
     "reports": ("files", "identity"),
 }
 REPLY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"

@@ -5,6 +5,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
+class NoticeDelivery(BaseModel):
+    channel: str  # email | sms
+    status: str  # pending | sending | sent | failed (will retry) | dead | unknown
+    reason: str | None = None
+
+
 class Notice(BaseModel):
     """An in-app notice. ``kind`` and ``params`` let the gateway phrase it in the reader's
     language; notify never stores prose."""
@@ -16,6 +22,7 @@ class Notice(BaseModel):
     params: dict[str, Any]
     created_at: str
     read_at: str | None
+    deliveries: list[NoticeDelivery] = []
 
 
 class MarkedRead(BaseModel):
@@ -25,4 +32,26 @@ class MarkedRead(BaseModel):
 class NoticeList(BaseModel):
     items: list[Notice]
     unread: int  # of all the notices, not only this page's
+    next_cursor: str | None = None
+
+
+class Delivery(BaseModel):
+    """One email or SMS: to whom, how its tries went, and where it stands."""
+
+    id: str
+    channel: str
+    kind: str
+    to: str | None
+    status: str
+    reason: str | None = None
+    attempts: int
+    next_try: str | None = None
+    created_at: str
+    sent_at: str | None = None
+    dispatch_of: str | None = Field(None, description="the issued letter it carries")
+    tries: list[dict[str, Any]] = []
+
+
+class DeliveryList(BaseModel):
+    items: list[Delivery]
     next_cursor: str | None = None

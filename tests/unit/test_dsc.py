@@ -338,9 +338,10 @@ def test_a_dsc_enrolled_five_days_before_expiry_gets_the_7_day_warning_only_then
     assert dsc.expiry_warnings_due(not_after, now + timedelta(days=4, hours=1), {7}) == [1]
 
 
-def test_an_expired_dsc_gets_no_warning():
+def test_an_expired_dsc_is_told_once_that_it_expired():
     now = utcnow()
-    assert dsc.expiry_warnings_due(now - timedelta(seconds=1), now, set()) == []
+    assert dsc.expiry_warnings_due(now - timedelta(seconds=1), now, {30, 7, 1}) == [0]
+    assert dsc.expiry_warnings_due(now - timedelta(days=3), now, {30, 7, 1, 0}) == []
 
 
 def test_hourly_checks_over_two_months_send_30_7_and_1_once_each_on_time():
@@ -355,7 +356,7 @@ def test_hourly_checks_over_two_months_send_30_7_and_1_once_each_on_time():
             sent.add(days)
             log.append((days, not_after - now))
 
-    assert [days for days, _ in log] == [30, 7, 1]
+    assert [days for days, _ in log] == [30, 7, 1, 0]
     assert all(
         timedelta(days=d) - timedelta(hours=1) < left <= timedelta(days=d) for d, left in log
     )

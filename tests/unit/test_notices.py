@@ -22,7 +22,7 @@ from common.events import (
     VpnRevoked,
     new_event,
 )
-from services.notify import domain
+from services.notify.domain import notices as domain
 
 ADMIN = Actor(user_id="admin", name="Admin", office_id="up")
 HC, ASP = Names(en="Head Clerk", hi="प्रधान लिपिक"), Names(en="ASP", hi="अपर पुलिस अधीक्षक")
@@ -96,7 +96,8 @@ def test_what_concerns_a_person_is_theirs_alone():
     vpn = {"user_id": "suresh", "district_id": "sp", "address": "10.61.0.2"}
     assert told(VpnIssued(**vpn)) == [(None, "suresh", "vpn_issued")]
     assert told(VpnRevoked(**vpn)) == [(None, "suresh", "vpn_revoked")]
-    assert told(PersonDisabled(user_id="suresh")) == []  # they can no longer read it
+    # They can no longer log in to read it: it goes by email (on by default for this kind).
+    assert told(PersonDisabled(user_id="suresh")) == [(None, "suresh", "account_disabled")]
 
 
 def test_a_persons_notice_is_not_found_by_anyone_else_holding_any_post():

@@ -7,7 +7,7 @@ import pytest
 from common.actor import Actor, Grant
 from common.errors import Forbidden, NotFound
 from common.events import Event, Names, ReceiptOpened, ReceiptSent, new_event
-from services.notify import domain as notify
+from services.notify.domain import notices as notify
 from services.reports import domain as reports
 
 CRU = Actor(

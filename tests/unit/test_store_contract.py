@@ -972,7 +972,6 @@ def test_notices_are_stored_once_and_marked_read(db: Any) -> None:
     notify.ensure_indexes(db)
     for field in ("post_id", "user_id", "item_id"):
         assert_indexed(db, "notices", field)
-    assert_indexed(db, "emails", "status")
     for notice_id, post_id, item_id in (("n1", "p1", "r1"), ("n2", "p1", "r1"), ("n3", "p2", "r1")):
         assert notify.add_notice(
             db, {"_id": notice_id, "post_id": post_id, "item_id": item_id, "read_at": None}
@@ -998,28 +997,117 @@ def test_notices_are_stored_once_and_marked_read(db: Any) -> None:
     assert read == {"n1": "t1", "n2": "t3", "n3": "t4", "n4": "t4"}
 
 
-def test_an_email_is_recorded_once_per_event_and_retried_while_it_fails(db: Any) -> None:
+def test_many_notices_are_written_in_one_go_and_a_second_go_adds_only_the_new(db: Any) -> None:
     notify.ensure_indexes(db)
-    first = notify.email_for_event(db, "e1", {"type": "draft.dispatched"}, "t0")
-    assert first == {
-        "_id": "e1",
-        "event": {"type": "draft.dispatched"},
+    batch = [{"_id": f"c:{i}", "post_id": f"p{i}", "read_at": None} for i in range(5)]
+    assert notify.add_notices(db, batch) == 5
+    assert notify.add_notices(db, [*batch, {"_id": "c:9", "post_id": "p9", "read_at": None}]) == 1
+    assert notify.add_notices(db, []) == 0
+    assert db.notices.count_documents({}) == 6
+
+
+def test_who_holds_a_post_follows_the_latest_assignment_whatever_order_it_arrives(db: Any) -> None:
+    notify.ensure_indexes(db)
+    assert_indexed(db, "posts", "holder_user_id")
+    notify.post_held(db, "p1", "u2", "t2")
+    notify.post_held(db, "p1", "u1", "t1")  # older, arriving late: changes nothing
+    notify.post_held(db, "p2", "u2", "t1")
+    assert notify.holders(db, ["p1", "p2", "p3"]) == {"p1": "u2", "p2": "u2"}
+    assert sorted(notify.posts_of(db, "u2")) == ["p1", "p2"]
+    notify.post_held(db, "p2", "u3", "t3")
+    assert notify.posts_of(db, "u2") == ["p1"]
+
+
+def test_a_persons_choices_are_kept_and_their_first_addresses_never_overwrite_them(db: Any) -> None:
+    notify.ensure_indexes(db)
+    assert_indexed(db, "people", "wanted")
+    notify.save_person(db, "u1", {"email": "a@up.gov.in", "digest": True}, ["file_received"])
+    notify.first_contacts(db, "u1", "sheet@up.gov.in", "9876543210")  # already chose
+    notify.first_contacts(db, "u2", "b@up.gov.in", None)
+    assert notify.person(db, "u1")["email"] == "a@up.gov.in"  # type: ignore[index]
+    assert notify.person(db, "nobody") is None
+    assert set(notify.people(db, ["u1", "u2", "u3"])) == {"u1", "u2"}
+    assert notify.anyone_wants(db, "file_received")
+    assert not notify.anyone_wants(db, "circular")
+    assert [p["_id"] for p in notify.digest_due(db, "2026-12-07")] == ["u1"]
+    assert notify.digest_sent(db, "u1", "2026-12-07")
+    assert not notify.digest_sent(db, "u1", "2026-12-07")  # once a day
+    assert notify.digest_due(db, "2026-12-07") == []
+
+
+def delivery_doc(delivery_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "_id": delivery_id,
+        "notice_id": delivery_id.split(":")[0],
         "status": "pending",
         "attempts": 0,
-        "created_at": "t0",
+        "next_try": "t0",
+        "office_path": ["up"],
+        "tries": [],
+        **fields,
     }
-    assert notify.email_for_event(db, "e1", {"type": "other"}, "t9") == first
-    notify.email_for_event(db, "e2", {}, "t0")
-    notify.email_for_event(db, "e3", {}, "t0")
-    notify.email_tried(db, "e1", False, "t1", "smtp down")
-    notify.email_tried(db, "e2", False, "t5", "smtp down")
-    notify.email_tried(db, "e3", True, "t1")
-    failed = db.emails.find_one({"_id": "e1"})
-    assert (failed["status"], failed["attempts"], failed["error"]) == ("failed", 1, "smtp down")
-    assert [e["_id"] for e in notify.emails_to_retry(db, "t3", 5)] == ["e1"]
-    notify.email_tried(db, "e1", False, "t2", "smtp down")
-    assert notify.emails_to_retry(db, "t3", 2) == []  # tried enough
-    assert db.emails.find_one({"_id": "e3"})["status"] == "sent"
+
+
+def test_a_delivery_is_planned_once_claimed_once_and_recorded(db: Any) -> None:
+    notify.ensure_indexes(db)
+    assert_indexed(db, "deliveries", "status")
+    notify.plan(db, [delivery_doc("n1:email"), delivery_doc("n2:email", next_try="t9")])
+    notify.plan(db, [delivery_doc("n1:email", status="dead")])  # planned already: kept as it was
+    claimed = notify.claim_due(db, "t1")
+    assert claimed is not None and claimed["_id"] == "n1:email"
+    assert (claimed["status"], claimed["attempts"], claimed["claimed_at"]) == ("sending", 1, "t1")
+    assert notify.claim_due(db, "t1") is None  # n2 is not due yet; n1 is taken
+    notify.tried(db, "n1:email", {"status": "failed", "next_try": "t5"}, {"at": "t1"})
+    notify.tried(db, "n1:email", {"status": "sent"}, {"at": "t2"})  # not sending: no change
+    assert notify.delivery(db, "n1:email")["status"] == "failed"  # type: ignore[index]
+    again = notify.claim_due(db, "t5")
+    assert again is not None and (again["_id"], again["attempts"]) == ("n1:email", 2)
+    notify.tried(db, "n1:email", {"status": "sent"}, {"at": "t5"})
+    done = notify.delivery(db, "n1:email")
+    assert done is not None and done["status"] == "sent" and len(done["tries"]) == 2
+    assert [d["_id"] for d in notify.deliveries_of_notices(db, ["n1", "n2"])] == [
+        "n1:email",
+        "n2:email",
+    ]
+    assert notify.delivery(db, {"$ne": None}) is None  # type: ignore[arg-type]
+
+
+def test_a_delivery_cut_off_while_sending_waits_for_an_admin_who_can_replay_it(db: Any) -> None:
+    notify.ensure_indexes(db)
+    notify.plan(db, [delivery_doc("n1:sms"), delivery_doc("n2:sms", dispatch_of="HTR/1")])
+    notify.claim_due(db, "t1")
+    notify.claim_due(db, "t3")
+    assert [d["_id"] for d in notify.interrupted(db, "t2", "t9")] == ["n1:sms"]
+    assert notify.interrupted(db, "t2", "t9") == []
+    assert [d["_id"] for d in notify.dead_letters(db)] == ["n1:sms"]
+    assert notify.delivery(db, "n1:sms")["reason"] == "INTERRUPTED_WHILE_SENDING"  # type: ignore[index]
+    assert notify.replay(db, "n2:sms", "t9", {"user_id": "admin"}) is None  # not dead
+    replayed = notify.replay(db, "n1:sms", "t9", {"user_id": "admin"})
+    assert replayed is not None
+    assert (replayed["status"], replayed["attempts"], replayed["next_try"]) == ("pending", 0, "t9")
+    assert notify.dead_letters(db) == []
+    assert [d["_id"] for d in notify.deliveries_of_dispatch(db, "HTR/1")] == ["n2:sms"]
+
+
+def test_reminders_fall_due_once_and_moving_on_cancels_those_made_before(db: Any) -> None:
+    notify.ensure_indexes(db)
+    assert_indexed(db, "reminders", "key")
+    reminder = {"fired": False, "key": "f1@p1", "made_at": "t1"}
+    notify.add_reminders(
+        db,
+        [
+            {**reminder, "_id": "r1", "fire_at": "t5"},
+            {**reminder, "_id": "r2", "fire_at": "t8"},
+            {**reminder, "_id": "r3", "fire_at": "t8", "key": "f1@p2", "made_at": "t6"},
+        ],
+    )
+    notify.add_reminders(db, [{**reminder, "_id": "r1", "fire_at": "t0"}])  # once
+    assert [r["_id"] for r in notify.reminders_due(db, "t5")] == ["r1"]
+    notify.reminder_fired(db, "r1")
+    assert notify.reminders_due(db, "t5") == []
+    notify.cancel_reminders(db, "f1@p1", "t6")
+    notify.cancel_reminders(db, "f1@p2", "t6")  # made at t6: not before it, kept
+    assert [r["_id"] for r in notify.reminders_due(db, "t9")] == ["r3"]
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -23,8 +23,15 @@ Draft = dict[str, Any]
 
 
 def new_draft(
-    kind: str, subject: str, addressee: str, text: str | None, author: dict[str, Any], now: str
+    kind: str,
+    subject: str,
+    addressee: str,
+    text: str | None,
+    author: dict[str, Any],
+    now: str,
+    post_id: str | None = None,
 ) -> dict[str, Any]:
+    """A draft written at ``post_id`` (the desk told when it is approved and issued)."""
     return {
         "id": uuid.uuid4().hex,
         "kind": kind,
@@ -34,6 +41,7 @@ def new_draft(
         "status": "draft",
         "created_by": author,
         "created_at": now,
+        "drafted_at": post_id,
         "versions": [],
     }
 
@@ -173,6 +181,7 @@ def approved(
         "issue_number": number,
         "approved_version": version,
         "post_id": post_id,
+        "drafted_by_post_id": draft.get("drafted_at"),
     }
     return change(
         "draft_approved",

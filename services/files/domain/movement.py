@@ -269,7 +269,11 @@ def sent_event(kind: str, item: Item, item_id: str, to: Post, how: Sending) -> E
         "remark": how.remark,
     }
     if kind == "files":
-        about["priority"] = how.priority
+        about |= {
+            "priority": how.priority,
+            "due_date": how.due_date,
+            "drafts_for_approval": sum(1 for d in item.get("drafts", []) if d["status"] == "draft"),
+        }
     return Event(ReceiptSent if kind == "receipts" else FileSent, about)
 
 

@@ -168,6 +168,7 @@ def issued(
         "issue_number": number,
         "sha256": sha256,
         "post_id": post_id,
+        "drafted_by_post_id": draft.get("drafted_at"),
     }
     return change(
         "draft_issued",

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from common.clock import utcnow
-from common.errors import InvalidInput, NotFound
+from common.errors import Forbidden, InvalidInput, NotFound
 from common.paging import page_of
 from common.rpc import rpc
 from common.threads import cpu_bound
@@ -76,6 +76,22 @@ class DeskViews(Desk):
             key=lambda i: (i.opened, PRIORITY_ORDER.get(i.priority, 3), i.due_date or "9999")
         )
         return _page(items, limit, cursor)
+
+    @rpc
+    def pending_at(self, actor: dict[str, Any], post_ids: list[str]) -> list[dict[str, Any]]:
+        """What waits at these posts, oldest first: number, kind, id and since, never the
+        subject (notify's principal only, for a person's daily digest by email)."""
+        if not self.trust.actor(actor).has_role("read_pending_work"):
+            raise Forbidden("SERVICE_ONLY")
+        if not isinstance(post_ids, list) or not all(isinstance(p, str) for p in post_ids):
+            raise InvalidInput("BAD_POSTS")
+        db = self.storage.db
+        found = [
+            {"kind": kind[:-1], "id": d["_id"], "number": d["number"], "since": d["holder_since"]}
+            for kind in store.KINDS
+            for d in store.held_by(db, kind, post_ids)
+        ]
+        return sorted(found, key=lambda i: i["since"])
 
     @rpc
     def sent(

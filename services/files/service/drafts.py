@@ -37,7 +37,7 @@ class DraftDesk(Desk):
         doc, post_id = self._holding(who, file_id)
         at = now()
         draft = drafts.new_draft(
-            new.kind, new.subject, new.addressee, new.text, who.audit(post_id), at
+            new.kind, new.subject, new.addressee, new.text, who.audit(post_id), at, post_id
         )
         first = self._draft_version(who, doc, draft, pdf_b64, post_id)
         return self._changed(who, doc, drafts.created(draft, first, who, post_id, at))

@@ -2,51 +2,16 @@
 its holder's state calendar (asked of identity, kept a few minutes) against the thresholds of
 the holder's office; and the refusal to move what is late and unexplained."""
 
-import threading
-import time
 from datetime import datetime
 from typing import Any
 
 from common.actor import Actor
-from common.workdays import Calendar
+from common.workdays import Calendars
 from services.files import store
 from services.files.domain import pendency_rule
 from services.files.domain.change import Item, Post
 from services.files.domain.pendency_rule import Thresholds
 from services.files.service.base import Desk, moment
-
-CALENDAR_SECONDS = 10 * 60  # a newly uploaded holiday list counts within minutes
-
-
-class Calendars:
-    """States' calendars as identity answers them, kept a few minutes: every send asks."""
-
-    def __init__(self) -> None:
-        self._kept: dict[tuple[str, int], tuple[float, dict[str, Any]]] = {}
-        self._lock = threading.Lock()
-
-    def year(self, identity: Any, state_id: str, year: int) -> dict[str, Any]:
-        key = (state_id, year)
-        with self._lock:
-            kept = self._kept.get(key)
-        if kept and time.monotonic() - kept[0] < CALENDAR_SECONDS:
-            return kept[1]
-        answer: dict[str, Any] = identity.working_calendar(state_id, year)
-        with self._lock:
-            self._kept[key] = (time.monotonic(), answer)
-        return answer
-
-    def between(self, identity: Any, state_id: str, since: datetime, until: datetime) -> Calendar:
-        """One calendar for the years from ``since`` to ``until`` (an item held over the new
-        year counts the holidays of both); Saturdays as the latest year has them."""
-        years = [self.year(identity, state_id, y) for y in range(since.year, until.year + 1)]
-        holidays = [day for year in years for day in year["holidays"]]
-        return Calendar.of(holidays, years[-1]["second_saturday"], years[-1]["fourth_saturday"])
-
-    def forget(self) -> None:
-        with self._lock:
-            self._kept.clear()
-
 
 CALENDARS = Calendars()
 

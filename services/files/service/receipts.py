@@ -216,6 +216,7 @@ class ReceiptDesk(HeldDesk):
             reply.text,
             who.audit(doc["holder_post_id"]),
             at,
+            doc["holder_post_id"],
         )
         return receipt_view(
             self._apply(who, "receipts", doc, domain.reply_drafted(doc, who, at, draft))

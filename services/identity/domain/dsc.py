@@ -145,12 +145,12 @@ def expiry_warnings_due(not_after: datetime, now: datetime, already_sent: set[in
     Only the most urgent warning whose time has come is sent: a certificate enrolled five days
     before it expires gets the 7-day warning, not a stale 30-day one as well, and the 1-day one
     on a later check. ``already_sent`` holds the days already warned for this certificate (keep
-    it per certificate: a renewed DSC starts afresh). Once expired, no warning is due; expiry
-    itself is a separate event.
+    it per certificate: a renewed DSC starts afresh). Once expired, ``[0]``: the expiry itself,
+    told once.
     """
     left = not_after - now
     if left <= timedelta(0):
-        return []
+        return [] if 0 in already_sent else [0]
     due = [days for days in EXPIRY_WARNING_DAYS if left <= timedelta(days=days)]
     if not due or min(due) in already_sent:
         return []

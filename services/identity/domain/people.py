@@ -51,4 +51,6 @@ def onboarded_event(person: dict[str, Any]) -> PersonOnboarded:
         name=Names.of(person),
         office_id=person["office_id"],
         employee_code=person.get("employee_code"),
+        email=(person.get("sheet_values") or {}).get("email"),
+        mobile=(person.get("sheet_values") or {}).get("mobile"),
     )

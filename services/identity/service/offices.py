@@ -114,6 +114,20 @@ class OfficeDesk(Desk):
         return {"items": (department or {}).get("file_heads") or []}
 
     @rpc
+    def posts_under(self, actor: dict, code: str) -> dict:
+        """Every post of an office and below, with its holder (a circular to all of them): for
+        the office's admins."""
+        who = self.trust.actor(actor)
+        db = self.storage.db
+        office = store.office_by_code(db, code)
+        authority.require_any(who, ("admin",), office["path"])
+        posts = store.posts_under(db, office["_id"])
+        return {
+            "office": office_view(office),
+            "items": [{"id": p["_id"], "holder_user_id": p.get("holder_user_id")} for p in posts],
+        }
+
+    @rpc
     def offices_under(self, actor: dict, code: str | None = None) -> dict:
         """An office and everything below it (default: the actor's own office)."""
         who = self.trust.actor(actor)

@@ -6,6 +6,7 @@ from datetime import datetime
 from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput
 from common.events import (
+    DelegationEnded,
     Names,
     PostDelegated,
     new_event,
@@ -129,7 +130,18 @@ class PostDesk(Desk):
         if who.user_id not in (found["holder_user_id"], found["delegate_user_id"]):
             authority.require_setup(who, store.post_by_id(db, found["post_id"])["office_path"])
         now = iso(utcnow())
-        return delegation_view(store.end_delegation(db, delegation_id, now) or found, now)
+        event = new_event(
+            DelegationEnded(
+                **{k: found[k] for k in ("post_id", "holder_user_id", "delegate_user_id")},
+                delegation_id=found["_id"],
+                post_name=Names.model_validate(found["post_name"]),
+                ended_at=now,
+            ),
+            who,
+            store.post_by_id(db, found["post_id"])["office_path"],
+        )
+        ended = store.end_delegation(db, delegation_id, now, event)
+        return delegation_view(ended or found, now)
 
     @rpc
     def delegations(self, actor: dict, post_id: str) -> list[dict]:

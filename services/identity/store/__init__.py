@@ -69,6 +69,7 @@ from services.identity.store.tree import (
     posts_held_by,
     posts_in_district,
     posts_of_office,
+    posts_under,
     roots,
     set_office_path,
     set_post_path,
@@ -131,6 +132,7 @@ __all__ = [
     "posts_held_by",
     "posts_in_district",
     "posts_of_office",
+    "posts_under",
     "recently_disabled",
     "record_failure",
     "refresh_token",
@@ -168,6 +170,7 @@ def ensure_indexes(db: Any) -> None:
     db.posts.create_index("holder_user_id")
     db.posts.create_index("district_id")
     db.posts.create_index("office_id")
+    db.posts.create_index("office_path")  # every post under an office (a circular's fan-out)
     db.users.create_index("username", unique=True)
     db.users.create_index("disabled_at")
     db.users.create_index("employee_code")

@@ -119,6 +119,11 @@ def posts_in_district(db: Any, district_id: str) -> list[dict]:
     return list(db.posts.find({"district_id": district_id}, {"outbox": 0}))
 
 
+def posts_under(db: Any, office_id: str) -> list[dict]:
+    """Every post of an office and of the offices below it: its id and holder only."""
+    return list(db.posts.find({"office_path": office_id}, {"_id": 1, "holder_user_id": 1}))
+
+
 def posts_of_office(db: Any, office_id: str) -> list[dict]:
     return list(db.posts.find({"office_id": office_id}, {"outbox": 0}))
 
@@ -165,10 +170,11 @@ def delegations_of_post(db: Any, post_id: str) -> list[dict]:
     return list(db.delegations.find({"post_id": post_id}, {"outbox": 0}))
 
 
-def end_delegation(db: Any, delegation_id: str, at: str) -> dict | None:
+def end_delegation(db: Any, delegation_id: str, at: str, event: dict) -> dict | None:
+    """End a delegation not yet ended, with ``event`` (None if it had already ended)."""
     return db.delegations.find_one_and_update(
         {"_id": delegation_id, "ended_at": None},
-        {"$set": {"ended_at": at}},
+        with_events({"$set": {"ended_at": at}}, event),
         projection={"outbox": 0},
         return_document=ReturnDocument.AFTER,
     )
