@@ -133,15 +133,15 @@ def planned(
     }
 
 
-def backoff(attempts: int) -> timedelta:
+def backoff(attempts: int, first: float = FIRST_RETRY_SECONDS) -> timedelta:
     """How long to wait after the ``attempts``-th failed try: 1, 2, 4, … minutes, at most 6 h."""
-    return timedelta(
-        seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_WAIT_SECONDS)
-    )
+    return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), LONGEST_WAIT_SECONDS))
 
 
-def after_failure(attempts: int, permanent: bool, now: datetime) -> dict[str, Any]:
+def after_failure(
+    attempts: int, permanent: bool, now: datetime, first: float = FIRST_RETRY_SECONDS
+) -> dict[str, Any]:
     """The fields a failed try sets: retry later, or (permanent, or out of tries) dead."""
     if permanent or attempts >= MAX_ATTEMPTS:
         return {"status": "dead"}
-    return {"status": "failed", "next_try": iso(now + backoff(attempts))}
+    return {"status": "failed", "next_try": iso(now + backoff(attempts, first))}

@@ -99,10 +99,9 @@ class DeliveryDesk(Desk):
                 if isinstance(exc, DeliveryFailed)
                 else ("TEMPLATE_FIELD_MISSING", True)
             )
-            outcome = {
-                **delivery.after_failure(d["attempts"], permanent, utcnow()),
-                "reason": reason,
-            }
+            first = float(self._setting("EOFFICE_NOTIFY_FIRST_RETRY_SECONDS", "60"))
+            retry = delivery.after_failure(d["attempts"], permanent, utcnow(), first)
+            outcome = {**retry, "reason": reason}
             store.tried(
                 db, d["_id"], outcome, {"at": iso(utcnow()), "outcome": reason, "detail": str(exc)}
             )
