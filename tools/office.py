@@ -96,12 +96,12 @@ def seed_demo(amqp_uri: str, password: str, work: bool) -> int:
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from tools.demo_district import seed
-    from tools.demo_work import seed_work
+    from tools.demo_work import People, seed_work
 
     with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=30) as rpc:
         created = seed(rpc.identity, password, Principal.load("seed").credential())
         if created and work:
-            created += seed_work(rpc.identity, rpc.files, password)
+            created += seed_work(rpc.files, People(rpc.identity, password))
         return created
 
 
