@@ -222,14 +222,23 @@ def _seal(value: Lookup, role: str) -> list[Problem]:
 
 
 def _dsc_roots(value: Lookup, role: str) -> list[Problem]:
-    if value("EOFFICE_DSC_TRUST_ROOTS"):
-        return []
+    if not value("EOFFICE_DSC_TRUST_ROOTS"):
+        return [
+            Problem(
+                "EOFFICE_DSC_TRUST_ROOTS",
+                "unset: no officer's DSC is trusted (the CCA India roots), so none can be "
+                "enrolled or verified and no letter can be signed",
+            )
+        ]
+    demo = Path(value("EOFFICE_DATA_DIR") or "./var").resolve() / "pki"
     return [
         Problem(
-            "EOFFICE_DSC_TRUST_ROOTS",
-            "unset: no officer's DSC is trusted (the CCA India roots), so none can be enrolled "
-            "or verified and no letter can be signed",
+            key,
+            f"{value(key)} is the demo PKI `make run` made under {demo}: DSCs it issues "
+            "would be trusted",
         )
+        for key in ("EOFFICE_DSC_TRUST_ROOTS", "EOFFICE_DSC_INTERMEDIATES")
+        if value(key) and Path(value(key)).resolve().is_relative_to(demo)
     ]
 
 

@@ -43,22 +43,38 @@ def letter(sender: str, subject: str) -> str:
     return base64.b64encode(bytes(pdf.output())).decode()
 
 
-def seed_work(identity: Any, files: Any, password: str) -> int:
-    """Diarise and mark the demo's dak, open and send its files; returns how many items.
-    ``identity`` and ``files`` are Nameko RPC proxies. Run once, right after the district's
-    people were first created (a second run would diarise the letters again)."""
-    people: dict[str, dict[str, str]] = {}
+class People:
+    """The demo people, each logged in once with the demo password (as they would log in),
+    and the posts they find to mark work to. ``identity`` is a Nameko RPC proxy."""
 
-    def as_(username: str) -> dict[str, str]:
-        if username not in people:
-            tokens = identity.login({"username": username, "password": password})
-            people[username] = credential(tokens["access_token"])
-        return people[username]
+    def __init__(self, identity: Any, password: str) -> None:
+        self.identity, self.password = identity, password
+        self.logins: dict[str, dict[str, Any]] = {}
 
-    def post(username: str, abbreviation: str) -> str:
-        found = identity.markable_posts(as_(username))["items"]
+    def _login(self, username: str) -> dict[str, Any]:
+        if username not in self.logins:
+            tokens = self.identity.login({"username": username, "password": self.password})
+            self.logins[username] = tokens
+        return self.logins[username]
+
+    def as_(self, username: str) -> dict[str, str]:
+        """Their credential, to act as them."""
+        return credential(self._login(username)["access_token"])
+
+    def user_id(self, username: str) -> str:
+        return str(self._login(username)["user"]["id"])
+
+    def post(self, username: str, abbreviation: str) -> str:
+        """A post's id, as ``username`` finds it among the posts work can be marked to."""
+        found = self.identity.markable_posts(self.as_(username))["items"]
         return str(next(p["id"] for p in found if p["abbreviation"] == abbreviation))
 
+
+def seed_work(files: Any, people: People) -> int:
+    """Diarise and mark the demo's dak, open and send its files; returns how many items.
+    ``files`` is a Nameko RPC proxy. Run once, right after the district's people were first
+    created (a second run would diarise the letters again)."""
+    as_, post = people.as_, people.post
     for diarist, sender, subject, to in DAK:
         receipt = files.diarise(
             as_(diarist),

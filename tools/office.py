@@ -90,18 +90,25 @@ def wait_ready(url: str, sup: Supervisor, seconds: float = 90) -> None:
     raise RuntimeError(f"the office did not become ready within {seconds:.0f} s")
 
 
-def seed_demo(amqp_uri: str, password: str, work: bool) -> int:
+def seed_demo(amqp_uri: str, password: str, work: bool, data: Path) -> int:
     """The demo district's offices, posts and people; the first time, with ``work``, its
-    desk work too (tools/demo_work.py). Returns how many things were created."""
+    desk work too (tools/demo_work.py) and what is behind its notices (tools/demo_notices.py).
+    Returns how many things were created."""
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from tools.demo_district import seed
-    from tools.demo_work import seed_work
+    from tools.demo_notices import seed_notices
+    from tools.demo_work import People, seed_work
 
+    seeder = Principal.load("seed")  # its assertions are short-lived: one for each step
     with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=30) as rpc:
-        created = seed(rpc.identity, password, Principal.load("seed").credential())
+        created = seed(rpc.identity, password, seeder.credential())
         if created and work:
-            created += seed_work(rpc.identity, rpc.files, password)
+            people = People(rpc.identity, password)
+            created += seed_work(rpc.files, people)
+            notices = seed_notices(rpc.identity, rpc.files, people, seeder.credential(), data)
+            for skipped in notices:
+                say(f"demo notices: skipped {skipped}")
         return created
 
 
@@ -207,7 +214,7 @@ def main() -> int:
         wait_ready(url, sup)
         if seeding:
             work = os.environ.get("EOFFICE_DEMO_WORK", "1") != "0"
-            created = seed_demo(users["gateway"], password, work)
+            created = seed_demo(users["gateway"], password, work, data)
             say("demo district Hathras " + ("seeded" if created else "already present"))
         say(f"ready. Open {url}/  (API: {url}/api/v1/openapi.json)")
         shown = "demo" if password == "demo" else "$EOFFICE_DEMO_PASSWORD"

@@ -84,6 +84,18 @@ CASES = [
         "EOFFICE_SEAL_TRUST_ROOTS",
     ),
     ("identity", "EOFFICE_DSC_TRUST_ROOTS", UNSET, "EOFFICE_DSC_TRUST_ROOTS"),
+    (
+        "identity",
+        "EOFFICE_DSC_TRUST_ROOTS",
+        "/var/lib/eoffice/pki/demo-root.pem",
+        "EOFFICE_DSC_TRUST_ROOTS",
+    ),
+    (
+        "signing",
+        "EOFFICE_DSC_INTERMEDIATES",
+        "/var/lib/eoffice/pki/dsc-ca.pem",
+        "EOFFICE_DSC_INTERMEDIATES",
+    ),
     ("signing", "EOFFICE_DSC_TRUST_ROOTS", UNSET, "EOFFICE_DSC_TRUST_ROOTS"),
     ("identity", "EOFFICE_VPN_SERVER_PUBLIC_KEY", UNSET, "EOFFICE_VPN_SERVER_PUBLIC_KEY"),
     ("identity", "EOFFICE_VPN_ENDPOINT", UNSET, "EOFFICE_VPN_ENDPOINT"),
