@@ -90,7 +90,7 @@ def notices_for(event: Event) -> list[Notice]:
     if isinstance(body, (ReceiptOverdue, FileOverdue)):
         item = body.receipt_id if isinstance(body, ReceiptOverdue) else body.file_id
         told = body.escalated_to_post_id if body.stage == "escalated" else body.holder_post_id
-        params = {
+        params: dict[str, Any] = {
             "item_id": item,
             "item_kind": "receipt" if isinstance(body, ReceiptOverdue) else "file",
             "working_days": body.working_days,
@@ -98,12 +98,17 @@ def notices_for(event: Event) -> list[Notice]:
         return [for_post(event, told or body.holder_post_id, STAGE_AS[body.stage], params)]
     if isinstance(body, (DraftApproved, DraftIssued)) and body.drafted_by_post_id:
         kind = "draft_approved" if isinstance(body, DraftApproved) else "draft_issued"
-        params = {"item_id": body.file_id, "item_kind": "file", "issue_number": body.issue_number}
+        params = {
+            "item_id": body.file_id,
+            "item_kind": "file",
+            "issue_number": body.issue_number,
+        }
         return [for_post(event, body.drafted_by_post_id, kind, params)]
     return _for_person(event, body)
 
 
 def _for_person(event: Event, body: Any) -> list[Notice]:
+    params: dict[str, Any]
     if isinstance(body, PostDelegated):
         params = {
             "post_name": body.post_name.model_dump(),

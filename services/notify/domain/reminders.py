@@ -33,7 +33,7 @@ def _working_day_after(calendar: Calendar, day: date) -> date:
 
 
 def _reminder(
-    event: Event, kind: str, to: str, recipient: str, key: str, fire_at: str, params: dict
+    event: Event, kind: str, to: str, recipient: str, key: str, fire_at: str, params: dict[str, Any]
 ) -> Reminder:
     return {
         "_id": f"{event.event_id}.{kind}:{recipient}",

@@ -29,12 +29,14 @@ DIGEST_CHECK_SECONDS = 60
 BATCH = 200  # tries per tick, so a long queue never holds the timer for long
 
 
-def delivery_view(d: dict[str, Any]) -> dict[str, Any]:
-    return Delivery(
-        id=d["_id"],
-        **{k: d.get(k) for k in Delivery.model_fields if k not in ("id", "tries")},
-        tries=[t for t in d.get("tries", []) if "outcome" in t],
-    ).model_dump()
+def delivery_view(d: dict[str, Any]) -> Delivery:
+    return Delivery.model_validate(
+        {
+            **{k: d.get(k) for k in Delivery.model_fields if k not in ("id", "tries")},
+            "id": d["_id"],
+            "tries": [t for t in d.get("tries", []) if "outcome" in t],
+        }
+    )
 
 
 class DeliveryDesk(Desk):
@@ -229,7 +231,7 @@ class DeliveryDesk(Desk):
         replayed = store.replay(db, delivery_id, iso(utcnow()), who.audit())
         if replayed is None:
             raise Conflict("DELIVERY_NOT_DEAD")
-        return delivery_view(replayed)
+        return delivery_view(replayed).model_dump()
 
     @rpc
     def dispatch_deliveries(self, actor: dict[str, Any], issue_number: str) -> dict[str, Any]:

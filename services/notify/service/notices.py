@@ -23,13 +23,15 @@ CALENDARS = Calendars()
 
 def _view(doc: dict[str, Any], sent: list[dict[str, Any]]) -> Notice:
     """A stored notice as notify answers it, with how it went out by email and SMS."""
-    return Notice(
-        id=doc["_id"],
-        **{k: doc.get(k) for k in Notice.model_fields if k not in ("id", "deliveries")},
-        deliveries=[
-            {"channel": d["channel"], "status": d["status"], "reason": d.get("reason")}
-            for d in sent
-        ],
+    return Notice.model_validate(
+        {
+            **{k: doc.get(k) for k in Notice.model_fields if k not in ("id", "deliveries")},
+            "id": doc["_id"],
+            "deliveries": [
+                {"channel": d["channel"], "status": d["status"], "reason": d.get("reason")}
+                for d in sent
+            ],
+        }
     )
 
 
