@@ -665,6 +665,9 @@ def test_posts_and_who_holds_them(db: Any) -> None:
     assert sorted(p["_id"] for p in identity.posts_in_district(db, "lko")) == ["adm", "dm"]
     assert identity.post_by_id(db, "sdm")["office_path"] == ["up", "agra", "agra-t"]
     assert [p["_id"] for p in identity.posts_of_office(db, "lko-t")] == ["sdm"]
+    under = {p["_id"]: p.get("holder_user_id") for p in identity.posts_under(db, "agra")}
+    assert under == {"sdm": "u1"}  # a circular's fan-out: the post and its holder only
+    assert identity.posts_under(db, "nowhere") == []
 
 
 def test_delegations_end_once(db: Any) -> None:
@@ -680,9 +683,10 @@ def test_delegations_end_once(db: Any) -> None:
     assert identity.delegation(db, None) is None
     assert sorted(d["_id"] for d in identity.delegations_to(db, "u2")) == ["g1", "g2"]
     assert [d["_id"] for d in identity.delegations_of_post(db, "dm")] == ["g1"]
-    ended = identity.end_delegation(db, "g1", "2025-02-01")
+    ended = identity.end_delegation(db, "g1", "2025-02-01", event("g"))
     assert ended is not None and ended["ended_at"] == "2025-02-01" and "outbox" not in ended
-    assert identity.end_delegation(db, "g1", "2025-02-02") is None
+    assert db.delegations.find_one({"_id": "g1"})["outbox"][-1] == event("g")
+    assert identity.end_delegation(db, "g1", "2025-02-02", event("h")) is None
 
 
 def user(user_id: str, username: str, **fields: Any) -> dict[str, Any]:
