@@ -304,6 +304,16 @@ MESSAGES = {
     ),
     "DEPARTMENT_NOT_FOUND": _l("No such department."),
     "REGISTER_NOT_FOUND": _l("No such register: diary, files, dispatch or closed."),
+    "BAD_POSTS": _l("The posts must be given as a list of post ids."),
+    "INVALID_EMAIL": _l("This email address cannot be written to. Check it and try again."),
+    "INVALID_MOBILE": _l("Give a 10-digit mobile number starting with 6, 7, 8 or 9."),
+    "SMS_NOT_CONFIGURED": _l(
+        "This office cannot send SMS yet: choose email, or ask the state team to set up SMS."
+    ),
+    "DELIVERY_NOT_FOUND": _l("No such email or SMS."),
+    "DELIVERY_NOT_DEAD": _l(
+        "This email or SMS is not on the dead-letter list: it went, or is still being tried."
+    ),
 }
 
 

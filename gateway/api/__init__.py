@@ -4,4 +4,15 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from gateway.api import auth, desk, drafts, efiles, holidays, pendency, people, receipts, reports  # noqa: E402,F401  (routes register on import)
+from gateway.api import (  # noqa: E402,F401  (routes register on import)
+    auth,
+    desk,
+    drafts,
+    efiles,
+    holidays,
+    notices,
+    pendency,
+    people,
+    receipts,
+    reports,
+)

@@ -1,4 +1,4 @@
-"""The desk: inbox, notices, and the posts work can be marked to."""
+"""The desk: the inbox and the posts work can be marked to (notices: ``gateway.api.notices``)."""
 
 from flask import Response, jsonify, request
 
@@ -8,7 +8,6 @@ from gateway.openapi import documented, page_size
 from gateway.rpc import rpc
 from services.files.schemas import Page
 from services.identity.schemas import Posts
-from services.notify.schemas import MarkedRead, Notice, NoticeList
 
 
 @api.get("/inbox")
@@ -21,31 +20,6 @@ from services.notify.schemas import MarkedRead, Notice, NoticeList
 def inbox() -> Response:
     actor = caller()
     return jsonify(rpc().files.inbox(actor, page_limit(), request.args.get("cursor")))
-
-
-@api.get("/notices")
-@documented(
-    "My notices, newest first: work that reached my posts (sent, sent back, pulled back), the "
-    "seven-working-day rule's stages, a delegation to me, my DSC expiring, my VPN account",
-    response=NoticeList,
-    query={"limit": page_size(200), "cursor": "from next_cursor"},
-    errors=(400,),
-)
-def notices() -> Response:
-    actor = caller()
-    return jsonify(rpc().notify.notices(actor, page_limit(), request.args.get("cursor")))
-
-
-@api.post("/notices/<notice_id>/read")
-@documented("Mark a notice read", response=Notice, errors=(404,))
-def read_notice(notice_id: str) -> Response:
-    return jsonify(rpc().notify.mark_read(caller(), notice_id))
-
-
-@api.post("/notices/read")
-@documented("Mark all my notices read", response=MarkedRead)
-def read_all_notices() -> Response:
-    return jsonify(rpc().notify.mark_all_read(caller()))
 
 
 @api.get("/posts")

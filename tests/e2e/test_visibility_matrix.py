@@ -29,9 +29,11 @@ another district created for this module:
     state_admin     admin.up             the state's e-Office team: admin, but holds no post
 
 ROUTES classifies every route the gateway serves under /api/v1/receipts, /api/v1/files and
-/api/v1/documents (and the history export, whose path names its kind); a route the gateway serves
-that is not classified fails ``test_every_item_route_is_in_the_matrix`` by name, and so does a
-classified route that is no longer served, so the matrix cannot silently shrink.
+/api/v1/documents (and the history export, whose path names its kind), and under
+/api/v1/deliveries and /api/v1/dispatches (an email or SMS by its id, an issued letter's emails by
+its number: judged by notify, tried in test_notify_api.py); a route the gateway serves that is not
+classified fails ``test_every_item_route_is_in_the_matrix`` by name, and so does a classified
+route that is no longer served, so the matrix cannot silently shrink.
 
 Writes never change what the other cells see: every write the holder may make carries a stale
 version (409 VERSION_CONFLICT proves it got past "may see" and "holds"), or is refused by the
@@ -329,6 +331,18 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
     ("GET", f"{API}/files/{{item_id}}/history.pdf"): read(
         ("file",), FILE_NOT_FOUND, PDF, renders=True
     ),
+    # how notices and letters went out: no receipt or file is read through them
+    ("GET", f"{API}/deliveries/dead"): NotAnItem(
+        "the admin's dead-letter list (403 for anyone else): kind, channel, address, no subject"
+    ),
+    ("POST", f"{API}/deliveries/{{delivery_id}}/replay"): NotAnItem(
+        "an email or SMS by its id: 404 DELIVERY_NOT_FOUND outside the admin's offices, the same "
+        "as an id nobody issued (test_notify_api.py)"
+    ),
+    ("GET", f"{API}/dispatches/{{issue_number}}/deliveries"): NotAnItem(
+        "an issued letter's emails by its number: for the desk that dispatched it and its admins, "
+        "an empty list for anyone else (test_notify_api.py)"
+    ),
 }
 ITEM_ROUTES = {key: r for key, r in ROUTES.items() if isinstance(r, Route)}
 PRINTOUTS = {key for key, route in ITEM_ROUTES.items() if route.renders}
@@ -372,7 +386,13 @@ MATRIX = [
 
 # --- the served routes ------------------------------------------------------------------------
 
-SCOPE = (f"{API}/receipts", f"{API}/files", f"{API}/documents")
+SCOPE = (
+    f"{API}/receipts",
+    f"{API}/files",
+    f"{API}/documents",
+    f"{API}/deliveries",
+    f"{API}/dispatches",
+)
 ANY = re.compile(r"<any\(([^)]*)\):[A-Za-z_][A-Za-z0-9_]*>")
 PARAM = re.compile(r"<(?:[A-Za-z_]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")
 
