@@ -216,6 +216,23 @@ def deliveries_of_dispatch(db: Db, issue_number: str) -> list[dict[str, Any]]:
     return list(db.deliveries.find({"dispatch_of": issue_number}))
 
 
+# --- events notify could not read ---------------------------------------------------------------
+
+
+def keep_unread(db: Db, raw: dict[str, Any], reason: str, at: str) -> None:
+    """Keep an event notify cannot read yet (once per event), to be read when it can."""
+    key = raw.get("event_id") if isinstance(raw.get("event_id"), str) else None
+    with contextlib.suppress(DuplicateKeyError):
+        db.unread_events.insert_one(
+            {**({"_id": key} if key else {}), "raw": raw, "reason": reason, "at": at}
+        )
+
+
+def unread_events(db: Db) -> list[dict[str, Any]]:
+    """Newest first."""
+    return sorted(db.unread_events.find({}), key=lambda k: k["at"], reverse=True)
+
+
 # --- reminders -----------------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from common.trust import Principal
 from tests.service.conftest import PASSWORD, eventually
 from tests.service.desks import ASP, HC, READER, SP, refused
 from tests.support import pki
+from tests.support.mailserver import MailServer
 from tests.support.pdfs import pdf
 from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
 from tests.support.tsa import crl_distribution_point, time_stamp_authority
@@ -208,6 +209,16 @@ def test_a_letter_is_approved_signed_on_the_token_issued_and_dispatched(
     assert draft["issue_number"] in mail["Subject"]
     [attachment] = [p for p in mail.walk() if p.get_content_type() == "application/pdf"]
     assert attachment.get_payload(decode=True) == signed_pdf
+    # The desk that dispatched it sees how the email went; one who never saw the file does not.
+    notify = office.rpc.notify
+
+    def sent_status():
+        found = notify.dispatch_deliveries(sp, draft["issue_number"])["items"]
+        return found if found and found[0]["status"] == "sent" else None
+
+    [status] = eventually(sent_status)
+    assert (status["to"], status["attempts"]) == ("ri.policelines@htr.up.gov.in", 1)
+    assert notify.dispatch_deliveries(desks[READER], draft["issue_number"])["items"] == []
 
 
 def test_a_signature_needs_approval_the_password_and_the_enrolled_key(
@@ -346,6 +357,46 @@ def test_without_a_dsc_a_paper_signed_scan_is_issued_under_the_office_seal(
     actions = [e["action"] for e in files.file_history(sp, file["id"])["items"]]
     assert actions[-2:] == ["signed_on_paper", "draft_issued"]
     assert os.environ.get("EOFFICE_SEAL_PASSWORD")  # from the environment only
+
+
+def test_a_letter_the_mail_server_refuses_is_told_to_the_desk_that_dispatched_it(
+    desks, signing_office
+):
+    """The drafting desk hears its draft approved and issued; the approver got it as a draft
+    for approval; a dispatch by email that the mail server refuses is not reported as gone: the
+    dispatching desk is told, and the delivery says why."""
+    office, files, sp, notify = signing_office, desks.files, desks[SP], signing_office.rpc.notify
+    with MailServer(refuse_recipients={"wrong@htr.up.gov.in"}) as mail:
+        office.kill("notify")
+        office.start("notify", **mail.settings(), EOFFICE_MAIL_FROM="dak@htr.up.gov.in")
+        file, draft = approved_letter(desks, office)
+        scan = base64.b64encode(pdf(pages=1)).decode()
+        files.sign_on_paper(sp, file["id"], draft["id"], scan)
+        files.issue_draft(sp, file["id"], draft["id"])
+        out = {"mode": "email", "to": ["wrong@htr.up.gov.in"]}
+        files.dispatch_draft(sp, file["id"], draft["id"], out)
+        number = draft["issue_number"]
+
+        def failed():
+            kinds = {n["kind"]: n for n in notify.notices(sp)["items"]}
+            return kinds.get("dispatch_failed")
+
+        told = eventually(failed)
+        assert told, notify.notices(sp)["items"]
+        assert told["params"]["issue_number"] == number
+        assert told["params"]["reason"] == "RECIPIENT_REFUSED"
+        [status] = notify.dispatch_deliveries(sp, number)["items"]
+        assert (status["status"], status["attempts"]) == ("dead", 1)  # refused: not retried
+        assert mail.messages == []
+
+    by_kind = {n["kind"]: n for n in notify.notices(sp)["items"]}
+    assert by_kind["draft_for_approval"]["params"]["item_id"] == file["id"]
+
+    def drafter_told():
+        kinds = {n["kind"] for n in notify.notices(desks[HC])["items"]}
+        return kinds if {"draft_approved", "draft_issued"} <= kinds else None
+
+    assert eventually(drafter_told)
 
 
 def test_the_dispatch_register_lists_letters_only_to_those_who_may_see_their_file(

@@ -3,14 +3,23 @@ deliveries by email and SMS for the people they reach, as each chose."""
 
 from typing import Any
 
-from common.clock import utcnow
+import structlog
+from pydantic import ValidationError
+
+from common.clock import iso, utcnow
 from common.config import setting
+from common.errors import Unauthenticated
+from common.events import Event
 from common.storage import Storage
 from common.trust import Trusted
 from services.notify import store
 from services.notify.channels import sms
 from services.notify.domain import delivery
 from services.notify.domain.delivery import Preferences
+
+log = structlog.get_logger()
+# The envelope's version notify reads; a newer one is kept aside until notify learns it.
+EVENT_VERSION = 1
 
 
 def preferences_of(person: dict[str, Any] | None) -> Preferences:
@@ -35,6 +44,25 @@ class Desk:
     def _channels(self) -> tuple[str, ...]:
         """The channels this office can send by (SMS only with a gateway configured)."""
         return delivery.CHANNELS if sms.SmsGateway.from_config(self.config) else ("email",)
+
+    def _event(self, raw: object) -> Event | None:
+        """The event, its proof checked (a forged one is refused: the error propagates). One
+        notify cannot read — a newer version, a payload it does not know — is kept aside with
+        the reason, never lost and never fatal to the handler; None then."""
+        try:
+            event = self.trust.event(raw)
+            if event.v != EVENT_VERSION:
+                raise Unauthenticated("EVENT_VERSION_UNKNOWN", {"v": event.v})
+            event.body()
+        except (Unauthenticated, ValidationError) as exc:
+            reason = exc.code if isinstance(exc, Unauthenticated) else "PAYLOAD_UNKNOWN"
+            if reason not in ("EVENT_MALFORMED", "EVENT_VERSION_UNKNOWN", "PAYLOAD_UNKNOWN"):
+                raise
+            assert isinstance(raw, dict)  # a proof was read from it
+            store.keep_unread(self.storage.db, raw, reason, iso(utcnow()))
+            log.warning("event.kept_unread", reason=reason, event_type=raw.get("type"))
+            return None
+        return event
 
     def _raise(self, notices: list[dict[str, Any]], holders: dict[str, str] | None = None) -> None:
         """Store each notice once and plan its deliveries. ``holders`` (post -> person) when

@@ -17,7 +17,7 @@ from services.notify.domain import notices, reminders
 from services.notify.schemas import MarkedRead, Notice, NoticeList
 from services.notify.service.base import Desk
 
-REMINDER_SECONDS = 30
+REMINDER_SECONDS = 5  # a due reminder is raised within seconds
 CALENDARS = Calendars()
 
 
@@ -50,7 +50,9 @@ class NoticeDesk(Desk):
     def on_file_sent(self, raw: dict[str, Any]) -> None:
         """A file's new desk is told; it is reminded of its due date later; the desk it left is
         no longer reminded."""
-        event = self.trust.event(raw)
+        event = self._event(raw)
+        if event is None:
+            return
         self._cancel(event)
         body = event.body()
         assert isinstance(body, FileSent)
@@ -71,7 +73,9 @@ class NoticeDesk(Desk):
 
     @_told("file.status_changed")
     def on_file_status_changed(self, raw: dict[str, Any]) -> None:
-        self._cancel(self.trust.event(raw))
+        event = self._event(raw)
+        if event is not None:
+            self._cancel(event)
 
     @_told("receipt.overdue")
     def on_receipt_overdue(self, event: dict[str, Any]) -> None:
@@ -106,23 +110,28 @@ class NoticeDesk(Desk):
     @_told("post.assigned", "identity")
     def on_post_assigned(self, raw: dict[str, Any]) -> None:
         """Who holds a post now: whom its work's email and SMS reach."""
-        event = self.trust.event(raw)
+        event = self._event(raw)
+        if event is None:
+            return
         body = event.body()
         assert isinstance(body, PostAssigned)
         store.post_held(self.storage.db, body.post_id, body.user_id, iso(event.occurred_at))
 
     @_told("post.delegated", "identity")
     def on_post_delegated(self, raw: dict[str, Any]) -> None:
-        event = self.trust.event(raw)
+        event = self._event(raw)
+        if event is None:
+            return
         assert isinstance(event.body(), PostDelegated)
         store.add_reminders(self.storage.db, reminders.for_delegation(event, utcnow()))
         self._raise(notices.notices_for(event))
 
     @_told("post.delegation_ended", "identity")
     def on_delegation_ended(self, raw: dict[str, Any]) -> None:
-        event = self.trust.event(raw)
-        self._cancel(event)
-        self._raise(notices.notices_for(event))
+        event = self._event(raw)
+        if event is not None:
+            self._cancel(event)
+            self._raise(notices.notices_for(event))
 
     @_told("dsc.expiring", "identity")
     def on_dsc_expiring(self, event: dict[str, Any]) -> None:
@@ -159,12 +168,14 @@ class NoticeDesk(Desk):
             store.cancel_reminders(self.storage.db, key, iso(event.occurred_at))
 
     def _notify(self, raw: dict[str, Any]) -> None:
-        self._raise(notices.notices_for(self.trust.event(raw)))
+        event = self._event(raw)
+        if event is not None:
+            self._raise(notices.notices_for(event))
 
     def _read_by_opening(self, raw: dict[str, Any]) -> None:
-        event = self.trust.event(raw)
-        opened = notices.seen_by_opening(event)
-        if opened:
+        event = self._event(raw)
+        opened = notices.seen_by_opening(event) if event else None
+        if event and opened:
             store.mark_read_for_item(self.storage.db, *opened, at=event.occurred_at.isoformat())
 
     # --- reading them --------------------------------------------------------------------------

@@ -21,7 +21,10 @@ class PreferenceDesk(Desk):
         "identity", "person.onboarded", handler_type=SERVICE_POOL, reliable_delivery=True
     )
     def on_person_onboarded(self, raw: dict[str, Any]) -> None:
-        body = self.trust.event(raw).body()
+        event = self._event(raw)
+        if event is None:
+            return
+        body = event.body()
         assert isinstance(body, PersonOnboarded)
         store.first_contacts(self.storage.db, body.user_id, body.email, body.mobile)
 
