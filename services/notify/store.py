@@ -50,23 +50,32 @@ def add_notices(db: Db, notices: list[dict[str, Any]]) -> int:
         return int(exc.details["nInserted"])
 
 
-def _addressed(post_ids: Iterable[str], user_id: str) -> dict[str, Any]:
-    return {"$or": [{"post_id": {"$in": list(post_ids)}}, {"user_id": user_id}]}
+# A person's notices are those of their posts and their own: two indexed lookups (one query
+# with an "$or" of both scans every notice on the embedded store: ~100 ms at 10,000).
+def _addressed(post_ids: Iterable[str], user_id: str) -> list[dict[str, Any]]:
+    return [{"post_id": {"$in": list(post_ids)}}, {"user_id": user_id}]
 
 
 def notices_for(db: Db, post_ids: Iterable[str], user_id: str) -> list[dict[str, Any]]:
     """The notices of a person: for any of their posts, and for them."""
-    return list(db.notices.find(_addressed(post_ids, user_id)))
+    return [n for query in _addressed(post_ids, user_id) for n in db.notices.find(query)]
 
 
 def unread_count(db: Db, post_ids: Iterable[str], user_id: str) -> int:
-    return int(db.notices.count_documents({**_addressed(post_ids, user_id), "read_at": None}))
+    return sum(
+        int(db.notices.count_documents({**query, "read_at": None}))
+        for query in _addressed(post_ids, user_id)
+    )
 
 
 def mark_all_read(db: Db, post_ids: Iterable[str], user_id: str, at: str) -> int:
     """Mark every unread notice of a person read; how many were."""
-    query = {**_addressed(post_ids, user_id), "read_at": None}
-    return int(db.notices.update_many(query, {"$set": {"read_at": at}}).modified_count)
+    return sum(
+        int(
+            db.notices.update_many({**q, "read_at": None}, {"$set": {"read_at": at}}).modified_count
+        )
+        for q in _addressed(post_ids, user_id)
+    )
 
 
 def notice(db: Db, notice_id: str) -> dict[str, Any] | None:

@@ -224,11 +224,16 @@ class DeliveryDesk(Desk):
         self, actor: dict[str, Any], limit: int = 50, cursor: str | None = None
     ) -> dict[str, Any]:
         """Events notify kept aside because it could not read them (a newer version, an unknown
-        payload): for the state's admins, to see that nothing was lost."""
+        payload): for the admins of the offices they concern, to see that nothing was lost."""
         who = self.trust.actor(actor)
-        if not who.may("admin", []):
+        if not who.has_role("admin"):
             raise Forbidden("OUTSIDE_YOUR_SCOPE")
-        kept, next_cursor = page_of(store.unread_events(self.storage.db), limit, cursor)
+        mine = [
+            k
+            for k in store.unread_events(self.storage.db)
+            if who.may("admin", k["raw"].get("office_path") or [])
+        ]
+        kept, next_cursor = page_of(mine, limit, cursor)
         return {
             "next_cursor": next_cursor,
             "items": [
