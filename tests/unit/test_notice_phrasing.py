@@ -532,3 +532,56 @@ def test_a_circular_defaults_to_the_admins_office_and_says_how_many_posts_it_rea
     page = refused.get_data(as_text=True)
     assert "Some fields are missing or wrong." in page and ">kept</textarea>" in page
 
+
+def test_the_dispatch_register_says_how_each_email_dispatch_went(app, services, monkeypatch):
+    client = signed_in(app, monkeypatch, "officer")
+    rows = client.get("/dispatch-register").get_data(as_text=True).split("<tr>")[2:]
+    assert "Emailed on 06-12-2026 10:01 IST." in text_of(rows[0])
+    assert (
+        "Not delivered yet; will try again (tries so far: 2): the mail server could not be "
+        "reached or refused it." in text_of(rows[1])
+    )
+    assert "delivery-status" not in rows[2]  # by post
+    assert services.notify.looked_up == ["SP-HTR-2026-000042"]  # once per letter and page
+
+
+def test_an_issued_letter_on_its_file_says_how_its_email_dispatch_went(app, services, monkeypatch):
+    signed_in(app, monkeypatch, "officer")
+    version = {
+        "n": 1,
+        "source": "written",
+        "created_by": {"name": "Mohd. Iqbal Khan"},
+        "created_at": "2026-12-06T04:00:00+00:00",
+        "pages": 1,
+    }
+    draft = {
+        "id": "dr1",
+        "kind": "letter",
+        "subject": "Inspection",
+        "addressee": "RI",
+        "text": None,
+        "status": "dispatched",
+        "versions": [version],
+        "approved": None,
+        "issue_number": "SP-HTR-2026-000042",
+        "verification_code": "ABCD2345",
+        "signatures": [],
+        "signed_sha256": None,
+        "signed_on_paper": False,
+        "pending_signing": None,
+        "issued": None,
+        "dispatches": [
+            {"mode": "post", "to": ["RI, Police Lines"], "at": version["created_at"]},
+            {"mode": "email", "to": ["ri@up.gov.in"], "at": version["created_at"]},
+        ],
+    }
+    for d in draft["dispatches"]:
+        d["register_number"] = "1/2026/SP-HTR"
+    with app.test_request_context("/files/f1"):
+        session["access_token"] = "token"
+        html = render_template_string(
+            '{% include "_drafts.html" %}', f={"id": "f1", "drafts": [draft]}, can_act=False
+        )
+    by_post, by_email = html.split('<li class="dispatched">')[1:]
+    assert "delivery-status" not in by_post
+    assert "Emailed on 06-12-2026 10:01 IST." in text_of(by_email)
