@@ -163,11 +163,11 @@ def test_all_my_notices_page_by_page_each_phrased_with_how_it_went_out(page: Pag
         expect(page).to_have_url(re.compile(r"/notices$"))
 
         in_language(page, "hi", "/notices?limit=2")
+        expect(page.locator("nav.pages a[rel=next]")).to_have_text("पुराने")
         hindi = [f"आवती {r['number']} {CRU_POST_HI} से आपको भेजी गई: {r['subject']}" for r in sent]
         found = notices_found(page, "/notices?limit=2", hindi)
         assert set(found) == set(hindi), found
         assert all("ईमेल:" in text for text in found.values())
-        expect(page.locator("nav.pages a[rel=next]")).to_have_text("पुराने")
     finally:
         assert put(hc, PREFERENCES, {}).status_code == 200
 
