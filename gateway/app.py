@@ -25,7 +25,18 @@ from gateway.i18n import current_language
 from gateway.limits import limiter, limits_from_environment
 from gateway.meta import meta
 from gateway.rpc import LONG_CALL_SECONDS, Rpc
-from gateway.web import account, desk, drafts, files, receipts, reports, signing, staff, verify
+from gateway.web import (
+    account,
+    desk,
+    drafts,
+    files,
+    notices,
+    receipts,
+    reports,
+    signing,
+    staff,
+    verify,
+)
 from gateway.web.common import template_helpers
 
 # A 20 MB PDF plus the form around it.
@@ -106,7 +117,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(meta)
     app.register_blueprint(api)
     app.context_processor(template_helpers)
-    for area in (account, desk, receipts, files, drafts, signing, verify, staff, reports):
+    for area in (account, desk, notices, receipts, files, drafts, signing, verify, staff, reports):
         app.register_blueprint(area.pages)
     errors.register(app)
     app.before_request(_take_request_id)

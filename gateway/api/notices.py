@@ -13,7 +13,7 @@ from services.notify.domain.delivery import CHANNELS, Preferences
 from services.notify.domain.notices import KINDS
 from services.notify.schemas import Delivery, DeliveryList, MarkedRead, Notice, NoticeList
 
-PAGE = {"limit": page_size(200), "cursor": "from next_cursor"}
+PAGE: dict[str, str | tuple[str, dict]] = {"limit": page_size(200), "cursor": "from next_cursor"}
 
 
 class NoticePreferences(Preferences):

@@ -1,9 +1,8 @@
-"""The desk: the inbox with the person's notices, the history of a receipt or a file with the
-check of its chain and the RTI exports, and the stored PDFs the pages show."""
+"""The desk: the inbox with the person's latest notices (all of them, and the header's unread
+count: ``gateway.web.notices``), the history of a receipt or a file with the check of its chain
+and the RTI exports, and the stored PDFs the pages show."""
 
-from collections.abc import Callable
-
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -25,27 +24,6 @@ def inbox() -> str:
     items = rpc().files.inbox(actor, 200)["items"]
     notices = rpc().notify.notices(actor, 20)
     return render_template("inbox.html", items=items, notices=notices)
-
-
-@pages.post("/notices/read")
-def read_all_notices() -> Response:
-    rpc().notify.mark_all_read(session_actor())
-    return redirect(url_for("desk.inbox"))
-
-
-@pages.app_context_processor
-def header_helpers() -> dict[str, Callable[[], int | None]]:
-    """The unread count in every page's header (None: not logged in, or notify away)."""
-
-    def unread_notices() -> int | None:
-        if not session.get("access_token"):
-            return None
-        try:
-            return int(rpc().notify.unread(session_actor()))
-        except Exception:  # the count is a courtesy: a page never fails for want of it
-            return None
-
-    return {"unread_notices": unread_notices}
 
 
 @pages.get("/documents/<sha256>")
