@@ -3,55 +3,24 @@ SMS, the admin's dead-letter list and replay, how an issued letter's emails went
 circular to every post under an office."""
 
 from flask import Response, jsonify, request
-from pydantic import BaseModel, Field
 
 from gateway.api import api
 from gateway.api.common import caller, json_body, page_limit
 from gateway.openapi import documented, page_size
 from gateway.rpc import rpc
-from services.notify.domain.delivery import CHANNELS, Preferences
-from services.notify.domain.notices import KINDS
-from services.notify.schemas import Delivery, DeliveryList, MarkedRead, Notice, NoticeList
+from services.notify.domain.delivery import Preferences
+from services.notify.schemas import (
+    CircularSent,
+    Delivery,
+    DeliveryList,
+    MarkedRead,
+    NewCircular,
+    Notice,
+    NoticeList,
+    PreferencesAnswer,
+)
 
 PAGE: dict[str, str | tuple[str, dict]] = {"limit": page_size(200), "cursor": "from next_cursor"}
-
-
-class NoticePreferences(Preferences):
-    """What reaches me besides the in-app notice (always kept): the channels of each kind of
-    notice (a kind left out keeps its default), my addresses, the language of my emails and SMS,
-    quiet hours (IST) and the daily digest."""
-
-    channels: dict[str, list[str]] = Field(
-        {},
-        description="kind of notice -> the channels it goes out by; an unknown kind or "
-        "channel is 400 INVALID_FIELDS",
-        json_schema_extra={
-            "propertyNames": {"enum": list(KINDS)},
-            "additionalProperties": {"type": "array", "items": {"enum": list(CHANNELS)}},
-        },
-    )
-
-
-class NoticePreferencesAnswer(NoticePreferences):
-    """My choices with every kind's channels spelt out (defaults included)."""
-
-    kinds: list[str] = Field(description="every kind of notice")
-    available_channels: list[str] = Field(
-        description="what this office can send by: email, and SMS where a gateway is set up"
-    )
-
-
-class NewCircular(BaseModel):
-    """A circular, as notify takes it."""
-
-    office_code: str = Field(min_length=1, max_length=50, description="it reaches every post here")
-    title: str = Field(min_length=1, max_length=300)
-    text: str = Field("", max_length=5000)
-
-
-class CircularSent(BaseModel):
-    id: str
-    posts: int = Field(description="how many posts it reached")
 
 
 # --- my notices -------------------------------------------------------------------------------
@@ -84,22 +53,22 @@ def read_all_notices() -> Response:
     return jsonify(rpc().notify.mark_all_read(caller()))
 
 
-@api.get("/notices/preferences")
+@api.get("/me/preferences")
 @documented(
     "What reaches me by email or SMS besides the in-app notice, every kind spelt out",
-    response=NoticePreferencesAnswer,
+    response=PreferencesAnswer,
 )
 def notice_preferences() -> Response:
     return jsonify(rpc().notify.preferences(caller()))
 
 
-@api.put("/notices/preferences")
+@api.put("/me/preferences")
 @documented(
     "Save my choices (the whole set). An address that cannot be written to is 422 "
     "INVALID_EMAIL or INVALID_MOBILE; SMS chosen where the office has no SMS gateway is 422 "
     "SMS_NOT_CONFIGURED",
-    body=NoticePreferences,
-    response=NoticePreferencesAnswer,
+    body=Preferences,
+    response=PreferencesAnswer,
     errors=(422,),
 )
 def set_notice_preferences() -> Response:

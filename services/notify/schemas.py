@@ -4,6 +4,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from services.notify.domain.delivery import Preferences
+
 
 class NoticeDelivery(BaseModel):
     channel: str  # email | sms
@@ -55,3 +57,25 @@ class Delivery(BaseModel):
 class DeliveryList(BaseModel):
     items: list[Delivery]
     next_cursor: str | None = None
+
+
+class PreferencesAnswer(Preferences):
+    """A person's choices with every kind's channels spelt out (defaults included)."""
+
+    kinds: list[str] = Field(description="every kind of notice")
+    available_channels: list[str] = Field(
+        description="what this office can send by: email, and SMS where a gateway is set up"
+    )
+
+
+class NewCircular(BaseModel):
+    """A circular from an office to every post of it and below."""
+
+    office_code: str = Field(min_length=1, max_length=50, description="it reaches every post here")
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field("", max_length=5000)
+
+
+class CircularSent(BaseModel):
+    id: str
+    posts: int = Field(description="how many posts it reached")

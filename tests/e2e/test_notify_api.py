@@ -31,7 +31,7 @@ def put(person: Desk, path: str, body: dict, lang: str = "en") -> requests.Respo
 
 
 def preferences(person: Desk) -> dict:
-    r = person.get("/api/v1/notices/preferences")
+    r = person.get("/api/v1/me/preferences")
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -49,7 +49,7 @@ def reader(desk):
     """The SP's Reader, given the default choices back afterwards."""
     person = desk("reader.hathras")
     yield person
-    assert put(person, "/api/v1/notices/preferences", {}).status_code == 200
+    assert put(person, "/api/v1/me/preferences", {}).status_code == 200
 
 
 def dispatched_by_email(desk, to: list[str]) -> tuple[Desk, dict]:
@@ -100,7 +100,7 @@ def test_my_choices_are_saved_whole_and_read_back(reader):
         "quiet_hours": {"start": "21:00", "end": "07:00"},
         "digest": True,
     }
-    r = put(reader, "/api/v1/notices/preferences", chosen)
+    r = put(reader, "/api/v1/me/preferences", chosen)
     assert r.status_code == 200, r.text
     saved = r.json()
     assert saved == preferences(reader)
@@ -123,12 +123,10 @@ def test_my_choices_are_saved_whole_and_read_back(reader):
     ],
 )
 def test_an_address_that_cannot_be_written_to_is_refused_by_name(reader, body, code):
-    saved = put(reader, "/api/v1/notices/preferences", {"email": "reader.htr@uppolice.gov.in"})
+    saved = put(reader, "/api/v1/me/preferences", {"email": "reader.htr@uppolice.gov.in"})
     assert saved.status_code == 200, saved.text
-    english = assert_error(put(reader, "/api/v1/notices/preferences", body), 422, code)
-    hindi = assert_error(
-        put(reader, "/api/v1/notices/preferences", body, "hi"), 422, code, lang="hi"
-    )
+    english = assert_error(put(reader, "/api/v1/me/preferences", body), 422, code)
+    hindi = assert_error(put(reader, "/api/v1/me/preferences", body, "hi"), 422, code, lang="hi")
     if code == "INVALID_EMAIL":
         assert english["message"] == (
             "This email address cannot be written to. Check it and try again."
@@ -145,14 +143,14 @@ def test_an_address_that_cannot_be_written_to_is_refused_by_name(reader, body, c
     [{"no_such_kind": ["email"]}, {"circular": ["fax"]}, {"circular": "email"}],
 )
 def test_an_unknown_kind_or_channel_is_malformed(reader, channels):
-    r = put(reader, "/api/v1/notices/preferences", {"channels": channels})
+    r = put(reader, "/api/v1/me/preferences", {"channels": channels})
     assert_error(r, 400, "INVALID_FIELDS")
 
 
 def test_sms_is_refused_where_the_office_cannot_send_it(reader):
     if "sms" in preferences(reader)["available_channels"]:
         pytest.skip("this office has an SMS gateway")
-    r = put(reader, "/api/v1/notices/preferences", {"channels": {"circular": ["sms"]}})
+    r = put(reader, "/api/v1/me/preferences", {"channels": {"circular": ["sms"]}})
     assert_error(r, 422, "SMS_NOT_CONFIGURED")
 
 

@@ -64,7 +64,7 @@ def login(office, username: str) -> Desk:
 
 def choose(person: Desk, **prefs) -> dict:
     r = requests.put(
-        f"{person.url}/api/v1/notices/preferences",
+        f"{person.url}/api/v1/me/preferences",
         json=prefs,
         headers=person.headers(),
         timeout=30,

@@ -21,7 +21,7 @@ from tests.support.browser import log_in, shot
 CO, HC, SP = "co.sadar.hathras", "hc.estt.hathras", "sp.hathras"
 CRU_POST = "Central Receipt Unit, SP Office Hathras"
 CRU_POST_HI = "केंद्रीय आवती इकाई, पुलिस अधीक्षक कार्यालय हाथरस"
-PREFERENCES = "/api/v1/notices/preferences"
+PREFERENCES = "/api/v1/me/preferences"
 PAGES = 10  # how many pages of notices are looked through for a few fresh ones
 
 

@@ -102,7 +102,7 @@ def test_an_event_notify_cannot_read_is_kept_aside_and_the_next_is_read(office):
         ]
     )
     kept = {k["event_id"]: k for k in notify.unread_events(admin)["items"]}
-    assert kept[newer["event_id"]]["reason"] == "EVENT_VERSION_UNKNOWN"
-    assert kept[unknown["event_id"]]["reason"] == "PAYLOAD_UNKNOWN"
+    assert kept[newer["event_id"]]["reason"] == "version_unknown"
+    assert kept[unknown["event_id"]]["reason"] == "payload_unknown"
     assert refused(Forbidden, notify.unread_events, cru) == "OUTSIDE_YOUR_SCOPE"
     assert office.containers["notify"]._died.ready() is False

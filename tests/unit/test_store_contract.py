@@ -1093,6 +1093,15 @@ def test_a_delivery_cut_off_while_sending_waits_for_an_admin_who_can_replay_it(d
     assert [d["_id"] for d in notify.deliveries_of_dispatch(db, "HTR/1")] == ["n2:sms"]
 
 
+def test_an_event_notify_cannot_read_is_kept_once_newest_first(db: Any) -> None:
+    notify.keep_unread(db, {"event_id": "e1", "type": "receipt.sent", "v": 2}, "version", "t1")
+    notify.keep_unread(db, {"event_id": "e1", "type": "receipt.sent", "v": 2}, "version", "t2")
+    notify.keep_unread(db, {"type": "receipt.sent"}, "malformed", "t3")  # not even an id
+    kept = notify.unread_events(db)
+    assert [(k["reason"], k["at"]) for k in kept] == [("malformed", "t3"), ("version", "t1")]
+    assert kept[1]["raw"]["v"] == 2
+
+
 def test_reminders_fall_due_once_and_moving_on_cancels_those_made_before(db: Any) -> None:
     notify.ensure_indexes(db)
     assert_indexed(db, "reminders", "key")

@@ -53,7 +53,15 @@ class Preferences(BaseModel):
     email: str | None = Field(None, max_length=254)
     mobile: str | None = Field(None, max_length=16)
     language: str = Field("hi", pattern="^(hi|en)$")
-    channels: dict[str, list[str]] = {}
+    channels: dict[str, list[str]] = Field(
+        {},
+        description="kind of notice -> the channels it goes out by besides the in-app notice "
+        "(a kind left out keeps its default); an unknown kind or channel is 400 INVALID_FIELDS",
+        json_schema_extra={
+            "propertyNames": {"enum": list(KINDS)},
+            "additionalProperties": {"type": "array", "items": {"enum": list(CHANNELS)}},
+        },
+    )
     quiet_hours: QuietHours | None = None
     digest: bool = Field(False, description="one email a day of what waits at my posts")
 

@@ -49,20 +49,25 @@ class Desk:
         """The event, its proof checked (a forged one is refused: the error propagates). One
         notify cannot read — a newer version, a payload it does not know — is kept aside with
         the reason, never lost and never fatal to the handler; None then."""
+        reason = None
         try:
             event = self.trust.event(raw)
             if event.v != EVENT_VERSION:
-                raise Unauthenticated("EVENT_VERSION_UNKNOWN", {"v": event.v})
-            event.body()
-        except (Unauthenticated, ValidationError) as exc:
-            reason = exc.code if isinstance(exc, Unauthenticated) else "PAYLOAD_UNKNOWN"
-            if reason not in ("EVENT_MALFORMED", "EVENT_VERSION_UNKNOWN", "PAYLOAD_UNKNOWN"):
+                reason = "version_unknown"
+            else:
+                event.body()
+        except Unauthenticated as exc:
+            if exc.code != "EVENT_MALFORMED":
                 raise
-            assert isinstance(raw, dict)  # a proof was read from it
-            store.keep_unread(self.storage.db, raw, reason, iso(utcnow()))
-            log.warning("event.kept_unread", reason=reason, event_type=raw.get("type"))
-            return None
-        return event
+            reason = "malformed"
+        except ValidationError:
+            reason = "payload_unknown"
+        if reason is None:
+            return event
+        assert isinstance(raw, dict)  # its proof was read from it
+        store.keep_unread(self.storage.db, raw, reason, iso(utcnow()))
+        log.warning("event.kept_unread", reason=reason, event_type=raw.get("type"))
+        return None
 
     def _raise(self, notices: list[dict[str, Any]], holders: dict[str, str] | None = None) -> None:
         """Store each notice once and plan its deliveries. ``holders`` (post -> person) when

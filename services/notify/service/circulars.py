@@ -3,22 +3,15 @@ reaches every post of the state), written in batches, never one call per post.""
 
 from typing import Any
 
-from pydantic import BaseModel, Field
-
 from common.clock import utcnow
 from common.events import Event
 from common.rpc import rpc
 from common.validation import parse
 from services.notify.domain.notices import for_post
+from services.notify.schemas import CircularSent, NewCircular
 from services.notify.service.base import Desk
 
 BATCH = 1000
-
-
-class NewCircular(BaseModel):
-    office_code: str = Field(min_length=1, max_length=50)
-    title: str = Field(min_length=1, max_length=300)
-    text: str = Field("", max_length=5000)
 
 
 class CircularDesk(Desk):
@@ -49,4 +42,4 @@ class CircularDesk(Desk):
         for start in range(0, len(posts), BATCH):
             batch = posts[start : start + BATCH]
             self._raise([for_post(circular, p["id"], "circular", params) for p in batch], holders)
-        return {"id": circular.event_id, "posts": len(posts)}
+        return CircularSent(id=circular.event_id, posts=len(posts)).model_dump()

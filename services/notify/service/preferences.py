@@ -13,6 +13,7 @@ from services.notify import store
 from services.notify.domain import delivery
 from services.notify.domain.delivery import Preferences
 from services.notify.domain.notices import KINDS
+from services.notify.schemas import PreferencesAnswer
 from services.notify.service.base import Desk, preferences_of
 
 
@@ -53,9 +54,11 @@ class PreferenceDesk(Desk):
         return self._answer(prefs)
 
     def _answer(self, prefs: Preferences) -> dict[str, Any]:
-        return {
-            **prefs.model_dump(mode="json"),
-            "channels": {kind: delivery.channels_for(prefs, kind, False) for kind in KINDS},
-            "kinds": list(KINDS),
-            "available_channels": list(self._channels()),
-        }
+        return PreferencesAnswer.model_validate(
+            {
+                **prefs.model_dump(mode="json"),
+                "channels": {kind: delivery.channels_for(prefs, kind, False) for kind in KINDS},
+                "kinds": list(KINDS),
+                "available_channels": list(self._channels()),
+            }
+        ).model_dump(mode="json")
