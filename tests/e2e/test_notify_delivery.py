@@ -42,6 +42,7 @@ def office(tmp_path_factory, mail, sms):
         **sms.settings(),
         "EOFFICE_NOTIFY_FIRST_RETRY_SECONDS": "1",
         "EOFFICE_NOTIFY_LEASE_SECONDS": "3",
+        "EOFFICE_DIGEST_AT": "00:00",  # any time of day is after it
     }
     running = Office(tmp_path_factory.mktemp("notify"), env=env).start()
     yield running
@@ -232,3 +233,20 @@ def test_notify_killed_between_sending_and_recording_never_sends_again_by_itself
     admin = login(office, "admin.up")
     letters = admin.get("/api/v1/deliveries/dead", params={"limit": 200}).json()["items"]
     assert any(d["to"] == "asp.htr@uppolice.gov.in" and d["status"] == "unknown" for d in letters)
+
+
+def test_one_who_chose_the_digest_gets_one_mail_of_what_waits_oldest_first(office, mail):
+    hc = login(office, "hc.estt.hathras")
+    first, second = received_by(hc, office), received_by(hc, office)
+    choose(hc, email="hc.estt@uppolice.gov.in", language="en", digest=True)
+
+    def digests():
+        return [m for m in mail.messages if m["To"] == "hc.estt@uppolice.gov.in"]
+
+    (digest,) = wait_for("the digest", digests, WAIT)
+    assert "pending at your desk" in str(digest["Subject"])
+    body = digest.get_content()
+    assert body.index(first["number"]) < body.index(second["number"])  # oldest first
+    assert first["subject"] not in body
+    time.sleep(12)  # the next check finds today's digest sent
+    assert len(digests()) == 1

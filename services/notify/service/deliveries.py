@@ -25,7 +25,7 @@ from services.notify.service.base import Desk, preferences_of
 
 log = structlog.get_logger()
 DELIVER_SECONDS = 2
-DIGEST_CHECK_SECONDS = 60
+DIGEST_CHECK_SECONDS = 10
 BATCH = 200  # tries per tick, so a long queue never holds the timer for long
 
 
