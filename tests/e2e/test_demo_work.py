@@ -135,7 +135,12 @@ def test_the_demo_people_have_a_notice_of_each_kind_a_fresh_office_can_show(offi
         item = next(i for i in items if i["id"] == received["params"]["item_id"])
         assert date.fromisoformat(item["due_date"]) == today + timedelta(days=due)
     # The relieving order was approved, signed on paper and issued under the office's seal.
+    # It reached the Addl SP as a draft for approval; the Head Clerk who wrote it heard it was
+    # approved and issued.
     issued = next(f for f in demo_notices.FILES if f.then == "issued")
-    received = told("asp.hathras", "file_received", subject=issued.subject)
+    received = told("asp.hathras", "draft_for_approval", subject=issued.subject)
     file = people["asp.hathras"].ok(f"/api/v1/files/{received['params']['item_id']}")
     assert [(d["status"], d["signed_on_paper"]) for d in file["drafts"]] == [("issued", True)]
+    people["hc.estt.hathras"] = Person(office.url, "hc.estt.hathras")
+    for kind in ("draft_approved", "draft_issued"):
+        assert told("hc.estt.hathras", kind)["params"]["item_id"] == file["id"]
