@@ -33,7 +33,8 @@ mended: one post's notices (store.notices_for) took p50 92-115 ms and store.unre
 header, every page) p50 93-118 ms, against 0.24 ms for the same notice found by the post_id
 index alone (x375-400), because the embedded store scanned the whole collection for the
 ``$or`` of post and person; with two indexed lookups instead, notices_for p50 0.08 ms, p95
-0.11 ms and unread_count p50 0.06 ms, p95 0.08 ms (x1.75 the single indexed find). Emails: 400-454/s through channels.email.send, 380-540/s through
+0.11 ms and unread_count p50 0.06 ms, p95 0.08 ms (x1.75 the single indexed find).
+Emails: 400-454/s through channels.email.send, 380-540/s through
 raw smtplib (x0.95-1.19: the adapter costs nothing measurable, the loopback server is the
 limit), and with 4 threads 300-480/s either way (no gain on 2 cores). Movement -> notice at 16
 clients: 200 operations in 9-13.5 s (15-21/s), the notice readable p50 220-270 ms, p95
