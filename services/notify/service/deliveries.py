@@ -138,7 +138,10 @@ class DeliveryDesk(Desk):
             )
             return
         if d["kind"] == "letter_dispatch":
-            issued = self.files.letter_to_mail(self.trust.own(), d["params"]["issue_number"])
+            try:
+                issued = self.files.letter_to_mail(self.trust.own(), d["params"]["issue_number"])
+            except Exception as exc:  # files away or slow: nothing was sent, try again later
+                raise DeliveryFailed("LETTER_UNAVAILABLE", repr(exc)[:300]) from exc
             message = messages.dispatch_email(
                 Event.model_validate(d["event"]), sender, base64.b64decode(issued["pdf_b64"]), base
             )
@@ -181,10 +184,11 @@ class DeliveryDesk(Desk):
         for person in store.digest_due(db, day):
             prefs = preferences_of(person)
             posts = store.posts_of(db, person["_id"])
-            if not prefs.email or not posts or not store.digest_sent(db, person["_id"], day):
+            if not prefs.email or not posts:
                 continue
+            # Asked before today's digest is marked sent: files away now, asked again next time.
             items = self.files.pending_at(self.trust.own(), posts)
-            if not items:
+            if not store.digest_sent(db, person["_id"], day) or not items:
                 continue
             digest = {"_id": f"digest:{person['_id']}:{day}", "kind": "digest", "post_id": None}
             planned_one = delivery.planned(
