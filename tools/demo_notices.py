@@ -18,7 +18,15 @@ notice a fresh office can honestly show, through the services' own calls, as the
   (``delegation_started``);
 - VPN accounts issued by each district's nodal officer from its pool: to the Circle Officer, the
   SHO and the Tehsildar; the SHO's revoked and issued again (his laptop was replaced:
-  ``vpn_issued``, ``vpn_revoked``).
+  ``vpn_issued``, ``vpn_revoked``);
+- a circular from the state e-Office team to every post of the state (``circular``).
+
+The order reaches the Addl SP as ``draft_for_approval`` and its drafter, the Head Clerk, hears
+``draft_approved`` and ``draft_issued``. What falls due later comes by itself while the demo
+runs: ``due_soon`` at 10:00 IST on the working day before a due date (today, for the file due
+tomorrow, if the demo starts before ten), ``past_due`` on the working day after one,
+``delegation_ending`` the evening before the SP's leave ends and ``delegation_ended`` when it
+does.
 
 Not staged, because a fresh office cannot honestly have them: the seven-working-day rule's
 warnings, explanations and escalations (they need items held for days), a DSC that has expired
@@ -37,6 +45,16 @@ from tools import demo_pki
 from tools.demo_district import PEOPLE
 from tools.demo_work import People
 
+# The state e-Office team's circular to every post of the state.
+CIRCULAR = (
+    "admin.up",
+    {
+        "office_code": "UP",
+        "title": "सोमवार से समस्त डाक ई-ऑफिस में / All dak in e-Office from Monday",
+        "text": "सभी कार्यालय सोमवार से आवती केवल ई-ऑफिस में दर्ज करें। / From Monday every office "
+        "diarises its dak in e-Office only.",
+    },
+)
 POST_OF = {username: posts[0] for username, *_, posts in PEOPLE if posts}
 DSC_HOLDER, DSC_DAYS = "sp.hathras", 20
 # (holder, delegate, reason)
@@ -100,18 +118,17 @@ DRAFT = {
 # fmt: on
 
 
-def seed_notices(
-    identity: Any, files: Any, people: People, seeder: dict[str, str], data_dir: Path
-) -> list[str]:
+def seed_notices(rpc: Any, people: People, seeder: dict[str, str], data_dir: Path) -> list[str]:
     """Do what raises the demo's notices (the module's docstring); returns what was skipped
-    and why. ``identity`` and ``files`` are Nameko RPC proxies, ``seeder`` the seed
-    principal's credential. Run once, with the demo's desk work (a second run would open the
-    files again)."""
+    and why. ``rpc`` is a Nameko cluster RPC proxy, ``seeder`` the seed principal's
+    credential. Run once, with the demo's desk work (a second run would open the files
+    again)."""
     for sending in FILES:
-        _send(files, people, sending)
-    _delegate(identity, people)
-    _vpn(identity, people)
-    return _dsc(identity, people, seeder, data_dir)
+        _send(rpc.files, people, sending)
+    _delegate(rpc.identity, people)
+    _vpn(rpc.identity, people)
+    rpc.notify.circulate(people.as_(CIRCULAR[0]), CIRCULAR[1])
+    return _dsc(rpc.identity, people, seeder, data_dir)
 
 
 def _send(files: Any, people: People, sending: Sending) -> None:

@@ -106,7 +106,7 @@ def seed_demo(amqp_uri: str, password: str, work: bool, data: Path) -> int:
         if created and work:
             people = People(rpc.identity, password)
             created += seed_work(rpc.files, people)
-            notices = seed_notices(rpc.identity, rpc.files, people, seeder.credential(), data)
+            notices = seed_notices(rpc, people, seeder.credential(), data)
             for skipped in notices:
                 say(f"demo notices: skipped {skipped}")
         return created

@@ -144,3 +144,7 @@ def test_the_demo_people_have_a_notice_of_each_kind_a_fresh_office_can_show(offi
     people["hc.estt.hathras"] = Person(office.url, "hc.estt.hathras")
     for kind in ("draft_approved", "draft_issued"):
         assert told("hc.estt.hathras", kind)["params"]["item_id"] == file["id"]
+    # The state's circular reached every desk, in both departments.
+    for username in ("reader.hathras", "adm.hathras"):
+        circular = told(username, "circular")
+        assert circular["params"]["title"] == demo_notices.CIRCULAR[1]["title"]
