@@ -14,7 +14,7 @@ from nameko import events
 from nameko.containers import WorkerContext
 from nameko.timer import timer
 
-from common import outbox
+from common import idempotency, outbox
 from common.logs import REQUEST_ID, request_id
 from common.metrics import OUTBOX_EVENTS, OUTBOX_OLDEST_SECONDS, Metrics
 from common.profile import ProductionCheck
@@ -24,6 +24,21 @@ RELAY_SECONDS = 0.2
 MEASURE_SECONDS = 5.0
 # When each service last measured its outbox (Nameko makes a service instance per worker).
 _measured_at: dict[str, float] = {}
+
+
+IDEMPOTENCY_PURGE_SECONDS = 3600
+
+
+class Idempotency:
+    """Forgets, hourly, the answers kept for idempotency keys once no retry can come
+    (:mod:`common.idempotency`)."""
+
+    storage: Any
+
+    @timer(interval=IDEMPOTENCY_PURGE_SECONDS, eager=True)  # type: ignore[untyped-decorator]
+    def forget_old_idempotency_keys(self) -> None:
+        idempotency.ensure_indexes(self.storage.db)
+        idempotency.forget_old(self.storage.db)
 
 
 class Health:

@@ -4,7 +4,8 @@ the Actor it read (``g.actor``) for its own pages."""
 
 from flask import current_app, g, request, session
 
-from common.errors import Unauthenticated
+from common import idempotency
+from common.errors import InvalidInput, Unauthenticated
 from common.tokens import AUDIENCE
 from common.trust import Verifier, credential
 from gateway.i18n import current_language
@@ -63,8 +64,19 @@ def remember(tokens: dict) -> None:
     session["user_name_hi"] = tokens["user"]["name_hi"]
 
 
+CHANGES = ("POST", "PUT", "PATCH", "DELETE")
+
+
 def _actor(token: str, audience: str = AUDIENCE) -> dict:
     g.actor = current_app.extensions["verifier"].actor(
         credential(token, current_language()), audience
     )
-    return g.actor.credential
+    passed: dict = g.actor.credential
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and request.method in CHANGES:
+        # Every service this request reaches applies its part once for this key.
+        if not idempotency.KEY.fullmatch(key):
+            raise InvalidInput("BAD_IDEMPOTENCY_KEY")
+        asked = {"key": key, "request": f"{request.method} {request.path}"}
+        passed = {**passed, idempotency.FIELD: asked}
+    return passed

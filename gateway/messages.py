@@ -38,6 +38,13 @@ MESSAGES = {
     "BAD_IDEMPOTENCY_KEY": _l(
         "The Idempotency-Key must be 1 to 200 visible ASCII characters (letters, digits, signs)."
     ),
+    "IDEMPOTENCY_KEY_REUSED": _l(
+        "This Idempotency-Key was already used for a different request. Use a new key for a "
+        "new action."
+    ),
+    "IDEMPOTENCY_KEY_IN_USE": _l(
+        "The first try of this action is still being applied. Wait a moment and try again."
+    ),
     "BAD_REGISTER_LIMIT": _l("The page size must be between 1 and 500."),
     "DOCUMENT_NOT_FOUND": _l("No such document."),
     "NOTICE_NOT_FOUND": _l("No such notice."),

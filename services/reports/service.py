@@ -62,7 +62,7 @@ def _handler(source: str, event_type: str) -> Any:
     )
 
 
-class ReportsService(service_parts.Health):
+class ReportsService(service_parts.Health, service_parts.Idempotency):
     name = "reports"
 
     storage = Database(indexes=store.ensure_indexes)

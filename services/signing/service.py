@@ -121,7 +121,7 @@ class SealKeys(DependencyProvider):
         return self._roots[1]
 
 
-class SigningService(service_parts.Health, service_parts.Outbox):
+class SigningService(service_parts.Health, service_parts.Idempotency, service_parts.Outbox):
     name = "signing"
     outbox_collections = ("signings",)
 

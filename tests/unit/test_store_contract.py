@@ -27,8 +27,9 @@ import pytest
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
 
+from common import idempotency
 from common.actor import Actor
-from common.errors import Conflict, NotFound
+from common.errors import Conflict, NotFound, Refused
 from common.events import Names, ReceiptDiarised, ReceiptOpened
 from common.outbox import relay, with_events
 from common.secrets_at_rest import SecretBox, is_sealed
@@ -1121,6 +1122,58 @@ def test_reminders_fall_due_once_and_moving_on_cancels_those_made_before(db: Any
     notify.cancel_reminders(db, "f1@p1", "t6")
     notify.cancel_reminders(db, "f1@p2", "t6")  # made at t6: not before it, kept
     assert [r["_id"] for r in notify.reminders_due(db, "t9")] == ["r3"]
+
+
+# --- idempotency (every service's store) -----------------------------------------------------
+
+
+def test_an_action_with_an_idempotency_key_is_applied_once_and_answered_again(db: Any) -> None:
+    idempotency.ensure_indexes(db)
+    assert_indexed(db, "idempotency", "at")
+    applied: list[int] = []
+
+    def act() -> dict[str, Any]:
+        applied.append(1)
+        return {"id": "r1", "version": 2}
+
+    assert idempotency.once(db, "u1:files.send:k1", "same", act) == {"id": "r1", "version": 2}
+    assert idempotency.once(db, "u1:files.send:k1", "same", act) == {"id": "r1", "version": 2}
+    assert len(applied) == 1
+    with pytest.raises(Refused) as other:  # the same key with another body
+        idempotency.once(db, "u1:files.send:k1", "another", act)
+    assert other.value.code == "IDEMPOTENCY_KEY_REUSED" and len(applied) == 1
+
+
+def test_a_refusal_is_answered_again_and_a_crash_lets_the_retry_act(db: Any) -> None:
+    def stale() -> None:
+        raise Conflict("VERSION_CONFLICT", {"current": 3})
+
+    for _ in range(2):
+        with pytest.raises(Conflict) as refused_again:
+            idempotency.once(db, "u1:files.send:k2", "same", stale)
+        assert (refused_again.value.code, refused_again.value.details) == (
+            "VERSION_CONFLICT",
+            {"current": 3},
+        )
+
+    def crash() -> None:
+        raise TimeoutError("identity did not answer")
+
+    with pytest.raises(TimeoutError):
+        idempotency.once(db, "u1:files.send:k3", "same", crash)
+    assert idempotency.once(db, "u1:files.send:k3", "same", lambda: "done") == "done"
+
+    db.idempotency.insert_one({"_id": "u1:files.send:k4", "same": "same", "status": "running"})
+    with pytest.raises(Conflict) as busy:  # the first try is still being applied
+        idempotency.once(db, "u1:files.send:k4", "same", lambda: "twice")
+    assert busy.value.code == "IDEMPOTENCY_KEY_IN_USE"
+
+
+def test_idempotency_records_are_forgotten_after_a_day(db: Any) -> None:
+    idempotency.once(db, "u1:files.send:new", "same", lambda: 1)
+    db.idempotency.insert_one({"_id": "u1:files.send:old", "same": "s", "at": "2020-01-01"})
+    assert idempotency.forget_old(db) == 1
+    assert [r["_id"] for r in db.idempotency.find({})] == ["u1:files.send:new"]
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """Receipts (dak), pure: numbering, who may see and act, what may change."""
 
 import hashlib
-import re
 from datetime import date
 from typing import Any
 
+from common import idempotency
 from common.actor import Actor
 from common.errors import Conflict, InvalidInput, Refused
 from common.events import Names, ReceiptClosed, ReceiptDiarised
@@ -12,7 +12,6 @@ from services.files.domain import drafts, history, movement, search
 from services.files.domain.change import Change, Event, Item, NewItem, Post, change
 
 # What a client may send as an Idempotency-Key: visible ASCII, as UUIDs and tokens are.
-IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 def receipt_number(running_no: int, year: int, office_code: str) -> str:
@@ -24,7 +23,7 @@ def receipt_id_for_key(user_id: str, idempotency_key: object) -> str:
     """The id of the receipt a diarisation with this Idempotency-Key makes: the same for every
     retry of it by the same person, so a retry finds what the first try made (and one person's
     key never meets another's receipt)."""
-    if not isinstance(idempotency_key, str) or not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+    if not isinstance(idempotency_key, str) or not idempotency.KEY.fullmatch(idempotency_key):
         raise InvalidInput("BAD_IDEMPOTENCY_KEY")
     return hashlib.sha256(f"{user_id}\n{idempotency_key}".encode()).hexdigest()[:32]
 

@@ -31,6 +31,7 @@ class FilesService(
     desk.DeskViews,
     pendency.PendencyDesk,
     service_parts.Health,
+    service_parts.Idempotency,
     service_parts.Outbox,
 ):
     name = "files"

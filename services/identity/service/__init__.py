@@ -51,6 +51,7 @@ class IdentityService(
     dsc.DscDesk,
     calendar.CalendarDesk,
     service_parts.Health,
+    service_parts.Idempotency,
     service_parts.Outbox,
 ):
     name = "identity"

@@ -21,6 +21,7 @@ class NotifyService(
     preferences.PreferenceDesk,
     circulars.CircularDesk,
     service_parts.Health,
+    service_parts.Idempotency,
 ):
     name = "notify"
 
