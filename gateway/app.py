@@ -30,6 +30,7 @@ from gateway.web import (
     desk,
     drafts,
     files,
+    filing,
     notices,
     receipts,
     reports,
@@ -117,7 +118,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(meta)
     app.register_blueprint(api)
     app.context_processor(template_helpers)
-    for area in (account, desk, notices, receipts, files, drafts, signing, verify, staff, reports):
+    for area in (
+        account,
+        desk,
+        notices,
+        receipts,
+        files,
+        filing,
+        drafts,
+        signing,
+        verify,
+        staff,
+        reports,
+    ):
         app.register_blueprint(area.pages)
     errors.register(app)
     app.before_request(_take_request_id)

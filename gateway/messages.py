@@ -224,6 +224,7 @@ MESSAGES = {
     "LOGIN_BUSY": _l("Another login of yours is being checked. Please try again."),
     "ONLY_CLOSER_RECORDS": _l("Only the post that closed the file can send it to the record room."),
     "LINK_TO_ITSELF": _l("A file cannot be linked to itself."),
+    "FILE_NUMBER_UNKNOWN": _l("No file you may see has that number. Check the number typed."),
     "RECEIPT_FIELD_FIXED": _l(
         "Received date, diarised date, letter date and delivery mode cannot be changed after "
         "diarisation."

@@ -3,10 +3,10 @@ and the one way a form acts on a receipt, a file or a draft (do it; say what hap
 not; go on)."""
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from flask import flash, redirect, request
+from flask import flash, make_response, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -36,10 +36,13 @@ def local_name(named: Mapping[str, Any] | None) -> str:
 
 
 def when(moment: str | None, with_time: bool = True) -> str:
-    """A stored UTC time as Indian time, day first as offices write it."""
+    """A stored UTC time as Indian time, day first as offices write it (a date alone stays
+    that day)."""
     if not moment:
         return "—"
     try:
+        if len(moment) == len("2025-01-31"):
+            return date.fromisoformat(moment).strftime("%d-%m-%Y")
         local = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(IST)
     except ValueError:
         return moment
@@ -74,15 +77,20 @@ def act(
     call: Callable[[], dict[str, Any]],
     back: str,
     done: Callable[[dict[str, Any]], tuple[str, str]],
+    again: Callable[[], str] | None = None,
 ) -> Response:
     """Do it; on success flash what happened and go where ``done`` says, else back with the
-    reason in the reader's language (a 404 stays a 404: nothing to learn about hidden things)."""
+    reason in the reader's language (a 404 stays a 404: nothing to learn about hidden things).
+    A form whose typed words must survive a refusal gives ``again``: that page, with the form
+    filled in as it was, is shown at once (a redirect would lose them)."""
     try:
         result = call()
     except OfficeError as exc:
         if exc.status >= 500 or exc.status == 404:
             raise
         flash(message_for(exc.code), "error")
+        if again is not None:
+            return make_response(again(), exc.status)
         return redirect(back)
     message, target = done(result)
     flash(message)

@@ -1,6 +1,7 @@
 """A file on the desk: its notes beside its correspondence; write and confirm notes; move it
 (send, send back, pull back, park) by the moves the API makes too; its note sheet as a PDF."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, g, render_template, request, url_for
@@ -20,6 +21,12 @@ pages = Blueprint("files", __name__)
 @pages.get("/files/<file_id>")
 def efile(file_id: str) -> str:
     """A file as people know it: the notes on one side, the correspondence on the other."""
+    return file_page(file_id)
+
+
+def file_page(file_id: str, typed: Mapping[str, str] | None = None) -> str:
+    """The file's page; ``typed`` is what was typed in a form the service refused, shown
+    again in that form."""
     actor = session_actor()
     doc = rpc().files.get_file(actor, file_id)
     holds = g.actor.holds(doc["holder_post_id"])
@@ -34,6 +41,7 @@ def efile(file_id: str) -> str:
         and g.actor.holds(doc["sent_by_post_id"])
         and doc["opened_at"] is None,
         posts=markable_posts(actor, doc["holder_post_id"]) if can_act else [],
+        typed=typed or {},
     )
 
 

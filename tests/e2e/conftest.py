@@ -58,11 +58,11 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, office):
-    """A fresh browser profile (no cookies) per test, in English, on a desktop-sized window."""
-    context = browser.new_context(
-        base_url=office.url, locale="en-IN", viewport={"width": 1366, "height": 900}
-    )
+def page(request, browser, office):
+    """A fresh browser profile (no cookies) per test, in English, on a desktop-sized window (or
+    the viewport a test gives, ``@pytest.mark.parametrize("page", [...], indirect=True)``)."""
+    viewport = getattr(request, "param", {"width": 1366, "height": 900})
+    context = browser.new_context(base_url=office.url, locale="en-IN", viewport=viewport)
     page = context.new_page()
     # Every screen must work under the office's Content-Security-Policy: Chromium says on the
     # console when the policy refused something (an inline script, a foreign frame).
