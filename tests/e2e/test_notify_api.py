@@ -52,17 +52,17 @@ def reader(desk):
     assert put(person, "/api/v1/me/preferences", {}).status_code == 200
 
 
-def dispatched_by_email(desk, to: list[str]) -> tuple[Desk, dict]:
+def dispatched_by_email(desk, to: list[str], subject: str | None = None) -> tuple[Desk, dict]:
     """A letter the head clerk drafts and the SP approves, signs in ink, issues and dispatches
-    by email to ``to`` (as the SP's desk). Returns the SP and the file (its last draft is the
-    letter)."""
+    by email to ``to`` (as the SP's desk); its file and letter have ``subject`` (by default a
+    fresh one). Returns the SP and the file (its last draft is the letter)."""
     hc, sp = desk(HC), desk(SP)
 
     def ok(r: requests.Response, status: int = 200) -> dict:
         assert r.status_code == status, r.text[:500]
         return r.json()
 
-    subject = f"Inspection programme {uuid.uuid4().hex[:6]}"
+    subject = subject or f"Inspection programme {uuid.uuid4().hex[:6]}"
     file = ok(hc.post("/api/v1/files", json={"subject": subject}), 201)
     letter = {"kind": "letter", "subject": subject, "addressee": "RI", "text": "Please attend."}
     file = ok(hc.post(f"/api/v1/files/{file['id']}/drafts", json=letter), 201)
