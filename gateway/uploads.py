@@ -1,5 +1,5 @@
-"""Files into and out of a request, alike for the API and the pages: the form's fields and its
-uploaded PDF, and a stored PDF or an export sent back."""
+"""Files into and out of a request, alike for the API and the pages: the form's fields, its
+uploaded PDF, sheet or certificate, and a stored PDF or an export sent back."""
 
 import base64
 
@@ -33,6 +33,15 @@ def uploaded_sheet() -> dict[str, str]:
         "filename": upload.filename or "",
         "content_b64": base64.b64encode(upload.read()).decode(),
     }
+
+
+def uploaded_certificate() -> dict[str, str]:
+    """The uploaded DSC certificate (field ``certificate``, PEM or DER) as identity takes it."""
+    upload = request.files.get("certificate")
+    content = upload.read() if upload is not None else b""
+    if not content:
+        raise InvalidInput("NOT_A_CERTIFICATE")
+    return {"certificate_b64": base64.b64encode(content).decode()}
 
 
 def pdf_response(content_b64: str, sha256: str) -> Response:

@@ -4,16 +4,16 @@ import base64
 
 from flask import Response, jsonify, request
 
-from common.errors import InvalidInput
 from gateway.api import api
 from gateway.api.common import caller, json_body
 from gateway.limits import activation_login, limited, person_calling
 from gateway.messages import message_for
 from gateway.openapi import Upload, documented
 from gateway.rpc import long_rpc, rpc
-from gateway.uploads import uploaded_sheet
+from gateway.uploads import uploaded_certificate, uploaded_sheet
 from services.identity.schemas import (
     Activate,
+    Activation,
     AssignPost,
     Delegation,
     Dsc,
@@ -148,6 +148,17 @@ def create_user() -> tuple[Response, int]:
     return jsonify(rpc().identity.create_user(actor, json_body())), 201
 
 
+@api.get("/users/<user_id>")
+@documented(
+    "One person, with Gov ID, VPN, DSC and two-step login status (their office's admin or "
+    "nodal officer)",
+    response=User,
+    errors=(403, 404),
+)
+def person(user_id: str) -> Response:
+    return jsonify(rpc().identity.person(caller(), user_id))
+
+
 @api.post("/users/<user_id>/disable")
 @documented(
     "Disable a person: every session of theirs ends at once",
@@ -162,6 +173,18 @@ def disable_user(user_id: str) -> Response:
 @documented("Enable a disabled person or unlock a locked-out one", response=User, errors=(403, 404))
 def enable_user(user_id: str) -> Response:
     return jsonify(rpc().identity.enable_user(caller(), user_id))
+
+
+@api.post("/users/<user_id>/activation")
+@documented(
+    "A fresh activation code for someone who lost their slip or forgot their password: the "
+    "code before it stops working; shown only in this answer",
+    response=Activation,
+    status=201,
+    errors=(403, 404),
+)
+def reissue_activation(user_id: str) -> tuple[Response, int]:
+    return jsonify(rpc().identity.reissue_activation(caller(), user_id)), 201
 
 
 @api.post("/users/<user_id>/vpn")
@@ -212,11 +235,7 @@ def vpn_peers() -> Response:
 )
 def enrol_dsc(user_id: str) -> tuple[Response, int]:
     actor = caller()
-    upload = request.files.get("certificate")
-    if upload is None:
-        raise InvalidInput("NOT_A_CERTIFICATE")
-    certificate = {"certificate_b64": base64.b64encode(upload.read()).decode()}
-    return jsonify(rpc().identity.enrol_dsc(actor, user_id, certificate)), 201
+    return jsonify(rpc().identity.enrol_dsc(actor, user_id, uploaded_certificate())), 201
 
 
 @api.delete("/users/<user_id>/dsc")

@@ -2,8 +2,8 @@
 needed). They call the same services as the API, as the person in the session cookie.
 
 One blueprint per area, as the API has one module per area; the app factory registers each:
-``account`` (log in and out, language, activation), ``desk`` (the inbox, history, documents),
-``notices`` (all my notices, what reaches me by email or SMS; the admin's dead letters and
-circulars), ``receipts``, ``files``, ``filing`` (open a file; close, reopen, link, merge and
-record it), ``drafts``, ``signing``, ``verify`` (public) and ``staff`` (the nodal officer's
-onboarding, people and posts)."""
+``account`` (log in and out, language, activation, two-step login), ``desk`` (the inbox,
+history, documents), ``notices`` (all my notices, what reaches me by email or SMS; the admin's
+dead letters and circulars), ``receipts``, ``files``, ``filing`` (open a file; close, reopen,
+link, merge and record it), ``drafts``, ``signing``, ``verify`` (public) and ``staff`` (the
+nodal officer's onboarding, people and posts)."""

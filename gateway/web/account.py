@@ -1,5 +1,6 @@
-"""Coming in and going: log in, log out, choose the language, and the one page a newly
-onboarded person needs, setting a password with the activation code from their slip."""
+"""Coming in and going: log in (with the code of an authenticator app, for those who use
+one), log out, choose the language, the one page a newly onboarded person needs (setting a
+password with the activation code from their slip), and turning two-step login on or off."""
 
 from urllib.parse import urlparse
 
@@ -9,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from common.errors import OfficeError
-from gateway.auth import forget, remember
+from gateway.auth import forget, remember, session_actor
 from gateway.i18n import LANGUAGES
 from gateway.limits import activation_login, limited, login_name
 from gateway.messages import message_for
@@ -49,6 +50,7 @@ def login() -> ResponseReturnValue:
                 {
                     "username": request.form.get("username", ""),
                     "password": request.form.get("password", ""),
+                    "otp": _code("otp"),
                 }
             )
         except OfficeError as exc:
@@ -92,3 +94,79 @@ def activate() -> ResponseReturnValue:
                 flash(_("Your password is set. Log in with your login and the new password."))
                 return redirect(url_for("account.login"))
     return render_template("staff/activate.html", error=error), 400 if error else 200
+
+
+# --- two-step login: an authenticator app's code besides the password ----------------------
+
+
+def _code(field: str) -> str | None:
+    """A 6-digit code as typed (apps show it as "123 456"), or None when left empty."""
+    return "".join(request.form.get(field, "").split()) or None
+
+
+def _two_step_page(
+    error: str | None = None,
+    status: int = 200,
+    enrolment: dict | None = None,
+    confirming: bool = False,
+) -> ResponseReturnValue:
+    """Whether two-step login is on and the forms to change it; while setting an app up, its
+    QR code and key (``enrolment``: shown in this answer only, never cached) and the code to
+    confirm it with."""
+    enrolled = rpc().identity.me(session_actor())["totp_enabled"]
+    page = render_template(
+        "two_step.html",
+        enrolled=enrolled,
+        enrolment=enrolment,
+        confirming=confirming or enrolment is not None,
+        error=error,
+    )
+    return page, status, {"Cache-Control": "no-store"}
+
+
+def _refusal(exc: OfficeError) -> str:
+    """Why a change was refused (a wrong password or code), in the reader's language."""
+    if exc.status >= 500:
+        raise exc
+    return message_for(exc.code)
+
+
+@pages.get("/account/two-step")
+def two_step() -> ResponseReturnValue:
+    return _two_step_page()
+
+
+@pages.post("/account/two-step/begin")
+def begin_two_step() -> ResponseReturnValue:
+    """A new secret for the app (again, for a new phone): needs the password and, when on
+    already, a current code."""
+    actor = session_actor()
+    change = {"password": request.form.get("password", ""), "otp": _code("otp")}
+    try:
+        enrolment = rpc().identity.begin_totp(actor, change)
+    except OfficeError as exc:
+        return _two_step_page(_refusal(exc), exc.status)
+    return _two_step_page(enrolment=enrolment)
+
+
+@pages.post("/account/two-step/confirm")
+def confirm_two_step() -> ResponseReturnValue:
+    actor = session_actor()
+    try:
+        rpc().identity.confirm_totp(actor, {"code": _code("code") or ""})
+    except OfficeError as exc:
+        return _two_step_page(_refusal(exc), exc.status, confirming=True)
+    flash(_("Two-step login is on: from now on, log in with your password and your app's code."))
+    return redirect(url_for("account.two_step"))
+
+
+@pages.post("/account/two-step/remove")
+def remove_two_step() -> ResponseReturnValue:
+    actor = session_actor()
+    change = {"password": request.form.get("password", ""), "otp": _code("otp")}
+    try:
+        rpc().identity.remove_totp(actor, change)
+    except OfficeError as exc:
+        return _two_step_page(_refusal(exc), exc.status)
+    flash(_("Two-step login is off: you log in with your password alone."))
+    return redirect(url_for("account.two_step"))

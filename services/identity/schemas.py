@@ -175,6 +175,9 @@ class Post(BaseModel):
     office_id: str
     office_code: str
     office_path: list[str]
+    district_id: str | None = Field(
+        None, description="the district it belongs to (the root office for posts above them)"
+    )
     reports_to: str | None = None
     email: str | None = Field(None, description="the post's own address: it stays with the post")
     holder_user_id: str | None = None
@@ -294,9 +297,10 @@ class SheetRow(BaseModel):
 
 
 class Activation(BaseModel):
-    """A one-time code for a newly onboarded person to set their own password."""
+    """A one-time code for a newly onboarded person (or one who lost their slip) to set their
+    own password."""
 
-    employee_code: str
+    employee_code: str | None = Field(None, description="none for a person made without a sheet")
     login: str
     code: str
     expires_at: str

@@ -164,6 +164,11 @@ def test_the_nodal_officer_of_hathras_can_do_nothing_in_aligarh(office):
         "disable an aligarh person": lambda: identity.disable_user(nodal, aligarh_sp["id"]),
         "enable an aligarh person": lambda: identity.enable_user(nodal, aligarh_sp["id"]),
         "see aligarh's staff": lambda: identity.staff(nodal, "SP-ALG"),
+        "see an aligarh person": lambda: identity.person(nodal, aligarh_sp["id"]),
+        "list aligarh's posts": lambda: identity.district_posts(nodal, "SP-ALG"),
+        "give an aligarh person a fresh activation code": lambda: identity.reissue_activation(
+            nodal, aligarh_sp["id"]
+        ),
     }
     outcomes = {what: outcome(attempt) for what, attempt in attempts.items()}
     assert outcomes == dict.fromkeys(attempts, "Forbidden OUTSIDE_YOUR_SCOPE")
@@ -221,6 +226,11 @@ def test_a_clerk_sets_up_nothing_anywhere(office):
         "enable a colleague": lambda: identity.enable_user(clerk, reader_id),
         "see their own office's staff": lambda: identity.staff(clerk),
         "see aligarh's staff": lambda: identity.staff(clerk, "SP-ALG"),
+        "see a colleague": lambda: identity.person(clerk, reader_id),
+        "list their district's posts": lambda: identity.district_posts(clerk, "SP-HTR"),
+        "give a colleague a fresh activation code": lambda: identity.reissue_activation(
+            clerk, reader_id
+        ),
     }
     outcomes = {what: outcome(attempt) for what, attempt in attempts.items()}
     assert outcomes == dict.fromkeys(attempts, "Forbidden OUTSIDE_YOUR_SCOPE")
@@ -265,6 +275,32 @@ def test_a_nodal_officer_cannot_grant_more_power_than_they_hold(office):
     )
     circle = identity.office_by_code(nodal, "CO-SADAR-HTR")
     assert deputy["grants"] == [{"role": "nodal_officer", "scope": circle["id"]}]
+
+
+def test_the_state_team_lists_the_posts_of_any_district_a_nodal_officer_those_of_their_own(
+    office,
+):
+    admin, nodal = office.actor("admin.up"), office.actor("asp.hathras")
+    identity = office.rpc.identity
+    revenue = identity.district_posts(admin, "DM-HTR")["items"]
+    assert [(p["abbreviation"], p["holder_name"]) for p in revenue] == [
+        ("ADM-E-HTR", "Prakash Narayan Tiwari"),
+        ("CRU-DM-HTR", "Neha Chauhan"),
+        ("DM-HTR", "Sunita Agarwal"),
+        ("RK-SADAR-HTR", "Shyam Babu Kushwaha"),
+        ("SA-ESTT-DM-HTR", "Manoj Kumar Saxena"),
+        ("TEH-SADAR-HTR", "Dinesh Chandra Pal"),
+    ]
+    district = identity.office_by_code(admin, "DM-HTR")["id"]
+    assert {p["district_id"] for p in revenue} == {district}
+    # any office of a district names it: the tehsil's gives the whole Collectorate's list
+    assert identity.district_posts(admin, "TEHSIL-SADAR-HTR")["items"] == revenue
+
+    police = identity.district_posts(nodal, "PS-KOTWALI-HTR")["items"]
+    assert police == identity.markable_posts(nodal)["items"]
+    assert outcome(lambda: identity.district_posts(nodal, "DM-HTR")) == (
+        "Forbidden OUTSIDE_YOUR_SCOPE"
+    )
 
 
 # --- the office tree as data -----------------------------------------------------------------

@@ -5,6 +5,7 @@ import base64
 import pytest
 
 from common.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from tests.service.conftest import PASSWORD
 from tests.support.sheets import csv_sheet, person, with_last_row_numbered, xlsx_sheet
 
 NEW_PASSWORD = "Hathras-2026-new"
@@ -77,6 +78,43 @@ def test_applying_onboards_the_good_rows_who_then_activate_and_log_in(office):
         office.rpc.identity.activate(
             {"login": first["login"], "code": first["code"], "password": "another-pass"}
         )
+
+
+def test_someone_who_lost_their_slip_gets_a_fresh_code_and_the_old_one_stops_working(office):
+    nodal = office.actor("asp.hathras")
+    report = office.rpc.identity.onboarding_dry_run(nodal, upload([person(1)]))
+    (lost,) = office.rpc.identity.onboarding_apply(nodal, report["id"])["activations"]
+    user_id = staff_codes(office, nodal)[lost["login"]]["id"]
+
+    fresh = office.rpc.identity.reissue_activation(nodal, user_id)
+    assert (fresh["login"], fresh["employee_code"]) == (lost["login"], "UPP000001")
+    assert fresh["code"] != lost["code"] and fresh["expires_at"] > lost["expires_at"]
+    with pytest.raises(Unauthenticated) as old_slip:
+        office.rpc.identity.activate(
+            {"login": lost["login"], "code": lost["code"], "password": NEW_PASSWORD}
+        )
+    assert old_slip.value.code == "ACTIVATION_INVALID"
+    office.rpc.identity.activate(
+        {"login": lost["login"], "code": fresh["code"], "password": NEW_PASSWORD}
+    )
+    assert office.rpc.identity.login({"username": lost["login"], "password": NEW_PASSWORD})
+
+
+def test_someone_who_forgot_their_password_sets_a_new_one_with_a_fresh_code(office):
+    """Until the new code is used, the password they had still works (a code they never
+    collect changes nothing); once used, only the new password does."""
+    nodal = office.actor("asp.hathras")
+    reader = office.actor("reader.hathras")
+    fresh = office.rpc.identity.reissue_activation(nodal, reader["user_id"])
+    assert (fresh["login"], fresh["employee_code"]) == ("reader.hathras", None)
+    assert office.rpc.identity.login({"username": "reader.hathras", "password": PASSWORD})
+
+    office.rpc.identity.activate(
+        {"login": "reader.hathras", "code": fresh["code"], "password": NEW_PASSWORD}
+    )
+    assert office.rpc.identity.login({"username": "reader.hathras", "password": NEW_PASSWORD})
+    with pytest.raises(Unauthenticated):
+        office.rpc.identity.login({"username": "reader.hathras", "password": PASSWORD})
 
 
 def test_the_same_sheet_again_changes_nothing_and_a_corrected_one_updates_in_place(office):

@@ -1,13 +1,18 @@
 """The staff of an office and the offices under it, with their Gov ID, VPN and DSC: issue and
-revoke a VPN account, download its config, disable a person or let them in again."""
+revoke a VPN account, download its config, disable a person or let them in again; on a
+person's own page, enrol, replace or revoke their DSC and give them a fresh activation code."""
+
+from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as Redirect
 
 from common.errors import OfficeError
 from gateway.rpc import rpc
-from gateway.web.common import local_name
+from gateway.uploads import uploaded_certificate
+from gateway.web.common import local_name, when
 from gateway.web.staff.common import actor, back, refused
 
 pages = Blueprint("people", __name__)
@@ -96,3 +101,77 @@ def enable(user_id: str) -> Redirect:
     else:
         flash(_("%(name)s can log in again.", name=local_name(person)))
     return _back_to_person(user_id)
+
+
+def _office_of(person: dict[str, Any]) -> dict[str, Any]:
+    """The person's office (``offices_under`` lists it first, then those below it)."""
+    office: dict[str, Any] = rpc().identity.offices_under(actor(), person["office_id"])["items"][0]
+    return office
+
+
+@pages.get("/staff/people/<user_id>")
+def person(user_id: str) -> str:
+    someone = rpc().identity.person(actor(), user_id)
+    return render_template("staff/person.html", person=someone, office=_office_of(someone))
+
+
+@pages.post("/staff/people/<user_id>/dsc")
+def enrol_dsc(user_id: str) -> Redirect:
+    """The person's DSC certificate, uploaded as the CA issued it (PEM or DER)."""
+    try:
+        dsc = rpc().identity.enrol_dsc(actor(), user_id, uploaded_certificate())
+    except OfficeError as exc:
+        flash(refused(exc), "error")
+    else:
+        flash(
+            _(
+                "DSC enrolled: %(subject)s, issued by %(issuer)s, valid until %(date)s.",
+                subject=dsc["subject_cn"],
+                issuer=dsc["issuer_cn"],
+                date=when(dsc["not_after"], with_time=False),
+            )
+        )
+    return back("staff.people.person", user_id=user_id)
+
+
+@pages.post("/staff/people/<user_id>/dsc/revoke")
+def revoke_dsc(user_id: str) -> Redirect:
+    try:
+        rpc().identity.revoke_dsc(actor(), user_id)
+    except OfficeError as exc:
+        flash(refused(exc), "error")
+    else:
+        flash(_("The DSC is revoked: it can no longer sign here."))
+    return back("staff.people.person", user_id=user_id)
+
+
+@pages.post("/staff/people/<user_id>/activation")
+def reissue_activation(user_id: str) -> ResponseReturnValue:
+    """A fresh activation code with its slip, shown once: only in this answer, never stored in
+    the browser (no redirect through the session, no caching)."""
+    me = actor()
+    try:
+        activation = rpc().identity.reissue_activation(me, user_id)
+    except OfficeError as exc:
+        flash(refused(exc), "error")
+        return back("staff.people.person", user_id=user_id)
+    someone = rpc().identity.person(me, user_id)
+    slip = {
+        **activation,
+        "name": local_name(someone),
+        "post": ", ".join(p["abbreviation"] for p in someone["posts"]),
+        "office": local_name(_office_of(someone)),
+    }
+    page = render_template(
+        "staff/activation.html",
+        person=someone,
+        slip=slip,
+        activate_url=url_for("account.activate", _external=True),
+    )
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@pages.get("/staff/people/<user_id>/activation")
+def reissued_activation(user_id: str) -> Redirect:
+    """Switching language after a fresh code lands on the person (the code was shown once)."""
+    return back("staff.people.person", user_id=user_id)

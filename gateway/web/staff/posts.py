@@ -4,7 +4,7 @@ delegate it for a period and end a delegation early."""
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -18,17 +18,41 @@ from gateway.web.staff.common import actor, back, refused
 pages = Blueprint("posts", __name__)
 
 
+def _state() -> str | None:
+    """The state, when the actor is its e-Office team (who sets up every district of it)."""
+    state = g.actor.office_path[:1]
+    return state[0] if state and g.actor.may("admin", state) else None
+
+
+def _districts() -> list[dict[str, Any]]:
+    """Every district of the state, for the state's team to choose from (a nodal officer sets
+    up their own district only: no choice)."""
+    state = _state()
+    if state is None:
+        return []
+    offices = rpc().identity.offices_under(actor(), state)["items"]
+    return sorted((o for o in offices if o["level"] == "district"), key=local_name)
+
+
 def _posts_page(
     form: dict[str, str] | None = None, error: str | None = None, status: int = 200
 ) -> ResponseReturnValue:
+    """The posts of the district chosen (the state's team), else of the actor's own."""
     me = actor()
-    posts = rpc().identity.markable_posts(me)["items"]
-    offices = rpc().identity.offices_under(me)["items"]
-    staff = {p["id"]: p for p in rpc().identity.staff(me)["items"]}
+    districts = _districts()
+    chosen = request.values.get("district") or None
+    if chosen not in {d["code"] for d in districts}:
+        chosen = None
+    identity = rpc().identity
+    posts = identity.district_posts(me, chosen) if chosen else identity.markable_posts(me)
+    offices = identity.offices_under(me, chosen)["items"]
+    staff = {p["id"]: p for p in identity.staff(me, chosen)["items"]}
     return (
         render_template(
             "staff/posts.html",
-            posts=posts,
+            posts=posts["items"],
+            districts=districts,
+            chosen=chosen,
             offices=offices,
             office_by_code={o["code"]: o for o in offices},
             staff=staff,
@@ -72,8 +96,10 @@ def post(post_id: str) -> str:
     me = actor()
     the_post = rpc().identity.post(me, post_id)
     delegations = rpc().identity.delegations(me, post_id)
-    staff = rpc().identity.staff(me)["items"]
-    offices = rpc().identity.offices_under(me)["items"]
+    # The state's team opens posts of every district: that district's people and offices.
+    district = the_post["district_id"] if _state() else None
+    staff = rpc().identity.staff(me, district)["items"]
+    offices = rpc().identity.offices_under(me, district)["items"]
     now = datetime.now(IST)
     return render_template(
         "staff/post.html",

@@ -51,6 +51,13 @@ def _read_sheet(content: bytes, filename: str) -> list[dict]:
     return cpu_bound(read)
 
 
+def _new_activation() -> tuple[str, dict[str, str]]:
+    """A one-time activation code for a slip, and what is kept of it: its hash and expiry."""
+    code, code_hash = domain.new_activation_code()
+    expires = iso(utcnow() + timedelta(days=domain.ACTIVATION_DAYS))
+    return code, {"code_hash": code_hash, "expires_at": expires}
+
+
 def _designations_by_office(
     offices: dict[str, dict], above: list[dict], fallback: tuple[str, ...]
 ) -> dict[str, Designations]:
@@ -199,8 +206,7 @@ class OnboardingDesk(Desk):
             domain=self._govid_domain(),
         )
         taken.add(login_id)
-        code, code_hash = domain.new_activation_code()
-        expires = iso(utcnow() + timedelta(days=domain.ACTIVATION_DAYS))
+        code, activation = _new_activation()
         user = people.new_person(
             # From the employee code: a run cut off and run again cannot make them twice.
             "emp-" + hashlib.sha256(planned.employee_code.encode()).hexdigest()[:24],
@@ -209,7 +215,7 @@ class OnboardingDesk(Desk):
             office["_id"],
             self._sheet_grants(values, office),
             iso(utcnow()),
-            activation={"code_hash": code_hash, "expires_at": expires},
+            activation=activation,
             employee_code=planned.employee_code,
             sheet_values={**values, "email": login_id},
         )
@@ -220,7 +226,10 @@ class OnboardingDesk(Desk):
         if not store.insert_onboarded(db, user, event):
             return None  # made by an earlier, interrupted run: the next plan treats it as stored
         return Activation(
-            employee_code=planned.employee_code, login=login_id, code=code, expires_at=expires
+            employee_code=planned.employee_code,
+            login=login_id,
+            code=code,
+            expires_at=activation["expires_at"],
         ).model_dump()
 
     def _update_onboarded(self, actor: Actor, planned: sheets.RowPlan, offices: dict) -> None:
@@ -246,6 +255,22 @@ class OnboardingDesk(Desk):
         """The grants a sheet's roles give a person, within their office."""
         district = store.district_of(self.storage.db, office)
         return authority.grants_for(values.get("roles") or [], office, district, {})
+
+    @rpc
+    def reissue_activation(self, actor: dict, user_id: str) -> dict:
+        """A fresh activation code for someone who lost their slip (or forgot their password),
+        from whoever sets up their office: the code on the old slip stops working; a password
+        they had set keeps working until they use the new code."""
+        who = self.trust.actor(actor)
+        person, _ = self._person(who, user_id)
+        code, activation = _new_activation()
+        store.set_user(self.storage.db, user_id, {"activation": activation})
+        return Activation(
+            employee_code=person.get("employee_code"),
+            login=person["username"],
+            code=code,
+            expires_at=activation["expires_at"],
+        ).model_dump()
 
     @rpc
     def activate(self, request: dict) -> dict:

@@ -86,6 +86,15 @@ class PeopleDesk(Desk):
         return Users.model_validate({"items": views}).model_dump()
 
     @rpc
+    def person(self, actor: dict, user_id: str) -> dict:
+        """One person as the staff list shows them, for whoever sets up their office."""
+        who = self.trust.actor(actor)
+        person, _ = self._person(who, user_id)
+        db = self.storage.db
+        address = store.live_vpn_addresses(db, [user_id]).get(user_id)
+        return user_view(person, store.posts_held_by(db, user_id), address)
+
+    @rpc
     def disable_user(self, actor: dict, user_id: str) -> dict:
         """Disable a person: their logins end at once (refresh tokens revoked now; the gateway
         refuses their live access tokens)."""

@@ -205,11 +205,25 @@ class PostDesk(Desk):
         if office is None:
             return Posts(items=[]).model_dump()
         found = store.posts_in_district(db, store.district_of(db, office))
+        return self._listed(found, normalise(query).split())
+
+    @rpc
+    def district_posts(self, actor: dict, code: str) -> dict:
+        """Every post of the district an office (by code) belongs to, with its holder: for
+        whoever sets that district up (the state's team chooses among all its districts)."""
+        who = self.trust.actor(actor)
+        db = self.storage.db
+        district_id = store.district_of(db, store.office_by_code(db, code))
+        authority.require_setup(who, store.office_by_id(db, district_id)["path"])
+        return self._listed(store.posts_in_district(db, district_id))
+
+    def _listed(self, found: list[dict], words: list[str] | None = None) -> dict:
+        """Posts with their holders, by abbreviation; with ``words``, only those whose
+        abbreviation, name or holder has every word."""
         holders = store.users_by_ids(
-            db, [p["holder_user_id"] for p in found if p["holder_user_id"]]
+            self.storage.db, [p["holder_user_id"] for p in found if p["holder_user_id"]]
         )
         views = [post_view(p, holders.get(p["holder_user_id"])) for p in found]
-        words = normalise(query).split()
         if words:
             views = [v for v in views if posts.matches(v, holders.get(v["holder_user_id"]), words)]
         ordered = sorted(views, key=lambda p: p["abbreviation"])
