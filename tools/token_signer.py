@@ -39,12 +39,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import pkcs11
+from eoffice_signer.signed_attributes import document_digest, is_signed_attributes
 from pkcs11 import KeyType, Mechanism, ObjectClass
 from pkcs11 import exceptions as p11
 from pkcs11.types import SignMixin
 from pkcs11.util.ec import encode_ecdsa_signature
-
-from tools.signed_attributes import document_digest, is_signed_attributes
 
 if TYPE_CHECKING:
     import requests  # only --url needs it, imported there

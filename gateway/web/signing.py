@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from eoffice_signer.signed_attributes import document_digest
 from flask import (
     Blueprint,
     abort,
@@ -33,7 +34,6 @@ from gateway.signer import SIGNER_FIELDS, signer_command
 from gateway.web.common import act
 from gateway.web.drafts import DRAFT, file_page, find_draft
 from gateway.web.verify import plain_report
-from tools.signed_attributes import document_digest
 
 pages = Blueprint("signing", __name__)
 
