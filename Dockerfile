@@ -26,6 +26,8 @@ COPY common common
 COPY services services
 COPY gateway gateway
 COPY tools tools
+# The officer's signer: the gateway shows its link and reads what it signs with its code.
+COPY signer/eoffice_signer eoffice_signer
 # The Hindi catalog compiled as `make translations` does (.mo files are not in git).
 RUN /opt/venv/bin/pybabel -q compile -d gateway/translations
 

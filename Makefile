@@ -1,10 +1,10 @@
 # The two commands that matter: `make run` (the whole office) and `make test` (every test).
 PY      := .venv/bin/python
 PYTEST  := .venv/bin/pytest
-LINTED  := common services gateway tools tests bench
-STAMP   := .venv/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
+LINTED  := common services gateway tools tests bench signer
+STAMP   := .venv/.installed-$(shell cat pyproject.toml signer/pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 
-.PHONY: run test bench lint lock translations update-translations clean backup restore rebuild-reports
+.PHONY: run test bench lint lock translations update-translations clean backup restore rebuild-reports signer-wheel
 
 run: $(STAMP) translations
 	$(PY) -m tools.office
@@ -57,12 +57,17 @@ update-translations: $(STAMP)
 	.venv/bin/pybabel update -i gateway/translations/messages.pot -d gateway/translations --no-fuzzy-matching
 
 # Exactly the tested bytes: every package of the tree from requirements.lock, checked against
-# its hashes; then the project itself, with nothing more.
-$(STAMP): pyproject.toml requirements.lock
+# its hashes; then the project itself and the officer's signer (signer/, the `eoffice-signer`
+# command the tests run), with nothing more.
+$(STAMP): pyproject.toml signer/pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install -q --require-hashes -r requirements.lock
-	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e . -e signer
 	rm -f .venv/.installed-* && touch $(STAMP)
+
+# The signer as officers install it: one wheel in dist/, built offline with the locked setuptools.
+signer-wheel: $(STAMP)
+	$(PY) -m pip wheel -q --no-deps --no-build-isolation --no-index signer/ -w dist/
 
 # After changing a dependency in pyproject.toml: pin the whole tree again, with hashes.
 lock: $(STAMP)
@@ -70,4 +75,4 @@ lock: $(STAMP)
 		-q -o requirements.lock
 
 clean:
-	rm -rf .venv var .pytest_cache
+	rm -rf .venv var .pytest_cache dist signer/build

@@ -22,14 +22,14 @@ RPC costs). On this machine, in this order:
 3. token    An officer's signature on a SoftHSM2 token (tests.support.token.soft_token: an
             RSA-2048 key made on the token, its certificate from tests.support.pki), the round
             trip as the office and the officer run it: ``token_signing.prepare`` → the officer's
-            tool, ``python -m tools.token_signer --in request.json --out response.json`` as a
+            tool, ``eoffice-signer --in request.json --out response.json`` (signer/) as a
             subprocess (interpreter start, imports, loading the PKCS#11 library, C_Login, one
             signature, the JSON files) → ``token_signing.finish`` (which checks the signature
             against the certificate first, as the service's ``complete`` does).
             ``check_token_signature`` is also timed alone, apart from the total. The last signed
             PDF is verified (untimed).
             To show what is process start and what is signing: ``python -c pass`` and
-            ``python -c "import tools.token_signer"`` as subprocesses, and, inside one
+            ``python -c "import eoffice_signer.cli"`` as subprocesses, and, inside one
             long-lived process with python-pkcs11, the library load, C_Login (open session with
             the PIN, then close it) and C_Sign with one login and many signatures.
 
@@ -491,7 +491,7 @@ def measure_token(work: Path) -> tuple[dict, dict]:
         )
         if done.returncode:
             said = (done.stderr.strip().splitlines() or ["(nothing)"])[-1]
-            raise Failed(f"token_signer exit {done.returncode}: {said}")
+            raise Failed(f"eoffice-signer exit {done.returncode}: {said}")
         signature = base64.b64decode(json.loads(response.read_text())["signature_b64"])
         t2, c2 = time.perf_counter(), cpu_seconds()
         token_signing.check_token_signature(cert, prepared.signed_attrs, signature)
@@ -510,7 +510,7 @@ def measure_token(work: Path) -> tuple[dict, dict]:
 
     phases = {
         "python_start": phase("python_start", lambda: run_python("pass")),
-        "signer_import": phase("signer_import", lambda: run_python("import tools.token_signer")),
+        "signer_import": phase("signer_import", lambda: run_python("import eoffice_signer.cli")),
         "round_trip": phase("round_trip", round_trip),
     }
     checks: dict = {"round_trip_pdf_verified": None}
@@ -559,14 +559,14 @@ LABELS = {
     "verify_1sig": "verify, 1 signature",
     "verify_2sig": "verify, 2 signatures (incremental)",
     "python_start": "python -c pass (process start)",
-    "signer_import": "python -c 'import tools.token_signer'",
+    "signer_import": "python -c 'import eoffice_signer.cli'",
     "token_login": "token: open session + C_Login, close",
     "token_sign": "token: C_Sign, one login, many signs",
     "round_trip": "officer round trip",
 }
 STEP_LABELS = {
     "prepare": "  prepare (token_signing.prepare)",
-    "token_signer": "  token_signer subprocess",
+    "token_signer": "  eoffice-signer subprocess",
     "check": "  check_token_signature (alone)",
     "finish": "  finish (+ check_token_signature)",
     "total": "  total (prepare + token + finish)",
@@ -686,7 +686,7 @@ def print_report(result: dict) -> None:
         print(
             f"The token step by {how}: "
             f"{f['token_signer']} = python start {f['python_start']} + imports of "
-            f"tools.token_signer {f['imports']} + PKCS#11 library load {t['library_load_ms']} "
+            f"eoffice_signer {f['imports']} + PKCS#11 library load {t['library_load_ms']} "
             f"(once) + C_Login {f['login']} + find key {t['find_key_ms']} + C_Sign {f['sign']} "
             f"+ rest {f['rest']} (JSON files, teardown; by difference)"
         )

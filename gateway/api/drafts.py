@@ -14,7 +14,7 @@ from gateway.auth import bearer_actor
 from gateway.limits import limited, person_calling
 from gateway.openapi import Upload, choice, documented, page_size
 from gateway.rpc import long_rpc, rpc
-from gateway.signer import signer_command
+from gateway.signer import link_for, signer_command
 from gateway.uploads import download, form_fields, uploaded_pdf_b64
 from gateway.verification import explained_report, verify_issued
 from services.files.schemas import (
@@ -32,14 +32,19 @@ DRAFT = "/files/<file_id>/drafts/<draft_id>"
 
 
 class ReadyToSign(Prepared):
-    """A prepared signing and what the officer's token signer needs to complete it: a token
-    good for this signing only (never the session's own) and the command to run."""
+    """A prepared signing and what the officer's signer (eoffice-signer) needs to complete it:
+    a token good for this signing only (never the session's own), the link that carries it, and
+    the command for scripts."""
 
     signing_token: str = Field(
         description="for EOFFICE_TOKEN: fetches and completes this signing, and nothing else"
     )
     signing_token_expires_at: str
-    command: str = Field(description="run beside the token, with EOFFICE_TOKEN set")
+    link: str = Field(
+        description="eoffice-sign://sign?office=…&signing=…&token=…: the line eoffice-signer "
+        "takes (pasted, or as its argument); it holds the signing token"
+    )
+    command: str = Field(description="eoffice-signer for scripts, with EOFFICE_TOKEN set")
 
 
 def body_and_pdf() -> tuple[dict, str | None]:
@@ -93,8 +98,8 @@ def approve_draft(file_id: str, draft_id: str) -> Response:
 @api.post(f"{DRAFT}/sign")
 @documented(
     "Prepare your signature (after your password or TOTP again): answers what your token "
-    "must sign, a token good for this signing only, and the tools/token_signer.py command "
-    "that signs on your token and sends the signature to /signing/{id}/complete",
+    "must sign, a token good for this signing only, and the link and command for eoffice-signer, "
+    "which signs on your token and sends the signature to /signing/{id}/complete",
     body=SignDraft,
     response=ReadyToSign,
     errors=(401, 404, 409, 422),
@@ -108,7 +113,8 @@ def sign_draft(file_id: str, draft_id: str) -> Response:
             **prepared,
             signing_token=token["token"],
             signing_token_expires_at=token["expires_at"],
-            command=signer_command(prepared["signing_id"], {}),
+            link=link_for(prepared["signing_id"], token["token"]),
+            command=signer_command(prepared["signing_id"]),
         ).model_dump()
     )
 
@@ -178,15 +184,16 @@ def dispatch_register() -> Response:
 
 
 def signer(signing_id: str) -> dict:
-    """The token signer, with the token identity made for this one signing (``signing_token``
-    of the prepare answer): a session's access token, or another signing's, is refused here."""
+    """The officer's signer, with the token identity made for this one signing
+    (``signing_token`` of the prepare answer): a session's access token, or another signing's,
+    is refused here."""
     return bearer_actor(signing_audience(signing_id))
 
 
 @api.get("/signing/<signing_id>")
 @documented(
-    "A signing you prepared: what the token must sign (fetched by tools/token_signer.py, "
-    "with the token good for this signing only)",
+    "A signing you prepared: what the token must sign (fetched by eoffice-signer, with the "
+    "token good for this signing only)",
     response=Prepared,
     errors=(401, 404),
 )

@@ -1,26 +1,23 @@
 """A letter from draft to dispatch in a real browser, signed on the officer's own DSC token with
 no plug-in: the head clerk writes a draft on a file and sends the file to the SP; the SP
 approves the version shown, says it is him again (a wrong password first), and the sign screen
-shows the command to run beside the token. The test then plays the officer at his desk: it runs
-that very command against a SoftHSM2 token, typing the PIN on a terminal, and the page shows the
-signature by itself. The SP issues and dispatches the letter by post; the dispatch register
-lists it. Logged out, anyone verifies the letter at the address printed on it (in Hindi too),
-or by uploading the signed PDF; a PDF changed after signing, or one that is not a PDF at all, is
-called what it is. poppler's pdfsig checks the signed PDF independently.
+shows the line for his signer beside the token. The test then plays the officer at his desk: it
+runs ``eoffice-signer`` in a terminal against a SoftHSM2 token, pastes that very line and types
+the PIN when asked, and the page shows the signature by itself. The SP issues and dispatches
+the letter by post; the dispatch register lists it. Logged out, anyone verifies the letter at
+the address printed on it (in Hindi too), or by uploading the signed PDF; a PDF changed after
+signing, or one that is not a PDF at all, is called what it is. poppler's pdfsig checks the
+signed PDF independently.
 
 Screenshots land in /tmp/shots/."""
 
-import os
-import pty
 import re
-import select
 import shlex
 import subprocess
-import sys
-import time
 import uuid
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
@@ -30,7 +27,8 @@ from tests.support import pki
 from tests.support.browser import log_in, shot
 from tests.support.office import DEMO_PASSWORD
 from tests.support.pdfs import pdf
-from tests.support.token import nss_db, pdfsig, soft_token
+from tests.support.terminal import on_a_terminal
+from tests.support.token import SIGNER, nss_db, pdfsig, soft_token
 from tools import demo_pki
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,47 +80,6 @@ def enrol_dsc(office, sp: dict, certificate_der: bytes) -> None:
         office, sp, "POST", f"/users/{me['id']}/dsc", files={"certificate": certificate_der}
     )
     assert enrolled.status_code == 201, enrolled.text
-
-
-def on_a_terminal(argv: list[str], env: dict, pin: str) -> tuple[int, str]:
-    """Run a command as the officer does in a terminal: when it asks for the PIN, type it.
-
-    The command gets a pseudo-terminal of its own (and no other controlling terminal), so the
-    PIN prompt is the real one, with echo off."""
-    master, child = pty.openpty()
-    proc = subprocess.Popen(
-        argv,
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    os.close(child)
-    said, typed, deadline = b"", False, time.monotonic() + TIMEOUT
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if not ready:
-                if proc.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # the command ended and closed its terminal
-                break
-            if not chunk:
-                break
-            said += chunk
-            if not typed and b"PIN for token" in said:
-                os.write(master, pin.encode() + b"\n")
-                typed = True
-        else:
-            proc.kill()
-        return proc.wait(timeout=10), said.decode(errors="replace")
-    finally:
-        os.close(master)
 
 
 def changed_inside_signed_range(signed: bytes) -> bytes:
@@ -193,55 +150,43 @@ def test_a_letter_is_drafted_approved_signed_on_the_token_issued_dispatched_and_
     page.get_by_label("Your password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Prepare my signature").click()
 
-    # The sign screen: what to do, in his language, until when, and the command.
+    # The sign screen: what to do, in his language, until when, and the line for his signer.
     expect(
         page.get_by_role("heading", name="Waiting for the signature from your token")
     ).to_be_visible()
     expect(page.locator(".expiry")).to_contain_text("Sign before")
     signing_id = page.url.rsplit("/", 1)[-1]
-    command = page.locator("code.signer-command")
-    expect(command).to_contain_text("<path to your token's PKCS#11 library>")
     in_hindi(page)
     expect(page.get_by_role("heading", level=2)).to_have_text("आपके टोकन से हस्ताक्षर की प्रतीक्षा है")
     expect(page.locator(".how-to-sign li").first).to_have_text("अपना DSC टोकन इस कंप्यूटर में लगाएँ।")
+    expect(page.get_by_label("इस हस्ताक्षर की पंक्ति")).to_be_visible()
     shot(page, "dfa-sign-screen-hi")
     in_english(page)
-    library = page.get_by_label("PKCS#11 library of your token")
-    library.fill(r"\\elsewhere\share\signer.dll")  # a library from the network is not offered
-    page.get_by_role("button", name="Put them into the command").click()
-    expect(page.locator(".flash.error")).to_contain_text("cannot have")
-    expect(command).to_contain_text("<path to your token's PKCS#11 library>")
-    library.fill(token.module)
-    page.get_by_label("Token label").fill(token.label)
-    page.get_by_label("Key label").fill("rsa")
-    page.get_by_role("button", name="Put them into the command").click()
-    shot(page, "dfa-sign-screen")
-    argv = shlex.split(command.inner_text())
-    assert argv[:3] == ["python", "-m", "tools.token_signer"]
-    assert argv[3:] == [
-        "--module", token.module,
-        "--token-label", token.label,
-        "--key-label", "rsa",
-        "--url", f"{office.url}/api/v1/signing/{signing_id}",
-        "--token-env", "EOFFICE_TOKEN",
-    ]  # fmt: skip
+    line = page.get_by_label("The line for this signing").input_value()
+    assert line.startswith(f"eoffice-sign://sign?office={office.url}&signing={signing_id}&token=")
+    assert shlex.split(page.locator("code.signer-command").inner_text()) == ["eoffice-signer", line]
+    assert page.locator("a.signing-link").get_attribute("href") == line
+    expect(page.locator(".how-to-sign .hint").first).to_contain_text("this one signing only")
     digest = page.locator("code.digest").inner_text()
+    shot(page, "dfa-sign-screen")
 
-    # The token the command needs is made for this signing only: not the SP's session.
-    page.get_by_text("Show the token for this signing").click()
-    signing_token = page.get_by_label("The token for this signing").input_value()
-    expect(page.locator(".signing-token .hint")).to_contain_text("this one signing only")
-    assert signing_token and signing_token != sp["access_token"]
+    # The token in the line is made for this signing only: not the SP's session.
+    signing_token = parse_qs(urlsplit(line).query)["token"][0]
+    assert signing_token != sp["access_token"]
     assert jwt.decode(signing_token, options={"verify_signature": False})["aud"] == (
         f"eoffice-signing:{signing_id}"
     )
 
-    # The officer runs it beside his token, in a terminal, and types his PIN when asked.
-    env = {**token.env(), "EOFFICE_TOKEN": signing_token}
+    # The officer runs his signer beside his token, in a terminal, pastes the line when asked
+    # and types his PIN; it finds the token's driver and the certificate by itself.
+    env = token.env()
     env.pop("TOKEN_PIN")
-    code, said = on_a_terminal([sys.executable, *argv[1:]], env, token.pin)
+    code, said = on_a_terminal(
+        [SIGNER], env, [("Paste the line", line), ("PIN for token", token.pin)], cwd=ROOT
+    )
     assert code == 0, said
     assert f"document digest {digest}" in said and "signed and accepted" in said
+    assert f"with {SP_NAME} - RSA key" in said
     assert token.pin not in said  # typed with echo off
 
     # ... and the page, still open, shows the signature by itself.
@@ -367,9 +312,7 @@ def approved_by_the_sp(office, clerk: dict, sp: dict, subject: str) -> tuple[dic
     return file, draft
 
 
-def test_the_token_signer_gets_a_token_for_its_one_signing_and_nothing_else(
-    office, login, tmp_path
-):
+def test_the_signer_gets_a_token_for_its_one_signing_and_nothing_else(office, login, tmp_path):
     clerk, sp = login(HC), login(SP)
     token = soft_token(tmp_path / "sp-token", label="SP DSC", owner=SP_NAME, key_types=("rsa",))
     enrol_dsc(office, sp, token.keys["rsa"].der)
@@ -389,8 +332,13 @@ def test_the_token_signer_gets_a_token_for_its_one_signing_and_nothing_else(
     assert (claims["sub"], claims["name"]) == (session["sub"], SP_NAME)
     assert claims["exp"] <= datetime.fromisoformat(first["expires_at"]).timestamp()
     assert first["signing_token_expires_at"] <= first["expires_at"]
-    assert "--token-env EOFFICE_TOKEN" in first["command"]
-    assert first["signing_token"] not in first["command"]
+    url = f"{office.url}/api/v1/signing/{first['signing_id']}"
+    assert first["command"] == f"eoffice-signer --url {url} --token-env EOFFICE_TOKEN"
+    assert parse_qs(urlsplit(first["link"]).query) == {
+        "office": [office.url],
+        "signing": [first["signing_id"]],
+        "token": [first["signing_token"]],
+    }
 
     def status(token: str, method: str, path: str, **kwargs) -> int:
         return api(office, {"access_token": token}, method, path, **kwargs).status_code
@@ -402,23 +350,30 @@ def test_the_token_signer_gets_a_token_for_its_one_signing_and_nothing_else(
     assert status(first["signing_token"], "GET", other) == 401
     nothing = {"signature_b64": "AAAA"}
     assert status(first["signing_token"], "POST", f"{other}/complete", json=nothing) == 401
-    # ... and the session's own token does not serve the token signer's routes.
+    # ... and the session's own token does not serve the signer's routes.
     assert status(sp["access_token"], "GET", f"/signing/{first['signing_id']}") == 401
     assert status(second["signing_token"], "GET", other) == 200
 
-    # The command from the answer, with the token's details, signs and is accepted.
-    command = (
-        first["command"]
-        .replace("<path to your token's PKCS#11 library>", token.module)
-        .replace("<your token's label>", shlex.quote(token.label))
-        .replace("<your signing key's label>", "rsa")
-    )
-    argv = [sys.executable, *shlex.split(command)[1:], "--pin-env", "TOKEN_PIN"]
-    env = {**token.env(), "EOFFICE_TOKEN": first["signing_token"]}
-    done = subprocess.run(
-        argv, check=False, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0 and "signed and accepted" in done.stderr, done.stderr
+    # The answer's link signs the first and is accepted; its command (for scripts, the token
+    # in EOFFICE_TOKEN) the second.
+    pin = ["--pin-env", "TOKEN_PIN"]
+    for argv, env in (
+        ([first["link"], *pin], token.env()),
+        (
+            [*shlex.split(second["command"])[1:], *pin],
+            {**token.env(), "EOFFICE_TOKEN": second["signing_token"]},
+        ),
+    ):
+        done = subprocess.run(
+            [SIGNER, *argv],
+            check=False,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0 and "signed and accepted" in done.stderr, done.stderr
 
 
 def test_without_a_dsc_a_letter_is_signed_on_paper_sealed_at_issue_and_dispatched_by_email(

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pyotp
@@ -100,7 +99,7 @@ def sp_token(signing_office, tmp_path):
 
 
 def sign_on_token(token, prepared: dict, tmp_path: Path, key: str = "rsa") -> str:
-    """What the officer does at his desk: run the token signer on the prepared signing."""
+    """What the officer does at his desk: run eoffice-signer on the prepared signing."""
     request, answer = tmp_path / "request.json", tmp_path / "signature.json"
     ask = {k: prepared[k] for k in ("signing_id", "to_sign_b64")}
     request.write_text(json.dumps({**ask, "algorithm": token.keys[key].algorithm}))
@@ -453,7 +452,7 @@ def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_re
         )
         office.kill("signing")
         office.start("signing", EOFFICE_TSA_URL=tsa, **office.signing_config)
-        token.keys["rsa"] = replace(token.keys["rsa"], cert=cert)
+        token.put_certificates(rsa=cert)  # the CA's new certificate, onto the token
 
         file, draft = approved_letter(desks, office)
         prepared = files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})

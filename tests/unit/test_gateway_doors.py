@@ -1,6 +1,7 @@
 """The gateway's doors, checked without the services (they answer as each test says): what every
-response tells the browser, cookies behind TLS and a proxy, rate limits on logging in,
-activating, verifying and uploading, and verification by number only with the letter's code."""
+response tells the browser, cookies behind TLS and addresses behind a proxy, rate limits on
+logging in, activating, verifying and uploading, and verification by number only with the
+letter's code."""
 
 import base64
 import io
@@ -8,11 +9,13 @@ import re
 import time
 from pathlib import Path
 from unittest.mock import MagicMock
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eoffice_signer.link import Ticket, read_link
 
 from common.errors import NotFound, Unauthenticated
 from common.tokens import AUDIENCE, ISSUER
@@ -145,20 +148,52 @@ def test_the_secure_cookies_setting_still_decides_when_given(gateway):
     assert "; Secure" in session_cookie(forced.test_client())
 
 
-def signer_cookie(client, **headers) -> str:
-    answer = client.post(
-        "/files/f1/drafts/d1/signing/s1", data={"token_label": "ePass"}, headers=headers
+def ready_to_sign(app, token: str = "a.b.c", **headers) -> dict:
+    """The API's answer to "sign", with the signing token identity made for it: the link and
+    the command for the officer's signer."""
+    app.services.files.sign_draft.return_value = {
+        "signing_id": "s1",
+        "to_sign_b64": "MQ==",
+        "algorithm": "sha256_rsa",
+        "certificate_sha256": SHA256,
+        "expires_at": "2026-01-01T10:10:00+00:00",
+        "status": "prepared",
+    }
+    app.services.identity.signing_token.return_value = {
+        "token": token,
+        "expires_at": "2026-01-01T10:10:00+00:00",
+    }
+    answer = app.test_client().post(
+        "/api/v1/files/f1/drafts/d1/sign", json={"password": "x"}, headers={**BEARER, **headers}
     )
-    assert answer.status_code == 302
-    return next(c for c in answer.headers.getlist("Set-Cookie") if c.startswith("eoffice_signer"))
+    assert answer.status_code == 200, answer.data
+    return answer.get_json()
+
+
+def signers_office(app, **headers) -> str:
+    """The office the signer's link sends the officer's signature to (no EOFFICE_PUBLIC_URL:
+    the address the office was reached by)."""
+    link = ready_to_sign(app, **headers)["link"]
+    return parse_qs(urlsplit(link).query)["office"][0]
 
 
 def test_behind_a_trusted_proxy_the_scheme_it_was_reached_by_counts(gateway):
     over_tls = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
     # Without the setting, anyone could claim https (or any address) in a header.
-    assert "Secure" not in signer_cookie(gateway().test_client(), **over_tls)
-    behind_ingress = gateway(EOFFICE_PROXY_FIX="1").test_client()
-    assert "; Secure" in signer_cookie(behind_ingress, **over_tls)
+    assert signers_office(gateway(), **over_tls) == "http://localhost"
+    assert signers_office(gateway(EOFFICE_PROXY_FIX="1"), **over_tls) == "https://localhost"
+
+
+def test_the_signers_link_leads_to_where_the_office_serves_the_signing(gateway):
+    token = jwt.encode({"aud": "eoffice-signing:s1", "exp": time.time() + 600}, "k" * 32)
+    app = gateway(EOFFICE_PUBLIC_URL="https://eoffice.up.gov.in/")
+
+    answer = ready_to_sign(app, token)
+
+    served = "https://eoffice.up.gov.in/api/v1/signing/s1"
+    assert read_link(answer["link"]) == Ticket(url=served, bearer=token)
+    assert answer["command"] == f"eoffice-signer --url {served} --token-env EOFFICE_TOKEN"
+    assert token not in answer["command"]
 
 
 # --- rate limits ----------------------------------------------------------------------------------

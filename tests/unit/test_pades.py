@@ -1,8 +1,8 @@
 """Signing a draft on the officer's own token, sealing what the office issues, and checking any
 signed PDF, judged by two independent validators: pyHanko's and poppler's ``pdfsig``.
 
-The token is SoftHSM2 with its keys made on it; the officer's side is ``tools.token_signer`` run
-as its own process, as on the officer's machine. No mocks.
+The token is SoftHSM2 with its keys made on it; the officer's side is the ``eoffice-signer``
+command run as its own process, as on the officer's machine. No mocks.
 """
 
 import base64
@@ -76,7 +76,7 @@ def seal():
 
 
 def on_token(token, key: str, prepared: Prepared, workdir: Path) -> bytes:
-    """The officer's side: the request as the office would serve it, signed by token_signer."""
+    """The officer's side: the request as the office would serve it, signed by eoffice-signer."""
     request = workdir / "request.json"
     response = workdir / "response.json"
     request.write_text(

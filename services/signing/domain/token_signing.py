@@ -3,9 +3,9 @@ here, signed on the token, checked and finished here. The private key never reac
 
 The path is three calls in two processes: :func:`prepare` adds the visible signature field (an
 incremental update) and returns a :class:`Prepared` whose ``signed_attrs`` are exactly the bytes
-the token signs; the token signs them (``tools/token_signer.py``); :func:`finish` refuses a
-signature that the enrolled certificate's key did not make (:func:`check_token_signature`) and
-embeds it.
+the token signs; the token signs them (the officer's ``eoffice-signer``, signer/);
+:func:`finish` refuses a signature that the enrolled certificate's key did not make
+(:func:`check_token_signature`) and embeds it.
 
 pyHanko is asynchronous; these functions are synchronous and run their own event loop
 (:func:`common.aio.run`).
@@ -198,7 +198,7 @@ def finish(
 
 
 def _algorithm(cert: x509.Certificate) -> str:
-    """What the token is asked to do (the gateway and ``token_signer`` read it)."""
+    """What the token is asked to do (the gateway and ``eoffice-signer`` read it)."""
     key = cert.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         return RSA_ALGORITHM

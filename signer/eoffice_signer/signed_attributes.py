@@ -1,9 +1,8 @@
-"""What a PDF signature signs: a CMS signed-attributes set, read in one place for the token
-signer (which signs nothing else) and for the sign screen (which shows the document digest the
-token signer prints, so the officer can compare the two).
+"""What a PDF signature signs: a CMS signed-attributes set, read in one place for the signer
+(which signs nothing else) and for the office's sign screen (which shows the document digest the
+signer prints, so the officer can compare the two).
 
-Needs only asn1crypto: the token signer runs on the officer's machine, without the office's
-code."""
+Needs only asn1crypto: the signer runs on the officer's machine, without the office's code."""
 
 from asn1crypto import cms
 
