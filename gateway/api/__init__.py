@@ -15,6 +15,7 @@ def _cheap_to_refresh(response: Response) -> Response:
         response.make_conditional(request)
     return response
 
+
 from gateway.api import (  # noqa: E402,F401  (routes register on import)
     auth,
     desk,
