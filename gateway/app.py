@@ -32,6 +32,7 @@ from gateway.web import (
     files,
     filing,
     notices,
+    offline,
     receipts,
     reports,
     signing,
@@ -130,6 +131,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         verify,
         staff,
         reports,
+        offline,
     ):
         app.register_blueprint(area.pages)
     errors.register(app)
@@ -175,8 +177,13 @@ def _drop_request_id(exc: BaseException | None) -> None:
     logs.bind_request_id(None)
 
 
+# A service worker runs under its own script's policy: our scripts take the pages' one (a
+# document's sandbox would forbid the worker every fetch).
+OUR_OWN = ("text/html", "application/javascript", "text/javascript")
+
+
 def _security_headers(response: Response) -> Response:
-    page = response.mimetype == "text/html"
+    page = response.mimetype in OUR_OWN
     response.headers["Content-Security-Policy"] = PAGE_POLICY if page else DOCUMENT_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

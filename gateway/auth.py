@@ -60,6 +60,7 @@ def forget() -> None:
 def remember(tokens: dict) -> None:
     session["access_token"] = tokens["access_token"]
     session["refresh_token"] = tokens["refresh_token"]
+    session["user_id"] = tokens["user"]["id"]  # whose actions wait on this device (offline.js)
     session["user_name"] = tokens["user"]["name_en"]
     session["user_name_hi"] = tokens["user"]["name_hi"]
 

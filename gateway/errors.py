@@ -27,8 +27,16 @@ _HTTP_CODES = {
 }
 
 
+def wants_json() -> bool:
+    """A page's form sent by script (offline.js: sent when the link returns) asks for data,
+    not a page: the answer, or a refusal in the API's envelope."""
+    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
+    return best == "application/json"
+
+
 def _wants_page() -> bool:
-    return not (request.path.startswith(("/api/", "/readyz")) or request.path == "/healthz")
+    api = request.path.startswith(("/api/", "/readyz")) or request.path == "/healthz"
+    return not (api or wants_json())
 
 
 def error_response(

@@ -6,13 +6,14 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from flask import flash, make_response, redirect, request
+from flask import flash, jsonify, make_response, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from common.clock import IST
 from common.errors import OfficeError
 from common.validation import whole_number
+from gateway.errors import wants_json
 from gateway.messages import label, message_for
 from gateway.rpc import rpc
 
@@ -61,6 +62,13 @@ def template_helpers() -> dict[str, Callable[..., str]]:
     }
 
 
+def saved_ahead() -> bool:
+    """A page the service worker fetches in the background, to be readable if the link drops
+    (``Purpose: prefetch``, sw.js): nobody has opened the item yet, so the service records no
+    first open (the sender may still pull it back)."""
+    return request.headers.get("Purpose") == "prefetch"
+
+
 # --- forms ---------------------------------------------------------------------------------------
 
 
@@ -82,17 +90,24 @@ def act(
     """Do it; on success flash what happened and go where ``done`` says, else back with the
     reason in the reader's language (a 404 stays a 404: nothing to learn about hidden things).
     A form whose typed words must survive a refusal gives ``again``: that page, with the form
-    filled in as it was, is shown at once (a redirect would lose them)."""
+    filled in as it was, is shown at once (a redirect would lose them).
+
+    A form sent by script (``Accept: application/json``: offline.js, also when it sends what
+    waited on the device for the link) gets data instead: ``{ok, message, location}``, or the
+    refusal in the API's error envelope with its status."""
+    answer_data = wants_json()
     try:
         result = call()
     except OfficeError as exc:
-        if exc.status >= 500 or exc.status == 404:
-            raise
+        if exc.status >= 500 or exc.status == 404 or answer_data:
+            raise  # gateway.errors answers: the error page, or the envelope
         flash(message_for(exc.code), "error")
         if again is not None:
             return make_response(again(), exc.status)
         return redirect(back)
     message, target = done(result)
+    if answer_data:
+        return jsonify(ok=True, message=message, location=target)
     flash(message)
     return redirect(target)
 

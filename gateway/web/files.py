@@ -13,7 +13,14 @@ from gateway.actions import FILE_MOVES
 from gateway.auth import session_actor
 from gateway.rpc import long_rpc, rpc
 from gateway.uploads import pdf_response
-from gateway.web.common import act, local_name, markable_posts, text_field, version_field
+from gateway.web.common import (
+    act,
+    local_name,
+    markable_posts,
+    saved_ahead,
+    text_field,
+    version_field,
+)
 
 pages = Blueprint("files", __name__)
 
@@ -28,7 +35,7 @@ def file_page(file_id: str, typed: Mapping[str, str] | None = None) -> str:
     """The file's page; ``typed`` is what was typed in a form the service refused, shown
     again in that form."""
     actor = session_actor()
-    doc = rpc().files.get_file(actor, file_id)
+    doc = rpc().files.get_file(actor, file_id, opening=not saved_ahead())
     holds = g.actor.holds(doc["holder_post_id"])
     can_act = holds and doc["status"] == "open"
     return render_template(

@@ -15,7 +15,14 @@ from gateway.limits import limited, pdf_attached, person_calling
 from gateway.messages import message_for
 from gateway.rpc import rpc
 from gateway.uploads import form_fields, uploaded_pdf_b64
-from gateway.web.common import act, local_name, markable_posts, text_field, version_field
+from gateway.web.common import (
+    act,
+    local_name,
+    markable_posts,
+    saved_ahead,
+    text_field,
+    version_field,
+)
 
 pages = Blueprint("receipts", __name__)
 
@@ -46,7 +53,7 @@ def diarise() -> ResponseReturnValue:
 @pages.get("/receipts/<receipt_id>")
 def receipt(receipt_id: str) -> str:
     actor = session_actor()
-    doc = rpc().files.get_receipt(actor, receipt_id)
+    doc = rpc().files.get_receipt(actor, receipt_id, opening=not saved_ahead())
     holds = g.actor.holds(doc["holder_post_id"])
     can_act = holds and doc["status"] == "open" and not doc["awaiting_receipt"]
     posts = markable_posts(actor, doc["holder_post_id"]) if can_act else []

@@ -57,6 +57,9 @@ def test_the_holders_first_open_is_recorded_once_and_the_history_chain_holds(off
     cru, reader = office.actor("cru.hathras"), office.actor("reader.hathras")
     receipt = diarise(office, cru)
     office.rpc.files.send_receipt(cru, receipt["id"], {"to_post_id": office.post_id("RDR-SP-HTR")})
+    # Saved on the Reader's phone in the background for a bad link: not yet read, not an open.
+    ahead = office.rpc.files.get_receipt(reader, receipt["id"], opening=False)
+    assert ahead["opened_at"] is None
     first = office.rpc.files.get_receipt(reader, receipt["id"])
     again = office.rpc.files.get_receipt(reader, receipt["id"])
     assert first["opened_at"] and again["opened_at"] == first["opened_at"]

@@ -52,12 +52,13 @@ class FileDesk(HeldDesk):
         return file_view(made.doc, who)
 
     @rpc
-    def get_file(self, actor: dict[str, Any], file_id: str) -> dict[str, Any]:
+    def get_file(self, actor: dict[str, Any], file_id: str, opening: bool = True) -> dict[str, Any]:
         """Open a file: its notes and its correspondence, and how long it has been with its
-        holder. The holder's first open is recorded."""
+        holder. The holder's first open is recorded (not when ``opening`` is False: a copy
+        kept on their device for a bad link, not yet read)."""
         who = self.trust.actor(actor)
         doc = self._file(who, file_id)
-        if movement.is_first_open(who, doc):
+        if opening and movement.is_first_open(who, doc):
             doc = self._apply(who, "files", doc, movement.opened("files", doc, who, now()))
         return file_view(self._with_pendency(who, doc), who)
 

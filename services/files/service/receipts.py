@@ -104,11 +104,14 @@ class ReceiptDesk(HeldDesk):
         return receipt_view(self._visible(actor, "receipts", receipt_id))
 
     @rpc
-    def get_receipt(self, actor: dict[str, Any], receipt_id: str) -> dict[str, Any]:
-        """Open a receipt. The holder's first open is recorded in its history."""
+    def get_receipt(
+        self, actor: dict[str, Any], receipt_id: str, opening: bool = True
+    ) -> dict[str, Any]:
+        """Open a receipt. The holder's first open is recorded in its history (not when
+        ``opening`` is False: a copy kept on their device for a bad link, not yet read)."""
         who = self.trust.actor(actor)
         doc = self._visible(who, "receipts", receipt_id)
-        if movement.is_first_open(who, doc):
+        if opening and movement.is_first_open(who, doc):
             doc = self._apply(who, "receipts", doc, movement.opened("receipts", doc, who, now()))
         return receipt_view(self._with_pendency(who, doc))
 
