@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from common.clock import IST
 from tests.support import pki
@@ -88,9 +88,17 @@ def new_person(office, login, name_en: str, password: str = "Hathras-pass-1") ->
     return r.json()
 
 
+def menu_link(page: Page, name: str, exact: bool = True) -> Locator:
+    """A link of the header's menu, which a phone folds under Menu (opened first)."""
+    summary = page.locator("header summary")
+    if summary.is_visible() and page.locator("header details.menu[open]").count() == 0:
+        summary.click()
+    return page.locator("header nav").get_by_role("link", name=name, exact=exact)
+
+
 def open_person(page: Page, username: str) -> None:
     """From the menu's Staff to the person's own page."""
-    page.locator("header nav").get_by_role("link", name="Staff", exact=True).click()
+    menu_link(page, "Staff").click()
     row = page.locator(f"table.staff tbody tr[data-login='{username}']")
     row.locator("td.name a").click()
     expect(page.locator("dd.login")).to_have_text(username)
@@ -139,7 +147,7 @@ def test_the_nodal_officer_enrols_a_dsc_a_bad_one_is_refused_in_hindi_and_revoke
     fits(page, "person-dsc")
 
     # The staff list shows it too.
-    page.locator("header nav").get_by_role("link", name="Staff", exact=True).click()
+    menu_link(page, "Staff").click()
     row = page.locator(f"table.staff tbody tr[data-login='{someone['username']}']")
     expect(row.locator("td.dsc")).to_contain_text(f"Enrolled: {name}")
     fits(page, "staff")
@@ -255,7 +263,7 @@ def test_a_person_turns_two_step_login_on_logs_in_with_a_code_and_turns_it_off(
     someone = new_person(office, login, f"Kavita Singh {letters().title()}", password)
     username = someone["username"]
     log_in(page, username, password)
-    page.locator("header nav").get_by_role("link", name="Notices").click()
+    menu_link(page, "Notices", exact=False).click()
     page.get_by_role("link", name="Two-step login").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-step login")
     expect(page.locator("p.status")).to_have_text(
@@ -324,7 +332,7 @@ def test_a_person_turns_two_step_login_on_logs_in_with_a_code_and_turns_it_off(
 
 def test_the_state_team_picks_the_revenue_district_and_sees_its_posts(page: Page):
     log_in(page, "admin.up")
-    page.locator("header nav").get_by_role("link", name="Posts", exact=True).click()
+    menu_link(page, "Posts").click()
     chooser = page.locator("form.district")
     chooser.get_by_label("District").select_option("DM-HTR")
     chooser.get_by_role("button", name="Show").click()
@@ -352,7 +360,7 @@ def test_the_state_team_picks_the_revenue_district_and_sees_its_posts(page: Page
 
     # In Hindi the district's posts have their Hindi names.
     page.get_by_role("link", name="हिन्दी").click()
-    page.locator("header nav").get_by_role("link", name="पद", exact=True).click()
+    menu_link(page, "पद").click()
     page.locator("form.district select").select_option("DM-HTR")
     page.locator("form.district button").click()
     expect(page.locator("table.posts tr[data-abbreviation='DM-HTR'] td.holder")).to_have_text(
@@ -362,7 +370,7 @@ def test_the_state_team_picks_the_revenue_district_and_sees_its_posts(page: Page
 
 def test_a_nodal_officer_sees_their_own_districts_posts_with_no_chooser(page: Page):
     log_in(page, NODAL)
-    page.locator("header nav").get_by_role("link", name="Posts", exact=True).click()
+    menu_link(page, "Posts").click()
     expect(page.locator("table.posts tr[data-abbreviation='ASP-HTR']")).to_have_count(1)
     expect(page.locator("table.posts tr[data-abbreviation='DM-HTR']")).to_have_count(0)
     expect(page.locator("form.district")).to_have_count(0)
