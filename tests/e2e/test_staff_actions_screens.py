@@ -88,12 +88,16 @@ def new_person(office, login, name_en: str, password: str = "Hathras-pass-1") ->
     return r.json()
 
 
-def menu_link(page: Page, name: str, exact: bool = True) -> Locator:
-    """A link of the header's menu, which a phone folds under Menu (opened first)."""
+def header(page: Page) -> Locator:
+    """The header's links, languages and Log out, which a phone folds under Menu (opened)."""
     summary = page.locator("header summary")
     if summary.is_visible() and page.locator("header details.menu[open]").count() == 0:
         summary.click()
-    return page.locator("header nav").get_by_role("link", name=name, exact=exact)
+    return page.locator("header")
+
+
+def menu_link(page: Page, name: str, exact: bool = True) -> Locator:
+    return header(page).locator("nav").get_by_role("link", name=name, exact=exact)
 
 
 def open_person(page: Page, username: str) -> None:
@@ -154,7 +158,7 @@ def test_the_nodal_officer_enrols_a_dsc_a_bad_one_is_refused_in_hindi_and_revoke
 
     # In Hindi, each bad certificate is refused with the service's reason; the DSC stays.
     row.locator("td.name a").click()
-    page.get_by_role("link", name="हिन्दी").click()
+    header(page).get_by_role("link", name="हिन्दी").click()
     expect(page.locator("html")).to_have_attribute("lang", "hi")
     for filename, reason in (
         ("expired.cer", "प्रमाणपत्र की अवधि समाप्त हो चुकी है।"),
@@ -167,7 +171,7 @@ def test_the_nodal_officer_enrols_a_dsc_a_bad_one_is_refused_in_hindi_and_revoke
         expect(dsc.locator("dd.issuer")).to_have_text(pki.LICENSED_CA_NAME)
     fits(page, "person-refused-hi")
 
-    page.get_by_role("link", name="English").click()
+    header(page).get_by_role("link", name="English").click()
     dsc.get_by_role("button", name="Revoke the DSC").click()
     expect(page.locator(".flash")).to_have_text("The DSC is revoked: it can no longer sign here.")
     expect(dsc).to_contain_text("No DSC is enrolled")
@@ -220,7 +224,7 @@ def test_someone_who_lost_their_slip_activates_with_a_fresh_code(
     fits(page, "slip")
 
     # Switching language afterwards lands on the person: the code is not shown again.
-    page.get_by_role("link", name="हिन्दी").click()
+    header(page).get_by_role("link", name="हिन्दी").click()
     expect(page.locator("dd.login")).to_have_text(lost["login"])
     expect(page.locator("main")).not_to_contain_text(code)
 
@@ -299,14 +303,14 @@ def test_a_person_turns_two_step_login_on_logs_in_with_a_code_and_turns_it_off(
         "Two-step login is on: you log in with your password and a code from your app."
     )
     fits(page, "two-step-on")
-    page.get_by_role("link", name="हिन्दी").click()
+    header(page).get_by_role("link", name="हिन्दी").click()
     expect(page.locator("p.status")).to_have_text(
         "दो-चरणीय लॉगिन चालू है: आप अपने पासवर्ड और अपने ऐप के कोड से लॉग इन करते हैं।"
     )
-    page.get_by_role("link", name="English").click()
+    header(page).get_by_role("link", name="English").click()
 
     # Logging in now needs the code.
-    page.get_by_role("button", name="Log out").click()
+    header(page).get_by_role("button", name="Log out").click()
     log_in(page, username, password)
     expect(page.get_by_role("alert")).to_have_text(
         "Enter the 6-digit code from your authenticator app."
@@ -325,7 +329,7 @@ def test_a_person_turns_two_step_login_on_logs_in_with_a_code_and_turns_it_off(
     expect(page.locator(".flash")).to_have_text(
         "Two-step login is off: you log in with your password alone."
     )
-    page.get_by_role("button", name="Log out").click()
+    header(page).get_by_role("button", name="Log out").click()
     log_in(page, username, password)
     expect(page).to_have_url(re.compile(r"/inbox$"))
 
@@ -359,7 +363,7 @@ def test_the_state_team_picks_the_revenue_district_and_sees_its_posts(page: Page
     fits(page, "post-revenue")
 
     # In Hindi the district's posts have their Hindi names.
-    page.get_by_role("link", name="हिन्दी").click()
+    header(page).get_by_role("link", name="हिन्दी").click()
     menu_link(page, "पद").click()
     page.locator("form.district select").select_option("DM-HTR")
     page.locator("form.district button").click()
