@@ -8,8 +8,11 @@ then with its answer, or with the refusal it met; a repeat with the same argumen
 answer or refusal again without acting, a repeat with other arguments is refused
 (``IDEMPOTENCY_KEY_REUSED``), and one that arrives while the first still runs is told so
 (``IDEMPOTENCY_KEY_IN_USE``). A failure that is not the office's answer (a crash, a timeout)
-records nothing, so the retry acts. The record lives in the service's own store, beside the
-change it protects; records are forgotten after ``KEPT_HOURS``.
+records nothing, so the retry acts; a try whose worker died outright (killed mid-call) leaves
+its record running, and a retry takes it over once ``RUNNING_LEASE_SECONDS`` have passed — far
+beyond the gateway's wait for a service, so a try still alive then is not raced. The record
+lives in the service's own store, beside the change it protects; records are forgotten after
+``KEPT_HOURS``.
 """
 
 import hashlib
@@ -27,6 +30,7 @@ from common.errors import Conflict, OfficeError, Refused
 from common.storage import Db
 
 KEPT_HOURS = 24
+RUNNING_LEASE_SECONDS = 60
 KEY = re.compile(r"[\x21-\x7e]{1,200}")  # 1-200 visible ASCII characters
 FIELD = "idempotency"  # in the credential: {"key": ..., "request": "POST /api/v1/..."}
 
@@ -51,7 +55,9 @@ def once(db: Db, record_id: str, same: str, act: Callable[[], Any]) -> Any:
     try:
         db.idempotency.insert_one({"_id": record_id, "same": same, "status": "running", "at": now})
     except DuplicateKeyError:
-        return _again(db.idempotency.find_one({"_id": record_id}) or {}, same)
+        record = db.idempotency.find_one({"_id": record_id}) or {}
+        if not _abandoned(db, record, same, now):
+            return _again(record, same)
     try:
         answer = act()
     except OfficeError as refusal:
@@ -65,6 +71,20 @@ def once(db: Db, record_id: str, same: str, act: Callable[[], Any]) -> Any:
         raise
     db.idempotency.update_one({"_id": record_id}, {"$set": {"status": "done", "answer": answer}})
     return answer
+
+
+def _abandoned(db: Db, record: dict[str, Any], same: str, now: str) -> bool:
+    """Whether this retry takes over a try that has run past its lease (its worker died)."""
+    lease_ended = iso(utcnow() - timedelta(seconds=RUNNING_LEASE_SECONDS))
+    if record.get("status") != "running" or record.get("same") != same:
+        return False
+    if record.get("at", "") >= lease_ended:
+        return False
+    # Conditional on the old start, so two retries arriving together take it over once.
+    taken = db.idempotency.update_one(
+        {"_id": record["_id"], "status": "running", "at": record.get("at")}, {"$set": {"at": now}}
+    )
+    return taken.matched_count == 1
 
 
 def _again(record: dict[str, Any], same: str) -> Any:

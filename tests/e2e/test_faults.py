@@ -93,7 +93,8 @@ class Desk:
 
 
 def persist(tally: Tally, what: str, attempt) -> requests.Response:
-    """Try until the office answers (anything but a connection failure or a 5xx)."""
+    """Try until the office answers (anything but a connection failure, a 5xx, or "the first
+    try is still being applied", which asks the clerk to wait and try again)."""
     deadline = time.monotonic() + PATIENCE_SECONDS
     while True:
         try:
@@ -101,12 +102,16 @@ def persist(tally: Tally, what: str, attempt) -> requests.Response:
         except requests.RequestException as exc:
             answer, trouble = None, repr(exc)
         else:
-            if answer.status_code < 500:
+            if answer.status_code < 500 and not still_applied(answer):
                 return answer
             trouble = f"{answer.status_code} {answer.text[:200]}"
         assert time.monotonic() < deadline, f"{what}: still failing after retries: {trouble}"
         tally.add(retries=1)
         time.sleep(RETRY_PAUSE)
+
+
+def still_applied(answer: requests.Response) -> bool:
+    return answer.status_code == 409 and "IDEMPOTENCY_KEY_IN_USE" in answer.text
 
 
 class Clerks:

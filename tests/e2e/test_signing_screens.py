@@ -407,6 +407,7 @@ def test_without_a_dsc_a_letter_is_signed_on_paper_sealed_at_issue_and_dispatche
     )
     choose_post(page, "Rajesh", re.compile(r"^Superintendent of Police, Hathras \(SP-HTR\)"))
     page.get_by_role("button", name="Send", exact=True).click()
+    expect(flash(page)).to_contain_text(file["number"])  # sent before logging out
     log_out(page)
 
     # The SP approves version 2, signs it in ink and uploads the scan.

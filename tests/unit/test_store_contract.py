@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from pymongo.errors import DuplicateKeyError
 
 from common import idempotency
 from common.actor import Actor
+from common.clock import iso, utcnow
 from common.errors import Conflict, NotFound, Refused
 from common.events import Names, ReceiptDiarised, ReceiptOpened
 from common.outbox import relay, with_events
@@ -1167,6 +1169,18 @@ def test_a_refusal_is_answered_again_and_a_crash_lets_the_retry_act(db: Any) -> 
     with pytest.raises(Conflict) as busy:  # the first try is still being applied
         idempotency.once(db, "u1:files.send:k4", "same", lambda: "twice")
     assert busy.value.code == "IDEMPOTENCY_KEY_IN_USE"
+
+    # A try whose worker was killed mid-call is taken over once its lease has run out, by one
+    # retry only; a stale record of other arguments is still refused as a reused key.
+    long_ago = iso(utcnow() - timedelta(seconds=idempotency.RUNNING_LEASE_SECONDS + 5))
+    db.idempotency.insert_one(
+        {"_id": "u1:files.send:k5", "same": "same", "status": "running", "at": long_ago}
+    )
+    with pytest.raises(Refused) as reused:
+        idempotency.once(db, "u1:files.send:k5", "other", lambda: "other")
+    assert reused.value.code == "IDEMPOTENCY_KEY_REUSED"
+    assert idempotency.once(db, "u1:files.send:k5", "same", lambda: "taken over") == "taken over"
+    assert idempotency.once(db, "u1:files.send:k5", "same", lambda: "twice") == "taken over"
 
 
 def test_idempotency_records_are_forgotten_after_a_day(db: Any) -> None:
