@@ -162,9 +162,8 @@ def claim_due(db: Db, now: str) -> dict[str, Any] | None:
     """Take the next delivery due to be tried, marking it ``sending`` (with the time: a claim
     that never finishes is found by ``interrupted``)."""
     for status in ("pending", "failed"):
-        for candidate in db.deliveries.find({"status": status}, {"next_try": 1}):
-            if candidate["next_try"] > now:
-                continue
+        due = {"status": status, "next_try": {"$lte": now}}
+        for candidate in db.deliveries.find(due, {"_id": 1}).sort("next_try", 1).limit(20):
             claimed = db.deliveries.find_one_and_update(
                 {"_id": candidate["_id"], "status": status},
                 {"$set": {"status": "sending", "claimed_at": now}, "$inc": {"attempts": 1}},
@@ -186,9 +185,7 @@ def tried(db: Db, delivery_id: str, outcome: dict[str, Any], attempt: dict[str, 
 def interrupted(db: Db, claimed_before: str, at: str) -> list[dict[str, Any]]:
     """Deliveries claimed before ``claimed_before`` and never recorded: the process sending
     them died. Whether they went is unknown, so they wait for an admin, never retried blind."""
-    found = [
-        d for d in db.deliveries.find({"status": "sending"}) if d["claimed_at"] < claimed_before
-    ]
+    found = list(db.deliveries.find({"status": "sending", "claimed_at": {"$lt": claimed_before}}))
     for d in found:
         db.deliveries.update_one(
             {"_id": d["_id"], "status": "sending"},
@@ -259,7 +256,7 @@ def cancel_reminders(db: Db, key: str, made_before: str) -> None:
 
 
 def reminders_due(db: Db, now: str) -> list[dict[str, Any]]:
-    return [r for r in db.reminders.find({"fired": False}) if r["fire_at"] <= now]
+    return list(db.reminders.find({"fired": False, "fire_at": {"$lte": now}}))
 
 
 def reminder_fired(db: Db, reminder_id: str) -> None:

@@ -1165,7 +1165,9 @@ def test_a_refusal_is_answered_again_and_a_crash_lets_the_retry_act(db: Any) -> 
         idempotency.once(db, "u1:files.send:k3", "same", crash)
     assert idempotency.once(db, "u1:files.send:k3", "same", lambda: "done") == "done"
 
-    db.idempotency.insert_one({"_id": "u1:files.send:k4", "same": "same", "status": "running"})
+    db.idempotency.insert_one(
+        {"_id": "u1:files.send:k4", "same": "same", "status": "running", "at": iso(utcnow())}
+    )
     with pytest.raises(Conflict) as busy:  # the first try is still being applied
         idempotency.once(db, "u1:files.send:k4", "same", lambda: "twice")
     assert busy.value.code == "IDEMPOTENCY_KEY_IN_USE"
