@@ -132,10 +132,18 @@ def planned(
         "params": notice["params"],
         "office_path": notice.get("office_path") or [],
         "post_id": notice.get("post_id"),
+        **untried(now, after_quiet_hours(prefs.quiet_hours, now), problem),
+    }
+
+
+def untried(now: datetime, first_try: datetime, problem: str | None = None) -> dict[str, Any]:
+    """The life fields of a delivery just planned: due at ``first_try``, or dead at once when
+    its address cannot work (``problem``), so it never enters the retry loop."""
+    return {
         "status": "dead" if problem else "pending",
         "reason": problem,
         "attempts": 0,
-        "next_try": iso(after_quiet_hours(prefs.quiet_hours, now)),
+        "next_try": iso(first_try),
         "created_at": iso(now),
         "tries": [],
     }

@@ -65,12 +65,7 @@ class DeliveryDesk(Desk):
                     "event": event.model_dump(mode="json"),
                     "office_path": event.office_path,
                     "post_id": body.post_id,
-                    "status": "pending",
-                    "reason": None,
-                    "attempts": 0,
-                    "next_try": iso(now),
-                    "created_at": iso(now),
-                    "tries": [],
+                    **delivery.untried(now, now),
                 }
             ],
         )
