@@ -1,9 +1,10 @@
 """Notices that leave the office, end to end: a real SMTP server and a real SMS gateway on
 loopback, the whole office started as `make run` starts it. A person's choices decide what
 goes out; a mail server that fails for a while gets the message once when it returns; one that
-refuses puts it on the admin's dead-letter list, from which it is replayed; an event delivered
-twice sends nothing twice; notify killed between sending and recording never sends again by
-itself (the admin sees it was cut off)."""
+refuses puts it on the admin's dead-letter list, from which it is replayed (over the API, and
+on the admin's screen on a phone and on a desktop); an event delivered twice sends nothing
+twice; notify killed between sending and recording never sends again by itself (the admin sees
+it was cut off)."""
 
 import json
 import os
@@ -13,8 +14,19 @@ import time
 import pytest
 import requests
 from kombu import Connection, Exchange, Queue
+from playwright.sync_api import Page, expect
 
 from tests.e2e.test_api import Desk, assert_error, diarised, wait_for
+from tests.e2e.test_phone_layout import one_word
+from tests.support.browser import (
+    fits_the_screen,
+    header,
+    log_in,
+    on_phone_and_desktop,
+    shot,
+    size_of,
+    within_the_screen,
+)
 from tests.support.mailserver import MailServer, Received
 from tests.support.office import DEMO_PASSWORD, Office
 from tests.support.smsgateway import SmsGatewayServer
@@ -189,6 +201,36 @@ def test_a_refused_address_goes_to_the_dead_letter_list_and_is_replayed_by_the_a
     delivered(co, receipt["id"], "email", "sent")
     assert len(mails_about(mail, receipt["number"])) == 1
     assert_error(admin.post(f"/api/v1/deliveries/{letter['id']}/replay"), 409, "DELIVERY_NOT_DEAD")
+
+
+@on_phone_and_desktop
+def test_the_admin_replays_a_dead_letter_from_the_screen(page: Page, office, mail):
+    sp = login(office, "sp.hathras")
+    address = f"{one_word(60)}@{one_word(60).lower()}.uppolice.gov.in"  # one long word
+    choose(sp, email=address, channels={"receipt_received": ["email"]})
+    mail.refuse_recipients = True
+    try:
+        receipt = received_by(sp, office)
+        delivered(sp, receipt["id"], "email", "dead")
+    finally:
+        mail.refuse_recipients = False
+
+    log_in(page, "admin.up")
+    header(page).locator("nav").get_by_role("link", name="Dead letters", exact=True).click()
+    row = page.locator("table.dead-letters tbody tr", has_text=address)
+    expect(row.locator(".to")).to_have_text(address)
+    expect(row.locator(".reason")).to_contain_text("RECIPIENT_REFUSED")
+    fits_the_screen(page, "the dead letters")  # the table scrolls inside its own box
+    shot(page, f"dead-letters-replay-{size_of(page)}")
+    replay = row.get_by_role("button", name="Replay")
+    within_the_screen(replay)  # on a phone, the table's own scroll brings it in
+    replay.click()
+    expect(page.locator("p.flash")).to_have_text(
+        f"Sent again to {address}: it will be tried in a moment."
+    )
+    fits_the_screen(page, "the dead letters after a replay")
+    delivered(sp, receipt["id"], "email", "sent")
+    assert len(mails_about(mail, receipt["number"])) == 1
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,9 @@
 SMS (in English, then in Hindi; a refused address is told in their language and kept as typed);
 all their notices a page at a time, each phrased with how it went out; the dead-letter list for
 the state e-Office team only; a circular sent from the admin's screen reaching a post; and the
-desk that dispatched a letter by email seeing how its email went.
+desk that dispatched a letter by email seeing how its email went. The choices, the dead letters
+and circulars are used on a phone (360 px) as on a desktop: the page never scrolls sideways,
+whatever long word was typed, and the phone's links are under its Menu.
 
 The office is the shared one of tests/e2e (no mail server listens there: emails are tried and
 retried, never sent). Events reach notify asynchronously, so what they cause is polled for with
@@ -16,7 +18,15 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.test_api import Desk, diarised, wait_for
 from tests.e2e.test_notify_api import WAIT, deliveries_of, dispatched_by_email, preferences, put
-from tests.support.browser import log_in, shot
+from tests.e2e.test_phone_layout import one_word
+from tests.support.browser import (
+    fits_the_screen,
+    header,
+    log_in,
+    on_phone_and_desktop,
+    shot,
+    size_of,
+)
 
 CO, HC, SP = "co.sadar.hathras", "hc.estt.hathras", "sp.hathras"
 CRU_POST = "Central Receipt Unit, SP Office Hathras"
@@ -26,7 +36,7 @@ PAGES = 10  # how many pages of notices are looked through for a few fresh ones
 
 
 def log_out(page: Page) -> None:
-    page.get_by_role("button", name=re.compile("Log out|लॉग आउट")).click()
+    header(page).get_by_role("button", name=re.compile("Log out|लॉग आउट")).click()
     expect(page).to_have_url(re.compile(r"/login$"))
 
 
@@ -49,6 +59,7 @@ def notices_found(page: Page, first: str, wanted: list[str]) -> dict[str, str]:
     return found
 
 
+@on_phone_and_desktop
 def test_a_person_chooses_what_reaches_them_in_english_and_in_hindi(page: Page, office, login):
     co = Desk(office.url, login(CO))
     try:
@@ -81,17 +92,21 @@ def test_a_person_chooses_what_reaches_them_in_english_and_in_hindi(page: Page, 
         assert saved["quiet_hours"] == {"start": "21:00", "end": "07:00"}
         assert saved["channels"]["circular"] == ["email"]
         assert saved["channels"]["explanation_required"] == []
-        shot(page, "notice-preferences")
+        fits_the_screen(page, "the saved choices")
+        shot(page, f"notice-preferences-{size_of(page)}")
 
-        # An address that cannot be written to: told why, and what was typed stays.
-        page.get_by_label("Email address").fill("co.sadar-at-uppolice.gov.in")
+        # An address that cannot be written to: told why, and what was typed stays (a long
+        # one, pasted without a space, does not widen the page).
+        wrong = "co.sadar-at-" + one_word(240)
+        page.get_by_label("Email address").fill(wrong)
         receipts = page.get_by_label("A receipt reaches my desk: Email", exact=True)
         receipts.check()
         page.get_by_role("button", name="Save my choices").click()
         expect(page.locator("p.flash.error")).to_have_text(
             "This email address cannot be written to. Check it and try again."
         )
-        expect(page.get_by_label("Email address")).to_have_value("co.sadar-at-uppolice.gov.in")
+        expect(page.get_by_label("Email address")).to_have_value(wrong)
+        fits_the_screen(page, "the refused choices")
         expect(receipts).to_be_checked()
         expect(page.get_by_label("Mobile number")).to_have_value("9876500002")
         unchanged = preferences(co)
@@ -116,7 +131,8 @@ def test_a_person_chooses_what_reaches_them_in_english_and_in_hindi(page: Page, 
         saved = preferences(co)
         assert (saved["mobile"], saved["language"]) == ("9876500003", "hi")
         assert saved["channels"]["circular"] == []
-        shot(page, "notice-preferences-hi")
+        fits_the_screen(page, "the choices in Hindi")
+        shot(page, f"notice-preferences-hi-{size_of(page)}")
     finally:
         assert put(co, PREFERENCES, {}).status_code == 200
 
@@ -172,9 +188,10 @@ def test_all_my_notices_page_by_page_each_phrased_with_how_it_went_out(page: Pag
         assert put(hc, PREFERENCES, {}).status_code == 200
 
 
+@on_phone_and_desktop
 def test_the_dead_letter_list_and_circulars_are_for_the_state_team_only(page: Page):
     log_in(page, "cru.hathras")
-    nav = page.locator("header nav")
+    nav = header(page).locator("nav")
     expect(nav.get_by_role("link", name="Notices", exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name="Dead letters")).to_have_count(0)
     expect(nav.get_by_role("link", name="Circulars")).to_have_count(0)
@@ -187,7 +204,7 @@ def test_the_dead_letter_list_and_circulars_are_for_the_state_team_only(page: Pa
     log_out(page)
 
     log_in(page, "admin.up")
-    page.locator("header nav").get_by_role("link", name="Dead letters", exact=True).click()
+    header(page).locator("nav").get_by_role("link", name="Dead letters", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/deliveries$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dead letters")
     rows = page.locator("table.dead-letters tbody tr")
@@ -195,23 +212,28 @@ def test_the_dead_letter_list_and_circulars_are_for_the_state_team_only(page: Pa
         expect(rows.first.get_by_role("button", name="Replay")).to_be_visible()
     else:
         expect(page.locator("p.empty")).to_contain_text("No dead letters")
-    shot(page, "dead-letters")
+    fits_the_screen(page, "the dead letters")
+    shot(page, f"dead-letters-{size_of(page)}")
 
 
+@on_phone_and_desktop
 def test_a_circular_from_the_admin_screen_reaches_a_post(page: Page, office, login):
-    title = f"Holi arrangements {uuid.uuid4().hex[:6]}"
-    text = "All SHOs to report the arrangements by 5 pm."
+    title = f"Holi arrangements {uuid.uuid4().hex[:6]} {one_word(250)}"
+    text = f"All SHOs to report the arrangements by 5 pm: {one_word(600)}"
     log_in(page, "admin.up")
-    page.locator("header nav").get_by_role("link", name="Circulars", exact=True).click()
+    header(page).locator("nav").get_by_role("link", name="Circulars", exact=True).click()
     code = page.get_by_label("Office code")
     expect(code).to_have_value("UP-POLICE")  # the admin's own office
     code.fill("PS-KOTWALI-HTR")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Text").fill(text)
+    fits_the_screen(page, "the circular typed")
     page.get_by_role("button", name="Send the circular").click()
     expect(page.locator("p.flash")).to_have_text(
         re.compile(r"^The circular was sent\. Posts it reached: [1-9]\d*\.$")
     )
+    fits_the_screen(page, "the circular sent")
+    shot(page, f"circular-sent-{size_of(page)}")
     log_out(page)
 
     sho = Desk(office.url, login("sho.kotwali.hathras"))
@@ -227,6 +249,7 @@ def test_a_circular_from_the_admin_screen_reaches_a_post(page: Page, office, log
     notice = page.locator("li.notice", has_text=title)
     expect(notice).to_contain_text(f"Circular from Police Station Kotwali Nagar, Hathras: {title}")
     expect(notice.locator(".circular-text")).to_have_text(text)
+    fits_the_screen(page, "the circular among the notices")
     in_language(page, "hi", "/notices")
     expect(notice).to_contain_text(f"थाना कोतवाली नगर, हाथरस का परिपत्र: {title}")
 

@@ -7,7 +7,8 @@ the PIN when asked, and the page shows the signature by itself. The SP issues an
 the letter by post; the dispatch register lists it. Logged out, anyone verifies the letter at
 the address printed on it (in Hindi too), or by uploading the signed PDF; a PDF changed after
 signing, or one that is not a PDF at all, is called what it is. poppler's pdfsig checks the
-signed PDF independently.
+signed PDF independently. The sign screen is used on a phone (360 px) as on a desktop: its line,
+command and link are on the screen whatever the letter's subject, and it shows the signature.
 
 Screenshots land in /tmp/shots/."""
 
@@ -23,8 +24,16 @@ import jwt
 import requests
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_phone_layout import one_word
 from tests.support import pki
-from tests.support.browser import log_in, shot
+from tests.support.browser import (
+    fits_the_screen,
+    log_in,
+    on_phone_and_desktop,
+    shot,
+    size_of,
+    within_the_screen,
+)
 from tests.support.office import DEMO_PASSWORD
 from tests.support.pdfs import pdf
 from tests.support.terminal import on_a_terminal
@@ -374,6 +383,58 @@ def test_the_signer_gets_a_token_for_its_one_signing_and_nothing_else(office, lo
             timeout=60,
         )
         assert done.returncode == 0 and "signed and accepted" in done.stderr, done.stderr
+
+
+@on_phone_and_desktop
+def test_the_sign_screen_fits_the_screen_and_shows_the_signature_made_with_its_line(
+    page: Page, office, login, tmp_path
+):
+    clerk, sp = login(HC), login(SP)
+    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner=SP_NAME, key_types=("rsa",))
+    enrol_dsc(office, sp, token.keys["rsa"].der)
+    file, _ = approved_by_the_sp(office, clerk, sp, one_word(300))  # a subject of one word
+
+    log_in(page, SP)
+    page.goto(f"/files/{file['id']}")
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Prepare my signature").click()
+    expect(
+        page.get_by_role("heading", name="Waiting for the signature from your token")
+    ).to_be_visible()
+    fits_the_screen(page, "the sign screen")
+    line = page.get_by_label("The line for this signing")
+    for control in (
+        line,
+        page.locator("pre.command"),
+        page.locator("a.signing-link"),
+        page.locator("code.digest"),
+        page.get_by_role("button", name="Check again"),
+        page.get_by_role("link", name="Read the letter (PDF)"),
+    ):
+        within_the_screen(control)
+    link = line.input_value()
+    assert page.locator("a.signing-link").get_attribute("href") == link
+    assert shlex.split(page.locator("code.signer-command").inner_text()) == ["eoffice-signer", link]
+    shot(page, f"dfa-sign-screen-{size_of(page)}")
+
+    # The line, pasted into the signer beside the token, signs; the page shows it by itself.
+    signed = subprocess.run(
+        [SIGNER, link, "--pin-env", "TOKEN_PIN"],
+        check=False,
+        env=token.env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert signed.returncode == 0 and "signed and accepted" in signed.stderr, signed.stderr
+    expect(page.locator("h2.verdict")).to_have_text(
+        "Signed. The signature is valid.", timeout=30_000
+    )
+    expect(page.locator("dd.signer")).to_have_text(SP_NAME)
+    fits_the_screen(page, "the signed screen")
+    within_the_screen(page.get_by_role("link", name="Back to the file to issue it"))
+    shot(page, f"dfa-signed-{size_of(page)}")
 
 
 def test_without_a_dsc_a_letter_is_signed_on_paper_sealed_at_issue_and_dispatched_by_email(

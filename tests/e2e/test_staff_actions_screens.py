@@ -25,7 +25,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from common.clock import IST
 from tests.support import pki
-from tests.support.browser import log_in, shot
+from tests.support.browser import header, log_in, shot
 from tests.support.sheets import csv_sheet, person
 
 pytestmark = pytest.mark.slow
@@ -86,14 +86,6 @@ def new_person(office, login, name_en: str, password: str = "Hathras-pass-1") ->
     )
     assert r.status_code == 201, r.text
     return r.json()
-
-
-def header(page: Page) -> Locator:
-    """The header's links, languages and Log out, which a phone folds under Menu (opened)."""
-    summary = page.locator("header summary")
-    if summary.is_visible() and page.locator("header details.menu[open]").count() == 0:
-        summary.click()
-    return page.locator("header")
 
 
 def menu_link(page: Page, name: str, exact: bool = True) -> Locator:
