@@ -22,6 +22,7 @@ office, so on a small machine it competes for the same CPUs: compare runs on one
 """
 
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -52,7 +53,13 @@ DIARIST = "cru.hathras"
 READER = "reader.hathras"
 READER_POST = "RDR-SP-HTR"
 # name -> (max operations, max seconds) per measured phase; warm-up is separate and discarded.
-LIMITS = {"raw": (20000, 10), "plain": (10000, 10), "echo": (5000, 10), "dak": (1000, 15)}
+LIMITS = {
+    "raw": (20000, 10),
+    "kept": (20000, 10),
+    "plain": (10000, 10),
+    "echo": (5000, 10),
+    "dak": (1000, 15),
+}
 WARMUP = (50, 3)
 # Each desk call alone, at 1 client; each letter diarised is then sent, received and filed, so
 # the later calls are bounded by what the earlier ones made.
@@ -240,22 +247,33 @@ def broker_connection(amqp_uri: str) -> amqp.Connection:
 
 class RawReplier:
     """The smallest service: one thread consuming a queue of its own on the office's broker
-    and vhost, answering each request on its ``reply_to`` with its ``correlation_id``. No
-    persistence, no publisher confirms: the transport's own cost, the floor under the echo."""
+    and vhost, answering each request on its ``reply_to`` with its ``correlation_id``.
 
-    def __init__(self, amqp_uri: str):
-        self.queue = f"bench-raw-{uuid.uuid4().hex[:8]}"
+    ``kept=False``: no persistence, no acknowledgements, no publisher confirms: the transport's
+    own cost, the floor under the echo. ``kept=True``: what Nameko does to keep a call (a
+    durable queue, persistent messages both ways, each publish confirmed by the broker on a
+    connection of its own, the request acknowledged once answered): the floor under the echo
+    that no RPC keeping those guarantees can beat."""
+
+    def __init__(self, amqp_uri: str, kept: bool):
+        self.queue, self.kept = f"bench-raw-{uuid.uuid4().hex[:8]}", kept
         self._connection = broker_connection(amqp_uri)
         self._channel = self._connection.channel()
-        self._channel.queue_declare(self.queue, exclusive=True, auto_delete=True)
-        self._channel.basic_consume(self.queue, callback=self._answer, no_ack=True)
+        self._channel.queue_declare(self.queue, durable=kept, auto_delete=True)
+        self._channel.basic_consume(self.queue, callback=self._answer, no_ack=not kept)
+        self._answers = broker_connection(amqp_uri).channel() if kept else self._channel
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _answer(self, message: amqp.Message) -> None:
-        answer = amqp.Message(b'{"ok": true}', correlation_id=message.correlation_id)
-        self._channel.basic_publish(answer, exchange="", routing_key=message.reply_to)
+        answer = amqp.Message(
+            b'{"ok": true}', correlation_id=message.correlation_id, delivery_mode=1 + self.kept
+        )
+        publish = self._answers.basic_publish_confirm if self.kept else self._answers.basic_publish
+        publish(answer, exchange="", routing_key=message.reply_to)
+        if self.kept:
+            self._channel.basic_ack(message.delivery_tag)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -266,27 +284,44 @@ class RawReplier:
         self._stop.set()
         self._thread.join()
         self._connection.close()
+        if self.kept:
+            self._answers.connection.close()
 
 
 class RawRequester:
-    """One client's connection, with an exclusive reply queue of its own."""
+    """One client's connection, with a reply queue of its own (and, to keep the call as
+    Nameko does, a second connection to publish on with confirms)."""
 
-    def __init__(self, amqp_uri: str, queue: str):
-        self.queue = queue
+    def __init__(self, amqp_uri: str, replier: RawReplier):
+        self.queue, self.kept = replier.queue, replier.kept
         self._connection = broker_connection(amqp_uri)
         self._channel = self._connection.channel()
-        self.reply_to, _, _ = self._channel.queue_declare("", exclusive=True, auto_delete=True)
-        self._answers: dict[str, amqp.Message] = {}
-        self._channel.basic_consume(
-            self.reply_to,
-            callback=lambda m: self._answers.__setitem__(m.correlation_id, m),
-            no_ack=True,
+        self.reply_to, _, _ = self._channel.queue_declare(
+            "", durable=self.kept, exclusive=not self.kept, auto_delete=True
         )
+        self._answers: dict[str, amqp.Message] = {}
+        self._channel.basic_consume(self.reply_to, callback=self._take, no_ack=not self.kept)
+        self._publisher = broker_connection(amqp_uri).channel() if self.kept else self._channel
+
+    def _take(self, message: amqp.Message) -> None:
+        self._answers[message.correlation_id] = message
+        if self.kept:
+            self._channel.basic_ack(message.delivery_tag)
 
     def ask(self) -> None:
         correlation_id = uuid.uuid4().hex
-        request = amqp.Message(b"{}", correlation_id=correlation_id, reply_to=self.reply_to)
-        self._channel.basic_publish(request, exchange="", routing_key=self.queue)
+        request = amqp.Message(
+            b"{}",
+            correlation_id=correlation_id,
+            reply_to=self.reply_to,
+            delivery_mode=1 + self.kept,
+        )
+        if self.kept:
+            self._publisher.basic_publish_confirm(
+                request, exchange="", routing_key=self.queue, mandatory=True
+            )
+        else:
+            self._publisher.basic_publish(request, exchange="", routing_key=self.queue)
         while correlation_id not in self._answers:
             self._connection.drain_events(timeout=30)
         if self._answers.pop(correlation_id).body != b'{"ok": true}':
@@ -294,6 +329,8 @@ class RawRequester:
 
     def close(self) -> None:
         self._connection.close()
+        if self.kept:
+            self._publisher.connection.close()
 
 
 # --- the office's operations -------------------------------------------------------------------
@@ -553,6 +590,7 @@ def goals(phases: dict, desk: dict) -> list[dict]:
 def print_report(result: dict) -> None:
     labels = {
         "raw": "raw    AMQP request/reply",
+        "kept": "kept   the same, kept as RPC",
         "plain": "plain  GET /healthz",
         "echo": "echo   GET /readyz/identity",
         "dak": "dak    diarise + send",
@@ -651,10 +689,15 @@ def main() -> int:
             idle_kib = office_rss_kib(pid)
             processes = len(office_pids(pid))
 
-            replier = RawReplier(office.amqp_uri)
-            sessions = {name: diarist_session for name in ops}
-            sessions["raw"] = lambda: RawRequester(office.amqp_uri, replier.queue)
-            ops = {"raw": RawRequester.ask, **ops}
+            repliers = {
+                "raw": RawReplier(office.amqp_uri, kept=False),
+                "kept": RawReplier(office.amqp_uri, kept=True),
+            }
+            sessions: dict[str, Callable[[], Any]] = {name: diarist_session for name in ops} | {
+                name: functools.partial(RawRequester, office.amqp_uri, replier)
+                for name, replier in repliers.items()
+            }
+            ops = {"raw": RawRequester.ask, "kept": RawRequester.ask, **ops}
             phases: dict[str, dict] = {}
             for name, operation in ops.items():
                 max_ops, max_seconds = LIMITS[name]
@@ -665,7 +708,8 @@ def main() -> int:
                     with PeakMemory(lambda: office_rss_kib(pid)) as memory:
                         r = run_phase(operation, clients, max_ops, max_seconds, sessions[name])
                     phases[name][str(clients)] = {**r, "peak_rss_mib": mib(memory.peak)}
-            replier.close()
+            for replier in repliers.values():
+                replier.close()
             desk = Desk(office.url).measure()
         except BaseException:
             if office.proc is not None:
