@@ -200,6 +200,22 @@ def office_rss_kib(root_pid: int) -> int:
     return sum(rss_kib(pid) for pid in office_pids(root_pid))
 
 
+def cpu_seconds(pid: int) -> float:
+    """One process's CPU time so far, user and system; 0 once it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def office_cpu_seconds(root_pid: int) -> float:
+    """CPU time of the office's processes so far (the broker, shared with others, is not one
+    of them): per operation, a figure that other load on the machine skews far less than a
+    latency."""
+    return sum(cpu_seconds(pid) for pid in office_pids(root_pid))
+
+
 class PeakMemory:
     """Samples ``measure()`` (kB) every MEMORY_EVERY s in a background thread while the
     ``with`` block runs: the figure before, the peak, and after."""
@@ -508,7 +524,7 @@ class Desk:
             "put in file": put_in_file,
         }[call]
 
-    def measure(self) -> dict[str, dict]:
+    def measure(self, office_pid: int) -> dict[str, dict]:
         """Each call at 1 client, after a warm-up of its own."""
         out = {}
         for call in self.CALLS:
@@ -518,9 +534,12 @@ class Desk:
             run_phase(operation, 1, warmup_ops, warmup_seconds, session)
             max_ops, max_seconds = DESK_LIMITS
             left = self.available(call)
-            out[call] = run_phase(
+            cpu = office_cpu_seconds(office_pid)
+            r = run_phase(
                 operation, 1, max_ops if left is None else min(max_ops, left), max_seconds, session
             )
+            used = office_cpu_seconds(office_pid) - cpu
+            out[call] = {**r, "office_cpu_ms_per_op": cpu_ms_per_op(used, r)}
         return out
 
 
@@ -529,6 +548,10 @@ class Desk:
 
 def mib(kib: int) -> float:
     return round(kib / 1024, 1)
+
+
+def cpu_ms_per_op(seconds: float, phase: dict) -> float | None:
+    return round(seconds * 1000 / phase["ok"], 3) if phase["ok"] else None
 
 
 def ratio(a, b) -> float | None:
@@ -602,7 +625,7 @@ def print_report(result: dict) -> None:
     )
     print(
         f"{'phase':<28}{'clients':>8}{'ok':>7}{'failed':>8}{'s':>7}{'per s':>9}"
-        f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'cpu ms':>9}"
     )
     rows = [(labels[name], r) for name, by in result["phases"].items() for r in by.values()]
     rows += [(f"desk   {call}", r) for call, r in result["desk"].items()]
@@ -610,6 +633,7 @@ def print_report(result: dict) -> None:
         print(
             f"{label:<28}{r['clients']:>8}{r['ok']:>7}{r['failed']:>8}{r['seconds']:>7}"
             f"{r['per_second']:>9}{r['p50_ms']!s:>9}{r['p95_ms']!s:>9}{r['max_ms']!s:>9}"
+            f"{r['office_cpu_ms_per_op']!s:>9}"
         )
     print("\nRatios (how many times slower / fewer per second)")
     for k, r in result["ratios"].items():
@@ -625,18 +649,10 @@ def print_report(result: dict) -> None:
         f"\nResident memory of the office ({mem['processes']} processes): idle {mem['idle']} MiB, "
         f"peak under {BUSY} clients {mem['peak_busy']} MiB ({peaks})"
     )
-    failures = [
-        (name, r["clients"], f)
-        for name, by_clients in {
-            **result["phases"],
-            **{"desk " + k: {"1": r} for k, r in result["desk"].items()},
-        }.items()
-        for r in by_clients.values()
-        for f in r["failures"].items()
-    ]
+    failures = [(label, r["clients"], f) for label, r in rows for f in r["failures"].items()]
     print("\nFailures: " + ("none" if not failures else ""))
-    for name, clients, (what, count) in failures:
-        print(f"  {name} x{clients}: {count} x {what}")
+    for label, clients, (what, count) in failures:
+        print(f"  {' '.join(label.split())} x{clients}: {count} x {what}")
     print("\nGoals (issue #17)")
     print(f"  {'goal':<52}{'figure':>8}{'target':>10}  met")
     for g in result["goals"]:
@@ -705,12 +721,17 @@ def main() -> int:
                 phases[name] = {}
                 for clients in CONCURRENCY:
                     print(f"[bench] {name} x{clients} ...", flush=True)
+                    cpu = office_cpu_seconds(pid)
                     with PeakMemory(lambda: office_rss_kib(pid)) as memory:
                         r = run_phase(operation, clients, max_ops, max_seconds, sessions[name])
-                    phases[name][str(clients)] = {**r, "peak_rss_mib": mib(memory.peak)}
+                    phases[name][str(clients)] = {
+                        **r,
+                        "office_cpu_ms_per_op": cpu_ms_per_op(office_cpu_seconds(pid) - cpu, r),
+                        "peak_rss_mib": mib(memory.peak),
+                    }
             for replier in repliers.values():
                 replier.close()
-            desk = Desk(office.url).measure()
+            desk = Desk(office.url).measure(pid)
         except BaseException:
             if office.proc is not None:
                 print("[bench] office log (tail):\n" + office.log()[-4000:], file=sys.stderr)
