@@ -67,6 +67,7 @@ DESK_LIMITS = (300, 10)
 DESK_WARMUP = (10, 3)
 DESK_FILES = 20  # the reader's files that notes and letters are spread over
 MEMORY_EVERY = 0.2
+IDLE_SECONDS = 3  # to measure the idle office's CPU time, taken off each operation's
 # The issue's goals (#17): (name, what is compared, target, True if the figure must stay at or
 # below the target, False if at or above).
 DESK_CALL_GOAL = 2.0  # each desk call's p50 within 2x the echo's, at 1 client
@@ -524,7 +525,7 @@ class Desk:
             "put in file": put_in_file,
         }[call]
 
-    def measure(self, office_pid: int) -> dict[str, dict]:
+    def measure(self, office_pid: int, idle_per_second: float) -> dict[str, dict]:
         """Each call at 1 client, after a warm-up of its own."""
         out = {}
         for call in self.CALLS:
@@ -539,7 +540,7 @@ class Desk:
                 operation, 1, max_ops if left is None else min(max_ops, left), max_seconds, session
             )
             used = office_cpu_seconds(office_pid) - cpu
-            out[call] = {**r, "office_cpu_ms_per_op": cpu_ms_per_op(used, r)}
+            out[call] = {**r, "office_cpu_ms_per_op": cpu_ms_per_op(used, r, idle_per_second)}
         return out
 
 
@@ -550,8 +551,19 @@ def mib(kib: int) -> float:
     return round(kib / 1024, 1)
 
 
-def cpu_ms_per_op(seconds: float, phase: dict) -> float | None:
-    return round(seconds * 1000 / phase["ok"], 3) if phase["ok"] else None
+def idle_cpu_per_second(root_pid: int) -> float:
+    """What the office spends doing nothing (its timers, such as the outbox relays)."""
+    before = office_cpu_seconds(root_pid)
+    time.sleep(IDLE_SECONDS)
+    return (office_cpu_seconds(root_pid) - before) / IDLE_SECONDS
+
+
+def cpu_ms_per_op(seconds: float, phase: dict, idle_per_second: float) -> float | None:
+    """The office's CPU time per successful operation, less what it would have spent idle."""
+    if not phase["ok"]:
+        return None
+    spent = max(0.0, seconds - idle_per_second * phase["seconds"])
+    return round(spent * 1000 / phase["ok"], 3)
 
 
 def ratio(a, b) -> float | None:
@@ -649,6 +661,10 @@ def print_report(result: dict) -> None:
         f"\nResident memory of the office ({mem['processes']} processes): idle {mem['idle']} MiB, "
         f"peak under {BUSY} clients {mem['peak_busy']} MiB ({peaks})"
     )
+    print(
+        f"Office CPU per operation (cpu ms): its processes' time, less the idle office's "
+        f"{result['idle_office_cpu_percent']}% of a CPU; the broker's is not counted"
+    )
     failures = [(label, r["clients"], f) for label, r in rows for f in r["failures"].items()]
     print("\nFailures: " + ("none" if not failures else ""))
     for label, clients, (what, count) in failures:
@@ -700,8 +716,8 @@ def main() -> int:
                 flush=True,
             )
             ops, diarist_session = operations(office.url)
-            time.sleep(1)
             pid = office.proc.pid
+            idle_cpu = idle_cpu_per_second(pid)
             idle_kib = office_rss_kib(pid)
             processes = len(office_pids(pid))
 
@@ -726,12 +742,14 @@ def main() -> int:
                         r = run_phase(operation, clients, max_ops, max_seconds, sessions[name])
                     phases[name][str(clients)] = {
                         **r,
-                        "office_cpu_ms_per_op": cpu_ms_per_op(office_cpu_seconds(pid) - cpu, r),
+                        "office_cpu_ms_per_op": cpu_ms_per_op(
+                            office_cpu_seconds(pid) - cpu, r, idle_cpu
+                        ),
                         "peak_rss_mib": mib(memory.peak),
                     }
             for replier in repliers.values():
                 replier.close()
-            desk = Desk(office.url).measure(pid)
+            desk = Desk(office.url).measure(pid, idle_cpu)
         except BaseException:
             if office.proc is not None:
                 print("[bench] office log (tail):\n" + office.log()[-4000:], file=sys.stderr)
@@ -751,6 +769,7 @@ def main() -> int:
         "desk": desk,
         "ratios": ratios(phases),
         "goals": goals(phases, desk),
+        "idle_office_cpu_percent": round(idle_cpu * 100, 1),
         "memory_mib": {
             "processes": processes,
             "idle": mib(idle_kib),
