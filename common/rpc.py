@@ -45,10 +45,14 @@ def rpc(method: F) -> F:
     """Make a service method an RPC entrypoint (Nameko's ``@rpc``, answering as above), applied
     once per idempotency key."""
 
+    # Nameko checks a call against the method it runs: this one's, not the wrapper's. Its
+    # signature is read once here, not at every call (inspect.getcallargs did: ~3x the time).
+    signature = inspect.signature(method)
+
     @functools.wraps(method)
     def applied_once(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:  # Nameko checks a call against the method it runs: this one's, not the wrapper's
-            inspect.getcallargs(method, self, *args, **kwargs)
+        try:
+            signature.bind(self, *args, **kwargs)
         except TypeError as exc:
             raise IncorrectSignature(str(exc)) from None
         asked = idempotency.requested(args[0] if args else kwargs.get("actor"))
