@@ -857,7 +857,8 @@ def operations(url: str, district: District, held: dict) -> tuple[dict[str, Call
     pool: queue.Queue = queue.Queue()
     for u in users:
         for f in [f for f in held[u] if f["grading"] == "normal"][: SEND_POOL // 2]:
-            pool.put({"id": f["id"], "version": f["version"], "holder": u, "stale": False})
+            version = explain_delay(url, auth[u], f)
+            pool.put({"id": f["id"], "version": version, "holder": u, "stale": False})
     sends = itertools.count()
 
     def echo(session):
@@ -929,6 +930,19 @@ def operations(url: str, district: District, held: dict) -> tuple[dict[str, Call
 
     ops = {"echo": echo, "inbox": inbox, "search": find, "send": send}
     return ops, {"auth": auth, "post_of": post_of, "pool": pool, "queries": queries}
+
+
+def explain_delay(url: str, auth: dict, f: dict) -> int:
+    """A seeded file has sat at its desk since its last seeded move, longer than the office
+    allows: its holder records why (the seven-working-day rule), once, before the sends; the
+    file's version after that."""
+    response = requests.post(
+        f"{url}/api/v1/files/{f['id']}/explanation",
+        json={"text": "Bench: held since the seeded history", "version": f["version"]},
+        headers=auth,
+        timeout=HTTP_TIMEOUT,
+    )
+    return int(response.json()["version"]) if response.ok else f["version"]
 
 
 def timed_get(url: str, path: str, auth: dict) -> dict:
