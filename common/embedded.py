@@ -152,8 +152,8 @@ class _Field(indexing.FieldIndex):
 
 
 class _Indexes(indexing.CollectionIndexes):
-    """A collection's lean indexes on ``paths`` (``_id`` among them); rebuilt whole when the declared
-    indexes change (at start, or on a new index), never patched field by field."""
+    """A collection's lean indexes on ``paths`` (``_id`` among them); rebuilt whole when the
+    declared indexes change (at start, or on a new index), never patched field by field."""
 
     def __init__(self, paths: set[str]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
