@@ -12,6 +12,7 @@ from common.actor import Actor
 from common.errors import Conflict, NotFound
 from common.events import new_event
 from common.outbox import with_events, with_first_events
+from common.storage import ensure_index
 from services.files.domain import history
 from services.files.domain.change import Change, Item, NewItem
 
@@ -27,19 +28,22 @@ def ensure_indexes(db: Any) -> None:
     # A copy of a receipt carries the number of the receipt it copies, with its own copy_no.
     if db.receipts.index_information().get("number_1", {}).get("unique"):
         db.receipts.drop_index("number_1")  # stores made before copies existed
-    db.receipts.create_index([("number", 1), ("copy_no", 1)], unique=True)
-    db.files.create_index("number", unique=True)
+    ensure_index(db.receipts, [("number", 1), ("copy_no", 1)], unique=True)
+    ensure_index(db.files, "number", unique=True)
     for kind in KINDS:
-        db[kind].create_index("holder_post_id")
-        db[kind].create_index("has_outbox")
-        db[kind].create_index("search_terms")
-        db[kind].create_index("sent_by_post_id")
-        db[kind].create_index("escalated_to_post_ids")
-        db[kind].create_index("holder_since")
-    db.receipts.create_index("document.sha256")
+        for field in (
+            "holder_post_id",
+            "has_outbox",
+            "search_terms",
+            "sent_by_post_id",
+            "escalated_to_post_ids",
+            "holder_since",
+        ):
+            ensure_index(db[kind], field)
+    ensure_index(db.receipts, "document.sha256")
     # The dispatch register: an office's entries, newest first, served by the index.
-    db.dispatches.create_index([("office_id", 1), ("at", -1), ("_id", -1)])
-    db.heads.create_index("office_id")
+    ensure_index(db.dispatches, [("office_id", 1), ("at", -1), ("_id", -1)])
+    ensure_index(db.heads, "office_id")
 
 
 def next_counter(db: Any, key: str) -> int:

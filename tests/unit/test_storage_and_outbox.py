@@ -148,3 +148,47 @@ def test_a_consumer_applies_each_event_once_and_ignores_older_ones_arriving_late
     )
     assert items.find_one({"_id": "r1"})["post"] == "reader"
     storage.close()
+
+
+def test_the_embedded_indexes_answer_as_a_scan_would_after_writes_and_a_restart(config):
+    """common/embedded.py's lean indexes: the same answers as reading every document, for
+    text, numbers, arrays and embedded fields, after updates and deletes, and when built from
+    disk at the next start."""
+    first = Storage("files", config)
+    files = first.db.files
+    for field in ("holder", "terms", "n", "document.sha256"):
+        files.create_index(field)
+    files.insert_many(
+        [
+            {"_id": "a", "holder": "p1", "terms": ["alpha", "beta"], "n": 1, "document": {}},
+            {"_id": "b", "holder": "p2", "terms": ["beta", 3, None], "n": 1.0},
+            {"_id": "c", "holder": "p1", "terms": ["gamma", {"x": 1}], "document": {"sha256": "d"}},
+            {"_id": "d", "holder": ["p1", "p3"], "terms": "beta", "n": True},
+        ]
+    )
+    files.update_one({"_id": "a"}, {"$set": {"holder": "p2"}, "$pull": {"terms": "beta"}})
+    files.delete_one({"_id": "d"})
+    files.insert_one({"_id": "e", "holder": "p1", "terms": ["beta", "beta"]})
+    queries = [
+        {"holder": "p1"},
+        {"holder": {"$in": ["p2", "p3"]}},
+        {"terms": "beta"},
+        {"$and": [{"terms": "beta"}, {"holder": "p1"}]},
+        {"terms": 3},
+        {"n": 1},
+        {"document.sha256": "d"},
+        {"terms": "alpha"},
+    ]
+    expected = [["c", "e"], ["a", "b"], ["b", "e"], ["e"], ["b"], ["a", "b"], ["c"], ["a"]]
+
+    def answers(db):
+        return [[d["_id"] for d in db.files.find(q)] for q in queries]
+
+    assert answers(first.db) == expected
+    first.close()
+    again = Storage("files", config)
+    again.load_indexes()
+    assert answers(again.db) == expected
+    # A limit without a sort stops at the limit, in the order the documents were written.
+    assert [d["_id"] for d in again.db.files.find({"holder": {"$ne": None}}).limit(2)] == ["a", "b"]
+    again.close()

@@ -1,0 +1,227 @@
+"""The embedded engine (litemongo 0.2.0 on SQLite) with lean query indexes.
+
+litemongo keeps documents on disk and, per collection, an in-memory hash index on every field a
+declared index names, built from every document on the first query. As shipped that index spends
+a set and a tuple per document per field and a tuple per array element: with 50,000 files
+(``search_terms`` alone is ~40 terms a file) it held ~700 MiB, took 8 s to build (every document
+decoded whole, history and all, with the collector walking the growing heap) and made each full
+collection pause the service for about a second (bench/files.py).
+
+Here the same index (same candidates, so the same answers) keeps:
+
+- a text value as the text itself, interned: one string per distinct term, shared by every
+  document that holds it (other values keep litemongo's keys, shared the same way);
+- a document's keys as one tuple, and a key held by one document as that document's key rather
+  than a set of one;
+- and builds with the collector paused, once, when the service starts (:func:`build_indexes`).
+
+And a query with a limit and no sort reads only as many documents as it returns: litemongo's
+cursor decodes and projects every match first (3,653 files for one common word, to keep 500).
+
+It depends on litemongo's internals (``indexing``, ``sqlite_store``), so its version is pinned;
+tests/unit/test_store_contract.py and every service test run on it.
+"""
+
+import functools
+import gc
+import itertools
+import sys
+from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from litemongo import sqlite_store  # type: ignore[attr-defined]  # a module not re-exported
+from litemongo._vendor.mongomock import collection, indexing
+from litemongo.client import MongoClient
+
+ID = "_id"
+# litemongo keys a text value as ("s", text); this index keys it as the text alone.
+_TEXT = "s"
+
+
+def connect(path: str) -> MongoClient:
+    """A client on the store in directory ``path``, as ``litemongo.connect(path)`` but with the
+    lean indexes."""
+    return MongoClient(_Server(path))
+
+
+def build_indexes(client: MongoClient) -> None:
+    """Build every collection's index now rather than on its first query, and leave it out of
+    the collector's full collections from then on: it lives as long as the process, and
+    walking it took ~150 ms a time with 50,000 files."""
+    server = client._store
+    for name in server.list_created_database_names():
+        database = server[name]
+        for collection_name in database.list_created_collection_names():
+            database[collection_name]._get_query_index()
+    gc.freeze()
+
+
+def _shared(key: Any) -> Any:
+    if type(key) is tuple and len(key) == 2 and key[0] == _TEXT:
+        return sys.intern(key[1])
+    return key
+
+
+class _Field(indexing.FieldIndex):
+    """One field's index: key -> the store key of the one document holding it, or a set of
+    them; store key -> the tuple of its keys (None: the value could not be keyed, so the
+    document is a candidate for every query on this field)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        # key -> a store key, or a set of them (litemongo's own index holds only sets)
+        self._held: dict[Hashable, Any] = self._entries
+        self._top = "." not in path
+        self._others: dict[Hashable, Hashable] = {}  # one copy of each non-text key
+
+    def _keys(self, doc: dict[str, Any]) -> tuple[Hashable, ...] | None:
+        if not self._top:
+            keys = indexing._doc_keys(doc, self.path)
+            return None if keys is None else tuple(self._one(k) for k in keys)
+        value = doc.get(self.path)
+        if type(value) is str:
+            return (sys.intern(value),)
+        if value is None or isinstance(value, Mapping):
+            return ()  # an embedded document equals none of the values queries are planned on
+        if not isinstance(value, list | tuple):
+            key = indexing._key_for(value)
+            return None if key is indexing._NO_KEY else (self._one(key),)
+        try:
+            return tuple(map(sys.intern, value))  # an array of text, as search_terms is
+        except TypeError:
+            pass
+        found: dict[Hashable, None] = {}
+        for entry in value:
+            if type(entry) is str:
+                found[sys.intern(entry)] = None
+            elif entry is not None and not isinstance(entry, Mapping | list | tuple):
+                one = indexing._key_for(entry)
+                if one is indexing._NO_KEY:
+                    return None
+                found[self._one(one)] = None
+        return tuple(found)
+
+    def _one(self, key: Any) -> Hashable:
+        key = _shared(key)
+        return key if type(key) is str else self._others.setdefault(key, key)
+
+    def add(self, store_key: Hashable, doc: dict[str, Any]) -> None:
+        keys = self._keys(doc)
+        self._doc_keys[store_key] = keys
+        if keys is None:
+            self._unkeyed.add(store_key)
+            return
+        entries = self._held
+        for key in keys:
+            held = entries.get(key)
+            if held is None:
+                entries[key] = store_key
+            elif type(held) is set:
+                held.add(store_key)
+            elif held != store_key:
+                entries[key] = {held, store_key}
+
+    def remove(self, store_key: Hashable) -> None:
+        try:
+            keys = self._doc_keys.pop(store_key)
+        except KeyError:
+            return
+        if keys is None:
+            self._unkeyed.discard(store_key)
+            return
+        entries = self._held
+        for key in keys:
+            held = entries.get(key)
+            if type(held) is set:
+                held.discard(store_key)
+                if len(held) == 1:
+                    entries[key] = next(iter(held))
+            elif held == store_key:
+                del entries[key]
+
+    def candidates(self, keys: Iterable[Hashable]) -> set[Hashable]:
+        found = set(self._unkeyed)
+        for key in keys:
+            held = self._held.get(_shared(key))
+            if type(held) is set:
+                found.update(held)
+            elif held is not None:
+                found.add(held)
+        return found
+
+
+class _Indexes(indexing.CollectionIndexes):
+    """A collection's lean indexes on ``paths`` (``_id`` among them); rebuilt whole when the
+    declared indexes change (at start, or on a new index), never patched field by field."""
+
+    def __init__(self, paths: set[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._fields: dict[str, indexing.FieldIndex] = {path: _Field(path) for path in paths}
+
+
+class _Collection(sqlite_store.CollectionStore):  # type: ignore[misc]
+    def _get_query_index(self) -> _Indexes:
+        stale = self._query_index_is_stale()  # always asked: it tracks what this connection saw
+        paths = indexing.index_paths(self.indexes.values()) | {ID}
+        index: _Indexes | None = self._query_index  # type: ignore[has-type]
+        if index is None or stale or index.paths != paths:
+            index = self._query_index = self._build(paths)
+        return index
+
+    def _build(self, paths: set[str]) -> _Indexes:
+        index = _Indexes(paths)
+        # Nothing in the growing index can be garbage: the collector would only walk it again
+        # and again (half the build's time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for store_key, doc in self._iter_items():
+                index.add(store_key, doc)
+        finally:
+            if collecting:
+                gc.enable()
+        return index
+
+
+class _Database(sqlite_store.DatabaseStore):  # type: ignore[misc]
+    def __getitem__(self, name: str) -> _Collection:
+        found: _Collection | None = self._collections.get(name)
+        if found is None:
+            found = self._collections[name] = _Collection(
+                self._dirpath / name, codec_options=self._codec_options
+            )
+        return found
+
+
+class _Server(sqlite_store.ServerStore):  # type: ignore[misc]
+    def __getitem__(self, name: str) -> _Database:
+        found: _Database | None = self._databases.get(name)
+        if found is None:
+            found = self._databases[name] = _Database(Path(self._dirpath) / name)
+        return found
+
+
+class _Cursor(collection.Cursor):
+    """litemongo's cursor, which with a limit and no sort stops reading at the limit."""
+
+    _first: list[dict[str, Any]] | None = None
+    _first_of: functools.partial[Any] | None = None
+
+    def _compute_results(self, with_limit_and_skip: bool = False) -> list[dict[str, Any]]:
+        limit: int | None = self._limit
+        if (
+            not (with_limit_and_skip and limit)
+            or self._sort
+            or self.collection.codec_options.tz_aware
+        ):
+            return super()._compute_results(with_limit_and_skip)  # type: ignore[no-any-return,no-untyped-call]
+        if self._first is None or self._first_of is not self._factory:
+            end = self._skip + abs(limit)
+            self._first = list(itertools.islice(self._factory(), self._skip, end))
+            self._first_of = self._factory
+        return self._first
+
+
+# The only cursor of litemongo's private copy of mongomock (no other engine shares it).
+collection.Cursor = _Cursor  # type: ignore[misc]
