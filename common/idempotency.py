@@ -84,7 +84,7 @@ def _abandoned(db: Db, record: dict[str, Any], same: str, now: str) -> bool:
     taken = db.idempotency.update_one(
         {"_id": record["_id"], "status": "running", "at": record.get("at")}, {"$set": {"at": now}}
     )
-    return taken.matched_count == 1
+    return int(taken.matched_count) == 1
 
 
 def _again(record: dict[str, Any], same: str) -> Any:
