@@ -45,6 +45,9 @@ log = structlog.get_logger()
 # Events per batch: one transaction's worth. Larger batches wait less per event but hold more
 # unsent work if the broker refuses one; see bench/outbox.py.
 BATCH = 500
+# Documents cleared per write: the embedded engine walks an ``$in`` list for every document it
+# checks, so a whole batch's ids in one write would cost the square of the batch.
+FORGET_AT_ONCE = 50
 
 
 class Outgoing(NamedTuple):
@@ -126,17 +129,22 @@ def _outgoing(event: dict[str, Any], seal: Callable[[dict[str, Any]], dict[str, 
 
 
 def _forget(coll: Collection, docs: list[dict[str, Any]]) -> None:
-    """Take the published events out of ``docs``' outboxes (one or two writes for them all)."""
-    ids = [doc["_id"] for doc in docs]
-    sent = [event["event_id"] for doc in docs for event in doc.get("outbox", [])]
-    # Most outboxes hold just what was published: empty them and lower their flag.
-    emptied = coll.update_many(
-        {"_id": {"$in": ids}, "outbox": {"$not": {"$elemMatch": {"event_id": {"$nin": sent}}}}},
-        {"$set": {"outbox": [], "has_outbox": False}},
-    )
-    if emptied.matched_count < len(ids):
-        # Some got events meanwhile: those stay, with the flag up, for the next relay.
-        coll.update_many({"_id": {"$in": ids}}, {"$pull": {"outbox": {"event_id": {"$in": sent}}}})
+    """Take the published events out of ``docs``' outboxes, one or two writes per
+    ``FORGET_AT_ONCE`` documents."""
+    for start in range(0, len(docs), FORGET_AT_ONCE):
+        some = docs[start : start + FORGET_AT_ONCE]
+        ids = [doc["_id"] for doc in some]
+        sent = [event["event_id"] for doc in some for event in doc.get("outbox", [])]
+        # Most outboxes hold just what was published: empty them and lower their flag.
+        emptied = coll.update_many(
+            {"_id": {"$in": ids}, "outbox": {"$not": {"$elemMatch": {"event_id": {"$nin": sent}}}}},
+            {"$set": {"outbox": [], "has_outbox": False}},
+        )
+        if emptied.matched_count < len(ids):
+            # Some got events meanwhile: those stay, with the flag up, for the next relay.
+            coll.update_many(
+                {"_id": {"$in": ids}}, {"$pull": {"outbox": {"event_id": {"$in": sent}}}}
+            )
 
 
 def publish_batch(
