@@ -11,6 +11,7 @@ from kombu import Connection, Queue
 from nameko.amqp.publish import Publisher
 from nameko.dependency_providers import Config
 from nameko.standalone.events import get_event_exchange
+from nameko.testing.utils import get_extension
 
 from common import logs, service_parts
 from common.events import ReceiptOpened, new_event
@@ -93,6 +94,41 @@ def test_a_service_relays_its_events_once_each_in_order_sealed_with_the_request_
     storage = Storage("files", config)
     assert storage.db.receipts.count_documents({"has_outbox": True}) == 0
     storage.close()
+
+
+def test_after_the_broker_drops_its_connection_the_relay_reconnects_and_sends_what_waited(
+    config, container_factory, exchange
+):
+    _, queue = exchange
+    container = container_factory(Relaying, config)
+    container.start()
+    db = get_extension(container, Database).storage.db
+    db.receipts.insert_one(with_first_events({"_id": "r1"}, opened("r1", 1)))
+    assert eventually(lambda: queue.queue_declare(passive=True).message_count == 1)
+
+    # The broker closes every connection on the vhost (a restart, a network cut): the relay's
+    # pooled one is dead without knowing it. The management API lists connections, and their
+    # closing, a few seconds late: wait for this test's and the relay's, then for their end.
+    api = f"{RABBIT_API}/api/vhosts/{config['vhost']}/connections"
+
+    def both_listed():
+        listed = requests.get(api, timeout=10).json()
+        return listed if len(listed) >= 2 else None
+
+    found = eventually(both_listed)
+    assert found
+    for connection in found:
+        requests.delete(f"{RABBIT_API}/api/connections/{connection['name']}", timeout=10)
+    assert eventually(
+        lambda: all(c.get("state") == "closed" for c in requests.get(api, timeout=10).json())
+    )
+    db.receipts.insert_one(with_first_events({"_id": "r2"}, opened("r2", 1)))
+    assert eventually(lambda: db.receipts.count_documents({"has_outbox": True}) == 0)
+    container.stop()
+
+    with Connection(config["AMQP_URI"]) as connection:
+        received = arrived(queue(connection.default_channel))
+    assert [m.payload["payload"]["receipt_id"] for m in received] == ["r1", "r2"]
 
 
 def test_the_broker_gets_the_message_nameko_published_before(config, broker, exchange):
