@@ -8,12 +8,16 @@ events are stored, or neither is.
 
 A timer then relays the pending events to RabbitMQ in batches (:func:`relay`): whole documents'
 outboxes, about ``BATCH`` events at a time, are published on one channel inside one AMQP
-transaction (:func:`publish_batch`), and ``tx.commit-ok`` (which RabbitMQ sends once it has
-taken responsibility for every message of the transaction, persisted to durable queues) is the
-one wait per batch. Only then are those events taken out of their documents, a few writes per
-batch. It used to publish one event at a time with a publisher confirm each (~3 ms a round trip)
-and two writes per document: 10,000 onboarded people kept identity relaying for ~30 s; batched,
-see ``bench/outbox.py``. The guarantees are unchanged:
+transaction (:func:`publish_batch`); ``tx.commit-ok`` is the one wait per batch (RabbitMQ takes
+responsibility for a transaction's messages, durably, when it commits them). Only then are
+those events taken out of their documents, one or two writes per ``FORGET_AT_ONCE`` documents.
+
+Why: the relay used to publish each event through Nameko's ``EventDispatcher`` with a publisher
+confirm (py-amqp waits for each confirm as it publishes, ~3 ms a round trip) and clear each
+document with two writes, so 10,000 onboarded people kept identity relaying ~30 s (issue #17).
+A transaction gives one wait for many messages with what py-amqp offers (``tx_select``,
+``tx_commit``); waiting once for many confirms would mean tracking delivery tags by hand.
+``bench/outbox.py`` measures both. The guarantees are unchanged:
 
 - an event written is published at least once: a crash or a broker failure before the commit
   leaves the whole batch in the outbox (the broker drops an uncommitted transaction), and the
@@ -42,8 +46,9 @@ from common.storage import Collection, Db
 
 log = structlog.get_logger()
 
-# Events per batch: one transaction's worth. Larger batches wait less per event but hold more
-# unsent work if the broker refuses one; see bench/outbox.py.
+# Events per batch: one transaction's worth. Larger batches wait less per event, but a batch is
+# also a stretch of work between two waits on the broker, in which the service's other green
+# threads wait (~0.2 s at 500 on a busy 2-CPU machine); see bench/outbox.py.
 BATCH = 500
 # Documents cleared per write: the embedded engine walks an ``$in`` list for every document it
 # checks, so a whole batch's ids in one write would cost the square of the batch.
@@ -93,8 +98,7 @@ def relay(
 ) -> int:
     """Publish the events pending in ``collections``, in the order written, each with ``seal``'s
     proof of who produced it (``common.trust``), about ``batch`` at a time; return how many.
-
-    Events written while it runs wait for the next relay."""
+    Events written while it runs may wait for the next relay."""
     sent = 0
     for name in collections:
         coll = db[name]
