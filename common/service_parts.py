@@ -7,15 +7,15 @@ finds in a service's module.
 """
 
 import time
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from nameko import events
+from nameko.amqp.publish import get_connection
 from nameko.containers import WorkerContext
 from nameko.timer import timer
 
 from common import idempotency, outbox
-from common.logs import REQUEST_ID, request_id
+from common.logs import REQUEST_ID
 from common.metrics import OUTBOX_EVENTS, OUTBOX_OLDEST_SECONDS, Metrics
 from common.profile import ProductionCheck
 from common.rpc import rpc
@@ -53,22 +53,28 @@ class Health:
         return {"service": self.name, "ok": True}
 
 
-class EventDispatcher(events.EventDispatcher):  # type: ignore[misc]  # nameko ships no types
-    """Nameko's, also sending the request id of the event being published (bound by the relay
-    for each event, :func:`common.outbox.relay`) as a message header, which Nameko gives the
-    consumer as context data."""
+class EventBatches(events.EventDispatcher):  # type: ignore[misc]  # nameko ships no types
+    """Publishes the relay's batches (:func:`common.outbox.relay`), each in one AMQP transaction
+    (:func:`common.outbox.publish_batch`), as Nameko's ``EventDispatcher`` would publish each
+    event: to this service's events exchange, with the container's serializer and the worker's
+    headers, and the request id of the action that caused it as one more (Nameko gives it to
+    the consumer as context data)."""
 
-    def get_dependency(self, worker_ctx: WorkerContext) -> Callable[[str, Any], None]:
-        headers = self.get_message_headers(worker_ctx)
+    def get_dependency(self, worker_ctx: WorkerContext) -> outbox.Publish:
+        worker_headers: dict[str, Any] = self.get_message_headers(worker_ctx)
+        request_id_header = self._get_header_name(REQUEST_ID)
 
-        def dispatch(event_type: str, event_data: Any) -> None:
-            action = request_id()
-            extra = {**headers, self._get_header_name(REQUEST_ID): action} if action else headers
-            self.publisher.publish(
-                event_data, exchange=self.exchange, routing_key=event_type, extra_headers=extra
-            )
+        def headers(event: outbox.Outgoing) -> dict[str, Any]:
+            if not event.request_id:
+                return worker_headers
+            return {**worker_headers, request_id_header: event.request_id}
 
-        return dispatch
+        def publish(batch: list[outbox.Outgoing]) -> None:
+            core = self.publisher  # Nameko's, made at setup: where and how it publishes
+            with get_connection(core.amqp_uri, core.ssl, core.login_method) as connection:
+                outbox.publish_batch(connection, self.exchange, batch, headers, core.serializer)
+
+        return publish
 
 
 class Outbox:
@@ -77,7 +83,7 @@ class Outbox:
 
     name: ClassVar[str]
     outbox_collections: ClassVar[tuple[str, ...]]
-    relay_dispatch = EventDispatcher()
+    relay_publish = EventBatches()
     storage: Any  # common.storage.Database
     trust: Any  # common.trust.Trust
     config: Any  # nameko.dependency_providers.Config
@@ -87,7 +93,7 @@ class Outbox:
         collections = list(self.outbox_collections)
         # Off only in tests that stop a service between a write and its relay.
         if self.config.get("OUTBOX_RELAY", True) is not False:
-            outbox.relay(self.storage.db, self.relay_dispatch, self.trust.seal_event, collections)
+            outbox.relay(self.storage.db, self.relay_publish, self.trust.seal_event, collections)
         # The depth is read back at most once every MEASURE_SECONDS, not after every relay:
         # that would double the relay's reads five times a second for a gauge scraped rarely.
         if time.monotonic() - _measured_at.get(self.name, 0.0) >= MEASURE_SECONDS:

@@ -33,7 +33,7 @@ from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Conflict, NotFound, Refused
 from common.events import Names, ReceiptDiarised, ReceiptOpened
-from common.outbox import relay, with_events
+from common.outbox import Outgoing, relay, with_events
 from common.secrets_at_rest import SecretBox, is_sealed
 from common.storage import Database, Storage, apply_once
 from services.files import store as files
@@ -225,13 +225,17 @@ def test_the_relay_publishes_pending_events_in_order_sealed_and_then_forgets_the
     db.files.insert_one({"_id": "f2", "outbox": [], "has_outbox": False})
     published: list[tuple[str, str, bool]] = []
 
-    def dispatch(kind: str, body: dict[str, Any]) -> None:
-        published.append((kind, body["event_id"], body["sealed"]))
+    def publish(batch: list[Outgoing]) -> None:
+        # Until the broker has a batch, every event of it is still in its outbox.
+        for e in batch:
+            coll = db.receipts if e.type == "receipt.sent" else db.files
+            assert coll.count_documents({"outbox.event_id": e.event["event_id"]}) == 1
+        published.extend((e.type, e.event["event_id"], e.event["sealed"]) for e in batch)
 
     def seal(body: dict[str, Any]) -> dict[str, Any]:
         return {**body, "sealed": True}
 
-    assert relay(db, dispatch, seal, ["receipts", "files"]) == 3
+    assert relay(db, publish, seal, ["receipts", "files"]) == 3
     assert published == [
         ("receipt.sent", "e1", True),
         ("receipt.sent", "e2", True),
@@ -240,32 +244,58 @@ def test_the_relay_publishes_pending_events_in_order_sealed_and_then_forgets_the
     for coll, key in (("receipts", "r1"), ("files", "f1")):
         stored = db[coll].find_one({"_id": key})
         assert stored["outbox"] == [] and stored["has_outbox"] is False
-    assert relay(db, dispatch, seal, ["receipts", "files"]) == 0
+    assert relay(db, publish, seal, ["receipts", "files"]) == 0
 
 
 def test_an_event_written_while_the_relay_publishes_waits_for_the_next_round(db: Any) -> None:
     db.receipts.insert_one({"_id": "r1", "outbox": [event("e1")], "has_outbox": True})
+    db.receipts.insert_one({"_id": "r2", "outbox": [event("e2")], "has_outbox": True})
     published: list[str] = []
 
-    def dispatch(kind: str, body: dict[str, Any]) -> None:
-        published.append(body["event_id"])
-        if body["event_id"] == "e1":  # a desk action lands meanwhile
-            db.receipts.update_one({"_id": "r1"}, with_events({"$set": {"x": 1}}, event("e2")))
+    def publish(batch: list[Outgoing]) -> None:
+        published.extend(e.event["event_id"] for e in batch)
+        if published == ["e1", "e2"]:  # a desk action on r1 lands meanwhile
+            db.receipts.update_one({"_id": "r1"}, with_events({"$set": {"x": 1}}, event("e3")))
 
-    assert relay(db, dispatch, dict, ["receipts"]) == 1
-    stored = db.receipts.find_one({"_id": "r1"})
-    assert [e["event_id"] for e in stored["outbox"]] == ["e2"] and stored["has_outbox"] is True
-    assert relay(db, dispatch, dict, ["receipts"]) == 1
-    assert published == ["e1", "e2"]
+    assert relay(db, publish, dict, ["receipts"]) == 2
+    r1, r2 = db.receipts.find_one({"_id": "r1"}), db.receipts.find_one({"_id": "r2"})
+    assert [e["event_id"] for e in r1["outbox"]] == ["e3"] and r1["has_outbox"] is True
+    assert r2["outbox"] == [] and r2["has_outbox"] is False
+    assert relay(db, publish, dict, ["receipts"]) == 1
+    assert published == ["e1", "e2", "e3"]
     assert db.receipts.find_one({"_id": "r1"})["has_outbox"] is False
 
 
-def test_the_relay_takes_a_batch_of_documents_at_a_time(db: Any) -> None:
-    for n in range(5):
+def test_the_relay_hands_the_broker_whole_outboxes_a_batch_at_a_time(db: Any) -> None:
+    db.receipts.insert_one({"_id": "r0", "outbox": [event("e0")], "has_outbox": True})
+    many = [event("e1a"), event("e1b"), event("e1c")]
+    db.receipts.insert_one({"_id": "r1", "outbox": many, "has_outbox": True})
+    for n in (2, 3, 4):
         db.receipts.insert_one({"_id": f"r{n}", "outbox": [event(f"e{n}")], "has_outbox": True})
-    assert relay(db, lambda kind, body: None, dict, ["receipts"], batch=2) == 2
-    assert db.receipts.count_documents({"has_outbox": True}) == 3
-    assert relay(db, lambda kind, body: None, dict, ["receipts"], batch=10) == 3
+    batches: list[list[str]] = []
+
+    def publish(batch: list[Outgoing]) -> None:
+        batches.append([e.event["event_id"] for e in batch])
+
+    assert relay(db, publish, dict, ["receipts"], batch=2) == 7
+    assert batches == [["e0", "e1a", "e1b", "e1c"], ["e2", "e3"], ["e4"]]
+    assert db.receipts.count_documents({"has_outbox": True}) == 0
+
+
+def test_a_batch_the_broker_refuses_stays_and_the_batches_before_it_are_forgotten(
+    db: Any,
+) -> None:
+    for n in range(3):
+        db.receipts.insert_one({"_id": f"r{n}", "outbox": [event(f"e{n}")], "has_outbox": True})
+
+    def refuses_the_second(batch: list[Outgoing]) -> None:
+        if batch[0].event["event_id"] == "e1":
+            raise ConnectionError("broker gone")
+
+    with pytest.raises(ConnectionError):
+        relay(db, refuses_the_second, dict, ["receipts"], batch=1)
+    waiting = db.receipts.find({"has_outbox": True}, {"outbox": 1})
+    assert sorted(e["event_id"] for doc in waiting for e in doc["outbox"]) == ["e1", "e2"]
 
 
 # --- files ------------------------------------------------------------------------------------
