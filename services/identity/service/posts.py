@@ -182,7 +182,8 @@ class PostDesk(Desk):
                     for d in store.delegations_to(db, who.user_id)
                 )
             )
-            and not store.user_by_id(db, who.user_id).get("disabled")  # a holder or delegate is on record
+            # Read last: a holder or delegate is always a person on record.
+            and not store.user_by_id(db, who.user_id).get("disabled")
         )
         return MayAct(allowed=allowed, tree_version=store.tree_version(db)).model_dump()
 
