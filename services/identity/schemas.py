@@ -185,6 +185,14 @@ class Post(BaseModel):
     charge: str | None = None
 
 
+class MayAct(BaseModel):
+    """Whether a person may act from a post now, and the version of the office tree it was
+    told at (files keeps identity's answers on posts, chains and offices while it holds)."""
+
+    allowed: bool
+    tree_version: str
+
+
 class Posts(BaseModel):
     items: list[Post]
 

@@ -645,9 +645,14 @@ def test_the_office_tree(db: Any) -> None:
     assert sorted(o["_id"] for o in identity.children(db, "up")) == ["agra", "lko"]
     assert sorted(o["_id"] for o in identity.subtree(db, state)) == ["agra", "lko", "lko-t", "up"]
 
+    version = identity.tree_version(db)
+    assert identity.tree_version(db) == version  # read again, it holds
     identity.set_office_path(db, "lko-t", ["up", "agra", "lko-t"])
     assert identity.office_by_id(db, "lko-t")["path"] == ["up", "agra", "lko-t"]
+    moved = identity.tree_version(db)
+    assert moved != version  # an office moved: what files kept is not used again
     renamed = identity.update_office(db, "lko", {"name_en": "Lucknow"}, {"at": "t1"})
+    assert identity.tree_version(db) not in (version, moved)
     assert renamed["name_en"] == "Lucknow" and renamed["history"] == [{"at": "t1"}]
     renamed = identity.update_office(db, "lko", {"name_hi": "लखनऊ"}, {"at": "t2"})
     assert renamed["history"] == [{"at": "t1"}, {"at": "t2"}] and renamed["name_en"] == "Lucknow"
@@ -682,7 +687,9 @@ def test_posts_and_who_holds_them(db: Any) -> None:
     with pytest.raises(NotFound):
         identity.post_by_abbreviation(db, "XX")
 
+    version = identity.tree_version(db)
     identity.assign_post(db, identity.post_by_id(db, "adm"), "u1", "regular", event("e1"))
+    assert identity.tree_version(db) != version  # a post changed hands
     identity.assign_post(db, identity.post_by_id(db, "sdm"), "u1", "additional", event("e2"))
     assert sorted(p["_id"] for p in identity.posts_held_by(db, "u1")) == ["adm", "sdm"]
     # A transfer: the regular post changes hands, the additional charge stays.
@@ -694,7 +701,9 @@ def test_posts_and_who_holds_them(db: Any) -> None:
     assert stored["outbox"] == [event("e3")] and stored["has_outbox"] is True
     assert "outbox" not in identity.post_by_id(db, "dm")
 
+    version = identity.tree_version(db)
     identity.set_post_path(db, "sdm", ["up", "agra", "agra-t"], "agra")
+    assert identity.tree_version(db) != version  # a post moved with its office
     assert sorted(p["_id"] for p in identity.posts_in_district(db, "lko")) == ["adm", "dm"]
     assert identity.post_by_id(db, "sdm")["office_path"] == ["up", "agra", "agra-t"]
     assert [p["_id"] for p in identity.posts_of_office(db, "lko-t")] == ["sdm"]

@@ -3,8 +3,9 @@ receipt or file as the actor may see it (and a file as its holder), applying a c
 domain decided, and a draft's next version (uploaded or written)."""
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from common import uploads
 from common.actor import Actor
@@ -18,7 +19,10 @@ from services.files import store
 from services.files.domain import movement, numbering, visibility
 from services.files.domain.change import Change, Item, Post
 from services.files.render import letter
+from services.files.service.tree_answers import TreeAnswers
 from services.files.service.views import file_view
+
+TREE = TreeAnswers()
 
 
 def moment() -> datetime:
@@ -40,6 +44,7 @@ def decode_pdf(pdf_b64: object) -> bytes | None:
     return uploads.decode_base64(pdf_b64, "PDF_NOT_BASE64")
 
 
+T = TypeVar("T")
 NOT_FOUND = {"receipts": "RECEIPT_NOT_FOUND", "files": "FILE_NOT_FOUND"}
 
 
@@ -53,15 +58,31 @@ class Desk:
     trust: Trusted  # Trust()
     config: dict[str, Any]  # Config()
 
+    # The tree's version identity told this call (a worker serves one call), once it has asked
+    # whether the actor may act: until then, the call asks identity rather than use TREE.
+    _tree_version: str | None = None
+
     def _require_acting(self, actor: Actor, post_id: str | None, code: str) -> None:
         """The actor holds the post now: by their token, and by identity at this moment (a
         transfer or an ended delegation takes effect at once)."""
-        if not (actor.holds(post_id) and self.identity.may_act(actor.credential, post_id)):
+        if not actor.holds(post_id):
             raise Conflict(code)
+        answer = self.identity.may_act(actor.credential, post_id)
+        if not answer["allowed"]:
+            raise Conflict(code)
+        TREE.heard(answer["tree_version"])
+        self._tree_version = answer["tree_version"]
+
+    def _kept(self, key: tuple[str, str], ask: Callable[[], T]) -> T:
+        """Identity's answer on the tree, kept while the tree is as this call heard it."""
+        return TREE.answer(self._tree_version, key, ask)
 
     def _standard_heads(self, actor: Actor, office_id: str) -> dict[str, Item]:
         """The standard heads of the office's department, by code (from identity)."""
-        given = self.identity.department_file_heads(actor.credential, office_id)["items"]
+        given = self._kept(
+            ("heads", office_id),
+            lambda: self.identity.department_file_heads(actor.credential, office_id)["items"],
+        )
         return numbering.standard_heads(given, office_id)
 
     def _head(self, actor: Actor, office_id: str, code: str) -> Item:
@@ -123,7 +144,7 @@ class Desk:
             if not draft.get("text"):
                 raise Conflict("DRAFT_NEEDS_TEXT_OR_PDF")
             post = self._post(actor, post_id)
-            office = self.identity.office_by_code(actor.credential, post["office_code"])
+            office = self._office_by_code(actor, post["office_code"])
             content = cpu_bound(letter.render_letter, draft, office, file["number"], actor.lang)
         pages = check_pdf(content)
         return {
@@ -153,5 +174,20 @@ class Desk:
             raise Refused("UNKNOWN_POST", {"post_id": post_id}) from None
 
     def _post(self, actor: Actor, post_id: str) -> Post:
-        post: Post = self.identity.post(actor.credential, post_id)
+        post: Post = self._kept(
+            ("post", post_id), lambda: self.identity.post(actor.credential, post_id)
+        )
         return post
+
+    def _chain(self, actor: Actor, post_id: str) -> list[str]:
+        """The posts above this one, nearest first."""
+        chain: list[str] = self._kept(
+            ("chain", post_id), lambda: self.identity.chain(actor.credential, post_id)
+        )
+        return chain
+
+    def _office_by_code(self, actor: Actor, code: str) -> dict[str, Any]:
+        office: dict[str, Any] = self._kept(
+            ("office", code), lambda: self.identity.office_by_code(actor.credential, code)
+        )
+        return office

@@ -46,7 +46,7 @@ class FileDesk(HeldDesk):
             iso(moment),
             new.model_dump(include={"subject", "category", "grading", "physical", "head"}),
             head["section"] if new.head else None,
-            self.identity.chain(who.credential, post_id),
+            self._chain(who, post_id),
         )
         store.insert(db, "files", made, who)
         return file_view(made.doc, who)
@@ -144,7 +144,7 @@ class FileDesk(HeldDesk):
     def _moved(
         self, actor: Actor, doc: Item, to: dict[str, Any], how: movement.Sending
     ) -> dict[str, Any]:
-        chain = self.identity.chain(actor.credential, to["id"])
+        chain = self._chain(actor, to["id"])
         step = movement.send("files", doc, actor, to, how, now(), chain)
         return file_view(self._apply(actor, "files", doc, step), actor, how.skipped)
 
@@ -159,7 +159,7 @@ class FileDesk(HeldDesk):
         movement.require_elsewhere(doc, send.to_post_id)
         self._require_delay_explained(who, doc)
         to = self._known_post(who, send.to_post_id)
-        skipped = movement.skipped_levels(self.identity.chain(who.credential, from_post), to["id"])
+        skipped = movement.skipped_levels(self._chain(who, from_post), to["id"])
         due = send.due_date.isoformat() if send.due_date else None
         how = movement.Sending("sent", send.remark, send.priority, due, skipped)
         return self._moved(who, doc, to, how)

@@ -38,7 +38,7 @@ class FilingDesk(Desk):
         who = self.trust.actor(actor)
         new = parse(NewHead, request)
         if new.office_code:
-            office = self.identity.office_by_code(who.credential, new.office_code)
+            office = self._office_by_code(who, new.office_code)
         else:
             office = {"id": who.office_id, "path": list(who.office_path)}
         if not who.may("admin", office["path"]):

@@ -92,7 +92,7 @@ class PendencyDesk(HeldDesk):
                 )
                 days, thresholds = self._held(holder, doc, at)
                 if pendency_rule.escalation_level(days, thresholds) and holder_id not in chains:
-                    chains[holder_id] = self.identity.chain(me.credential, holder_id)
+                    chains[holder_id] = self._chain(me, holder_id)
                 reached = pendency_rule.due(doc, days, thresholds, chains.get(holder_id, []))
                 told += self._tell(kind, doc, reached, days, me, iso(at))
         return told
@@ -123,8 +123,7 @@ class PendencyDesk(HeldDesk):
 
     def _office(self, actor: Actor, office_code: str | None) -> dict[str, Any]:
         if office_code:
-            office: dict[str, Any] = self.identity.office_by_code(actor.credential, office_code)
-            return office
+            return self._office_by_code(actor, office_code)
         return {"id": actor.office_id, "path": list(actor.office_path)}
 
     @rpc

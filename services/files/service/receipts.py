@@ -64,7 +64,7 @@ class ReceiptDesk(HeldDesk):
         assert post_id is not None  # _require_acting refuses no post
         post = self._post(who, post_id)
 
-        supervisors = self.identity.chain(who.credential, post_id)
+        supervisors = self._chain(who, post_id)
         db = self.storage.db
         sha256 = self.storage.blobs.put(content) if content is not None else None
         # Looked for again just before a number is taken: a retry of the same request may have
@@ -184,7 +184,7 @@ class ReceiptDesk(HeldDesk):
             for p in domain.posts_marked(doc, send.to_post_id, send.copy_to)
         ]
         how = movement.Sending("sent", send.remark, send.priority, copies_to=tuple(copies_to))
-        at, chain = now(), self.identity.chain(who.credential, to["id"])
+        at, chain = now(), self._chain(who, to["id"])
         sent = self._apply(
             who, "receipts", doc, movement.send("receipts", doc, who, to, how, at, chain)
         )
@@ -197,7 +197,7 @@ class ReceiptDesk(HeldDesk):
     def _make_copy(self, actor: Actor, doc: Item, to: Post, how: movement.Sending, at: str) -> None:
         db = self.storage.db
         copy_no = store.next_counter(db, f"copies:{doc.get('copy_of') or doc['_id']}")
-        chain = self.identity.chain(actor.credential, to["id"])
+        chain = self._chain(actor, to["id"])
         terms = store.search_terms_of(db, "receipts", doc["_id"])
         new = domain.copied(doc, uuid.uuid4().hex, copy_no, to, how, actor, at, chain, terms)
         store.insert(db, "receipts", new, actor)

@@ -18,6 +18,7 @@ from services.identity import store
 from services.identity.domain import authority, govid, posts
 from services.identity.schemas import (
     AssignPost,
+    MayAct,
     NewDelegation,
     NewPost,
     Posts,
@@ -163,22 +164,28 @@ class PostDesk(Desk):
         return post_view(post, holder)
 
     @rpc
-    def may_act(self, actor: dict, post_id: str) -> bool:
+    def may_act(self, actor: dict, post_id: str) -> dict:
         """Whether the actor may act from this post now: they hold it, or it is delegated to
-        them for this moment. Files asks before every move, so a transfer or an ended
-        delegation takes effect at once, whatever the actor's token still says."""
+        them for this moment, and they are not disabled. Files asks before every move, so a
+        transfer, an ended delegation or a disabling takes effect at once, whatever the actor's
+        token still says (revocations reach token checks a second later). The answer carries
+        the tree's version too: files keeps posts, chains and offices while it holds."""
         who = self.trust.actor(actor)
         db = self.storage.db
         post = store.post_or_none(db, post_id)
-        if post is None:
-            return False
-        if post.get("holder_user_id") == who.user_id:
-            return True
-        now = iso(utcnow())
-        return any(
-            d["post_id"] == post_id and posts.is_live(d, now)
-            for d in store.delegations_to(db, who.user_id)
+        allowed = (
+            post is not None
+            and (
+                post.get("holder_user_id") == who.user_id
+                or any(
+                    d["post_id"] == post_id and posts.is_live(d, iso(utcnow()))
+                    for d in store.delegations_to(db, who.user_id)
+                )
+            )
+            # Read last: a holder or delegate is always a person on record.
+            and not store.user_by_id(db, who.user_id).get("disabled")
         )
+        return MayAct(allowed=allowed, tree_version=store.tree_version(db)).model_dump()
 
     @rpc
     def chain(self, actor: dict, post_id: str) -> list[str]:

@@ -74,6 +74,7 @@ from services.identity.store.tree import (
     set_office_path,
     set_post_path,
     subtree,
+    tree_version,
     update_office,
 )
 from services.identity.store.vpn import (
@@ -151,6 +152,7 @@ __all__ = [
     "set_user",
     "sheet",
     "subtree",
+    "tree_version",
     "update_office",
     "update_sheet",
     "use_refresh_token",

@@ -1,5 +1,6 @@
 """The office tree: offices, the posts in them and who holds them, and delegations of posts."""
 
+import uuid
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -64,14 +65,17 @@ def children(db: Any, office_id: str) -> list[dict]:
 
 def set_office_path(db: Any, office_id: str, path: list[str]) -> None:
     db.offices.update_one({"_id": office_id}, {"$set": {"path": path}})
+    _tree_changed(db)
 
 
 def update_office(db: Any, office_id: str, fields: dict, entry: dict) -> dict:
-    return db.offices.find_one_and_update(
+    updated = db.offices.find_one_and_update(
         {"_id": office_id},
         {"$set": fields, "$push": {"history": entry}},
         return_document=ReturnDocument.AFTER,
     )
+    _tree_changed(db)
+    return updated
 
 
 def district_of(db: Any, office: dict) -> str:
@@ -141,12 +145,33 @@ def assign_post(db: Any, post: dict, user_id: str, charge: str, event: dict) -> 
         {"_id": post["_id"]},
         with_events({"$set": {"holder_user_id": user_id, "charge": charge}}, event),
     )
+    _tree_changed(db)
 
 
 def set_post_path(db: Any, post_id: str, office_path: list[str], district_id: str) -> None:
     db.posts.update_one(
         {"_id": post_id}, {"$set": {"office_path": office_path, "district_id": district_id}}
     )
+    _tree_changed(db)
+
+
+# --- the tree's version ----------------------------------------------------------------------
+# Files keeps identity's answers about posts, chains and offices only while this tag stays the
+# same. Every write that changes such an answer (a holder, a post's place, an office's name or
+# place) sets a new tag *after* the write, so whoever reads the new tag then reads the new
+# answer. A random tag, not a count: a store made anew or restored never repeats a tag that a
+# keeper still holds.
+
+
+def tree_version(db: Any) -> str:
+    found = db.tree_version.find_one({"_id": "tree"})
+    return found["tag"] if found else _tree_changed(db)
+
+
+def _tree_changed(db: Any) -> str:
+    tag = uuid.uuid4().hex
+    db.tree_version.update_one({"_id": "tree"}, {"$set": {"tag": tag}}, upsert=True)
+    return tag
 
 
 # --- delegations -----------------------------------------------------------------------------
