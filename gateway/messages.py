@@ -322,6 +322,7 @@ MESSAGES = {
     "DELIVERY_NOT_DEAD": _l(
         "This email or SMS is not on the dead-letter list: it went, or is still being tried."
     ),
+    "LEAVE_YEAR_INVALID": _l("The year must be between 2000 and 2099."),
     "LEAVE_APPLICATION_NOT_FOUND": _l("No such leave application."),
     "LEAVE_NOT_SET_UP_FOR_DEPARTMENT": _l("Leave is not set up for your department yet."),
     "LEAVE_KIND_NOT_IN_DEPARTMENT": _l("Your department does not have this kind of leave."),

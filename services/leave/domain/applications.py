@@ -181,7 +181,7 @@ def new(
         "refunded_days": 0,
         "curtailed_to": None,
         "applied_at": at,
-        "history": [_entry("applied", by, fields["post_id"], at, **_went(stop))],
+        "history": [{**_entry("applied", by, fields["post_id"], at, **_went(stop)), "n": 1}],
     }
 
 

@@ -2,12 +2,12 @@
 one's own applications and balance."""
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from common.actor import Actor
 from common.clock import IST, iso, utcnow
-from common.errors import NotFound, Refused
+from common.errors import InvalidInput, NotFound, Refused
 from common.events import LeaveApplied, LeaveCancelled
 from common.rpc import rpc
 from common.validation import parse
@@ -139,9 +139,11 @@ class ApplyingDesk(Desk):
         """The actor's balance of each kind their department has, with their ledger."""
         who = self.trust.actor(actor)
         department = self._department(who, who.office_id or "")
-        year = year if isinstance(year, int) else today().year
+        year = today().year if year is None else year
+        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2099:
+            raise InvalidInput("LEAVE_YEAR_INVALID")
         mine = store.applications_of(self.storage.db, who.user_id)
-        ledger = self._ledger(who.user_id, department, mine)
+        ledger = self._ledger(who.user_id, department, mine, date(year, 1, 1))
         kinds = []
         for kind in department.kinds:
             left = balances.balance(kind, ledger, year)
@@ -177,7 +179,7 @@ class ApplyingDesk(Desk):
         others: list[dict[str, Any]],
     ) -> None:
         year = asked.from_date.year
-        ledger = self._ledger(who.user_id, department, others)
+        ledger = self._ledger(who.user_id, department, others, asked.from_date)
         available = balances.balance(asked.kind, ledger, year) - balances.in_flight(
             others, asked.kind.code, year
         )

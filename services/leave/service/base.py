@@ -67,15 +67,21 @@ class Desk:
         )
 
     def _ledger(
-        self, user_id: str, department: rules.Department, mine: list[dict[str, Any]]
+        self,
+        user_id: str,
+        department: rules.Department,
+        mine: list[dict[str, Any]],
+        until: date | None = None,
     ) -> list[dict[str, Any]]:
         """A person's ledger, brought up to date first: the credits of every period since it
-        began, and what each decided application debited or refunded (written with the
-        application's change; written here again if that was cut off, once either way)."""
-        db, day = self.storage.db, today()
+        began until today (or ``until``, a later day leave is asked for: a year's credit is
+        given in advance on its first day), and what each decided application debited or
+        refunded (written with the application's change; written here again if that was cut
+        off, once either way)."""
+        db, day = self.storage.db, max(today(), until or today())
         kept = store.ledger_of(db, user_id)
         ids = [e["_id"] for e in kept]
-        since = min((date.fromisoformat(e["on"]) for e in kept), default=day)
+        since = min((date.fromisoformat(e["on"]) for e in kept), default=today())
         due = [
             e
             for kind in department.kinds
