@@ -30,6 +30,7 @@ class NewApplication(Request):
 class Correction(Request):
     """A returned application corrected: its dates and certificate again."""
 
+    version: int = Field(ge=1)
     from_date: date
     to_date: date
     half: Half | None = None

@@ -145,11 +145,14 @@ def test_returned_for_correction_corrected_and_rejected_with_a_reason(office, de
     app = leave.return_for_correction(co, app["id"], {"version": 1, "remark": "तिथि जाँचें"})
     assert (app["status"], app["at_post_id"]) == ("returned", desks.post("SHO-KOTWALI-HTR"))
     assert leave.to_act_on(co)["items"] == []
-    corrected = {"from_date": day(6), "to_date": day(6)}
-    assert refused(NotFound, leave.resubmit, co, app["id"], 2, corrected) == (
+    corrected = {"version": 2, "from_date": day(6), "to_date": day(6)}
+    assert refused(NotFound, leave.resubmit, co, app["id"], corrected) == (
         "LEAVE_APPLICATION_NOT_FOUND"
     )
-    app = leave.resubmit(sho, app["id"], 2, corrected)
+    assert refused(Conflict, leave.resubmit, sho, app["id"], {**corrected, "version": 1}) == (
+        "VERSION_CONFLICT"
+    )
+    app = leave.resubmit(sho, app["id"], corrected)
     assert (app["status"], app["from_date"], app["at_post_id"]) == (
         "applied",
         day(6),

@@ -392,6 +392,8 @@ def test_returned_for_correction_then_resubmitted_and_rejected_with_a_reason():
         app, applications.return_for_correction(app, BY, AT, "Give the dates of your duty")
     )
     assert (app["status"], app["at_post_id"], app["position"]) == ("returned", "sho", -1)
+    # Back with its applicant: no officer's decision to take on it, the applicant's neither.
+    assert code(NotFound, applications.require_turn, app, "sho", 2) == "LEAVE_APPLICATION_NOT_FOUND"
     assert app["history"][-1]["remark"] == "Give the dates of your duty"
     fixed = asked(CASUAL, date(2026, 3, 16), date(2026, 3, 16))
     stop = applications.next_stop(CASUAL.levels, CHAIN, -1, 0, here)

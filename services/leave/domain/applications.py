@@ -105,7 +105,7 @@ def next_stop(
     """The next officer up the chain after position ``after`` (-1: the applicant), at level
     index ``level``; an officer away is passed over and the level moves up with the post."""
     last = len(levels) - 1
-    position, skipped = after + 1, []
+    position, skipped = after + 1, list[dict[str, str]]()
     while position < len(chain):
         at = last if position == len(chain) - 1 else min(level, last)
         post = chain[position]
@@ -146,7 +146,9 @@ def on_leave(applications: Iterable[dict[str, Any]], today: date) -> bool:
     )
 
 
-def _entry(action: str, by: dict[str, Any], post_id: str | None, at: str, **more: Any) -> dict:
+def _entry(
+    action: str, by: dict[str, Any], post_id: str | None, at: str, **more: Any
+) -> dict[str, Any]:
     return {"action": action, "by": by, "post_id": post_id, "at": at, **more}
 
 
@@ -190,7 +192,7 @@ def _at(stop: Stop, levels: tuple[str, ...]) -> dict[str, Any]:
         "at_post_id": stop.post_id,
         "position": stop.position,
         "level": stop.level,
-        "level_index": levels.index(stop.level),  # type: ignore[arg-type]
+        "level_index": levels.index(stop.level),
     }
 
 
@@ -204,7 +206,8 @@ def require_turn(application: dict[str, Any], acting_post: str | None, version: 
     decided = application.get("decided_post_id")
     if application["status"] in FINAL and acting_post is not None and acting_post == decided:
         raise Conflict("LEAVE_ALREADY_DECIDED", {"status": application["status"]})
-    if acting_post is None or application.get("at_post_id") != acting_post:
+    at_a_desk = application["status"] in ("applied", "recommended")  # not back with its applicant
+    if acting_post is None or application.get("at_post_id") != acting_post or not at_a_desk:
         raise NotFound("LEAVE_APPLICATION_NOT_FOUND")
     _require_version(application, version)
 
@@ -246,7 +249,7 @@ def require_recommending(application: dict[str, Any]) -> None:
 
 
 def _sanctions_here(application: dict[str, Any]) -> bool:
-    return application["level_index"] == len(application["levels"]) - 1
+    return bool(application["level_index"] == len(application["levels"]) - 1)
 
 
 def sanction(

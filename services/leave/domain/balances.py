@@ -120,7 +120,7 @@ def in_flight(applications: Iterable[dict[str, Any]], kind: str, year: int) -> f
     """Days asked for in applications of ``kind`` still on their way (not yet sanctioned,
     rejected or cancelled): they are spoken for."""
     return sum(
-        a["days"]
+        float(a["days"])
         for a in applications
         if a["kind"] == kind
         and a["status"] in ON_THE_WAY

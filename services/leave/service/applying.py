@@ -15,7 +15,13 @@ from common.workdays import Calendars
 from services.leave import store
 from services.leave.domain import applications, balances, rules
 from services.leave.domain.applications import Asked
-from services.leave.schemas import Balance, Cancellation, Correction, NewApplication
+from services.leave.schemas import (
+    Balance,
+    Cancellation,
+    Correction,
+    KindBalance,
+    NewApplication,
+)
 from services.leave.service.base import Desk, today, view
 
 CALENDARS = Calendars()
@@ -66,14 +72,14 @@ class ApplyingDesk(Desk):
 
     @rpc
     def resubmit(
-        self, actor: dict[str, Any], application_id: str, version: int, request: dict[str, Any]
+        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
     ) -> dict[str, Any]:
         """The applicant corrects an application returned to them; it goes up the chain again."""
         who = self.trust.actor(actor)
         fix = parse(Correction, request)
         db = self.storage.db
         found = store.application(db, application_id)
-        applications.require_applicant(found, who.user_id, version)
+        applications.require_applicant(found, who.user_id, fix.version)
         department = rules.department(found["department"])
         asked = Asked(
             department.kind(found["kind"]),
@@ -88,9 +94,9 @@ class ApplyingDesk(Desk):
         fields, entry = applications.resubmit(
             found, asked, stop, who.audit(found["post_id"]), iso(utcnow())
         )
-        after = {**found, **fields, "version": version + 1}
+        after = {**found, **fields, "version": fix.version + 1}
         event = self._event(LeaveApplied, after, who, to_post_id=stop.post_id, level=stop.level)
-        return view(store.change_application(db, found["_id"], version, fields, entry, event))
+        return view(store.change_application(db, found["_id"], fix.version, fields, entry, event))
 
     @rpc
     def cancel(
@@ -149,14 +155,14 @@ class ApplyingDesk(Desk):
             left = balances.balance(kind, ledger, year)
             waiting = balances.in_flight(mine, kind.code, year)
             kinds.append(
-                {
-                    "kind": kind.code,
-                    "name_en": kind.name_en,
-                    "name_hi": kind.name_hi,
-                    "balance": left,
-                    "on_the_way": waiting,
-                    "available": left - waiting,
-                }
+                KindBalance(
+                    kind=kind.code,
+                    name_en=kind.name_en,
+                    name_hi=kind.name_hi,
+                    balance=left,
+                    on_the_way=waiting,
+                    available=left - waiting,
+                )
             )
         ordered = sorted(ledger, key=lambda e: (e["on"], e["_id"]))
         return Balance(
@@ -164,10 +170,11 @@ class ApplyingDesk(Desk):
         ).model_dump()
 
     def _own_post(self, who: Actor, chosen: str | None) -> str:
-        """The applicant's own post (not one delegated to them): the chosen one, or the first."""
+        """The applicant's own post (not one delegated to them): the chosen one, or the first;
+        held at this moment by identity's word (a transfer takes effect at once)."""
         own = [p for p in who.post_ids if p not in who.on_behalf_of]
         post = chosen or (own[0] if own else None)
-        if post is None or post not in own:
+        if post is None or post not in own or not self.identity.may_act(who.credential, post):
             raise Refused("LEAVE_NO_POST_OF_YOURS")
         return post
 
