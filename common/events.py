@@ -308,6 +308,54 @@ class FileDelayExplained(Payload):
     seq: int
 
 
+class LeaveEvent(Payload):
+    """What every leave event says of the application: whose, which kind, which days."""
+
+    application_id: str
+    applicant_user_id: str
+    applicant_post_id: str
+    kind: str
+    from_date: str
+    to_date: str
+    days: float
+    seq: int  # the application's version after the change
+
+
+class LeaveApplied(LeaveEvent):
+    to_post_id: str  # where it waits now
+    level: str
+
+
+class LeaveRecommended(LeaveEvent):
+    by_post_id: str
+    to_post_id: str
+    level: str
+
+
+class LeaveSanctioned(LeaveEvent):
+    by_post_id: str
+
+
+class LeaveRejected(LeaveEvent):
+    by_post_id: str
+    reason: str
+
+
+class LeaveReturned(LeaveEvent):
+    """Sent back to the applicant for correction (with what to correct)."""
+
+    by_post_id: str
+    reason: str
+
+
+class LeaveCancelled(LeaveEvent):
+    """Withdrawn by the applicant; ``curtailed_to`` when leave already begun was cut short."""
+
+    was: str  # the status it had
+    curtailed_to: str | None = None
+    refunded_days: float = 0
+
+
 # type -> (source service, payload model)
 EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "receipt.diarised": ("files", ReceiptDiarised),
@@ -337,6 +385,12 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "file.overdue": ("files", FileOverdue),
     "receipt.delay_explained": ("files", ReceiptDelayExplained),
     "file.delay_explained": ("files", FileDelayExplained),
+    "leave.applied": ("leave", LeaveApplied),
+    "leave.recommended": ("leave", LeaveRecommended),
+    "leave.sanctioned": ("leave", LeaveSanctioned),
+    "leave.rejected": ("leave", LeaveRejected),
+    "leave.returned": ("leave", LeaveReturned),
+    "leave.cancelled": ("leave", LeaveCancelled),
 }
 
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from nameko.extensions import DependencyProvider
 
 PROFILES = ("local", "production")
-SERVICES = ("identity", "files", "signing", "notify", "reports")
+SERVICES = ("identity", "files", "signing", "notify", "reports", "leave")
 ROLES = (*SERVICES, "gateway")
 
 # The processes that read each setting a rule is about (a rule checks only where it matters).

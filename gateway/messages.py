@@ -322,6 +322,36 @@ MESSAGES = {
     "DELIVERY_NOT_DEAD": _l(
         "This email or SMS is not on the dead-letter list: it went, or is still being tried."
     ),
+    "LEAVE_YEAR_INVALID": _l("The year must be between 2000 and 2099."),
+    "LEAVE_APPLICATION_NOT_FOUND": _l("No such leave application."),
+    "LEAVE_NOT_SET_UP_FOR_DEPARTMENT": _l("Leave is not set up for your department yet."),
+    "LEAVE_KIND_NOT_IN_DEPARTMENT": _l("Your department does not have this kind of leave."),
+    "LEAVE_DATES_OUT_OF_ORDER": _l("The leave must end on or after the day it begins."),
+    "LEAVE_HALF_DAY_ONE_DATE": _l("A half day begins and ends on the same date."),
+    "LEAVE_HALF_DAY_NOT_ALLOWED": _l("This kind of leave cannot be taken for half a day."),
+    "LEAVE_TOO_FAR_BACK": _l("This kind of leave cannot begin that far back."),
+    "LEAVE_TOO_LONG": _l("This is more days than this kind of leave allows at one time."),
+    "LEAVE_CERTIFICATE_REQUIRED": _l("Please attach the medical certificate."),
+    "LEAVE_JOINS_HOLIDAY": _l(
+        "This kind of leave cannot be joined to a holiday before or after it."
+    ),
+    "LEAVE_OVERLAPS": _l("You have already applied for leave on some of these days."),
+    "LEAVE_BALANCE_SHORT": _l("You do not have enough days of this leave left."),
+    "LEAVE_NO_OFFICER_TO_ACT": _l("There is no officer above you to take this application now."),
+    "LEAVE_NO_POST_OF_YOURS": _l("You can apply for leave only from a post you hold yourself."),
+    "LEAVE_ALREADY_DECIDED": _l("This leave application has already been decided."),
+    "LEAVE_REASON_REQUIRED": _l("Please say why."),
+    "LEAVE_SANCTION_NOT_RECOMMEND": _l(
+        "You are the sanctioning officer for this leave: sanction it, reject it or return it."
+    ),
+    "LEAVE_NOT_SANCTIONING_LEVEL": _l(
+        "This leave is sanctioned at a higher level: recommend it, reject it or return it."
+    ),
+    "LEAVE_NOT_RETURNED": _l("Only an application returned for correction can be corrected."),
+    "LEAVE_ALREADY_TAKEN": _l("This leave is already over, so it cannot be cancelled."),
+    "LEAVE_CURTAIL_DATE_OUTSIDE": _l(
+        "The last day of leave taken must fall within the leave, before its end."
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from gateway.rpc import rpc
 
 meta = Blueprint("meta", __name__)
 
-SERVICES = ("identity", "files", "signing", "notify", "reports")
+SERVICES = ("identity", "files", "signing", "notify", "reports", "leave")
 
 
 class Health(BaseModel):

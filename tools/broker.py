@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
 
-SERVICES = ("identity", "files", "signing", "notify", "reports")
+SERVICES = ("identity", "files", "signing", "notify", "reports", "leave")
 # Whom each may call over RPC (every service also asks identity for its token keys).
 CALLS = {
     "identity": ("signing",),
@@ -28,6 +28,7 @@ CALLS = {
     "signing": ("identity", "files"),
     "notify": ("files", "identity"),
     "reports": ("identity",),
+    "leave": ("identity",),
     "gateway": SERVICES,
 }
 # Whose events each consumes.
@@ -35,6 +36,8 @@ CONSUMES = {
     "files": ("signing",),
     "notify": ("files", "identity", "signing"),
     "reports": ("files", "identity"),
+    # Delegations, so an application passes over an officer whose post is delegated.
+    "leave": ("identity",),
 }
 REPLY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 STANDALONE_REPLIES = r"rpc\.reply-standalone_rpc_proxy-.*"

@@ -26,8 +26,8 @@ from tools.supervisor import Supervisor, say
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SERVICES = ("identity", "files", "signing", "notify", "reports")
-# The gateway's metrics port; the services' follow it in SERVICES' order (9101 ... 9105).
+SERVICES = ("identity", "files", "signing", "notify", "reports", "leave")
+# The gateway's metrics port; the services' follow it in SERVICES' order (9101 ... 9106).
 METRICS_PORT = "9100"
 TEND_SECONDS = 0.2
 T = TypeVar("T")

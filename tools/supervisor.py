@@ -17,7 +17,15 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-COLOURS = {"identity": 34, "files": 32, "signing": 35, "notify": 33, "reports": 36, "gateway": 31}
+COLOURS = {
+    "identity": 34,
+    "files": 32,
+    "signing": 35,
+    "notify": 33,
+    "reports": 36,
+    "leave": 94,
+    "gateway": 31,
+}
 LAST_LINES = 15  # of a child's output, shown when it crash-loops
 STOP_SECONDS = 15
 

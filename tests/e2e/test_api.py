@@ -836,10 +836,11 @@ def test_the_probes_answer(office):
             "signing": True,
             "notify": True,
             "reports": True,
+            "leave": True,
         },
     }
 
-    for service in ("identity", "files", "signing", "notify", "reports"):
+    for service in ("identity", "files", "signing", "notify", "reports", "leave"):
         r = requests.get(f"{office.url}/readyz/{service}", timeout=TIMEOUT)
         assert r.status_code == 200 and r.json() == {"ok": True}, (service, r.text)
 

@@ -59,12 +59,17 @@ def test_every_service_and_the_gateway_connect_as_their_own_user(office, login):
 def test_a_stolen_broker_user_can_do_only_what_its_service_does(office):
     files, notify = amqp_uri_of(office, "files"), amqp_uri_of(office, "notify")
     gateway, reports = amqp_uri_of(office, "gateway"), amqp_uri_of(office, "reports")
+    leave = amqp_uri_of(office, "leave")
     outcomes = {
         "files publishes its own event": publish(files, "files.events", "receipt.sent"),
         "files publishes signing's event": publish(files, "signing.events", "document.signed"),
         "notify calls files": publish(notify, "nameko-rpc", "files.letter_to_mail"),
         "notify calls signing": publish(notify, "nameko-rpc", "signing.seal_document"),
         "reports calls files": publish(reports, "nameko-rpc", "files.get_receipt"),
+        "leave publishes its own event": publish(leave, "leave.events", "leave.applied"),
+        "leave publishes identity's event": publish(leave, "identity.events", "post.delegated"),
+        "leave calls identity": publish(leave, "nameko-rpc", "identity.chain"),
+        "leave calls files": publish(leave, "nameko-rpc", "files.get_receipt"),
         "the gateway publishes an event": publish(gateway, "files.events", "receipt.sent"),
         "the gateway reads files' queue": read_queue(gateway, "rpc-files"),
         "notify reads identity's queue": read_queue(notify, "rpc-identity"),
@@ -75,6 +80,10 @@ def test_a_stolen_broker_user_can_do_only_what_its_service_does(office):
         "notify calls files": "ok",
         "notify calls signing": "refused",
         "reports calls files": "refused",
+        "leave publishes its own event": "ok",
+        "leave publishes identity's event": "refused",
+        "leave calls identity": "ok",
+        "leave calls files": "refused",
         "the gateway publishes an event": "refused",
         "the gateway reads files' queue": "refused",
         "notify reads identity's queue": "refused",

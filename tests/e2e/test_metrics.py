@@ -14,7 +14,7 @@ import requests
 
 from tests.support.office import DEMO_PASSWORD, Office
 
-PROCESSES = ("gateway", "identity", "files", "signing", "notify", "reports")
+PROCESSES = ("gateway", "identity", "files", "signing", "notify", "reports", "leave")
 TIMEOUT = 60
 
 

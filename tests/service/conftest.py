@@ -16,6 +16,7 @@ from common.tokens import verify_access_token
 from common.trust import Principal, actor_from_claims, credential
 from services.files.service import FilesService
 from services.identity.service import IdentityService
+from services.leave.service import LeaveService
 from services.notify.service import NotifyService
 from services.reports.service import ReportsService
 from services.signing.service import SigningService
@@ -29,6 +30,7 @@ SERVICES = {
     "signing": SigningService,
     "notify": NotifyService,
     "reports": ReportsService,
+    "leave": LeaveService,
 }
 
 
@@ -42,7 +44,7 @@ def config(rabbit_config, tmp_path):
 
 
 class Office:
-    """The five services in this process, and a way to act as the demo district's people."""
+    """The six services in this process, and a way to act as the demo district's people."""
 
     def __init__(self, config, container_factory):
         self.config = config

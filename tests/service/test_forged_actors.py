@@ -41,6 +41,7 @@ PUBLIC = {
     "signing.verify": "public verification of an uploaded PDF",
     "notify.health": "a probe",
     "reports.health": "a probe",
+    "leave.health": "a probe",
 }
 
 

@@ -40,6 +40,7 @@ from services.files import store as files
 from services.files.domain import search
 from services.files.domain.change import Event, NewItem, change
 from services.identity import store as identity
+from services.leave import store as leave
 from services.notify import store as notify
 from services.reports import store as reports
 from services.signing import store as signing
@@ -1313,8 +1314,89 @@ def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> N
     assert reports.office(db, "htr")["path"] == ["up", "htr"]
 
 
+# --- leave ------------------------------------------------------------------------------------
+
+
+def leave_application(app_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "_id": app_id,
+        "user_id": "u-sho",
+        "at_post_id": "p-co",
+        "applied_at": f"2026-03-0{app_id[-1]}T05:00:00+00:00",
+        "status": "applied",
+        "version": 1,
+        "history": [{"n": 1, "action": "applied"}],
+        **fields,
+    }
+
+
+def test_a_leave_application_changes_at_its_version_with_its_history_and_event(db: Any) -> None:
+    leave.ensure_indexes(db)
+    assert_indexed(db, "applications", "user_id")
+    assert_indexed(db, "applications", "at_post_id")
+    assert_indexed(db, "ledger", "user_id")
+    assert_indexed(db, "delegations", "post_id")
+    leave.insert_application(db, leave_application("a1"), event("e1", "leave.applied"))
+    leave.insert_application(db, leave_application("a2", at_post_id="p-asp"), event("e2"))
+    leave.insert_application(db, leave_application("a3", user_id="u-hc"), event("e3"))
+    stored = leave.application(db, "a1")
+    assert "outbox" not in stored and stored["version"] == 1
+    with pytest.raises(NotFound):
+        leave.application(db, "nope")
+    with pytest.raises(NotFound):
+        leave.application(db, {"$ne": None})  # type: ignore[arg-type]  # no query through an id
+
+    changed = leave.change_application(
+        db,
+        "a1",
+        1,
+        {"status": "recommended", "at_post_id": "p-asp"},
+        {"action": "recommended"},
+        event("e4", "leave.recommended"),
+    )
+    assert (changed["status"], changed["version"], changed["history"][-1]) == (
+        "recommended",
+        2,
+        {"action": "recommended", "n": 2},
+    )
+    assert "outbox" not in changed
+    raw = db.applications.find_one({"_id": "a1"})
+    assert [e["event_id"] for e in raw["outbox"]] == ["e1", "e4"] and raw["has_outbox"] is True
+    with pytest.raises(Conflict):  # someone acted on version 1 first
+        leave.change_application(db, "a1", 1, {"status": "rejected"}, {}, event("e5"))
+    assert leave.application(db, "a1")["status"] == "recommended"
+
+    assert [a["_id"] for a in leave.applications_of(db, "u-sho")] == ["a2", "a1"]
+    assert all("history" not in a for a in leave.applications_of(db, "u-sho"))
+    assert [a["_id"] for a in leave.waiting_at(db, ["p-asp", "p-asp", "p-dig"])] == ["a1", "a2"]
+    assert [a["_id"] for a in leave.waiting_at(db, ["p-co"])] == ["a3"]
+
+
+def test_ledger_entries_are_written_once_and_delegations_kept_whatever_order(db: Any) -> None:
+    leave.ensure_indexes(db)
+    credit = {"_id": "u:casual:credit:2026", "user_id": "u", "kind": "casual", "days": 30}
+    debit = {"_id": "u:casual:debit:a1", "user_id": "u", "kind": "casual", "days": 2}
+    assert leave.add_entries(db, []) == 0
+    assert leave.add_entries(db, [credit]) == 1
+    assert leave.add_entries(db, [credit, debit]) == 1  # the credit again: kept once
+    assert sorted(e["_id"] for e in leave.ledger_of(db, "u")) == [credit["_id"], debit["_id"]]
+    assert leave.ledger_of(db, "v") == []
+
+    made = {"_id": "d1", "post_id": "p-co", "starts": "s", "ends": "e"}
+    leave.delegation_made(db, made, "ev1")
+    leave.delegation_made(db, made, "ev1")  # redelivered
+    leave.delegation_ended(db, "d1", "p-co", "2026-03-10T00:00:00+00:00", "ev2")
+    # An end that arrives before its delegation is kept, and the delegation does not undo it.
+    leave.delegation_ended(db, "d2", "p-co", "2026-03-11T00:00:00+00:00", "ev3")
+    leave.delegation_made(db, {**made, "_id": "d2"}, "ev4")
+    found = {d["_id"]: d for d in leave.delegations_of(db, "p-co")}
+    assert found["d1"]["ended_at"] == "2026-03-10T00:00:00+00:00" and found["d1"]["starts"] == "s"
+    assert found["d2"]["ended_at"] == "2026-03-11T00:00:00+00:00" and found["d2"]["ends"] == "e"
+    assert leave.delegations_of(db, "p-asp") == []
+
+
 # Every public store function is called above: a new one must join the contract.
-@pytest.mark.parametrize("module", [files, signing, notify, reports])
+@pytest.mark.parametrize("module", [files, signing, notify, reports, leave])
 def test_every_public_store_function_is_exercised_here(module: Any) -> None:
     source = open(__file__, encoding="utf-8").read()
     name = module.__name__.rsplit(".", 2)[-2]

@@ -114,6 +114,16 @@ class OfficeDesk(Desk):
         return {"items": (department or {}).get("file_heads") or []}
 
     @rpc
+    def department_kind(self, actor: dict, office_id: str) -> str | None:
+        """The kind of the department an office belongs to (police, revenue ...): leave asks,
+        as each kind brings its own leave rules."""
+        self.trust.actor(actor)
+        db = self.storage.db
+        path = store.office_by_id(db, office_id)["path"]
+        department = store.office_or_none(db, path[1]) if len(path) > 1 else None
+        return (department or {}).get("kind")
+
+    @rpc
     def posts_under(self, actor: dict, code: str) -> dict:
         """Every post of an office and below, with its holder (a circular to all of them): for
         the office's admins."""

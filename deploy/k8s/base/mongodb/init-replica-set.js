@@ -22,7 +22,7 @@ function ensure(user, pwd, roles) {
     admin.createUser({ user, pwd, roles });
   }
 }
-const services = ["identity", "files", "signing", "notify", "reports"];
+const services = ["identity", "files", "signing", "notify", "reports", "leave"];
 ensure(
   "eoffice",
   process.env.MONGODB_APP_PASSWORD,

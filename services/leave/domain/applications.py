@@ -1,0 +1,341 @@
+"""A leave application's life: applied, recommended level by level up the applicant's post
+chain, then sanctioned, returned for correction, rejected with a reason, or cancelled (cut
+short, "curtailed", once the leave has begun). Pure rules: a transition takes the stored
+application and answers the change to write (fields to set and one history entry); the service
+writes it with the version it was read at, so a stale screen is refused (VERSION_CONFLICT).
+
+Routing: the chain is the posts above the applicant's, nearest first (identity's ``chain``).
+Each level of the kind goes to the next officer up; the last level named sanctions. An officer
+who is away (their post vacant or delegated, or they on leave) is passed over to the next
+level up, and the history names them and why. The top of the chain sanctions whatever levels
+are left (a short chain).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from common.errors import Conflict, NotFound, Refused
+from services.leave.domain import balances
+from services.leave.domain.rules import Kind
+
+FINAL = ("sanctioned", "rejected", "cancelled", "curtailed")
+# Leave that holds its days: on its way, or sanctioned (curtailed: up to its new last day).
+HOLDING = (*balances.ON_THE_WAY, "sanctioned", "curtailed")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What an applicant asks for, as the rules read it."""
+
+    kind: Kind
+    from_date: date
+    to_date: date
+    half: str | None
+    certificate: str | None
+
+    @property
+    def days(self) -> float:
+        return balances.days_of(self.from_date, self.to_date, self.half)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Where an application goes next: a post of the chain, at a level, past those away."""
+
+    position: int
+    post_id: str
+    level: str
+    sanctions: bool
+    skipped: tuple[dict[str, str], ...]
+
+
+def check(
+    asked: Asked,
+    today: date,
+    others: Iterable[dict[str, Any]],
+    available: float,
+    off_day: Callable[[date], bool],
+) -> None:
+    """Refuse what the rules do not allow, each with its own code. ``others`` are the
+    person's other applications; ``available`` the balance less what is on its way;
+    ``off_day`` says whether a date is a holiday (or Sunday, or an off Saturday)."""
+    kind = asked.kind
+    if asked.to_date < asked.from_date:
+        raise Refused("LEAVE_DATES_OUT_OF_ORDER")
+    if asked.half and asked.from_date != asked.to_date:
+        raise Refused("LEAVE_HALF_DAY_ONE_DATE")
+    if asked.half and not kind.half_days:
+        raise Refused("LEAVE_HALF_DAY_NOT_ALLOWED", {"kind": kind.code})
+    if asked.from_date < today - timedelta(days=kind.days_back):
+        raise Refused("LEAVE_TOO_FAR_BACK", {"days_back": kind.days_back})
+    if kind.most_at_once is not None and asked.days > kind.most_at_once:
+        raise Refused("LEAVE_TOO_LONG", {"most": kind.most_at_once})
+    if kind.certificate and not asked.certificate:
+        raise Refused("LEAVE_CERTIFICATE_REQUIRED", {"kind": kind.code})
+    before, after = asked.from_date - timedelta(days=1), asked.to_date + timedelta(days=1)
+    if not kind.joins_holidays and (off_day(before) or off_day(after)):
+        raise Refused("LEAVE_JOINS_HOLIDAY", {"kind": kind.code})
+    for other in others:
+        if _overlaps(asked, other):
+            raise Refused("LEAVE_OVERLAPS", {"application_id": other["_id"]})
+    if asked.days > available:
+        raise Refused("LEAVE_BALANCE_SHORT", {"available": available, "asked": asked.days})
+
+
+def _overlaps(asked: Asked, other: dict[str, Any]) -> bool:
+    if other["status"] not in HOLDING:
+        return False
+    starts = date.fromisoformat(other["from_date"])
+    ends = date.fromisoformat(other.get("curtailed_to") or other["to_date"])
+    if asked.to_date < starts or ends < asked.from_date:
+        return False
+    # Two half days of one date overlap only when they are the same half.
+    return not (asked.half and other.get("half") and asked.half != other["half"])
+
+
+def next_stop(
+    levels: tuple[str, ...],
+    chain: list[str],
+    after: int,
+    level: int,
+    away: Callable[[str], str | None],
+) -> Stop:
+    """The next officer up the chain after position ``after`` (-1: the applicant), at level
+    index ``level``; an officer away is passed over and the level moves up with the post."""
+    last = len(levels) - 1
+    position, skipped = after + 1, list[dict[str, str]]()
+    while position < len(chain):
+        at = last if position == len(chain) - 1 else min(level, last)
+        post = chain[position]
+        reason = away(post)
+        if reason is None:
+            return Stop(position, post, levels[at], at == last, tuple(skipped))
+        skipped.append({"post_id": post, "level": levels[at], "reason": reason})
+        position, level = position + 1, level + 1
+    raise Refused("LEAVE_NO_OFFICER_TO_ACT", {"skipped": skipped})
+
+
+def away(
+    holder_user_id: str | None,
+    delegations: Iterable[dict[str, Any]],
+    on_leave: bool,
+    now: str,
+) -> str | None:
+    """Why an officer cannot take an application now (None: they can): their post has no
+    holder, or is delegated at this moment, or they are on sanctioned leave today."""
+    if holder_user_id is None:
+        return "vacant"
+    if any(
+        d["starts"] <= now < d["ends"] and not (d.get("ended_at") and d["ended_at"] <= now)
+        for d in delegations
+        if "starts" in d
+    ):
+        return "delegated"
+    return "on_leave" if on_leave else None
+
+
+def on_leave(applications: Iterable[dict[str, Any]], today: date) -> bool:
+    """Whether a person's sanctioned leave covers ``today``."""
+    day = today.isoformat()
+    return any(
+        a["status"] in ("sanctioned", "curtailed")
+        and a["from_date"] <= day <= (a.get("curtailed_to") or a["to_date"])
+        for a in applications
+    )
+
+
+def _entry(
+    action: str, by: dict[str, Any], post_id: str | None, at: str, **more: Any
+) -> dict[str, Any]:
+    return {"action": action, "by": by, "post_id": post_id, "at": at, **more}
+
+
+def new(
+    application_id: str,
+    fields: dict[str, Any],
+    asked: Asked,
+    levels: tuple[str, ...],
+    chain: list[str],
+    stop: Stop,
+    by: dict[str, Any],
+    at: str,
+) -> dict[str, Any]:
+    """A new application, at its first stop. ``fields``: who applies (user, post, office path,
+    department) and why (reason, address while away)."""
+    return {
+        "_id": application_id,
+        **fields,
+        "kind": asked.kind.code,
+        "from_date": asked.from_date.isoformat(),
+        "to_date": asked.to_date.isoformat(),
+        "half": asked.half,
+        "days": asked.days,
+        "certificate": asked.certificate,
+        "levels": list(levels),
+        "chain": chain,
+        **_at(stop, levels),
+        "status": "applied",
+        "version": 1,
+        "sanctioned_on": None,
+        "decided_post_id": None,
+        "refunded_days": 0,
+        "curtailed_to": None,
+        "applied_at": at,
+        "history": [{**_entry("applied", by, fields["post_id"], at, **_went(stop)), "n": 1}],
+    }
+
+
+def _at(stop: Stop, levels: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "at_post_id": stop.post_id,
+        "position": stop.position,
+        "level": stop.level,
+        "level_index": levels.index(stop.level),
+    }
+
+
+def _went(stop: Stop) -> dict[str, Any]:
+    return {"to_post_id": stop.post_id, "level": stop.level, "skipped": list(stop.skipped)}
+
+
+def require_turn(application: dict[str, Any], acting_post: str | None, version: int) -> None:
+    """The application waits at the post the officer acts from, at the version they saw.
+    One not at their post is not theirs to know of (404), unless they decided it already."""
+    decided = application.get("decided_post_id")
+    if application["status"] in FINAL and acting_post is not None and acting_post == decided:
+        raise Conflict("LEAVE_ALREADY_DECIDED", {"status": application["status"]})
+    at_a_desk = application["status"] in ("applied", "recommended")  # not back with its applicant
+    if acting_post is None or application.get("at_post_id") != acting_post or not at_a_desk:
+        raise NotFound("LEAVE_APPLICATION_NOT_FOUND")
+    _require_version(application, version)
+
+
+def require_applicant(application: dict[str, Any], user_id: str, version: int) -> None:
+    if application["user_id"] != user_id:
+        raise NotFound("LEAVE_APPLICATION_NOT_FOUND")
+    _require_version(application, version)
+
+
+def _require_version(application: dict[str, Any], version: int) -> None:
+    if application["version"] != version:
+        raise Conflict("VERSION_CONFLICT", {"current_version": application["version"]})
+
+
+def _reason(text: str | None) -> str:
+    if not text or not text.strip():
+        raise Refused("LEAVE_REASON_REQUIRED")
+    return text.strip()
+
+
+Change = tuple[dict[str, Any], dict[str, Any]]  # (fields to set, history entry)
+
+
+def recommend(
+    application: dict[str, Any], stop: Stop, by: dict[str, Any], at: str, remark: str | None
+) -> Change:
+    """The officer at a recommending level sends it up to ``stop``."""
+    require_recommending(application)
+    post = application["at_post_id"]
+    fields = {**_at(stop, tuple(application["levels"])), "status": "recommended"}
+    return fields, _entry("recommended", by, post, at, remark=remark, **_went(stop))
+
+
+def require_recommending(application: dict[str, Any]) -> None:
+    """Only a level below the sanctioning one recommends; the sanctioning officer decides."""
+    if _sanctions_here(application):
+        raise Refused("LEAVE_SANCTION_NOT_RECOMMEND")
+
+
+def _sanctions_here(application: dict[str, Any]) -> bool:
+    return bool(application["level_index"] == len(application["levels"]) - 1)
+
+
+def sanction(
+    application: dict[str, Any], by: dict[str, Any], at: str, today: date, remark: str | None
+) -> Change:
+    if not _sanctions_here(application):
+        raise Refused("LEAVE_NOT_SANCTIONING_LEVEL", {"level": application["level"]})
+    post = application["at_post_id"]
+    fields = {
+        "status": "sanctioned",
+        "at_post_id": None,
+        "decided_post_id": post,
+        "sanctioned_on": today.isoformat(),
+    }
+    return fields, _entry("sanctioned", by, post, at, remark=remark)
+
+
+def return_for_correction(
+    application: dict[str, Any], by: dict[str, Any], at: str, reason: str | None
+) -> Change:
+    post = application["at_post_id"]
+    fields = {
+        "status": "returned",
+        "at_post_id": application["post_id"],
+        "position": -1,
+        "level": None,
+        "level_index": None,
+    }
+    return fields, _entry("returned", by, post, at, remark=_reason(reason))
+
+
+def reject(application: dict[str, Any], by: dict[str, Any], at: str, reason: str | None) -> Change:
+    post = application["at_post_id"]
+    fields = {"status": "rejected", "at_post_id": None, "decided_post_id": post}
+    return fields, _entry("rejected", by, post, at, remark=_reason(reason))
+
+
+def resubmit(
+    application: dict[str, Any], asked: Asked, stop: Stop, by: dict[str, Any], at: str
+) -> Change:
+    """The applicant corrects a returned application; it starts up the chain again."""
+    if application["status"] != "returned":
+        raise Conflict("LEAVE_NOT_RETURNED")
+    fields = {
+        "from_date": asked.from_date.isoformat(),
+        "to_date": asked.to_date.isoformat(),
+        "half": asked.half,
+        "days": asked.days,
+        "certificate": asked.certificate,
+        **_at(stop, tuple(application["levels"])),
+        "status": "applied",
+    }
+    return fields, _entry("resubmitted", by, application["post_id"], at, **_went(stop))
+
+
+def cancel(
+    application: dict[str, Any],
+    by: dict[str, Any],
+    at: str,
+    today: date,
+    last_day: date | None,
+) -> Change:
+    """The applicant withdraws it. Sanctioned leave not yet begun is cancelled and its days
+    refunded; leave already begun is cut short ("curtailed") after ``last_day`` (default:
+    yesterday) and the days not taken refunded; leave already over cannot be."""
+    status = application["status"]
+    if status in ("rejected", "cancelled", "curtailed"):
+        raise Conflict("LEAVE_ALREADY_DECIDED", {"status": status})
+    starts = date.fromisoformat(application["from_date"])
+    ends = date.fromisoformat(application["to_date"])
+    fields: dict[str, Any] = {"status": "cancelled", "at_post_id": None}
+    if status == "sanctioned" and today > ends:
+        raise Conflict("LEAVE_ALREADY_TAKEN")
+    if status == "sanctioned" and today > starts:
+        last = last_day or today - timedelta(days=1)
+        if not starts <= last < ends:
+            raise Refused("LEAVE_CURTAIL_DATE_OUTSIDE")
+        taken = balances.days_of(starts, last, application.get("half"))
+        fields.update(
+            status="curtailed",
+            curtailed_to=last.isoformat(),
+            refunded_days=application["days"] - taken,
+        )
+        return fields, _entry(
+            "curtailed", by, application["post_id"], at, last_day=fields["curtailed_to"]
+        )
+    if status == "sanctioned":
+        fields["refunded_days"] = application["days"]
+    return fields, _entry("cancelled", by, application["post_id"], at)

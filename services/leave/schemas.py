@@ -1,0 +1,110 @@
+"""Leave's requests and answers: the contract the gateway may import."""
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Half = Literal["forenoon", "afternoon"]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NewApplication(Request):
+    kind: str = Field(max_length=40)
+    from_date: date
+    to_date: date
+    half: Half | None = Field(None, description="half a day: from_date and to_date are one date")
+    reason: str = Field(min_length=1, max_length=1000)
+    address: str = Field("", max_length=500, description="where the applicant can be reached")
+    certificate_sha256: str | None = Field(
+        None, pattern="^[0-9a-f]{64}$", description="the medical certificate, uploaded first"
+    )
+    post_id: str | None = Field(
+        None, description="which of the applicant's posts (default: the first)"
+    )
+
+
+class Correction(Request):
+    """A returned application corrected: its dates and certificate again."""
+
+    version: int = Field(ge=1)
+    from_date: date
+    to_date: date
+    half: Half | None = None
+    certificate_sha256: str | None = Field(None, pattern="^[0-9a-f]{64}$")
+
+
+class Decision(Request):
+    """An officer's word on an application: a remark, or (returning, rejecting) the reason."""
+
+    version: int = Field(ge=1)
+    remark: str | None = Field(None, max_length=1000)
+
+
+class Cancellation(Request):
+    version: int = Field(ge=1)
+    last_day: date | None = Field(None, description="leave already begun: the last day taken")
+
+
+class HistoryEntry(BaseModel):
+    n: int
+    action: str
+    by: dict[str, Any]
+    post_id: str | None
+    at: str
+    remark: str | None = None
+    to_post_id: str | None = None
+    level: str | None = None
+    skipped: list[dict[str, str]] = Field(
+        [],
+        description="officers passed over on the way, each with why (vacant, delegated, on_leave)",
+    )
+    last_day: str | None = None
+
+
+class Application(BaseModel):
+    id: str
+    user_id: str
+    applicant_name: str
+    post_id: str
+    kind: str
+    from_date: str
+    to_date: str
+    half: Half | None
+    days: float
+    reason: str
+    address: str
+    certificate: str | None
+    status: str
+    at_post_id: str | None
+    level: str | None
+    version: int
+    sanctioned_on: str | None
+    curtailed_to: str | None
+    refunded_days: float
+    applied_at: str
+    history: list[HistoryEntry] = []
+
+
+class Applications(BaseModel):
+    items: list[Application]
+
+
+class KindBalance(BaseModel):
+    kind: str
+    name_en: str
+    name_hi: str
+    balance: float = Field(description="by the ledger: credited and opening less sanctioned")
+    on_the_way: float = Field(description="asked for in applications not yet decided")
+    available: float
+
+
+class Balance(BaseModel):
+    user_id: str
+    year: int
+    department: str
+    kinds: list[KindBalance]
+    ledger: list[dict[str, Any]]

@@ -1,0 +1,139 @@
+"""The officers' desk: what waits at one's posts, and recommending it up the chain, returning
+it for correction, rejecting it with a reason, or sanctioning it (the signed sanction order
+follows it, through signing)."""
+
+from typing import Any
+
+from common.actor import Actor
+from common.clock import iso, utcnow
+from common.events import LeaveRecommended, LeaveRejected, LeaveReturned, LeaveSanctioned
+from common.rpc import rpc
+from common.validation import parse
+from services.leave import store
+from services.leave.domain import applications
+from services.leave.schemas import Decision
+from services.leave.service.base import Desk, today, view
+
+
+class DecidingDesk(Desk):
+    @rpc
+    def to_act_on(self, actor: dict[str, Any]) -> dict[str, Any]:
+        """Applications waiting at the actor's posts, oldest first."""
+        who = self.trust.actor(actor)
+        return {"items": [view(a) for a in store.waiting_at(self.storage.db, who.post_ids)]}
+
+    @rpc
+    def recommend(
+        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Recommend it: it goes to the next level's officer (past any who is away)."""
+        who, found, decision = self._turn(actor, application_id, request)
+        applications.require_recommending(found)
+        stop = self._stop(who, found, found["position"], found["level_index"] + 1)
+        fields, entry = applications.recommend(
+            found, stop, self._by(who, found), iso(utcnow()), decision.remark
+        )
+        return view(
+            self._write(
+                who,
+                found,
+                fields,
+                entry,
+                LeaveRecommended,
+                by_post_id=found["at_post_id"],
+                to_post_id=stop.post_id,
+                level=stop.level,
+            )
+        )
+
+    @rpc
+    def sanction(
+        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Sanction it at its sanctioning level: its days are debited from the balance."""
+        who, found, decision = self._turn(actor, application_id, request)
+        fields, entry = applications.sanction(
+            found, self._by(who, found), iso(utcnow()), today(), decision.remark
+        )
+        changed = self._write(
+            who, found, fields, entry, LeaveSanctioned, by_post_id=found["at_post_id"]
+        )
+        self._post_ledger(changed)
+        return view(changed)
+
+    @rpc
+    def return_for_correction(
+        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Send it back to the applicant with what to correct."""
+        who, found, decision = self._turn(actor, application_id, request)
+        fields, entry = applications.return_for_correction(
+            found, self._by(who, found), iso(utcnow()), decision.remark
+        )
+        return view(
+            self._write(
+                who,
+                found,
+                fields,
+                entry,
+                LeaveReturned,
+                by_post_id=found["at_post_id"],
+                reason=entry["remark"],
+            )
+        )
+
+    @rpc
+    def reject(
+        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Reject it, saying why."""
+        who, found, decision = self._turn(actor, application_id, request)
+        fields, entry = applications.reject(
+            found, self._by(who, found), iso(utcnow()), decision.remark
+        )
+        return view(
+            self._write(
+                who,
+                found,
+                fields,
+                entry,
+                LeaveRejected,
+                by_post_id=found["at_post_id"],
+                reason=entry["remark"],
+            )
+        )
+
+    def _turn(
+        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
+    ) -> tuple[Actor, dict[str, Any], Decision]:
+        """The actor, the application waiting at their post (asked of identity at this moment:
+        a transfer or an ended delegation takes effect at once), and their decision."""
+        who = self.trust.actor(actor)
+        decision = parse(Decision, request)
+        found = store.application(self.storage.db, application_id)
+        at, decided = found.get("at_post_id"), found.get("decided_post_id")
+        acting = None
+        if at and who.holds(at) and self.identity.may_act(who.credential, at):
+            acting = at
+        elif decided and who.holds(decided):
+            acting = decided
+        applications.require_turn(found, acting, decision.version)
+        return who, found, decision
+
+    def _by(self, who: Actor, application: dict[str, Any]) -> dict[str, Any]:
+        return who.audit(application["at_post_id"])
+
+    def _write(
+        self,
+        who: Actor,
+        found: dict[str, Any],
+        fields: dict[str, Any],
+        entry: dict[str, Any],
+        payload: Any,
+        **more: Any,
+    ) -> dict[str, Any]:
+        version = found["version"]
+        event = self._event(payload, {**found, **fields, "version": version + 1}, who, **more)
+        return store.change_application(
+            self.storage.db, found["_id"], version, fields, entry, event
+        )

@@ -1,0 +1,133 @@
+"""Leave's collections: ``applications`` (each with its history and outbox), the ``ledger``
+of each person's openings, credits, debits and refunds (ids made from what each entry is for,
+so it is written once), and ``delegations`` of posts, kept from identity's events so routing
+passes over an officer whose post is delegated. Idempotency records live beside them."""
+
+import contextlib
+from collections.abc import Iterable
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from common.errors import Conflict, NotFound
+from common.outbox import with_events, with_first_events
+from common.storage import Db, apply_once
+
+OUTBOX_COLLECTIONS = ("applications",)
+
+
+def ensure_indexes(db: Db) -> None:
+    db.applications.create_index("user_id")
+    db.applications.create_index("at_post_id")
+    db.applications.create_index("has_outbox")
+    db.ledger.create_index("user_id")
+    db.delegations.create_index("post_id")
+
+
+# --- applications ------------------------------------------------------------------------------
+
+
+def insert_application(db: Db, application: dict[str, Any], event: dict[str, Any]) -> None:
+    db.applications.insert_one(with_first_events(application, event))
+
+
+def application(db: Db, application_id: str) -> dict[str, Any]:
+    found = (
+        db.applications.find_one({"_id": application_id}, {"outbox": 0})
+        if isinstance(application_id, str)
+        else None
+    )
+    if found is None:
+        raise NotFound("LEAVE_APPLICATION_NOT_FOUND")
+    return found
+
+
+def change_application(
+    db: Db,
+    application_id: str,
+    version: int,
+    fields: dict[str, Any],
+    entry: dict[str, Any],
+    event: dict[str, Any],
+) -> dict[str, Any]:
+    """Write a transition if the application is still at ``version``: its fields, one more
+    history entry, its event, the next version. Someone else's change first: a conflict."""
+    update = with_events(
+        {
+            "$set": fields,
+            "$push": {"history": {**entry, "n": version + 1}},
+            "$inc": {"version": 1},
+        },
+        event,
+    )
+    changed = db.applications.find_one_and_update(
+        {"_id": application_id, "version": version},
+        update,
+        projection={"outbox": 0},
+        return_document=ReturnDocument.AFTER,
+    )
+    if changed is None:
+        raise Conflict("VERSION_CONFLICT")
+    return changed
+
+
+def applications_of(db: Db, user_id: str) -> list[dict[str, Any]]:
+    """A person's applications, newest first."""
+    found = db.applications.find({"user_id": user_id}, {"outbox": 0, "history": 0})
+    return sorted(found, key=lambda a: (a["applied_at"], a["_id"]), reverse=True)
+
+
+def waiting_at(db: Db, post_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Applications waiting at any of these posts, oldest first (one indexed lookup a post)."""
+    found = [
+        a
+        for post in set(post_ids)
+        for a in db.applications.find({"at_post_id": post}, {"outbox": 0, "history": 0})
+    ]
+    return sorted(found, key=lambda a: (a["applied_at"], a["_id"]))
+
+
+# --- the ledger -----------------------------------------------------------------------------
+
+
+def add_entries(db: Db, entries: list[dict[str, Any]]) -> int:
+    """Write ledger entries; one already written (the same id) is kept as it was. How many
+    were new."""
+    if not entries:
+        return 0
+    try:
+        return len(db.ledger.insert_many(entries, ordered=False).inserted_ids)
+    except BulkWriteError as exc:
+        return int(exc.details["nInserted"])
+
+
+def ledger_of(db: Db, user_id: str) -> list[dict[str, Any]]:
+    return list(db.ledger.find({"user_id": user_id}))
+
+
+# --- delegations, from identity's events -----------------------------------------------------
+
+
+def delegation_made(db: Db, delegation: dict[str, Any], event_id: str) -> None:
+    """Keep a delegation (once per event; an end that arrived first is kept: the delegation's
+    own fields carry no end)."""
+    fields = {k: v for k, v in delegation.items() if k not in ("_id", "ended_at")}
+    with contextlib.suppress(DuplicateKeyError):
+        apply_once(db.delegations, delegation["_id"], event_id, {"$set": fields})
+
+
+def delegation_ended(
+    db: Db, delegation_id: str, post_id: str, ended_at: str, event_id: str
+) -> None:
+    with contextlib.suppress(DuplicateKeyError):
+        apply_once(
+            db.delegations,
+            delegation_id,
+            event_id,
+            {"$set": {"ended_at": ended_at}, "$setOnInsert": {"post_id": post_id}},
+        )
+
+
+def delegations_of(db: Db, post_id: str) -> list[dict[str, Any]]:
+    return list(db.delegations.find({"post_id": post_id}))

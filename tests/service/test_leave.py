@@ -1,0 +1,204 @@
+"""Leave over the real broker, by the demo district's people: the SHO of Kotwali applies, the
+circle officer, the ASP and the SP act in turn up his post chain; an application not at your
+post is not yours to know of; a stale screen, an overlap, a kind the police lack, sanctioning
+twice are refused; an officer on leave or whose post is delegated is passed over."""
+
+from datetime import timedelta
+
+from common.clock import IST, iso, utcnow
+from common.errors import Conflict, NotFound, Refused
+from tests.service.conftest import eventually
+from tests.service.desks import refused
+
+SHO, CO, ASP, SP = "sho.kotwali.hathras", "co.sadar.hathras", "asp.hathras", "sp.hathras"
+
+
+def day(offset: int) -> str:
+    return (utcnow().astimezone(IST).date() + timedelta(days=offset)).isoformat()
+
+
+def earned(starts: int, days: int = 3, **fields) -> dict:
+    return {
+        "kind": "earned",
+        "from_date": day(starts),
+        "to_date": day(starts + days - 1),
+        "reason": "बहन का विवाह",
+        "address": "ग्राम नगला, सासनी",
+        **fields,
+    }
+
+
+def casual(starts: int, days: int = 1, **fields) -> dict:
+    return {**earned(starts, days), "kind": "casual", **fields}
+
+
+def balance_of(leave, actor, kind: str, starts: int) -> dict:
+    """The balance of a kind in the year of the leave beginning ``starts`` days from today
+    (leave asked for late in December counts in the next year)."""
+    year = int(day(starts)[:4])
+    return next(k for k in leave.balance(actor, year)["kinds"] if k["kind"] == kind)
+
+
+def test_earned_leave_goes_up_the_chain_and_the_sp_sanctions_it(office, desks):
+    leave = office.rpc.leave
+    sho, co, asp, sp = desks[SHO], desks[CO], desks[ASP], desks[SP]
+    assert balance_of(leave, sho, "earned", 0)["balance"] == 15  # this half-year's credit
+    app = leave.apply(sho, earned(10))
+    before = balance_of(leave, sho, "earned", 10)
+    assert (app["status"], app["at_post_id"], app["level"]) == (
+        "applied",
+        desks.post("CO-SADAR-HTR"),
+        "reporting",
+    )
+    assert [a["id"] for a in leave.my_applications(sho)["items"]] == [app["id"]]
+    assert [a["id"] for a in leave.to_act_on(co)["items"]] == [app["id"]]
+    assert before["on_the_way"] == 3 and before["available"] == before["balance"] - 3
+
+    # Not at the ASP's post yet: not theirs to know of. A stale version: a conflict.
+    assert refused(NotFound, leave.recommend, asp, app["id"], {"version": 1}) == (
+        "LEAVE_APPLICATION_NOT_FOUND"
+    )
+    assert refused(Conflict, leave.recommend, co, app["id"], {"version": 2}) == "VERSION_CONFLICT"
+    # The circle officer recommends; it is not theirs to sanction.
+    assert refused(Refused, leave.sanction, co, app["id"], {"version": 1}) == (
+        "LEAVE_NOT_SANCTIONING_LEVEL"
+    )
+    app = leave.recommend(co, app["id"], {"version": 1, "remark": "संस्तुत"})
+    assert (app["at_post_id"], app["level"], app["version"]) == (
+        desks.post("ASP-HTR"),
+        "controlling",
+        2,
+    )
+    assert leave.to_act_on(co)["items"] == []
+    app = leave.recommend(asp, app["id"], {"version": 2})
+    assert (app["at_post_id"], app["level"]) == (desks.post("SP-HTR"), "sanctioning")
+    assert refused(Refused, leave.recommend, sp, app["id"], {"version": 3}) == (
+        "LEAVE_SANCTION_NOT_RECOMMEND"
+    )
+    app = leave.sanction(sp, app["id"], {"version": 3})
+    assert (app["status"], app["at_post_id"], app["version"]) == ("sanctioned", None, 4)
+    assert [h["action"] for h in app["history"]] == [
+        "applied",
+        "recommended",
+        "recommended",
+        "sanctioned",
+    ]
+    assert app["history"][-1]["by"]["user_id"] == sp["user_id"]
+    # Sanctioning twice: refused, and the balance is debited once.
+    assert refused(Conflict, leave.sanction, sp, app["id"], {"version": 4}) == (
+        "LEAVE_ALREADY_DECIDED"
+    )
+    after = balance_of(leave, sho, "earned", 10)
+    assert (after["balance"], after["on_the_way"]) == (before["balance"] - 3, 0)
+    # The applicant and the posts it passed may read it; anyone else may not.
+    assert leave.application(co, app["id"])["status"] == "sanctioned"
+    assert refused(NotFound, leave.application, desks["hc.estt.hathras"], app["id"]) == (
+        "LEAVE_APPLICATION_NOT_FOUND"
+    )
+    # Its events left through the outbox.
+    assert eventually(lambda: not _outbox(office, app["id"]))
+
+    # Cancelled before it begins: its days come back.
+    cancelled = leave.cancel(sho, app["id"], {"version": 4})
+    assert cancelled["status"] == "cancelled" and cancelled["refunded_days"] == 3
+    assert balance_of(leave, sho, "earned", 10)["balance"] == before["balance"]
+
+
+def _outbox(office, application_id: str) -> list:
+    container = office.containers["leave"]
+    (storage,) = [d for d in container.dependencies if d.attr_name == "storage"]
+    found = storage.storage.db.applications.find_one({"_id": application_id})
+    return found.get("outbox", [])
+
+
+def test_overlaps_a_kind_the_police_lack_and_a_missing_certificate_are_refused(office, desks):
+    leave = office.rpc.leave
+    sho, co = desks[SHO], desks[CO]
+    app = leave.apply(sho, casual(5, 2))
+    # Casual leave needs the reporting officer alone: the circle officer sanctions it.
+    assert (app["level"], app["at_post_id"]) == ("reporting", desks.post("CO-SADAR-HTR"))
+    assert refused(Refused, leave.apply, sho, casual(6)) == "LEAVE_OVERLAPS"
+    assert refused(Refused, leave.apply, sho, earned(4, 3)) == "LEAVE_OVERLAPS"
+    assert refused(Refused, leave.apply, sho, {**casual(20), "kind": "compensatory"}) == (
+        "LEAVE_KIND_NOT_IN_DEPARTMENT"
+    )
+    assert refused(Refused, leave.apply, sho, {**earned(20), "kind": "medical"}) == (
+        "LEAVE_CERTIFICATE_REQUIRED"
+    )
+    assert refused(Refused, leave.apply, sho, earned(10, 100)) == "LEAVE_BALANCE_SHORT"
+    assert refused(Refused, leave.apply, sho, earned(-1)) == "LEAVE_TOO_FAR_BACK"
+    before = balance_of(leave, sho, "casual", 5)
+    app = leave.sanction(co, app["id"], {"version": 1})
+    assert app["status"] == "sanctioned"
+    after = balance_of(leave, sho, "casual", 5)
+    assert (after["balance"], after["available"]) == (before["balance"] - 2, before["available"])
+
+
+def test_returned_for_correction_corrected_and_rejected_with_a_reason(office, desks):
+    leave = office.rpc.leave
+    sho, co = desks[SHO], desks[CO]
+    available = balance_of(leave, sho, "casual", 6)["available"]
+    app = leave.apply(sho, casual(5))
+    assert refused(Refused, leave.return_for_correction, co, app["id"], {"version": 1}) == (
+        "LEAVE_REASON_REQUIRED"
+    )
+    app = leave.return_for_correction(co, app["id"], {"version": 1, "remark": "तिथि जाँचें"})
+    assert (app["status"], app["at_post_id"]) == ("returned", desks.post("SHO-KOTWALI-HTR"))
+    assert leave.to_act_on(co)["items"] == []
+    corrected = {"version": 2, "from_date": day(6), "to_date": day(6)}
+    assert refused(NotFound, leave.resubmit, co, app["id"], corrected) == (
+        "LEAVE_APPLICATION_NOT_FOUND"
+    )
+    assert refused(Conflict, leave.resubmit, sho, app["id"], {**corrected, "version": 1}) == (
+        "VERSION_CONFLICT"
+    )
+    app = leave.resubmit(sho, app["id"], corrected)
+    assert (app["status"], app["from_date"], app["at_post_id"]) == (
+        "applied",
+        day(6),
+        desks.post("CO-SADAR-HTR"),
+    )
+    app = leave.reject(co, app["id"], {"version": 3, "remark": "मेला ड्यूटी"})
+    assert app["status"] == "rejected" and app["history"][-1]["remark"] == "मेला ड्यूटी"
+    assert balance_of(leave, sho, "casual", 6)["available"] == available
+
+
+def test_an_officer_on_leave_or_whose_post_is_delegated_is_passed_over(office, desks):
+    leave = office.rpc.leave
+    sho, co, asp = desks[SHO], desks[CO], desks[ASP]
+    # The circle officer takes today off; the ASP (his reporting officer) sanctions it.
+    own = leave.apply(co, casual(0))
+    assert own["at_post_id"] == desks.post("ASP-HTR")
+    leave.sanction(asp, own["id"], {"version": 1})
+
+    app = leave.apply(sho, earned(10))
+    assert (app["at_post_id"], app["level"]) == (desks.post("ASP-HTR"), "controlling")
+    assert app["history"][0]["skipped"] == [
+        {"post_id": desks.post("CO-SADAR-HTR"), "level": "reporting", "reason": "on_leave"}
+    ]
+    # He comes in after all (his day off cancelled); now his post is delegated for a day.
+    leave.cancel(co, own["id"], {"version": 2})
+    leave.cancel(sho, app["id"], {"version": 1})
+    office.rpc.identity.delegate_post(
+        co,
+        desks.post("CO-SADAR-HTR"),
+        {"to_user_id": asp["user_id"], "ends": iso(utcnow() + timedelta(days=1))},
+    )
+
+    # Leave learns of the delegation from identity's event: until then it routes as before.
+    app = eventually(lambda: _applied_past_delegation(leave, sho, desks))
+    assert app is not None and app["history"][0]["skipped"] == [
+        {"post_id": desks.post("CO-SADAR-HTR"), "level": "reporting", "reason": "delegated"}
+    ]
+    # Casual leave's one level moved up with the post: the ASP sanctions it.
+    assert app["level"] == "reporting"
+    assert leave.sanction(asp, app["id"], {"version": 1})["status"] == "sanctioned"
+
+
+def _applied_past_delegation(leave, sho, desks) -> dict | None:
+    """Apply; if it did not pass over the delegated post yet, withdraw it (to try again)."""
+    app = leave.apply(sho, casual(3))
+    if app["at_post_id"] == desks.post("ASP-HTR"):
+        return app
+    leave.cancel(sho, app["id"], {"version": 1})
+    return None
