@@ -9,6 +9,7 @@ from common.clock import IST, iso, utcnow
 from common.errors import Conflict, NotFound, Refused
 from tests.service.conftest import eventually
 from tests.service.desks import refused
+from tests.service.test_offices_and_posts import new_person
 
 SHO, CO, ASP, SP = "sho.kotwali.hathras", "co.sadar.hathras", "asp.hathras", "sp.hathras"
 
@@ -202,3 +203,26 @@ def _applied_past_delegation(leave, sho, desks) -> dict | None:
         return app
     leave.cancel(sho, app["id"], {"version": 1})
     return None
+
+
+def test_an_officer_or_applicant_moved_off_their_post_is_refused_with_their_old_token(
+    office, desks
+):
+    """Identity's word at this moment counts, not the token's list of posts: the circle officer
+    whose post was given to a successor cannot recommend from it, nor can a station officer
+    moved off his post apply from it."""
+    leave, identity = office.rpc.leave, office.rpc.identity
+    sho, co = desks[SHO], desks[CO]  # logged in before the moves
+    app = leave.apply(sho, earned(40))
+    nodal = office.actor("asp.hathras")
+    for post, successor in (
+        ("CO-SADAR-HTR", "co2.sadar.hathras"),
+        ("SHO-KOTWALI-HTR", "sho2.kotwali.hathras"),
+    ):
+        made = identity.create_user(nodal, new_person(successor, "SP-HTR"))
+        identity.assign_post(nodal, desks.post(post), {"user_id": made["id"]})
+
+    assert refused(NotFound, leave.recommend, co, app["id"], {"version": 1}) == (
+        "LEAVE_APPLICATION_NOT_FOUND"
+    )
+    assert refused(Refused, leave.apply, sho, casual(60)) == "LEAVE_NO_POST_OF_YOURS"

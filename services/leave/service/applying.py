@@ -174,7 +174,11 @@ class ApplyingDesk(Desk):
         held at this moment by identity's word (a transfer takes effect at once)."""
         own = [p for p in who.post_ids if p not in who.on_behalf_of]
         post = chosen or (own[0] if own else None)
-        if post is None or post not in own or not self.identity.may_act(who.credential, post):
+        if (
+            post is None
+            or post not in own
+            or not self.identity.may_act(who.credential, post)["allowed"]
+        ):
             raise Refused("LEAVE_NO_POST_OF_YOURS")
         return post
 

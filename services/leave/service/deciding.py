@@ -113,7 +113,7 @@ class DecidingDesk(Desk):
         found = store.application(self.storage.db, application_id)
         at, decided = found.get("at_post_id"), found.get("decided_post_id")
         acting = None
-        if at and who.holds(at) and self.identity.may_act(who.credential, at):
+        if at and who.holds(at) and self.identity.may_act(who.credential, at)["allowed"]:
             acting = at
         elif decided and who.holds(decided):
             acting = decided
