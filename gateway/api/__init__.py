@@ -22,6 +22,7 @@ from gateway.api import (  # noqa: E402,F401  (routes register on import)
     drafts,
     efiles,
     holidays,
+    leave,
     notices,
     pendency,
     people,

@@ -1,0 +1,161 @@
+"""E-Leave: apply, follow one's applications and balance; the officers up the chain recommend,
+return, reject or sanction what waits at their posts. The leave service judges every call (who
+may see an application, whose turn it is); an application one may not see is 404, like one that
+does not exist."""
+
+from collections.abc import Callable
+
+from flask import Response, jsonify, request
+
+from common.errors import InvalidInput
+from common.validation import whole_number
+from gateway.api import api
+from gateway.api.common import caller, json_body, versioned_body
+from gateway.openapi import View, documented
+from gateway.rpc import rpc
+from services.leave.schemas import (
+    Application,
+    Applications,
+    Balance,
+    Cancellation,
+    Correction,
+    Decision,
+    NewApplication,
+)
+
+A = "/leave/applications/<application_id>"
+
+
+@api.get("/leave/balance")
+@documented(
+    "My balance of each kind of leave my department has in a year (this year unless asked): "
+    "what the ledger holds, what is asked for in applications not yet decided, what is left to "
+    "ask for; with the ledger's credits, debits and refunds",
+    response=Balance,
+    query={"year": ("the year, 2000-2099", {"type": "integer", "minimum": 2000, "maximum": 2099})},
+    errors=(400, 422),
+)
+def leave_balance() -> Response:
+    actor = caller()
+    raw = request.args.get("year")
+    year = None if raw is None else whole_number(raw)
+    if raw is not None and year is None:
+        raise InvalidInput("LEAVE_YEAR_INVALID")
+    return jsonify(rpc().leave.balance(actor, year))
+
+
+@api.post("/leave/applications")
+@documented(
+    "Apply for leave from a post of my own. Checked by my department's rules (422: dates out of "
+    "order, more days than the kind allows at once or than my balance, days already applied "
+    "for, a medical certificate missing, ...) and sent to the first officer up my post chain "
+    "who is not away",
+    body=NewApplication,
+    response=Application,
+    headers={
+        "Idempotency-Key": (
+            "a key of your own for this application (1-200 visible ASCII characters): a retry "
+            "with the same key answers with the application the first try made and applies "
+            "for nothing new",
+            {"type": "string", "pattern": "^[!-~]{1,200}$"},
+        )
+    },
+    status=201,
+    errors=(409, 422),
+)
+def apply_for_leave() -> tuple[Response, int]:
+    actor = caller()
+    return jsonify(rpc().leave.apply(actor, json_body())), 201
+
+
+@api.get("/leave/applications")
+@documented("My leave applications, with their history", response=Applications)
+def my_leave_applications() -> Response:
+    return jsonify(rpc().leave.my_applications(caller()))
+
+
+@api.get("/leave/to-act-on")
+@documented(
+    "Leave applications waiting at my posts for my word, oldest first", response=Applications
+)
+def leave_to_act_on() -> Response:
+    return jsonify(rpc().leave.to_act_on(caller()))
+
+
+@api.get(A)
+@documented(
+    "A leave application with its history: for its applicant and the posts it passed",
+    response=Application,
+    errors=(404,),
+)
+def leave_application(application_id: str) -> Response:
+    return jsonify(rpc().leave.application(caller(), application_id))
+
+
+def _decision(summary: str) -> Callable[[View], View]:
+    """An officer's word on an application waiting at their post: 404 for one that is not (or
+    not any more), 409 for a stale version or one already decided, 422 where a rule says no."""
+    return documented(summary, body=Decision, response=Application, errors=(404, 409, 422))
+
+
+@api.post(f"{A}/recommend")
+@_decision(
+    "Recommend an application waiting at my post: it goes to the next level's officer (past any "
+    "who is away). The sanctioning officer sanctions instead (422)"
+)
+def recommend_leave(application_id: str) -> Response:
+    actor = caller()
+    return jsonify(rpc().leave.recommend(actor, application_id, versioned_body()))
+
+
+@api.post(f"{A}/return")
+@_decision(
+    "Return an application waiting at my post to its applicant for correction (the remark says "
+    "what to correct, 422 without one)"
+)
+def return_leave(application_id: str) -> Response:
+    actor = caller()
+    return jsonify(rpc().leave.return_for_correction(actor, application_id, versioned_body()))
+
+
+@api.post(f"{A}/reject")
+@_decision("Reject an application waiting at my post (the remark says why, 422 without one)")
+def reject_leave(application_id: str) -> Response:
+    actor = caller()
+    return jsonify(rpc().leave.reject(actor, application_id, versioned_body()))
+
+
+@api.post(f"{A}/sanction")
+@_decision(
+    "Sanction an application waiting at my post at its sanctioning level: its days are debited "
+    "from the applicant's balance. Once decided, 409 LEAVE_ALREADY_DECIDED"
+)
+def sanction_leave(application_id: str) -> Response:
+    actor = caller()
+    return jsonify(rpc().leave.sanction(actor, application_id, versioned_body()))
+
+
+@api.post(f"{A}/resubmit")
+@documented(
+    "Correct my application returned to me (its dates and certificate again): checked as a new "
+    "one and sent up the chain again",
+    body=Correction,
+    response=Application,
+    errors=(404, 409, 422),
+)
+def resubmit_leave(application_id: str) -> Response:
+    actor = caller()
+    return jsonify(rpc().leave.resubmit(actor, application_id, versioned_body()))
+
+
+@api.post(f"{A}/cancel")
+@documented(
+    "Withdraw my application, or cut short leave already begun (last_day: the last day taken); "
+    "sanctioned days not taken go back to my balance",
+    body=Cancellation,
+    response=Application,
+    errors=(404, 409, 422),
+)
+def cancel_leave(application_id: str) -> Response:
+    actor = caller()
+    return jsonify(rpc().leave.cancel(actor, application_id, versioned_body()))
