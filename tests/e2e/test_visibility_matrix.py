@@ -31,7 +31,8 @@ another district created for this module:
 ROUTES classifies every route the gateway serves under /api/v1/receipts, /api/v1/files and
 /api/v1/documents (and the history export, whose path names its kind), and under
 /api/v1/deliveries and /api/v1/dispatches (an email or SMS by its id, an issued letter's emails by
-its number: judged by notify, tried in test_notify_api.py); a route the gateway serves that is not
+its number: judged by notify, tried in test_notify_api.py) and /api/v1/leave (an application by
+its id: judged by leave, tried in test_leave_api.py); a route the gateway serves that is not
 classified fails ``test_every_item_route_is_in_the_matrix`` by name, and so does a classified
 route that is no longer served, so the matrix cannot silently shrink.
 
@@ -147,6 +148,8 @@ NOT_WITH_YOU_R = ("RECEIPT_NOT_WITH_YOU",)
 NOT_WITH_YOU_F = ("FILE_NOT_WITH_YOU",)
 VERSION = refused("VERSION_CONFLICT")
 PDF = "application/pdf"
+LEAVE_NOT_FOUND = "LEAVE_APPLICATION_NOT_FOUND"
+LEAVE_ACTIONS = ("recommend", "return", "reject", "sanction", "resubmit", "cancel")
 
 ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
     # receipts (dak)
@@ -343,6 +346,22 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
         "an issued letter's emails by its number: for the desk that dispatched it and its admins, "
         "an empty list for anyone else (test_notify_api.py)"
     ),
+    # leave: an application is judged by the leave service, not by a grading; anyone who is
+    # not its applicant and not a post it passed gets 404 LEAVE_APPLICATION_NOT_FOUND, the same
+    # as for an id nobody issued, on every route below (test_leave_api.py)
+    ("GET", f"{API}/leave/balance"): NotAnItem("the caller's own balance"),
+    ("POST", f"{API}/leave/applications"): NotAnItem("applies for leave (a new application)"),
+    ("GET", f"{API}/leave/applications"): NotAnItem("the caller's own applications"),
+    ("GET", f"{API}/leave/to-act-on"): NotAnItem("applications waiting at the caller's posts"),
+    **{
+        (method, f"{API}/leave/applications/{{application_id}}{action}"): NotAnItem(
+            f"a leave application: someone else's is 404 {LEAVE_NOT_FOUND} (test_leave_api.py)"
+        )
+        for method, action in (
+            ("GET", ""),
+            *(("POST", f"/{a}") for a in LEAVE_ACTIONS),
+        )
+    },
 }
 ITEM_ROUTES = {key: r for key, r in ROUTES.items() if isinstance(r, Route)}
 PRINTOUTS = {key for key, route in ITEM_ROUTES.items() if route.renders}
@@ -392,6 +411,7 @@ SCOPE = (
     f"{API}/documents",
     f"{API}/deliveries",
     f"{API}/dispatches",
+    f"{API}/leave",
 )
 ANY = re.compile(r"<any\(([^)]*)\):[A-Za-z_][A-Za-z0-9_]*>")
 PARAM = re.compile(r"<(?:[A-Za-z_]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")
