@@ -327,6 +327,7 @@ MESSAGES = {
     "LEAVE_NOT_SET_UP_FOR_DEPARTMENT": _l("Leave is not set up for your department yet."),
     "LEAVE_KIND_NOT_IN_DEPARTMENT": _l("Your department does not have this kind of leave."),
     "LEAVE_DATES_OUT_OF_ORDER": _l("The leave must end on or after the day it begins."),
+    "LEAVE_DATES_OUT_OF_RANGE": _l("Leave can be asked for only in the years 2000 to 2099."),
     "LEAVE_HALF_DAY_ONE_DATE": _l("A half day begins and ends on the same date."),
     "LEAVE_HALF_DAY_NOT_ALLOWED": _l("This kind of leave cannot be taken for half a day."),
     "LEAVE_TOO_FAR_BACK": _l("This kind of leave cannot begin that far back."),

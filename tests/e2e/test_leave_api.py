@@ -245,3 +245,11 @@ def test_a_year_that_is_not_a_year_is_refused(desk):
     sho = desk(SHO)
     for year in ("twenty", "1999"):
         assert_error(sho.get(f"{LEAVE}/balance", params={"year": year}), 400, "LEAVE_YEAR_INVALID")
+
+
+def test_dates_beyond_the_years_kept_are_refused(desk):
+    """Not a 500 for the last date there is, nor a ledger credited up to the year 9000."""
+    sho = desk(SHO)
+    for starts, ends in (("2099-12-31", "9999-12-31"), ("9000-01-01", "9000-01-02")):
+        r = sho.post(f"{LEAVE}/applications", json=earned(starts, ends))
+        assert_error(r, 422, "LEAVE_DATES_OUT_OF_RANGE")

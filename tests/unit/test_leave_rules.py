@@ -171,6 +171,16 @@ def test_every_bad_application_is_refused_with_its_own_code():
     )
 
 
+def test_dates_outside_the_years_kept_are_refused_before_anything_is_counted():
+    applications.require_within_years(asked(EARNED, date(2099, 12, 1), date(2099, 12, 31)))
+    for starts, ends in (
+        (date(2099, 12, 31), date(9999, 12, 31)),  # one day more would not even be a date
+        (date(1999, 12, 31), date(2000, 1, 1)),
+    ):
+        bad = asked(EARNED, starts, ends)
+        assert code(Refused, applications.require_within_years, bad) == "LEAVE_DATES_OUT_OF_RANGE"
+
+
 def test_a_kind_that_may_not_join_a_holiday_is_refused_next_to_one():
     restricted = POLICE.kind("restricted")
     sunday = date(2026, 3, 15)

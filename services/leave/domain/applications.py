@@ -21,6 +21,9 @@ from services.leave.domain import balances
 from services.leave.domain.rules import Kind
 
 FINAL = ("sanctioned", "rejected", "cancelled", "curtailed")
+# The years leave may be asked for (and a balance read): a date beyond would have the ledger
+# credited period by period up to it, thousands of entries for one request.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 # Leave that holds its days: on its way, or sanctioned (curtailed: up to its new last day).
 HOLDING = (*balances.ON_THE_WAY, "sanctioned", "curtailed")
 
@@ -49,6 +52,12 @@ class Stop:
     level: str
     sanctions: bool
     skipped: tuple[dict[str, str], ...]
+
+
+def require_within_years(asked: Asked) -> None:
+    """Refused before anything is counted (the ledger is brought up to the first day asked)."""
+    if not all(FIRST_YEAR <= day.year <= LAST_YEAR for day in (asked.from_date, asked.to_date)):
+        raise Refused("LEAVE_DATES_OUT_OF_RANGE", {"first": FIRST_YEAR, "last": LAST_YEAR})
 
 
 def check(

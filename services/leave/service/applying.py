@@ -146,7 +146,11 @@ class ApplyingDesk(Desk):
         who = self.trust.actor(actor)
         department = self._department(who, who.office_id or "")
         year = today().year if year is None else year
-        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2099:
+        if (
+            isinstance(year, bool)
+            or not isinstance(year, int)
+            or not (applications.FIRST_YEAR <= year <= applications.LAST_YEAR)
+        ):
             raise InvalidInput("LEAVE_YEAR_INVALID")
         mine = store.applications_of(self.storage.db, who.user_id)
         ledger = self._ledger(who.user_id, department, mine, date(year, 1, 1))
@@ -189,6 +193,7 @@ class ApplyingDesk(Desk):
         asked: Asked,
         others: list[dict[str, Any]],
     ) -> None:
+        applications.require_within_years(asked)
         year = asked.from_date.year
         ledger = self._ledger(who.user_id, department, others, asked.from_date)
         available = balances.balance(asked.kind, ledger, year) - balances.in_flight(
