@@ -79,3 +79,10 @@ class Refused(OfficeError):
     """Well-formed, but a rule of the office says no."""
 
     status = 422
+
+
+@deserialize_to_instance
+class Unavailable(OfficeError):
+    """Not answered now: the caller stopped waiting, or the office is busy."""
+
+    status = 503

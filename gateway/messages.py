@@ -61,6 +61,10 @@ MESSAGES = {
     "METHOD_NOT_ALLOWED": _l("This action is not allowed here."),
     "UNSUPPORTED_MEDIA_TYPE": _l("Send JSON (application/json) or a form upload as documented."),
     "SERVICE_UNAVAILABLE": _l("The office system is busy or starting. Please try again shortly."),
+    "DEADLINE_PASSED": _l(
+        "The office system took too long to answer, so the work was stopped. "
+        "Please try again shortly."
+    ),
     "CSRF_FAILED": _l("The form expired. Please go back, reload and try again."),
     "SERVICE_ONLY": _l("Only the office's own services may do this."),
     "EVENT_UNPROVEN": _l("A message between the office's services could not be verified."),

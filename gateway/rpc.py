@@ -5,7 +5,8 @@ is not thread-safe (shared, it hangs and raises ``UnexpectedFrame``), so each th
 own long-lived proxy (a fresh one per call would cost ~30 ms of connection setup).
 
 Each call carries the request id of the request it serves (:mod:`common.logs`) in Nameko's
-context data, which the service's worker sees and passes on with its own calls.
+context data, which the service's worker sees and passes on with its own calls, and the moment
+the gateway stops waiting for the answer (:mod:`common.deadline`), so the service can stop too.
 """
 
 import contextlib
@@ -15,6 +16,7 @@ from typing import Any
 from flask import current_app
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from common.deadline import stamp
 from common.logs import REQUEST_ID, request_id
 
 LONG_CALL_SECONDS = 300
@@ -43,6 +45,7 @@ class Rpc:
         action = request_id()
         if action:
             self._local.data[REQUEST_ID] = action
+        stamp(self._local.data, self._timeout)
         return getattr(proxy, service)
 
     def reset(self) -> None:

@@ -72,6 +72,7 @@ def test_every_error_code_a_service_raises_has_a_message():
 
     errors = (
         "InvalidInput|Unauthenticated|Forbidden|NotFound|Conflict|TooLarge|UnsupportedMedia|Refused"
+        "|Unavailable"
     )
     pattern = re.compile(rf'(?:(?:{errors})\(|_reason\(\s*"\w+",)\s*"([A-Z0-9_]+)"')
     raised = set()

@@ -5,6 +5,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
 from common import service_parts
+from common.deadline import Deadline
 from common.storage import Database
 from common.trust import Trust
 from services.files import store
@@ -42,3 +43,4 @@ class FilesService(
     signing = RpcProxy("signing")
     trust = Trust()
     config = Config()
+    deadline = Deadline()

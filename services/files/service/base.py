@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from common import uploads
 from common.actor import Actor
 from common.clock import iso, utcnow
+from common.deadline import Until
 from common.errors import Conflict, InvalidInput, NotFound, Refused
 from common.pdf import check_pdf
 from common.storage import Storage
@@ -57,6 +58,7 @@ class Desk:
     signing: Any  # RpcProxy("signing")
     trust: Trusted  # Trust()
     config: dict[str, Any]  # Config()
+    deadline: Until  # Deadline()
 
     # The tree's version identity told this call (a worker serves one call), once it has asked
     # whether the actor may act: until then, the call asks identity rather than use TREE.
