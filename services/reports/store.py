@@ -149,13 +149,15 @@ class Batch:
 
 def move_item(db: Db, item_id: str, event_id: str, where: dict[str, Any]) -> bool:
     """Record the item's new place, once per event, and never let an older event (lower
-    ``seq``) that arrives late overwrite a newer one."""
+    ``seq``) that arrives late overwrite a newer one. Events are handled by several workers at
+    once, so a stage mark or a priority may have made the item's document before its first
+    place arrived: a document with no ``seq`` yet takes it."""
     return apply_once(
         db.pending_items,
         item_id,
         event_id,
         {"$set": where},
-        extra_filter={"seq": {"$lt": where["seq"]}},
+        extra_filter={"seq": {"$not": {"$gte": where["seq"]}}},
     )
 
 

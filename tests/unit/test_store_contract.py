@@ -1247,6 +1247,12 @@ def test_the_pending_report_moves_an_item_once_per_event_and_never_backwards(db:
     assert reports.items_under(db, "lko") == [
         {"_id": "f1", "office_path": "lko", "holder_post_id": "p3", "seq": 3}
     ]
+    # A stage reached, handled before the item's first place (another worker): the place
+    # still lands, and the mark stays.
+    reports.add_mark(db, "f3", {"post_id": "p1", "seq": 2, "stage": "warning"})
+    assert reports.move_item(db, "f3", "e10", {**at, "seq": 1})
+    placed = db.pending_items.find_one({"_id": "f3"})
+    assert (placed["holder_post_id"], placed["seq"], len(placed["marks"])) == ("p1", 1, 1)
 
 
 def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> None:
