@@ -161,7 +161,7 @@ def publish_batch(
     """Publish ``batch`` to ``exchange`` (each event under its type, with ``headers(event)``)
     in one AMQP transaction on a channel of its own; return once the broker has committed it.
     If anything fails first, the broker drops the whole transaction and this raises."""
-    # A pooled connection the broker has dropped since (a restart, a cut) is made again.
+    # A connection the broker has dropped since (a restart, a cut) is made again.
     connection.ensure_connection(max_retries=1)  # type: ignore[no-untyped-call]
     with connection.channel() as channel:  # type: ignore[no-untyped-call]  # kombu: untyped
         channel.tx_select()

@@ -6,11 +6,13 @@ Import this module, not its classes: ``nameko run`` starts every class with entr
 finds in a service's module.
 """
 
+import contextlib
 import time
 from typing import Any, ClassVar
 
+from kombu import Connection
 from nameko import events
-from nameko.amqp.publish import get_connection
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
 from nameko.containers import WorkerContext
 from nameko.timer import timer
 
@@ -70,11 +72,45 @@ class EventBatches(events.EventDispatcher):  # type: ignore[misc]  # nameko ship
             return {**worker_headers, request_id_header: event.request_id}
 
         def publish(batch: list[outbox.Outgoing]) -> None:
-            core = self.publisher  # Nameko's, made at setup: where and how it publishes
-            with get_connection(core.amqp_uri, core.ssl, core.login_method) as connection:
-                outbox.publish_batch(connection, self.exchange, batch, headers, core.serializer)
+            serializer = self.publisher.serializer  # Nameko's, made at setup
+            try:
+                outbox.publish_batch(self._own(), self.exchange, batch, headers, serializer)
+            except BaseException:
+                self._drop()  # cut off mid-transaction (a kill, a broken link): start afresh
+                raise
 
         return publish
+
+    # The relay has a connection of its own, not one of Nameko's pooled ones shared by every
+    # container of the process: a batch cut off mid-transaction (its worker killed) must not
+    # leave a half-closed connection in the pool for another container's publisher to pick up.
+    # Relays of one container run one at a time (a timer waits for its worker), so one is enough.
+    _connection: Connection | None = None
+
+    def _own(self) -> Connection:
+        if self._connection is None:
+            core = self.publisher
+            self._connection = Connection(  # type: ignore[no-untyped-call]
+                core.amqp_uri,
+                ssl=core.ssl,
+                login_method=core.login_method,
+                transport_options=DEFAULT_TRANSPORT_OPTIONS.copy(),
+            )
+        return self._connection
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # already broken: nothing more to release
+                connection.release()  # type: ignore[no-untyped-call]
+
+    def stop(self) -> None:
+        self._drop()
+        super().stop()
+
+    def kill(self) -> None:
+        self._drop()
+        super().kill()
 
 
 class Outbox:
