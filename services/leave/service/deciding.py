@@ -2,6 +2,7 @@
 it for correction, rejecting it with a reason, or sanctioning it (the signed sanction order
 follows it, through signing)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from common.actor import Actor
@@ -66,20 +67,8 @@ class DecidingDesk(Desk):
         self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
     ) -> dict[str, Any]:
         """Send it back to the applicant with what to correct."""
-        who, found, decision = self._turn(actor, application_id, request)
-        fields, entry = applications.return_for_correction(
-            found, self._by(who, found), iso(utcnow()), decision.remark
-        )
-        return view(
-            self._write(
-                who,
-                found,
-                fields,
-                entry,
-                LeaveReturned,
-                by_post_id=found["at_post_id"],
-                reason=entry["remark"],
-            )
+        return self._with_reason(
+            actor, application_id, request, applications.return_for_correction, LeaveReturned
         )
 
     @rpc
@@ -87,21 +76,29 @@ class DecidingDesk(Desk):
         self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
     ) -> dict[str, Any]:
         """Reject it, saying why."""
+        return self._with_reason(actor, application_id, request, applications.reject, LeaveRejected)
+
+    def _with_reason(
+        self,
+        actor: dict[str, Any],
+        application_id: str,
+        request: dict[str, Any],
+        transition: Callable[..., tuple[dict[str, Any], dict[str, Any]]],
+        payload: Any,
+    ) -> dict[str, Any]:
+        """A word that ends the application's way up (returned or rejected), with its reason."""
         who, found, decision = self._turn(actor, application_id, request)
-        fields, entry = applications.reject(
-            found, self._by(who, found), iso(utcnow()), decision.remark
+        fields, entry = transition(found, self._by(who, found), iso(utcnow()), decision.remark)
+        changed = self._write(
+            who,
+            found,
+            fields,
+            entry,
+            payload,
+            by_post_id=found["at_post_id"],
+            reason=entry["remark"],
         )
-        return view(
-            self._write(
-                who,
-                found,
-                fields,
-                entry,
-                LeaveRejected,
-                by_post_id=found["at_post_id"],
-                reason=entry["remark"],
-            )
-        )
+        return view(changed)
 
     def _turn(
         self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
