@@ -60,7 +60,10 @@ class HistoryEntry(BaseModel):
     level: str | None = None
     skipped: list[dict[str, str]] = Field(
         [],
-        description="officers passed over on the way, each with why (vacant, delegated, on_leave)",
+        description="officers passed over on the way, each with why (vacant, on_leave)",
+    )
+    delegated: bool = Field(
+        False, description="the post it went to was delegated: its delegate acts for it"
     )
     last_day: str | None = None
 

@@ -1,7 +1,7 @@
 """Leave over the real broker, by the demo district's people: the SHO of Kotwali applies, the
 circle officer, the ASP and the SP act in turn up his post chain; an application not at your
 post is not yours to know of; a stale screen, an overlap, a kind the police lack, sanctioning
-twice are refused; an officer on leave or whose post is delegated is passed over."""
+twice are refused; an officer on leave is passed over, a delegated post waits for its delegate."""
 
 from datetime import timedelta
 
@@ -164,7 +164,9 @@ def test_returned_for_correction_corrected_and_rejected_with_a_reason(office, de
     assert balance_of(leave, sho, "casual", 6)["available"] == available
 
 
-def test_an_officer_on_leave_or_whose_post_is_delegated_is_passed_over(office, desks):
+def test_an_officer_on_leave_is_passed_over_and_a_delegated_post_waits_for_its_delegate(
+    office, desks
+):
     leave = office.rpc.leave
     sho, co, asp = desks[SHO], desks[CO], desks[ASP]
     # The circle officer takes today off; the ASP (his reporting officer) sanctions it.
@@ -177,7 +179,8 @@ def test_an_officer_on_leave_or_whose_post_is_delegated_is_passed_over(office, d
     assert app["history"][0]["skipped"] == [
         {"post_id": desks.post("CO-SADAR-HTR"), "level": "reporting", "reason": "on_leave"}
     ]
-    # He comes in after all (his day off cancelled); now his post is delegated for a day.
+    # He comes in after all (his day off cancelled); now his post is delegated for a day,
+    # to the ASP: the SHO's leave waits at the circle officer's post for the ASP to act for it.
     leave.cancel(co, own["id"], {"version": 2})
     leave.cancel(sho, app["id"], {"version": 1})
     office.rpc.identity.delegate_post(
@@ -186,20 +189,20 @@ def test_an_officer_on_leave_or_whose_post_is_delegated_is_passed_over(office, d
         {"to_user_id": asp["user_id"], "ends": iso(utcnow() + timedelta(days=1))},
     )
 
-    # Leave learns of the delegation from identity's event: until then it routes as before.
-    app = eventually(lambda: _applied_past_delegation(leave, sho, desks))
-    assert app is not None and app["history"][0]["skipped"] == [
-        {"post_id": desks.post("CO-SADAR-HTR"), "level": "reporting", "reason": "delegated"}
-    ]
-    # Casual leave's one level moved up with the post: the ASP sanctions it.
-    assert app["level"] == "reporting"
-    assert leave.sanction(asp, app["id"], {"version": 1})["status"] == "sanctioned"
+    # Leave learns of the delegation from identity's event: until then there is no mark.
+    app = eventually(lambda: _applied_while_delegated(leave, sho))
+    assert app is not None and app["at_post_id"] == desks.post("CO-SADAR-HTR")
+    assert app["history"][0]["skipped"] == [] and app["level"] == "reporting"
+    acting_for_co = office.actor(ASP)  # logged in again: the delegation is in her token now
+    done = leave.sanction(acting_for_co, app["id"], {"version": 1})
+    assert done["status"] == "sanctioned"
+    assert done["history"][-1]["by"]["on_behalf_of"]["user_id"] == co["user_id"]
 
 
-def _applied_past_delegation(leave, sho, desks) -> dict | None:
-    """Apply; if it did not pass over the delegated post yet, withdraw it (to try again)."""
+def _applied_while_delegated(leave, sho) -> dict | None:
+    """Apply; if leave did not know of the delegation yet, withdraw it (to try again)."""
     app = leave.apply(sho, casual(3))
-    if app["at_post_id"] == desks.post("ASP-HTR"):
+    if app["history"][0].get("delegated"):
         return app
     leave.cancel(sho, app["id"], {"version": 1})
     return None

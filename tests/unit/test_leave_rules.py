@@ -255,12 +255,12 @@ def test_each_level_goes_to_the_next_officer_up_and_the_last_sanctions():
 
 
 def test_an_officer_away_is_passed_over_to_the_next_level_and_the_history_says_why():
-    away = {"co": "on_leave", "asp": "delegated"}.get
+    away = {"co": "on_leave", "asp": "vacant"}.get
     stop = applications.next_stop(EARNED.levels, CHAIN, -1, 0, away)
-    assert (stop.post_id, stop.level) == ("sp", "sanctioning")
+    assert (stop.post_id, stop.level, stop.delegated) == ("sp", "sanctioning", False)
     assert list(stop.skipped) == [
         {"post_id": "co", "level": "reporting", "reason": "on_leave"},
-        {"post_id": "asp", "level": "controlling", "reason": "delegated"},
+        {"post_id": "asp", "level": "controlling", "reason": "vacant"},
     ]
     # The sanctioning officer away: the next officer up sanctions.
     stop = applications.next_stop(EARNED.levels, [*CHAIN, "dig"], 1, 2, {"sp": "vacant"}.get)
@@ -273,6 +273,18 @@ def test_an_officer_away_is_passed_over_to_the_next_level_and_the_history_says_w
         code(Refused, applications.next_stop, CASUAL.levels, [], -1, 0, here)
         == "LEAVE_NO_OFFICER_TO_ACT"
     )
+
+
+def test_a_delegated_post_keeps_the_application_for_its_delegate_and_the_history_says_so():
+    """The officer on leave named who holds his post meanwhile (the link officer): the
+    application waits there for the delegate rather than passing him over; at the top of
+    the chain too, where passing over would leave nobody to sanction."""
+    away = {"co": "on_leave", "asp": "delegated"}.get
+    stop = applications.next_stop(EARNED.levels, CHAIN, -1, 0, away)
+    assert (stop.post_id, stop.level, stop.delegated) == ("asp", "controlling", True)
+    assert list(stop.skipped) == [{"post_id": "co", "level": "reporting", "reason": "on_leave"}]
+    top = applications.next_stop(CASUAL.levels, ["sp"], -1, 0, {"sp": "delegated"}.get)
+    assert (top.post_id, top.sanctions, top.delegated) == ("sp", True, True)
 
 
 def test_why_an_officer_is_away():

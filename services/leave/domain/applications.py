@@ -5,10 +5,12 @@ application and answers the change to write (fields to set and one history entry
 writes it with the version it was read at, so a stale screen is refused (VERSION_CONFLICT).
 
 Routing: the chain is the posts above the applicant's, nearest first (identity's ``chain``).
-Each level of the kind goes to the next officer up; the last level named sanctions. An officer
-who is away (their post vacant or delegated, or they on leave) is passed over to the next
-level up, and the history names them and why. The top of the chain sanctions whatever levels
-are left (a short chain).
+Each level of the kind goes to the next officer up; the last level named sanctions. A post
+delegated at the moment stays the stop: its delegate (the link officer named for those days)
+acts for it, as the holder may too, and the history says it was delegated. An officer who is
+otherwise away (the post vacant, or its holder on sanctioned leave with nobody named) is passed
+over to the next level up, and the history names them and why. The top of the chain sanctions
+whatever levels are left (a short chain).
 """
 
 from collections.abc import Callable, Iterable
@@ -52,6 +54,7 @@ class Stop:
     level: str
     sanctions: bool
     skipped: tuple[dict[str, str], ...]
+    delegated: bool = False  # the post's delegate acts for it now
 
 
 def require_within_years(asked: Asked) -> None:
@@ -119,8 +122,9 @@ def next_stop(
         at = last if position == len(chain) - 1 else min(level, last)
         post = chain[position]
         reason = away(post)
-        if reason is None:
-            return Stop(position, post, levels[at], at == last, tuple(skipped))
+        if reason in (None, "delegated"):
+            delegated = reason == "delegated"
+            return Stop(position, post, levels[at], at == last, tuple(skipped), delegated)
         skipped.append({"post_id": post, "level": levels[at], "reason": reason})
         position, level = position + 1, level + 1
     raise Refused("LEAVE_NO_OFFICER_TO_ACT", {"skipped": skipped})
@@ -206,7 +210,8 @@ def _at(stop: Stop, levels: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _went(stop: Stop) -> dict[str, Any]:
-    return {"to_post_id": stop.post_id, "level": stop.level, "skipped": list(stop.skipped)}
+    went = {"to_post_id": stop.post_id, "level": stop.level, "skipped": list(stop.skipped)}
+    return {**went, "delegated": True} if stop.delegated else went
 
 
 def require_turn(application: dict[str, Any], acting_post: str | None, version: int) -> None:
