@@ -1065,6 +1065,28 @@ def test_who_holds_a_post_follows_the_latest_assignment_whatever_order_it_arrive
     assert notify.posts_of(db, "u2") == ["p1"]
 
 
+def test_a_posts_name_is_kept_with_its_holder_and_a_late_assignment_keeps_the_newer(
+    db: Any,
+) -> None:
+    notify.ensure_indexes(db)
+    notify.post_held(db, "p1", "u1", "t2", {"en": "SP", "hi": "पुलिस अधीक्षक"})
+    notify.post_held(db, "p1", "u0", "t1", {"en": "Old", "hi": "पुराना"})  # older: ignored
+    notify.post_held(db, "p2", "u2", "t1")  # no name known
+    assert notify.post_names(db, ["p1", "p2", "p3"]) == {"p1": {"en": "SP", "hi": "पुलिस अधीक्षक"}}
+
+
+def test_where_a_leave_application_is_follows_its_newest_version_in_any_order(db: Any) -> None:
+    notify.ensure_indexes(db)
+    assert notify.leave_post(db, "a1") is None
+    notify.leave_at(db, "a1", "p1", 1)
+    notify.leave_at(db, "a1", "p3", 3)
+    notify.leave_at(db, "a1", "p2", 2)  # older, arriving late: changes nothing
+    notify.leave_at(db, "a1", "p2", 3)  # the same version again: changes nothing
+    assert notify.leave_post(db, "a1") == "p3"
+    notify.leave_at(db, "a1", None, 4)  # returned: with no officer
+    assert notify.leave_post(db, "a1") is None
+
+
 def test_a_persons_choices_are_kept_and_their_first_addresses_never_overwrite_them(db: Any) -> None:
     notify.ensure_indexes(db)
     assert_indexed(db, "people", "wanted")
