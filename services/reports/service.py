@@ -23,7 +23,7 @@ from services.reports import answers, domain, projection, store
 from services.reports.domain import cursor, scope
 from services.reports.domain import leave as leave_rows
 from services.reports.render import monthly as monthly_pdf
-from services.reports.schemas import Pendency
+from services.reports.schemas import LeavePending, LeaveTaken, Pendency
 
 # The events these models read, by producer; the rule's are read once files emits them.
 CONSUMED = {
@@ -251,7 +251,8 @@ class ReportsService(service_parts.Health, service_parts.Idempotency):
             )
             for n in nodes
         ]
-        return {"office_id": node, "as_of": today.isoformat(), "rows": rows, "officers": officers}
+        answer = {"office_id": node, "as_of": today.isoformat(), "rows": rows, "officers": officers}
+        return LeavePending.model_validate(answer).model_dump()
 
     @rpc
     def leave_taken(
@@ -264,8 +265,8 @@ class ReportsService(service_parts.Health, service_parts.Idempotency):
     ) -> dict[str, Any]:
         """Days of leave taken in a year (default: this one) by kind and month, for a node and
         the rows under it: sanctioned, less what was refunded on cancelling or cutting short."""
-        nodes, node = self._rows(actor, office_id, level, department)
         year = leave_rows.year_asked(year, utcnow().astimezone(IST).year)
+        nodes, node = self._rows(actor, office_id, level, department)
         db = self.storage.db
         rows = [
             leave_rows.taken_row(
@@ -273,7 +274,9 @@ class ReportsService(service_parts.Health, service_parts.Idempotency):
             )
             for n in nodes
         ]
-        return {"office_id": node, "year": year, "rows": rows}
+        return LeaveTaken.model_validate(
+            {"office_id": node, "year": year, "rows": rows}
+        ).model_dump()
 
     @rpc
     def changes(self, actor: dict[str, Any], at: str | None = None) -> dict[str, Any]:
