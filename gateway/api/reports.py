@@ -246,12 +246,18 @@ def leave_pending_report() -> dict[str, Any]:
     return rpc().reports.leave_pending(caller(), a["office"], a["level"], a["department"])
 
 
-def leave_taken_report() -> dict[str, Any]:
-    a = report_args("office", "year", "level", "department")
-    year = None if a["year"] is None else whole_number(a["year"])
-    if a["year"] is not None and year is None:
+def year_arg() -> int | None:
+    """The year asked for (None: this one), or LEAVE_YEAR_INVALID (the API and the screen)."""
+    raw = report_args("year")["year"]
+    year = None if raw is None else whole_number(raw)
+    if raw is not None and year is None:
         raise InvalidInput("LEAVE_YEAR_INVALID")
-    return rpc().reports.leave_taken(caller(), a["office"], year, a["level"], a["department"])
+    return year
+
+
+def leave_taken_report() -> dict[str, Any]:
+    a = report_args("office", "level", "department")
+    return rpc().reports.leave_taken(caller(), a["office"], year_arg(), a["level"], a["department"])
 
 
 @api.get("/reports/leave-pending")

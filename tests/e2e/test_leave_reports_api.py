@@ -9,8 +9,8 @@ and every number is compared with what it was before."""
 
 from tests.e2e.test_api import Desk, assert_error
 from tests.e2e.test_leave_api import ASP, CO, SHO, SP, act, apply, earned, ok
-from tests.e2e.test_reports_api import posts_of, wait_for
 from tests.e2e.test_reports_api import Person as Viewer
+from tests.e2e.test_reports_api import posts_of, wait_for
 
 PENDING = "/api/v1/reports/leave-pending"
 TAKEN = "/api/v1/reports/leave-taken"
