@@ -1277,6 +1277,36 @@ def test_the_pending_report_moves_an_item_once_per_event_and_never_backwards(db:
     assert (placed["holder_post_id"], placed["seq"], len(placed["marks"])) == ("p1", 1, 1)
 
 
+def test_leave_waits_once_per_event_at_its_newest_place_and_its_days_taken_add_up(
+    db: Any,
+) -> None:
+    reports.ensure_indexes(db)
+    assert_indexed(db, "leave_pending", "node")
+    assert_indexed(db, "leave_taken", "node")
+    at = {"office_path": ["up", "htr"], "kind": "earned", "since": "2032-03-01T06:00:00+00:00"}
+
+    def where(doc: dict) -> str:
+        return f'[["up", "htr"], "2032-03-01", "{doc["post_id"]}|earned"]'
+
+    assert reports.move_leave(db, "a1", "e1", {**at, "post_id": "co", "seq": 1})
+    assert not reports.move_leave(db, "a1", "e1", {**at, "post_id": "co", "seq": 1})  # again
+    assert reports.move_leave(db, "a1", "e3", {**at, "post_id": "sp", "seq": 3})
+    assert not reports.move_leave(db, "a1", "e2", {**at, "post_id": "asp", "seq": 2})  # late
+    batch = reports.Batch()
+    reports.recount_leave(db, batch, "a1", where)
+    reports.recount_leave(db, batch, "a1", where)  # nothing moved since: counted once
+    reports.add_leave_taken(batch, ["up", "htr"], "2032-03", "earned", 3)
+    reports.add_leave_taken(batch, ["up", "htr"], "2032-03", "earned", -1.5)  # refunded
+    batch.write(db)
+    assert reports.leave_pending_at(db, "up") == [
+        {"node": "up", "day": "2032-03-01", "c": {"sp|earned": 1}}
+    ]
+    assert reports.leave_taken_at(db, "htr") == [
+        {"node": "htr", "month": "2032-03", "c": {"earned": 1.5}}
+    ]
+    assert reports.leave_pending_at(db, "nowhere") == reports.leave_taken_at(db, "nowhere") == []
+
+
 def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> None:
     reports.ensure_indexes(db)
     assert_indexed(db, "events", "page")
