@@ -137,7 +137,7 @@ def _for_leave(event: Event, body: LeaveEvent) -> list[Notice]:
     told: list[Notice] = []
     params = leave_params(body)
     if isinstance(body, (LeaveApplied, LeaveRecommended)):
-        told.append(for_post(event, body.to_post_id, "leave_to_act_on", params))
+        told.append(for_post(event, body.to_post_id, "leave_to_act_on", dict(params)))
     kind = LEAVE_TOLD.get(type(body))
     if kind:
         if isinstance(body, (LeaveRejected, LeaveReturned)):
