@@ -34,8 +34,8 @@ CALLS = {
 # Whose events each consumes.
 CONSUMES = {
     "files": ("signing",),
-    "notify": ("files", "identity", "signing"),
-    "reports": ("files", "identity"),
+    "notify": ("files", "identity", "signing", "leave"),
+    "reports": ("files", "identity", "leave"),
     # Delegations, so an application passes over an officer whose post is delegated.
     "leave": ("identity",),
 }

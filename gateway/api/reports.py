@@ -12,7 +12,8 @@ from flask import Response, jsonify, request
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from common.errors import NotFound
+from common.errors import InvalidInput, NotFound
+from common.validation import whole_number
 from gateway.api import api
 from gateway.api.common import caller
 from gateway.openapi import choice, documented
@@ -22,6 +23,8 @@ from services.reports.schemas import (
     MONTH_PATTERN,
     Changes,
     LateItems,
+    LeavePending,
+    LeaveTaken,
     Monthly,
     NodeRows,
     Pendency,
@@ -50,6 +53,7 @@ ROWS: Query = {
 }
 REGISTER: Query = {**NODE, "month": "YYYY-MM (default: every month)"}
 ERRORS = (400, 403, 404, 422)
+YEAR = {"type": "integer", "minimum": 2000, "maximum": 2099}
 
 
 @api.get("/reports/pendency")
@@ -235,6 +239,53 @@ def register(register: str) -> Response:
 )
 def register_export(register: str, fmt: str) -> Response:
     return _export(fmt, f"register-{register}", lambda: _register(register)["lines"])
+
+
+def leave_pending_report() -> dict[str, Any]:
+    a = report_args("office", "level", "department")
+    return rpc().reports.leave_pending(caller(), a["office"], a["level"], a["department"])
+
+
+def year_arg() -> int | None:
+    """The year asked for (None: this one), or LEAVE_YEAR_INVALID (the API and the screen)."""
+    raw = report_args("year")["year"]
+    year = None if raw is None else whole_number(raw)
+    if raw is not None and year is None:
+        raise InvalidInput("LEAVE_YEAR_INVALID")
+    return year
+
+
+def leave_taken_report() -> dict[str, Any]:
+    a = report_args("office", "level", "department")
+    return rpc().reports.leave_taken(caller(), a["office"], year_arg(), a["level"], a["department"])
+
+
+@api.get("/reports/leave-pending")
+@documented(
+    "Leave applications waiting for officers under a node, by age in days since they reached "
+    "the officer (0-7, 8-15, 16-30, over 30) and kind of leave: the node and the rows under "
+    "it, and each officer's post with what waits there",
+    response=LeavePending,
+    query=ROWS,
+    errors=ERRORS,
+)
+def leave_pending() -> Response:
+    return jsonify(leave_pending_report())
+
+
+@api.get("/reports/leave-taken")
+@documented(
+    "Days of leave taken in a year per office, by kind and month (the month the leave "
+    "begins): days sanctioned, less those refunded when leave was cancelled or cut short",
+    response=LeaveTaken,
+    query={
+        **ROWS,
+        "year": ("the year, 2000-2099 (default: this one)", YEAR),
+    },
+    errors=ERRORS,
+)
+def leave_taken() -> Response:
+    return jsonify(leave_taken_report())
 
 
 @api.get("/reports/changes")

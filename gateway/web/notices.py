@@ -51,8 +51,23 @@ KIND_LABELS = {
     "vpn_issued": _l("A VPN account is issued to me"),
     "vpn_revoked": _l("My VPN account is revoked"),
     "account_disabled": _l("My account is disabled"),
+    "leave_to_act_on": _l("A leave application waits for my decision"),
+    "leave_cancelled": _l("A leave application I held or sanctioned is cancelled"),
+    "leave_recommended": _l("My leave application is recommended"),
+    "leave_returned": _l("My leave application is returned for correction"),
+    "leave_rejected": _l("My leave application is rejected"),
+    "leave_sanctioned": _l("My leave is sanctioned"),
     "letter_dispatch": _l("An issued letter sent by email"),
     "digest": _l("The daily digest"),
+}
+# The kinds of leave, as notices and the leave report name them.
+LEAVE_KINDS = {
+    "casual": _l("Casual leave"),
+    "earned": _l("Earned leave"),
+    "medical": _l("Medical leave"),
+    "restricted": _l("Restricted holiday"),
+    "compensatory": _l("Compensatory leave"),
+    "station": _l("Station leave"),
 }
 CHANNEL_LABELS = {"email": _l("Email"), "sms": _l("SMS")}
 DELIVERY_STATES = {
@@ -159,6 +174,7 @@ def notice_helpers() -> dict[str, Callable[..., Any]]:
         "unread_notices": unread_notices,
         "shows_admin_menu": shows_admin_menu,
         "kind_of_notice": lambda kind: str(KIND_LABELS.get(kind, kind)),
+        "leave_kind": lambda kind: str(LEAVE_KINDS.get(kind, kind)),
         "channel_label": lambda channel: str(CHANNEL_LABELS.get(channel, channel)),
         "delivery_state": lambda status: str(DELIVERY_STATES.get(status, status)),
         "reason_text": reason_text,

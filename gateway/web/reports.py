@@ -11,7 +11,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from common.errors import Forbidden, NotFound, OfficeError
-from gateway.api.reports import report_args
+from gateway.api.reports import report_args, year_arg
 from gateway.auth import session_actor
 from gateway.rpc import rpc
 from gateway.web.charts import bar_chart
@@ -165,4 +165,45 @@ def hq() -> str:
             _("Work done electronically, week by week"),
             [(w["week"], made_electronically(w) + w["movements"]) for w in weeks],
         ),
+    )
+
+
+@pages.get("/leave")
+def leave() -> str:
+    """Leave in an office (the viewer's, or one asked for within scope): applications waiting
+    at each officer by days since they reached them, and the days of leave taken in a year by
+    month and kind, with the offices right under it."""
+    actor = session_actor()
+    year = year_arg()
+    reports = rpc().reports
+    pending = reports.leave_pending(actor, report_args("office")["office"], None, None)
+    node = pending["office_id"]
+    taken = reports.leave_taken(actor, node, year, "child", None)
+    posts = {} if node.startswith("post:") else _post_names(actor, node)
+    officers = pending["officers"]
+    for row in officers:
+        row["label"] = posts.get(f"post:{row['post_id']}") or row["post_id"]
+    names = _names(actor, node)
+    own, under = taken["rows"][0], taken["rows"][1:]
+    for row in under:
+        row["label"] = _label(row, names)
+    kinds = sorted({k for m in own["months"] for k in m["kinds"]})
+    return render_template(
+        "reports/leave.html",
+        node=node,
+        title=local_name(names.get(node)) or node,
+        as_of=pending["as_of"],
+        waiting=pending["rows"][0],
+        officers=officers,
+        ages=AGES,
+        age_names={
+            "0-7": _("0–7 days"),
+            "8-15": _("8–15 days"),
+            "16-30": _("16–30 days"),
+            "over_30": _("Over 30 days"),
+        },
+        year=taken["year"],
+        own=own,
+        kinds=kinds,
+        under=[r for r in under if r["total"]],
     )

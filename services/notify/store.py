@@ -95,14 +95,41 @@ def mark_read(db: Db, notice_id: str, at: str) -> None:
 # --- who holds a post, and what people chose -----------------------------------------------------
 
 
-def post_held(db: Db, post_id: str, user_id: str, at: str) -> None:
-    """Record the post's holder as of ``at`` (an older event arriving late changes nothing)."""
+def post_held(
+    db: Db, post_id: str, user_id: str, at: str, name: dict[str, str] | None = None
+) -> None:
+    """Record the post's holder (and its name) as of ``at`` (an older event arriving late
+    changes nothing)."""
+    held: dict[str, Any] = {"holder_user_id": user_id, "at": at}
+    if name:
+        held["name"] = name
     with contextlib.suppress(DuplicateKeyError):
-        db.posts.update_one(
-            {"_id": post_id, "at": {"$lt": at}},
-            {"$set": {"holder_user_id": user_id, "at": at}},
+        db.posts.update_one({"_id": post_id, "at": {"$lt": at}}, {"$set": held}, upsert=True)
+
+
+def post_names(db: Db, post_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The names of the posts notify has seen assigned."""
+    found = db.posts.find({"_id": {"$in": list(post_ids)}})
+    return {p["_id"]: p["name"] for p in found if p.get("name")}
+
+
+# --- where each leave application is, for its cancellation -----------------------------------
+
+
+def leave_at(db: Db, application_id: str, post_id: str | None, seq: int) -> None:
+    """The officer's post an application is with as of its version ``seq`` (an older event
+    arriving late changes nothing)."""
+    with contextlib.suppress(DuplicateKeyError):  # a newer version is kept already
+        db.leave.update_one(
+            {"_id": application_id, "seq": {"$not": {"$gte": seq}}},
+            {"$set": {"post_id": post_id, "seq": seq}},
             upsert=True,
         )
+
+
+def leave_post(db: Db, application_id: str) -> str | None:
+    found = db.leave.find_one({"_id": application_id})
+    return found["post_id"] if found else None
 
 
 def holders(db: Db, post_ids: Iterable[str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from typing import Any
 from common.events import Event
 from common.storage import Db
 from services.reports import store
-from services.reports.domain import effects, pendency
+from services.reports.domain import effects, leave, pendency
 
 # A rebuild writes its batch when it holds this many documents and lines (bounds its memory).
 REBUILD_BATCH = 100_000
@@ -69,6 +69,13 @@ def apply(db: Db, event: Event, batch: store.Batch) -> str | None:
     line = effects.register_entry(event)
     if line:
         store.add_register_line(batch, *line)
+    waits = leave.whereabouts(event)
+    if waits:
+        store.move_leave(db, waits[0], event.event_id, waits[1])
+        store.recount_leave(db, batch, waits[0], leave.position)
+    taken = leave.taken(event)
+    if taken:
+        store.add_leave_taken(batch, *taken)
     person = effects.person_fact(event)
     if person:
         store.set_person(db, *person)

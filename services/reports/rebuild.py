@@ -10,13 +10,16 @@ from services.reports import projection, store
 
 
 def totals(db: store.Db) -> dict[str, object]:
-    """What the models add up to at the top of every tree: pending items and flows."""
+    """What the models add up to at the top of every tree: pending items and flows, staff,
+    leave waiting and taken."""
     roots = [n["_id"] for n in store.nodes_right_under(db, None)]
     return {
         root: {
             "pending": sum(sum(c["c"].values()) for c in store.pending_counts_at(db, root)),
             "flows": next((d for d in store.daily_at(db, root) if d["day"] == "all"), {}),
             "staff": store.staff_at(db, root),
+            "leave_pending": sum(sum(d["c"].values()) for d in store.leave_pending_at(db, root)),
+            "leave_taken": sum(sum(d["c"].values()) for d in store.leave_taken_at(db, root)),
         }
         for root in sorted(roots)
     }

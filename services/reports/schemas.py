@@ -199,3 +199,112 @@ class Changes(BaseModel):
             ]
         }
     )
+
+
+class LeaveWaiting(BaseModel):
+    """Leave applications waiting for an officer: by age band in days since they reached the
+    officer (0-7, 8-15, 16-30, over_30), by kind of leave, and the day the oldest arrived."""
+
+    total: int
+    ages: dict[str, int]
+    kinds: dict[str, int]
+    oldest_day: str | None
+
+
+class LeaveWaitingAtNode(LeaveWaiting):
+    node: str
+    path: list[str]
+
+
+class LeaveWaitingAtPost(LeaveWaiting):
+    post_id: str
+
+
+class LeavePending(BaseModel):
+    """Leave waiting for officers: the node's own row first, then the rows under it at the
+    level asked for; and, of the applications under the node, those waiting at each
+    officer's post, most first."""
+
+    office_id: str
+    as_of: str = Field(description="the day (IST) the ages are counted to")
+    rows: list[LeaveWaitingAtNode]
+    officers: list[LeaveWaitingAtPost]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "office_id": "hathras",
+                    "as_of": "2032-03-20",
+                    "rows": [
+                        {
+                            "node": "hathras",
+                            "path": ["up", "police", "agra-zone", "aligarh-range", "hathras"],
+                            "total": 3,
+                            "ages": {"0-7": 2, "8-15": 1, "16-30": 0, "over_30": 0},
+                            "kinds": {"earned": 2, "casual": 1},
+                            "oldest_day": "2032-03-08",
+                        }
+                    ],
+                    "officers": [
+                        {
+                            "post_id": "0b6c2f0e",
+                            "total": 2,
+                            "ages": {"0-7": 1, "8-15": 1, "16-30": 0, "over_30": 0},
+                            "kinds": {"earned": 2},
+                            "oldest_day": "2032-03-08",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class LeaveMonth(BaseModel):
+    month: str
+    kinds: dict[str, float]
+    total: float
+
+
+class LeaveTakenRow(BaseModel):
+    node: str
+    path: list[str]
+    year: int
+    total: float
+    kinds: dict[str, float]
+    months: list[LeaveMonth]
+
+
+class LeaveTaken(BaseModel):
+    """Days of leave taken in a year, by kind and month (counted in the month the leave
+    begins): sanctioned, less the days refunded when it was cancelled or cut short. The
+    node's own row first, then the rows under it at the level asked for."""
+
+    office_id: str
+    year: int
+    rows: list[LeaveTakenRow]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "office_id": "hathras",
+                    "year": 2032,
+                    "rows": [
+                        {
+                            "node": "hathras",
+                            "path": ["up", "police", "agra-zone", "aligarh-range", "hathras"],
+                            "year": 2032,
+                            "total": 5.5,
+                            "kinds": {"earned": 3, "casual": 2.5},
+                            "months": [
+                                {"month": "2032-03", "kinds": {"earned": 3}, "total": 3},
+                                {"month": "2032-04", "kinds": {"casual": 2.5}, "total": 2.5},
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+    )

@@ -11,7 +11,7 @@ from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import RpcProxy
 
 from common import service_parts
-from common.clock import utcnow
+from common.clock import IST, utcnow
 from common.errors import Forbidden, NotFound, Unauthenticated
 from common.events import EVENT_TYPES, Event
 from common.rpc import rpc
@@ -21,8 +21,9 @@ from common.trust import Trust
 from common.workdays import Calendar
 from services.reports import answers, domain, projection, store
 from services.reports.domain import cursor, scope
+from services.reports.domain import leave as leave_rows
 from services.reports.render import monthly as monthly_pdf
-from services.reports.schemas import Pendency
+from services.reports.schemas import LeavePending, LeaveTaken, Pendency
 
 # The events these models read, by producer; the rule's are read once files emits them.
 CONSUMED = {
@@ -47,6 +48,14 @@ CONSUMED = {
         "vpn.revoked",
         "dsc.enrolled",
         "dsc.revoked",
+    ),
+    "leave": (
+        "leave.applied",
+        "leave.recommended",
+        "leave.sanctioned",
+        "leave.rejected",
+        "leave.returned",
+        "leave.cancelled",
     ),
 }
 CALENDAR_SECONDS = 600
@@ -220,6 +229,54 @@ class ReportsService(service_parts.Health, service_parts.Idempotency):
         _, node = self._rows(actor, office_id, None, None)
         lines = answers.register(self.storage.db, register, node, month)
         return {"office_id": node, "name": register, "month": month, "lines": lines}
+
+    @rpc
+    def leave_pending(
+        self,
+        actor: dict[str, Any],
+        office_id: str | None = None,
+        level: str | None = None,
+        department: str | None = None,
+    ) -> dict[str, Any]:
+        """Leave applications waiting for an officer: for a node and the rows under it, by age
+        in days since they reached the officer; and, under the node, per officer's post."""
+        nodes, node = self._rows(actor, office_id, level, department)
+        db, today = self.storage.db, utcnow().astimezone(IST).date()
+        officers = leave_rows.pending_rows(store.leave_pending_at(db, nodes[0]["_id"]), today)
+        rows = [
+            leave_rows.pending_total(
+                leave_rows.pending_rows(store.leave_pending_at(db, n["_id"]), today),
+                node=n["_id"],
+                path=n["path"],
+            )
+            for n in nodes
+        ]
+        answer = {"office_id": node, "as_of": today.isoformat(), "rows": rows, "officers": officers}
+        return LeavePending.model_validate(answer).model_dump()
+
+    @rpc
+    def leave_taken(
+        self,
+        actor: dict[str, Any],
+        office_id: str | None = None,
+        year: int | None = None,
+        level: str | None = None,
+        department: str | None = None,
+    ) -> dict[str, Any]:
+        """Days of leave taken in a year (default: this one) by kind and month, for a node and
+        the rows under it: sanctioned, less what was refunded on cancelling or cutting short."""
+        year = leave_rows.year_asked(year, utcnow().astimezone(IST).year)
+        nodes, node = self._rows(actor, office_id, level, department)
+        db = self.storage.db
+        rows = [
+            leave_rows.taken_row(
+                store.leave_taken_at(db, n["_id"]), year, node=n["_id"], path=n["path"]
+            )
+            for n in nodes
+        ]
+        return LeaveTaken.model_validate(
+            {"office_id": node, "year": year, "rows": rows}
+        ).model_dump()
 
     @rpc
     def changes(self, actor: dict[str, Any], at: str | None = None) -> dict[str, Any]:

@@ -6,6 +6,9 @@ every read model is rebuilt from) and the read models kept from it.
   by equality instead of scanning.
 - ``pending_items``: where each item waits now; ``pending_counts``: pending items per node (an
   office, any office above it, or ``post:<id>``) and arrival day, by kind, priority and stage.
+- ``leave_items``: where each leave application waits now; ``leave_pending``: applications
+  waiting per node and the day they reached their officer, by officer's post and kind;
+  ``leave_taken``: days of leave taken per node and month, by kind.
 - ``daily``: flows per node and day (their sum over all days is added when read, from the same
   documents); ``people`` and ``staff``: onboarding per person and its counts per node;
   ``registers``: register lines per office and month; ``nodes``: every office seen, with its path.
@@ -27,7 +30,18 @@ from pymongo.errors import DuplicateKeyError
 from common.storage import Db, apply_once
 
 PAGE = 256
-MODELS = ("pending_items", "pending_counts", "daily", "people", "staff", "registers", "nodes")
+MODELS = (
+    "pending_items",
+    "pending_counts",
+    "daily",
+    "people",
+    "staff",
+    "registers",
+    "nodes",
+    "leave_items",
+    "leave_pending",
+    "leave_taken",
+)
 
 
 def ensure_indexes(db: Db) -> None:
@@ -39,6 +53,8 @@ def ensure_indexes(db: Db) -> None:
     db.registers.create_index("key")
     db.nodes.create_index("parent")
     db.nodes.create_index("path")
+    db.leave_pending.create_index("node")
+    db.leave_taken.create_index("node")
 
 
 # --- the event log ---------------------------------------------------------------------------
@@ -110,7 +126,9 @@ class Batch:
         self._updates: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
         self._lines = 0
 
-    def add(self, collection: str, doc_id: str, fixed: dict[str, Any], field: str, by: int) -> None:
+    def add(
+        self, collection: str, doc_id: str, fixed: dict[str, Any], field: str, by: float
+    ) -> None:
         """``by`` more of ``field`` in the document (``fixed``: the fields it is made with, which
         its id already says). A sum of nought is still written: the field exists, as after a +1
         and a -1."""
@@ -152,9 +170,13 @@ def move_item(db: Db, item_id: str, event_id: str, where: dict[str, Any]) -> boo
     ``seq``) that arrives late overwrite a newer one. Events are handled by several workers at
     once, so a stage mark or a priority may have made the item's document before its first
     place arrived: a document with no ``seq`` yet takes it."""
+    return _move(db.pending_items, item_id, event_id, where)
+
+
+def _move(coll: Any, doc_id: str, event_id: str, where: dict[str, Any]) -> bool:
     return apply_once(
-        db.pending_items,
-        item_id,
+        coll,
+        doc_id,
         event_id,
         {"$set": where},
         extra_filter={"seq": {"$not": {"$gte": where["seq"]}}},
@@ -230,6 +252,49 @@ def _recount(
                 count(have, -1)
             if want:
                 count(want, 1)
+
+
+# --- leave --------------------------------------------------------------------------------------
+
+
+def move_leave(db: Db, application_id: str, event_id: str, where: dict[str, Any]) -> bool:
+    """Record where an application waits now, once per event; an older version (lower
+    ``seq``) arriving late changes nothing."""
+    return _move(db.leave_items, application_id, event_id, where)
+
+
+def recount_leave(
+    db: Db, batch: Batch, application_id: str, position: Callable[[dict[str, Any]], str | None]
+) -> None:
+    """Move an application's count to where it now waits (see ``_recount``)."""
+    _recount(db.leave_items, application_id, position, lambda at, by: _count_leave(batch, at, by))
+
+
+def _count_leave(batch: Batch, at: str, by: int) -> None:
+    nodes, day, key = json.loads(at)
+    for node in nodes:
+        batch.add("leave_pending", f"{node}|{day}", {"node": node, "day": day}, f"c.{key}", by)
+
+
+def leave_pending_at(db: Db, node: str) -> list[dict[str, Any]]:
+    """A node's waiting applications, a document per day they reached their officer."""
+    return list(db.leave_pending.find({"node": node}, {"_id": 0}))
+
+
+def add_leave_taken(
+    batch: Batch, office_path: list[str], month: str, kind: str, days: float
+) -> None:
+    """``days`` more (or, refunded, fewer) of ``kind`` taken in ``month`` by the office and
+    every office above."""
+    for node in office_path:
+        batch.add(
+            "leave_taken", f"{node}|{month}", {"node": node, "month": month}, f"c.{kind}", days
+        )
+
+
+def leave_taken_at(db: Db, node: str) -> list[dict[str, Any]]:
+    """A node's leave taken, a document per month."""
+    return list(db.leave_taken.find({"node": node}, {"_id": 0}))
 
 
 # --- flows, registers, people, the tree --------------------------------------------------------

@@ -25,6 +25,14 @@ SENT = {
     "remark": "Please see",
 }
 POST = {"en": "Superintendent of Police, Hathras", "hi": "पुलिस अधीक्षक, हाथरस"}
+LEAVE = {
+    "item_id": "a1",
+    "item_kind": "leave",
+    "leave_kind": "earned",
+    "from_date": "2032-03-10",
+    "to_date": "2032-03-12",
+    "days": 2.5,
+}
 # Each kind with params as notify makes them (services/notify/domain/notices.py, reminders.py,
 # service/deliveries.py), and a piece of what the English line must say.
 SAMPLES: dict[str, tuple[dict[str, Any], str]] = {
@@ -124,6 +132,24 @@ SAMPLES: dict[str, tuple[dict[str, Any], str]] = {
     "vpn_issued": ({"address": "10.61.0.7"}, "Your VPN account is ready (address 10.61.0.7)."),
     "vpn_revoked": ({"address": "10.61.0.7"}, "Your VPN account (address 10.61.0.7) was revoked."),
     "account_disabled": ({}, "Your e-Office account was disabled."),
+    "leave_to_act_on": (
+        {**LEAVE, "to_post_id": "p2"},
+        "A leave application (Earned leave, 10-03-2032 to 12-03-2032, 2.5 days) waits",
+    ),
+    "leave_cancelled": (
+        {**LEAVE, "was": "sanctioned", "curtailed_to": None},
+        "(Earned leave, 10-03-2032 to 12-03-2032) that was with you was cancelled",
+    ),
+    "leave_recommended": (
+        {**LEAVE, "to_post_id": "p2", "to_post_name": POST},
+        "was recommended and sent to Superintendent of Police, Hathras.",
+    ),
+    "leave_returned": (
+        {**LEAVE, "reason": "Attach the certificate"},
+        "was returned for correction: Attach the certificate",
+    ),
+    "leave_rejected": ({**LEAVE, "reason": "Law and order duty"}, "rejected: Law and order duty"),
+    "leave_sanctioned": (LEAVE, "Your leave (Earned leave, 10-03-2032 to 12-03-2032, 2.5 days)"),
 }
 
 
@@ -195,6 +221,20 @@ def test_work_links_to_its_item_and_what_concerns_a_person_does_not(app):
     assert '<a href="/files/f1">' in html[1]
     assert "<a " not in html[2]  # taken back: it is no longer at this desk
     assert "<a " not in html[3]
+
+
+def test_leave_notices_name_where_it_went_when_known_and_never_link_to_a_file(app):
+    params, _ = SAMPLES["leave_recommended"]
+    unnamed = {k: v for k, v in params.items() if k != "to_post_name"}
+    assert "sent to the next officer." in line(app, notice("leave_recommended", unnamed))
+    curtailed = {**SAMPLES["leave_cancelled"][0], "curtailed_to": "2032-03-11"}
+    assert "the last day is 11-03-2032." in line(app, notice("leave_cancelled", curtailed))
+    html = rendered(
+        app,
+        '{% from "_notice.html" import notice_line with context %}{{ notice_line(n) }}',
+        n=notice("leave_to_act_on", SAMPLES["leave_to_act_on"][0]),
+    )
+    assert "<a " not in html
 
 
 def test_a_subject_and_a_circular_are_shown_as_text_never_as_markup(app):

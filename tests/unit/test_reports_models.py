@@ -9,13 +9,17 @@ import litemongo
 import pytest
 
 from common.actor import Actor, Grant
-from common.errors import NotFound, Refused
+from common.errors import InvalidInput, NotFound, Refused
 from common.events import (
     DscEnrolled,
     Event,
     FileCreated,
     FileSent,
     FileStatusChanged,
+    LeaveApplied,
+    LeaveCancelled,
+    LeaveRecommended,
+    LeaveSanctioned,
     Names,
     PersonOnboarded,
     ReceiptDelayExplained,
@@ -27,7 +31,7 @@ from common.events import (
 )
 from common.workdays import Calendar
 from services.reports import answers, projection, store
-from services.reports.domain import cursor, scope
+from services.reports.domain import cursor, leave, scope
 
 HATHRAS = ["up", "police", "agra-zone", "aligarh-range", "hathras"]
 ALIGARH = ["up", "police", "agra-zone", "aligarh-range", "aligarh"]
@@ -347,3 +351,81 @@ def test_a_cursor_is_refused_when_forged_too_old_or_from_another_scope() -> None
         with pytest.raises(Refused, match=code) as refused:
             cursor.read(key, bad, "hathras|", NOW)
         assert "without a cursor" in refused.value.details["restart"]
+
+
+def leave_story() -> list[Event]:
+    """The SHO's earned leave up the chain, sanctioned, then cut short (1.5 days refunded); a
+    casual leave of his waiting at the circle officer since 1 March."""
+    facts = {
+        "applicant_user_id": "sho-u",
+        "applicant_post_id": "sho",
+        "kind": "earned",
+        "from_date": "2026-04-06",
+        "to_date": "2026-04-08",
+        "days": 3,
+    }
+    first = {**facts, "application_id": "a1"}
+    other = {**facts, "application_id": "a2", "kind": "casual", "days": 1}
+    return [
+        event(LeaveApplied(**first, to_post_id="co", level="reporting", seq=1), HATHRAS, at(2)),
+        event(
+            LeaveRecommended(**first, by_post_id="co", to_post_id="sp", level="x", seq=2),
+            HATHRAS,
+            at(3),
+        ),
+        event(LeaveSanctioned(**first, by_post_id="sp", seq=3), HATHRAS, at(4)),
+        event(
+            LeaveCancelled(
+                **first, was="sanctioned", curtailed_to="2026-04-06", refunded_days=1.5, seq=4
+            ),
+            HATHRAS,
+            at(5),
+        ),
+        event(LeaveApplied(**other, to_post_id="co", level="reporting", seq=1), HATHRAS, at(1)),
+    ]
+
+
+def leave_answers(db: Any, node: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    pending = leave.pending_rows(store.leave_pending_at(db, node), NOW.date())
+    return pending, leave.taken_row(store.leave_taken_at(db, node), 2026, node=node)
+
+
+def test_leave_waits_at_its_newest_officer_and_its_days_taken_add_up_in_any_order(
+    db: Any, tmp_path: Any
+) -> None:
+    story = leave_story()
+    take_all(db, story)
+    pending, taken = leave_answers(db, "up")
+    # a1 is decided: only a2 waits, at the circle officer since 1 March (19 days by 20 March).
+    assert pending == [
+        {
+            "post_id": "co",
+            "total": 1,
+            "ages": {"0-7": 0, "8-15": 0, "16-30": 1, "over_30": 0},
+            "kinds": {"casual": 1},
+            "oldest_day": "2026-03-01",
+        }
+    ]
+    assert taken["kinds"] == {"earned": 1.5} and taken["total"] == 1.5
+    assert [m["month"] for m in taken["months"]] == ["2026-04"]
+    assert leave.taken_row(store.leave_taken_at(db, "up"), 2027)["months"] == []
+
+    shuffled = story * 2
+    random.Random(3).shuffle(shuffled)
+    other = litemongo.connect(str(tmp_path / "other"))["eoffice_reports"]
+    store.ensure_indexes(other)
+    take_all(other, shuffled)
+    for node in ("up", "hathras"):
+        assert leave_answers(other, node) == leave_answers(db, node)
+
+    live = models(db)
+    assert projection.rebuild(db) == {"applied": 5, "kept": 0}
+    assert models(db) == live
+
+
+def test_a_year_of_leave_taken_outside_the_years_kept_is_refused() -> None:
+    assert leave.year_asked(None, 2026) == 2026
+    assert leave.year_asked(2032, 2026) == 2032
+    for year in (1999, 2100, True, "2032"):
+        with pytest.raises(InvalidInput):
+            leave.year_asked(year, 2026)

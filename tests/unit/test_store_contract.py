@@ -1065,6 +1065,28 @@ def test_who_holds_a_post_follows_the_latest_assignment_whatever_order_it_arrive
     assert notify.posts_of(db, "u2") == ["p1"]
 
 
+def test_a_posts_name_is_kept_with_its_holder_and_a_late_assignment_keeps_the_newer(
+    db: Any,
+) -> None:
+    notify.ensure_indexes(db)
+    notify.post_held(db, "p1", "u1", "t2", {"en": "SP", "hi": "पुलिस अधीक्षक"})
+    notify.post_held(db, "p1", "u0", "t1", {"en": "Old", "hi": "पुराना"})  # older: ignored
+    notify.post_held(db, "p2", "u2", "t1")  # no name known
+    assert notify.post_names(db, ["p1", "p2", "p3"]) == {"p1": {"en": "SP", "hi": "पुलिस अधीक्षक"}}
+
+
+def test_where_a_leave_application_is_follows_its_newest_version_in_any_order(db: Any) -> None:
+    notify.ensure_indexes(db)
+    assert notify.leave_post(db, "a1") is None
+    notify.leave_at(db, "a1", "p1", 1)
+    notify.leave_at(db, "a1", "p3", 3)
+    notify.leave_at(db, "a1", "p2", 2)  # older, arriving late: changes nothing
+    notify.leave_at(db, "a1", "p2", 3)  # the same version again: changes nothing
+    assert notify.leave_post(db, "a1") == "p3"
+    notify.leave_at(db, "a1", None, 4)  # returned: with no officer
+    assert notify.leave_post(db, "a1") is None
+
+
 def test_a_persons_choices_are_kept_and_their_first_addresses_never_overwrite_them(db: Any) -> None:
     notify.ensure_indexes(db)
     assert_indexed(db, "people", "wanted")
@@ -1253,6 +1275,36 @@ def test_the_pending_report_moves_an_item_once_per_event_and_never_backwards(db:
     assert reports.move_item(db, "f3", "e10", {**at, "seq": 1})
     placed = db.pending_items.find_one({"_id": "f3"})
     assert (placed["holder_post_id"], placed["seq"], len(placed["marks"])) == ("p1", 1, 1)
+
+
+def test_leave_waits_once_per_event_at_its_newest_place_and_its_days_taken_add_up(
+    db: Any,
+) -> None:
+    reports.ensure_indexes(db)
+    assert_indexed(db, "leave_pending", "node")
+    assert_indexed(db, "leave_taken", "node")
+    at = {"office_path": ["up", "htr"], "kind": "earned", "since": "2032-03-01T06:00:00+00:00"}
+
+    def where(doc: dict) -> str:
+        return f'[["up", "htr"], "2032-03-01", "{doc["post_id"]}|earned"]'
+
+    assert reports.move_leave(db, "a1", "e1", {**at, "post_id": "co", "seq": 1})
+    assert not reports.move_leave(db, "a1", "e1", {**at, "post_id": "co", "seq": 1})  # again
+    assert reports.move_leave(db, "a1", "e3", {**at, "post_id": "sp", "seq": 3})
+    assert not reports.move_leave(db, "a1", "e2", {**at, "post_id": "asp", "seq": 2})  # late
+    batch = reports.Batch()
+    reports.recount_leave(db, batch, "a1", where)
+    reports.recount_leave(db, batch, "a1", where)  # nothing moved since: counted once
+    reports.add_leave_taken(batch, ["up", "htr"], "2032-03", "earned", 3)
+    reports.add_leave_taken(batch, ["up", "htr"], "2032-03", "earned", -1.5)  # refunded
+    batch.write(db)
+    assert reports.leave_pending_at(db, "up") == [
+        {"node": "up", "day": "2032-03-01", "c": {"sp|earned": 1}}
+    ]
+    assert reports.leave_taken_at(db, "htr") == [
+        {"node": "htr", "month": "2032-03", "c": {"earned": 1.5}}
+    ]
+    assert reports.leave_pending_at(db, "nowhere") == reports.leave_taken_at(db, "nowhere") == []
 
 
 def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> None:

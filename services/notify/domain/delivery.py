@@ -27,6 +27,9 @@ EMAILED_BY_DEFAULT = frozenset(
         "vpn_issued",
         "vpn_revoked",
         "account_disabled",
+        "leave_returned",
+        "leave_rejected",
+        "leave_sanctioned",
     }
 )
 MAX_ATTEMPTS = 8

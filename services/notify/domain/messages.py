@@ -104,6 +104,30 @@ LINES: dict[str, dict[str, str]] = {
         "en": "Your e-Office account was disabled",
         "hi": "आपका ई-ऑफिस खाता निष्क्रिय किया गया",
     },
+    "leave_to_act_on": {
+        "en": "A leave application ({from_date} to {to_date}) waits for you",
+        "hi": "एक अवकाश आवेदन ({from_date} से {to_date}) आपकी कार्यवाही हेतु प्रतीक्षित है",
+    },
+    "leave_cancelled": {
+        "en": "A leave application ({from_date} to {to_date}) was cancelled by its applicant",
+        "hi": "एक अवकाश आवेदन ({from_date} से {to_date}) आवेदक द्वारा निरस्त किया गया",
+    },
+    "leave_recommended": {
+        "en": "Your leave application ({from_date} to {to_date}) was recommended and sent on",
+        "hi": "आपका अवकाश आवेदन ({from_date} से {to_date}) संस्तुत होकर आगे भेजा गया",
+    },
+    "leave_returned": {
+        "en": "Your leave application ({from_date} to {to_date}) was returned: {reason}",
+        "hi": "आपका अवकाश आवेदन ({from_date} से {to_date}) लौटाया गया: {reason}",
+    },
+    "leave_rejected": {
+        "en": "Your leave application ({from_date} to {to_date}) was rejected: {reason}",
+        "hi": "आपका अवकाश आवेदन ({from_date} से {to_date}) अस्वीकृत हुआ: {reason}",
+    },
+    "leave_sanctioned": {
+        "en": "Your leave ({from_date} to {to_date}, {days} days) was sanctioned",
+        "hi": "आपका अवकाश ({from_date} से {to_date}, {days} दिन) स्वीकृत हुआ",
+    },
 }
 FOOTER = {
     "en": "Choose what reaches you by email or SMS: {base}/notices/preferences",

@@ -1,5 +1,6 @@
 """What deserves a notice, and for whom. No I/O."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from common.actor import Actor
@@ -14,6 +15,13 @@ from common.events import (
     FileOpened,
     FileOverdue,
     FileSent,
+    LeaveApplied,
+    LeaveCancelled,
+    LeaveEvent,
+    LeaveRecommended,
+    LeaveRejected,
+    LeaveReturned,
+    LeaveSanctioned,
     PersonDisabled,
     PostDelegated,
     ReceiptOpened,
@@ -52,6 +60,8 @@ POST_KINDS = (
     "draft_issued",
     "dispatch_failed",
     "circular",
+    "leave_to_act_on",
+    "leave_cancelled",
 )
 PERSON_KINDS = (
     "document_signed",
@@ -63,7 +73,18 @@ PERSON_KINDS = (
     "vpn_issued",
     "vpn_revoked",
     "account_disabled",
+    "leave_recommended",
+    "leave_returned",
+    "leave_rejected",
+    "leave_sanctioned",
 )
+# What the applicant is told of their application's way, by the event that moved it.
+LEAVE_TOLD = {
+    LeaveRecommended: "leave_recommended",
+    LeaveReturned: "leave_returned",
+    LeaveRejected: "leave_rejected",
+    LeaveSanctioned: "leave_sanctioned",
+}
 KINDS = POST_KINDS + PERSON_KINDS
 
 Notice = dict[str, Any]
@@ -104,7 +125,78 @@ def notices_for(event: Event) -> list[Notice]:
             "issue_number": body.issue_number,
         }
         return [for_post(event, body.drafted_by_post_id, kind, params)]
+    if isinstance(body, LeaveEvent):
+        return _for_leave(event, body)
     return _for_person(event, body)
+
+
+def _for_leave(event: Event, body: LeaveEvent) -> list[Notice]:
+    """An application reaching an officer's post tells that post it waits for them; a word on
+    it (recommended on, returned, rejected, sanctioned) tells its applicant. Its cancellation
+    is told by ``leave_cancelled``: the post to tell is not in the event."""
+    told: list[Notice] = []
+    params = leave_params(body)
+    if isinstance(body, (LeaveApplied, LeaveRecommended)):
+        told.append(for_post(event, body.to_post_id, "leave_to_act_on", dict(params)))
+    kind = LEAVE_TOLD.get(type(body))
+    if kind:
+        if isinstance(body, (LeaveRejected, LeaveReturned)):
+            params = {**params, "reason": body.reason}
+        told.append(for_person(event, body.applicant_user_id, kind, params))
+    return told
+
+
+def leave_params(body: LeaveEvent, **more: Any) -> dict[str, Any]:
+    """What a leave notice says of its application (the officer it went to, when it moved)."""
+    params: dict[str, Any] = {
+        "item_id": body.application_id,
+        "item_kind": "leave",
+        "leave_kind": body.kind,
+        "from_date": body.from_date,
+        "to_date": body.to_date,
+        "days": body.days,
+        **more,
+    }
+    if isinstance(body, (LeaveApplied, LeaveRecommended)):
+        params["to_post_id"] = body.to_post_id
+    return params
+
+
+def leave_cancelled(event: Event, post_id: str | None) -> list[Notice]:
+    """A cancelled application tells the officer's post that held or sanctioned it (none when
+    it was back with its applicant)."""
+    body = event.body()
+    if not isinstance(body, LeaveCancelled) or post_id is None or body.was == "returned":
+        return []
+    params = leave_params(body, was=body.was, curtailed_to=body.curtailed_to)
+    return [for_post(event, post_id, "leave_cancelled", params)]
+
+
+def leave_whereabouts(event: Event) -> tuple[str, str | None, int] | None:
+    """(application, officer's post, seq) for an event that moves an application: the post it
+    now waits at or that sanctioned it (so its cancellation tells them), None when it is with
+    no officer. Kept by notify, since a cancellation does not say who held it."""
+    body = event.body()
+    post: str | None
+    if isinstance(body, (LeaveApplied, LeaveRecommended)):
+        post = body.to_post_id
+    elif isinstance(body, LeaveSanctioned):
+        post = body.by_post_id
+    elif isinstance(body, (LeaveReturned, LeaveRejected)):
+        post = None
+    else:
+        return None
+    return body.application_id, post, body.seq
+
+
+def with_post_names(told: list[Notice], names: Mapping[str, Any]) -> list[Notice]:
+    """Leave notices with the name of the officer's post they went to, where notify knows it
+    (from identity's events); the screen says "the next officer" where it does not."""
+    for n in told:
+        post = n["params"].get("to_post_id")
+        if post and post in names:
+            n["params"]["to_post_name"] = names[post]
+    return told
 
 
 def _for_person(event: Event, body: Any) -> list[Notice]:

@@ -8,7 +8,7 @@ from nameko.events import SERVICE_POOL, event_handler
 from nameko.timer import timer
 
 from common.clock import IST, iso, utcnow
-from common.events import Event, FileSent, PostAssigned, PostDelegated
+from common.events import Event, FileSent, LeaveCancelled, PostAssigned, PostDelegated
 from common.paging import page_of
 from common.rpc import rpc
 from common.workdays import Calendars
@@ -105,6 +105,49 @@ class NoticeDesk(Desk):
     def on_file_opened(self, event: dict[str, Any]) -> None:
         self._read_by_opening(event)
 
+    # --- leave applications on their way ---------------------------------------------------------
+
+    @_told("leave.applied", "leave")
+    def on_leave_applied(self, event: dict[str, Any]) -> None:
+        self._leave(event)
+
+    @_told("leave.recommended", "leave")
+    def on_leave_recommended(self, event: dict[str, Any]) -> None:
+        self._leave(event)
+
+    @_told("leave.sanctioned", "leave")
+    def on_leave_sanctioned(self, event: dict[str, Any]) -> None:
+        self._leave(event)
+
+    @_told("leave.rejected", "leave")
+    def on_leave_rejected(self, event: dict[str, Any]) -> None:
+        self._leave(event)
+
+    @_told("leave.returned", "leave")
+    def on_leave_returned(self, event: dict[str, Any]) -> None:
+        self._leave(event)
+
+    @_told("leave.cancelled", "leave")
+    def on_leave_cancelled(self, event: dict[str, Any]) -> None:
+        self._leave(event)
+
+    def _leave(self, raw: dict[str, Any]) -> None:
+        """The officer an application reaches is told, its applicant is told each word on it,
+        and where it is kept, so its cancellation tells the officer who held or sanctioned it."""
+        event = self._event(raw)
+        if event is None:
+            return
+        db, body = self.storage.db, event.body()
+        if isinstance(body, LeaveCancelled):
+            told = notices.leave_cancelled(event, store.leave_post(db, body.application_id))
+        else:
+            told = notices.notices_for(event)
+        moved = notices.leave_whereabouts(event)
+        if moved:
+            store.leave_at(db, *moved)
+        posts = {n["params"]["to_post_id"] for n in told if n["params"].get("to_post_id")}
+        self._raise(notices.with_post_names(told, store.post_names(db, posts)))
+
     # --- what concerns a person ----------------------------------------------------------------
 
     @_told("post.assigned", "identity")
@@ -115,7 +158,13 @@ class NoticeDesk(Desk):
             return
         body = event.body()
         assert isinstance(body, PostAssigned)
-        store.post_held(self.storage.db, body.post_id, body.user_id, iso(event.occurred_at))
+        store.post_held(
+            self.storage.db,
+            body.post_id,
+            body.user_id,
+            iso(event.occurred_at),
+            body.post_name.model_dump(),
+        )
 
     @_told("post.delegated", "identity")
     def on_post_delegated(self, raw: dict[str, Any]) -> None:
