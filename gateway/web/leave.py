@@ -37,7 +37,11 @@ STATUSES = {
     "curtailed": _l("Cut short"),
 }
 # What a history entry says was done (beside the states above).
-DONE = {**STATUSES, "resubmitted": _l("Corrected and sent again")}
+DONE = {
+    **STATUSES,
+    "applied": _l("Applied for leave"),
+    "resubmitted": _l("Corrected and sent again"),
+}
 # Why an officer up the chain was passed over.
 PASSED_OVER = {
     "vacant": _l("post vacant"),

@@ -12,6 +12,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_api import Desk
+from tests.e2e.test_leave_api import LEAVE, act, apply, ok
 from tests.support.browser import (
     fits_the_screen,
     header,
@@ -141,3 +143,57 @@ def test_a_stranger_is_told_the_office_is_not_theirs_to_see(page: Page):
     page.goto("/leave/calendar?office=SP-HTR&month=2034-03")
     expect(page.locator("p.flash.error")).to_have_text("No such office.")
     expect(page.locator("table.away")).to_have_count(0)
+
+
+# A Monday and Tuesday, and the next week's, of a month of each window size's own.
+RETURNED = {
+    "phone": ("2034-11-06", "2034-11-07", "2034-11-13", "2034-11-14"),
+    "desktop": ("2034-12-04", "2034-12-05", "2034-12-11", "2034-12-12"),
+}
+
+
+@on_phone_and_desktop
+def test_returned_leave_is_corrected_and_a_stale_screen_is_told_so(page: Page, office, login):
+    size = size_of(page)
+    first, last, new_first, new_last = RETURNED[size]
+    sho, co = Desk(office.url, login(SHO)), Desk(office.url, login(CO))
+    asked = {"kind": "casual", "from_date": first, "to_date": last, "reason": "विवाह समारोह"}
+    application = apply(sho, asked)
+
+    # Returning needs a reason: refused without one, then returned with it.
+    log_in(page, CO)
+    page.goto("/leave/to-act-on")
+    waiting = page.locator(f"#leave-{application['id']}")
+    waiting.get_by_role("button", name="Return for correction").click()
+    flashed(page).to_have_text("Please say why.")
+    waiting.get_by_label(re.compile("Remark")).fill("तिथियाँ एक सप्ताह बाद की करें")
+    waiting.get_by_role("button", name="Return for correction").click()
+    flashed(page).to_have_text("Returned to the applicant for correction.")
+    log_out(page)
+
+    # The SHO corrects the dates and sends it again.
+    log_in(page, SHO)
+    page.goto("/leave/mine")
+    mine = page.locator(f"#leave-{application['id']}")
+    expect(mine.locator("dd.status")).to_have_text("Returned for correction")
+    expect(mine.locator("ol.history li").last).to_contain_text("तिथियाँ एक सप्ताह बाद की करें")
+    mine.get_by_label("First day of leave").fill(new_first)
+    mine.get_by_label("Last day of leave").fill(new_last)
+    mine.get_by_role("button", name="Send again").click()
+    flashed(page).to_have_text("Sent up again.")
+    expect(mine.locator("dd.dates")).to_have_text(f"{dmy(new_first)} – {dmy(new_last)}")
+    expect(mine.locator("dd.status")).to_contain_text("Applied for")
+
+    # Returned again meanwhile (over the API): cancelling from the old screen is told so, and
+    # after a reload it is cancelled.
+    current = ok(sho.get(f"{LEAVE}/applications/{application['id']}"))
+    act(co, current, "return", remark="कारण स्पष्ट करें")
+    mine.get_by_text("Cancel", exact=True).click()
+    mine.get_by_role("button", name="Cancel this application").click()
+    flashed(page).to_have_text("Someone changed this in the meantime. Please reload and try again.")
+    expect(mine.locator("dd.status")).to_have_text("Returned for correction")
+    mine.get_by_text("Cancel", exact=True).click()
+    mine.get_by_role("button", name="Cancel this application").click()
+    flashed(page).to_have_text("Cancelled.")
+    expect(mine.locator("dd.status")).to_have_text("Cancelled")
+    fits_the_screen(page, "my applications")
