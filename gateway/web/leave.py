@@ -22,6 +22,7 @@ from gateway.auth import session_actor
 from gateway.messages import message_for
 from gateway.rpc import rpc
 from gateway.web.common import act, local_name
+from services.leave.domain.applications import FIRST_YEAR, LAST_YEAR
 from services.leave.domain.rules import DEPARTMENTS
 
 pages = Blueprint("leave", __name__)
@@ -91,10 +92,13 @@ def _date(text: str | None) -> date | None:
 def dates_check(actor: dict[str, Any], form: Any) -> dict[str, Any] | None:
     """For the dates typed: the days asked for, the working days among them by the state's
     calendar, and each day off with why (a holiday by name, a Sunday, an off Saturday). None
-    until both dates are given in order (and within a year: a longer span is refused anyway)."""
+    until both dates are given in order, within a year (a longer span is refused anyway) and
+    within the years leave may be asked for."""
     first, last = _date(form.get("from_date")), _date(form.get("to_date"))
     if first is None or last is None or last < first or (last - first).days > 366:
         return None
+    if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+        return None  # refused when applied for; no calendar is kept for such years
     years = {
         y: rpc().identity.holiday_calendar(actor, None, y) for y in range(first.year, last.year + 1)
     }
@@ -109,14 +113,8 @@ def dates_check(actor: dict[str, Any], form: Any) -> dict[str, Any] | None:
     while day <= last:
         if not calendar.is_working_day(day):
             holiday = named.get(day.isoformat())
-            why = (
-                local_name(holiday)
-                if holiday
-                else _("Sunday")
-                if day.weekday() == 6
-                else _("Saturday off")
-            )
-            off.append({"date": day.isoformat(), "why": why})
+            weekly = _("Sunday") if day.weekday() == 6 else _("Saturday off")
+            off.append({"date": day.isoformat(), "why": local_name(holiday) or weekly})
         day += timedelta(days=1)
     days = (last - first).days + 1
     half = bool(form.get("half")) and first == last
@@ -139,7 +137,7 @@ def dates_check(actor: dict[str, Any], form: Any) -> dict[str, Any] | None:
 def _apply_page(form: Any, check: bool = True) -> str:
     actor = session_actor()
     year = (_date(form.get("from_date")) or datetime.now(IST).date()).year
-    balance = rpc().leave.balance(actor, year if 2000 <= year <= 2099 else None)
+    balance = rpc().leave.balance(actor, year if FIRST_YEAR <= year <= LAST_YEAR else None)
     return render_template(
         "leave/apply.html",
         balance=balance,

@@ -1,6 +1,7 @@
 """E-Leave in a real browser, on a phone and on a desktop: the SHO of Kotwali sees his balance,
 is refused in Hindi for dates out of order (nothing he typed lost), counts the days and the
-working days of his casual leave (the second Saturday is off) and applies; the circle officer
+working days of his casual leave (a gazetted holiday, named, and the second Saturday are off)
+and applies; the circle officer
 finds it in "Leave to act on" and sanctions it; the circle's calendar shows the SHO away on
 those days and its register lists it; the SHO sees it sanctioned. Screenshots land in
 /tmp/shots/.
@@ -10,6 +11,7 @@ The office is the shared one of tests/e2e: each window size asks for a week of i
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_api import Desk
@@ -24,8 +26,33 @@ from tests.support.browser import (
 )
 
 SHO, CO = "sho.kotwali.hathras", "co.sadar.hathras"
-# Monday to the second Saturday of the month: six days, five of them working days.
-WEEK = {"phone": ("2034-03-06", "2034-03-11"), "desktop": ("2034-09-04", "2034-09-09")}
+# Monday to the second Saturday of the month, a gazetted holiday within: six days, four of
+# them working days. The state's calendar of 2034 names the holidays (uploaded here once: no
+# other test gives that year a calendar).
+WEEK = {
+    "phone": ("2034-03-06", "2034-03-11", "2034-03-08", "Holi"),
+    "desktop": ("2034-09-04", "2034-09-09", "2034-09-05", "Janmashtami"),
+}
+HOLIDAYS_2034 = "\r\n".join(
+    [
+        "Date / तिथि,Holiday (English),Holiday (Hindi) / अवकाश (हिन्दी),Kind / प्रकार",
+        "08-03-2034,Holi,होली,gazetted",
+        "05-09-2034,Janmashtami,जन्माष्टमी,gazetted",
+        "07-03-2034,Shivaratri,शिवरात्रि,restricted",
+    ]
+).encode()
+
+
+@pytest.fixture(scope="module")
+def holidays_2034(office, login):
+    admin = Desk(office.url, login("admin.up"))
+    state = ok(admin.get("/api/v1/offices/UP"))["id"]
+    answer = admin.post(
+        f"/api/v1/holidays/{state}/2034",
+        files={"sheet": ("holidays-2034.csv", HOLIDAYS_2034, "text/csv")},
+        data={"second_saturday": "true"},
+    )
+    assert answer.status_code == 201 and answer.json()["applied"], answer.text
 
 
 def dmy(iso: str) -> str:
@@ -42,9 +69,9 @@ def flashed(page: Page):
 
 
 @on_phone_and_desktop
-def test_casual_leave_is_applied_for_sanctioned_and_shown_away(page: Page):
+def test_casual_leave_is_applied_for_sanctioned_and_shown_away(page: Page, holidays_2034):
     size = size_of(page)
-    first, last = WEEK[size]
+    first, last, holiday, holiday_name = WEEK[size]
     month = first[:7]
     log_in(page, SHO)
     header(page).locator("nav").get_by_role("link", name="Leave", exact=True).click()
@@ -77,8 +104,10 @@ def test_casual_leave_is_applied_for_sanctioned_and_shown_away(page: Page):
     page.get_by_role("button", name="Count the days").click()
     check = page.locator(".dates-check")
     expect(check.locator(".days")).to_have_text("6 days")
-    expect(check.locator(".working-days")).to_have_text("5 working days")
-    expect(check.locator("ul.days-off li")).to_have_text([f"{dmy(last)}: Saturday off"])
+    expect(check.locator(".working-days")).to_have_text("4 working days")
+    expect(check.locator("ul.days-off li")).to_have_text(
+        [f"{dmy(holiday)}: {holiday_name}", f"{dmy(last)}: Saturday off"]
+    )
     expect(page.get_by_label("Reason")).to_have_value("गाँव में पारिवारिक कार्य")
     fits_the_screen(page, "the apply form")
     shot(page, f"leave-apply-{size}")
