@@ -1,10 +1,10 @@
-"""E-Leave in a real browser, on a phone and on a desktop: the SHO of Kotwali sees his balance,
-is refused in Hindi for dates out of order (nothing he typed lost), counts the days and the
-working days of his casual leave (a gazetted holiday, named, and the second Saturday are off)
-and applies; the circle officer
-finds it in "Leave to act on" and sanctions it; the circle's calendar shows the SHO away on
-those days and its register lists it; the SHO sees it sanctioned. Screenshots land in
-/tmp/shots/.
+"""E-Leave in a real browser, on a phone and on a desktop: the SHO of Kotwali sees his balance, is
+refused in Hindi for dates out of order (nothing he typed lost), counts the days and the working
+days of his casual leave (a gazetted holiday, named, and the second Saturday are off) and
+applies; the circle officer finds it in "Leave to act on" and sanctions it; the circle's
+calendar shows the SHO away on those days and its register lists it; the SHO sees it sanctioned.
+A returned application is corrected and sent again, and a screen left open while it changed is
+told so. Screenshots land in /tmp/shots/.
 
 The office is the shared one of tests/e2e: each window size asks for a week of its own in 2034
 (March on the phone, September on the desktop), which no other test uses."""
