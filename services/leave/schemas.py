@@ -111,3 +111,63 @@ class Balance(BaseModel):
     department: str
     kinds: list[KindBalance]
     ledger: list[dict[str, Any]]
+
+
+# --- an office's leave: who is away in a month, and its register --------------------------------
+
+MONTH = r"^20\d\d-(0[1-9]|1[0-2])$"  # YYYY-MM
+
+
+class OfficeNamed(BaseModel):
+    id: str
+    code: str
+    name_en: str
+    name_hi: str
+
+
+class Away(BaseModel):
+    """Sanctioned leave of one person, as the office's calendar shows it."""
+
+    application_id: str
+    user_id: str
+    applicant_name: str
+    post_id: str
+    kind: str
+    kind_name_en: str
+    kind_name_hi: str
+    from_date: str
+    to_date: str = Field(description="the last day of leave (cut short: the last day taken)")
+    half: Half | None
+    days: float
+
+
+class AwayOn(BaseModel):
+    date: str
+    application_ids: list[str]
+
+
+class OfficeCalendar(BaseModel):
+    office: OfficeNamed
+    month: str
+    items: list[Away] = Field(description="sanctioned leave in the office and below that month")
+    days: list[AwayOn] = Field(description="each day of the month someone is away, in order")
+
+
+class CalendarQuery(Request):
+    office: str | None = Field(None, max_length=60, description="its code (default: your own)")
+    month: str = Field(pattern=MONTH, description="YYYY-MM")
+
+
+class RegisterQuery(Request):
+    """Which of an office's applications the register lists (all of them when nothing is
+    given); ``month``: those whose dates fall in it."""
+
+    office: str | None = Field(None, max_length=60, description="its code (default: your own)")
+    month: str | None = Field(None, pattern=MONTH, description="YYYY-MM")
+    kind: str | None = Field(None, max_length=40)
+    status: str | None = Field(None, max_length=20)
+
+
+class LeaveRegister(BaseModel):
+    office: OfficeNamed
+    items: list[Application] = Field(description="newest first, without their history")

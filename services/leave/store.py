@@ -20,6 +20,7 @@ OUTBOX_COLLECTIONS = ("applications",)
 def ensure_indexes(db: Db) -> None:
     db.applications.create_index("user_id")
     db.applications.create_index("at_post_id")
+    db.applications.create_index("office_path")  # an office's calendar and register
     db.applications.create_index("has_outbox")
     db.ledger.create_index("user_id")
     db.delegations.create_index("post_id")
@@ -131,3 +132,30 @@ def delegation_ended(
 
 def delegations_of(db: Db, post_id: str) -> list[dict[str, Any]]:
     return list(db.delegations.find({"post_id": post_id}))
+
+
+# --- an office's leave ---------------------------------------------------------------------------
+
+
+def office_applications(
+    db: Db,
+    office_id: str,
+    statuses: Iterable[str] | None = None,
+    kind: str | None = None,
+    between: tuple[str, str] | None = None,
+    limit: int = 1000,
+) -> list[dict[str, Any]]:
+    """Applications of people in an office and below (their office path holds it), newest
+    first, without history: of these statuses and this kind, and with a day within
+    ``between`` (first, last; ISO dates) when given. A cut-short leave ends on its
+    ``curtailed_to``, which is never after its ``to_date``: the caller trims what ended first."""
+    query: dict[str, Any] = {"office_path": office_id}
+    if statuses is not None:
+        query["status"] = {"$in": list(statuses)}
+    if kind is not None:
+        query["kind"] = kind
+    if between is not None:
+        query["from_date"] = {"$lte": between[1]}
+        query["to_date"] = {"$gte": between[0]}
+    found = db.applications.find(query, {"outbox": 0, "history": 0})
+    return sorted(found, key=lambda a: (a["applied_at"], a["_id"]), reverse=True)[:limit]

@@ -354,6 +354,13 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
     ("GET", f"{API}/leave/applications"): NotAnItem("the caller's own applications"),
     ("GET", f"{API}/leave/to-act-on"): NotAnItem("applications waiting at the caller's posts"),
     **{
+        ("GET", f"{API}/leave/{what}"): NotAnItem(
+            "an office's leave: for its officers and nodal officers or admins over it, 404 "
+            "OFFICE_NOT_FOUND for anyone else (test_leave_office_api.py)"
+        )
+        for what in ("calendar", "register", "register.csv")
+    },
+    **{
         (method, f"{API}/leave/applications/{{application_id}}{action}"): NotAnItem(
             f"a leave application: someone else's is 404 {LEAVE_NOT_FOUND} (test_leave_api.py)"
         )

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from common.actor import Actor, Grant
 from common.errors import Conflict, NotFound, Refused
-from services.leave.domain import applications, balances, rules
+from services.leave.domain import applications, balances, offices, rules
 from services.leave.domain.applications import Asked
 
 TODAY = date(2026, 3, 10)  # a Tuesday
@@ -451,3 +452,43 @@ def test_cancelled_before_it_begins_refunds_all_during_it_curtails_after_it_cann
         code(Conflict, applications.cancel, app, BY, AT, date(2026, 3, 14), None)
         == "LEAVE_ALREADY_TAKEN"
     )
+
+
+# --- an office's leave ----------------------------------------------------------------------
+
+
+def test_an_officer_sees_their_office_and_below_and_a_nodal_officer_their_scope():
+    station, circle, district = ["up", "sp", "co", "ps"], ["up", "sp", "co"], ["up", "sp"]
+    co = Actor(user_id="u", name="CO", grants=(Grant(role="officer", scope=None),), office_id="co")
+    assert offices.sees(co, circle) and offices.sees(co, station)
+    assert not offices.sees(co, district)  # above them
+    assert not offices.sees(co, ["up", "dm"])  # another department
+    clerk = co.model_copy(update={"grants": (Grant(role="dealing_hand", scope=None),)})
+    assert not offices.sees(clerk, circle)  # their own office, but not an officer
+    nodal = co.model_copy(
+        update={"grants": (Grant(role="nodal_officer", scope="sp"),), "office_id": "elsewhere"}
+    )
+    assert offices.sees(nodal, district) and offices.sees(nodal, station)
+    assert not offices.sees(nodal, ["up", "dm"])
+
+
+def test_a_month_of_leave_is_each_day_someone_is_away_a_cut_short_leave_to_its_last_day():
+    assert offices.month_days("2034-02") == (date(2034, 2, 1), date(2034, 2, 28))
+    assert offices.month_days("2032-02") == (date(2032, 2, 1), date(2032, 2, 29))
+    assert offices.month_days("2034-12") == (date(2034, 12, 1), date(2034, 12, 31))
+    away = [
+        {"_id": "a", "from_date": "2034-02-27", "to_date": "2034-03-02"},
+        {
+            "_id": "b",
+            "from_date": "2034-03-02",
+            "to_date": "2034-03-09",
+            "curtailed_to": "2034-03-03",
+        },
+    ]
+    assert offices.last_day(away[1]) == "2034-03-03"
+    assert offices.away_on(away, date(2034, 3, 1), date(2034, 3, 31)) == [
+        {"date": "2034-03-01", "application_ids": ["a"]},
+        {"date": "2034-03-02", "application_ids": ["a", "b"]},
+        {"date": "2034-03-03", "application_ids": ["b"]},
+    ]
+    assert offices.away_on([], date(2034, 3, 1), date(2034, 3, 31)) == []

@@ -1430,6 +1430,49 @@ def test_a_leave_application_changes_at_its_version_with_its_history_and_event(d
     assert [a["_id"] for a in leave.waiting_at(db, ["p-co"])] == ["a3"]
 
 
+def test_an_offices_leave_is_found_by_its_path_status_kind_and_days(db: Any) -> None:
+    leave.ensure_indexes(db)
+    assert_indexed(db, "applications", "office_path")
+    ps, circle, other = ["up", "sp", "co", "ps"], ["up", "sp", "co"], ["up", "dm"]
+
+    def put(app_id: str, path: list[str], **fields: Any) -> None:
+        leave.insert_application(
+            db,
+            leave_application(
+                app_id,
+                **{
+                    "office_path": path,
+                    "kind": "casual",
+                    "from_date": "2034-03-06",
+                    "to_date": "2034-03-08",
+                    **fields,
+                },
+            ),
+            event(f"e-{app_id}"),
+        )
+
+    put("a1", ps, status="sanctioned")
+    put("a2", circle, status="sanctioned", kind="earned")
+    put("a3", ps, status="applied")
+    put("a4", other, status="sanctioned")
+    put("a5", ps, status="sanctioned", from_date="2034-02-27", to_date="2034-03-01")
+    put("a6", ps, status="curtailed", from_date="2034-01-30", to_date="2034-02-28")
+
+    def ids(*args: Any, **kw: Any) -> list[str]:
+        return [a["_id"] for a in leave.office_applications(db, *args, **kw)]
+
+    assert ids("co") == ["a6", "a5", "a3", "a2", "a1"]  # newest applied first, none of "dm"
+    assert ids("ps", ("sanctioned", "curtailed")) == ["a6", "a5", "a1"]
+    assert ids("co", kind="earned") == ["a2"]
+    assert ids("sp", between=("2034-03-01", "2034-03-31")) == ["a5", "a3", "a2", "a1"]
+    assert ids("up", ("sanctioned",), "casual", ("2034-03-07", "2034-03-07")) == ["a4", "a1"]
+    assert ids("dm", between=("2034-04-01", "2034-04-30")) == []
+    assert ids("co", limit=2) == ["a6", "a5"]
+    assert all(
+        "history" not in a and "outbox" not in a for a in leave.office_applications(db, "up")
+    )
+
+
 def test_ledger_entries_are_written_once_and_delegations_kept_whatever_order(db: Any) -> None:
     leave.ensure_indexes(db)
     credit = {"_id": "u:casual:credit:2026", "user_id": "u", "kind": "casual", "days": 30}

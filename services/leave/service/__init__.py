@@ -1,6 +1,7 @@
 """Leave: applications by kind and department's rules, routed up the applicant's post chain,
 recommended, returned, rejected or sanctioned, cancelled or cut short; each person's balance
-from their ledger. This class only gathers the desks and declares what they use."""
+from their ledger; an office's calendar of who is away and its leave register. This class only
+gathers the desks and declares what they use."""
 
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
@@ -11,13 +12,14 @@ from common.trust import Trust
 from services.leave import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here.
-from services.leave.service import applying, deciding, following
+from services.leave.service import applying, deciding, following, office_view
 
 
 class LeaveService(
     applying.ApplyingDesk,
     deciding.DecidingDesk,
     following.FollowingDesk,
+    office_view.OfficeViewDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,
