@@ -44,6 +44,16 @@ class Decision(Request):
     remark: str | None = Field(None, max_length=1000)
 
 
+class Sanction(Decision):
+    """The sanctioning officer's word, and how its order is signed: sealed by the office at
+    once (``seal``), or on the officer's own DSC token (``token``: after their password or TOTP
+    again; the sanction is made when the token's signature is taken)."""
+
+    sign: Literal["seal", "token"] = "seal"
+    password: str | None = Field(None, max_length=200)
+    otp: str | None = Field(None, max_length=10)
+
+
 class Cancellation(Request):
     version: int = Field(ge=1)
     last_day: date | None = Field(None, description="leave already begun: the last day taken")
@@ -63,6 +73,17 @@ class HistoryEntry(BaseModel):
         description="officers passed over on the way, each with why (vacant, delegated, on_leave)",
     )
     last_day: str | None = None
+
+
+class Order(BaseModel):
+    """The sanction order issued: verified by anyone with its number and code at
+    /verify/<number>?code=<code>."""
+
+    number: str
+    code: str
+    issued_at: str
+    sha256: str
+    signed: Literal["seal", "token"]
 
 
 class Application(BaseModel):
@@ -87,6 +108,10 @@ class Application(BaseModel):
     refunded_days: float
     applied_at: str
     history: list[HistoryEntry] = []
+    order: Order | None = Field(None, description="the sanction order, once issued")
+    signing_id: str | None = Field(
+        None, description="the signing on the sanctioning officer's token it waits for, if any"
+    )
 
 
 class Applications(BaseModel):

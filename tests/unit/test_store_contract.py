@@ -35,7 +35,7 @@ from common.errors import Conflict, NotFound, Refused
 from common.events import Names, ReceiptDiarised, ReceiptOpened
 from common.outbox import Outgoing, relay, with_events
 from common.secrets_at_rest import SecretBox, is_sealed
-from common.storage import Database, Storage, apply_once
+from common.storage import Database, Storage, apply_once, next_counter
 from services.files import store as files
 from services.files.domain import search
 from services.files.domain.change import Event, NewItem, change
@@ -326,8 +326,8 @@ def test_files_indexes_are_made_once_and_replace_the_old_unique_receipt_number(d
 
 
 def test_counters_count_up_by_one_each(db: Any) -> None:
-    assert [files.next_counter(db, "receipt:o1") for _ in range(3)] == [1, 2, 3]
-    assert files.next_counter(db, "file:o1") == 1
+    assert [next_counter(db, "receipt:o1") for _ in range(3)] == [1, 2, 3]
+    assert next_counter(db, "file:o1") == 1
     assert db.counters.find_one({"_id": "receipt:o1"})["seq"] == 3
 
 
