@@ -6,6 +6,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Half = Literal["forenoon", "afternoon"]
+# A sanction order's number: ``LV.SP-HTR-2026-000042``. Files' issue numbers are an office code
+# (capitals, digits, hyphens), the year and a serial: a dot is never in one, so this prefix tells
+# a leave order from a letter, and stays safe in a URL path (/verify/<number>) as a slash would
+# not.
+ORDER_PREFIX = "LV."
+
+
+def is_order_number(number: str) -> bool:
+    return number.startswith(ORDER_PREFIX)
 
 
 class Request(BaseModel):

@@ -8,23 +8,16 @@ from typing import Any, Literal
 
 from common.errors import Conflict, NotFound
 from common.issued import verification_code
+from services.leave.schemas import ORDER_PREFIX
 
 Signed = Literal["seal", "token"]
-# Files' issue numbers are an office code (capitals, digits, hyphens) and the year and serial:
-# a dot is never in one, so this prefix tells a leave order from a letter, and stays safe in a
-# URL path (/verify/<number>) where a slash would not.
-PREFIX = "LV."
 # The actions an officer takes on an application (the others are its applicant's).
 OFFICERS_ACTIONS = ("recommended", "returned", "rejected", "sanctioned")
 
 
-def is_order_number(number: str) -> bool:
-    return number.startswith(PREFIX)
-
-
 def order_number(office_code: str, year: int, serial: int) -> str:
     """One run per office and year, like letters' issue numbers, told apart by its prefix."""
-    return f"{PREFIX}{office_code}-{year}-{serial:06d}"
+    return f"{ORDER_PREFIX}{office_code}-{year}-{serial:06d}"
 
 
 def reserved(office_code: str, year: int, serial: int) -> dict[str, str]:
