@@ -21,6 +21,7 @@ from services.notify.service import NotifyService
 from services.reports.service import ReportsService
 from services.signing.service import SigningService
 from tests.service.desks import Desks
+from tools import demo_pki
 from tools.demo_district import seed
 
 PASSWORD = "demo-Secret-1"
@@ -97,6 +98,17 @@ def office(config, container_factory):
     seed(running.rpc.identity, PASSWORD, running.seeder)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def sealed(office, tmp_path, monkeypatch):
+    """Signing with an office seal (the demo PKI's, made in this test's directory): what
+    sanctioning leave seals its order with."""
+    seal = demo_pki.ensure(tmp_path)
+    monkeypatch.setenv("EOFFICE_SEAL_PASSWORD", seal.pop("EOFFICE_SEAL_PASSWORD"))
+    office.kill("signing")
+    office.start("signing", **seal)
+    return seal
 
 
 def eventually(check, seconds: float = 15.0):
