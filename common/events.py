@@ -334,6 +334,7 @@ class LeaveRecommended(LeaveEvent):
 
 class LeaveSanctioned(LeaveEvent):
     by_post_id: str
+    order_number: str | None = None  # the sanction order issued with it
 
 
 class LeaveRejected(LeaveEvent):

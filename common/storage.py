@@ -20,7 +20,7 @@ import structlog
 from gridfs import GridFS
 from gridfs.errors import FileExists
 from nameko.extensions import DependencyProvider
-from pymongo import MongoClient
+from pymongo import MongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from common import embedded
@@ -203,6 +203,15 @@ def ensure_index(coll: Collection, keys: str | list[tuple[str, int]], **options:
         if [tuple(k) for k in index["key"]] == spec and bool(index.get("unique")) == unique:
             return
     coll.create_index(keys, **options)
+
+
+def next_counter(db: Any, key: str) -> int:
+    """The next value of a counter (in the service's ``counters``): one atomic increment, so
+    never repeated and never skipped."""
+    counter = db.counters.find_one_and_update(
+        {"_id": key}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+    )
+    return int(counter["seq"])
 
 
 def apply_once(

@@ -52,7 +52,7 @@ PRINCIPALS: dict[str, tuple[str, ...]] = {
     "signing": (),
     "notify": ("mail_issued_letters", "read_pending_work"),
     "reports": (),
-    "leave": (),
+    "leave": ("collect_signed_documents", "seal_documents"),
     # `make run`'s demo seeding only: its key exists on the one machine that seeds.
     "seed": ("admin",),
 }

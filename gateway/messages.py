@@ -254,7 +254,9 @@ MESSAGES = {
     "ALREADY_ISSUED": _l("A letter was already issued under this number."),
     "DISPATCH_NO_RECIPIENT": _l("Say whom to send it to."),
     "DISPATCH_BAD_EMAIL": _l("One of the email addresses is not valid."),
-    "ISSUE_NOT_FOUND": _l("No letter was issued under this number (or the code does not match)."),
+    "ISSUE_NOT_FOUND": _l(
+        "No letter or order was issued under this number (or the code does not match)."
+    ),
     "TOO_MANY_SIGNATURES": _l(
         "This PDF carries more than 20 signatures: it is too many to check here."
     ),

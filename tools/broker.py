@@ -25,10 +25,10 @@ SERVICES = ("identity", "files", "signing", "notify", "reports", "leave")
 CALLS = {
     "identity": ("signing",),
     "files": ("identity", "signing"),
-    "signing": ("identity", "files"),
+    "signing": ("identity", "files", "leave"),
     "notify": ("files", "identity"),
     "reports": ("identity",),
-    "leave": ("identity",),
+    "leave": ("identity", "signing"),
     "gateway": SERVICES,
 }
 # Whose events each consumes.
@@ -36,8 +36,9 @@ CONSUMES = {
     "files": ("signing",),
     "notify": ("files", "identity", "signing", "leave"),
     "reports": ("files", "identity", "leave"),
-    # Delegations, so an application passes over an officer whose post is delegated.
-    "leave": ("identity",),
+    # Delegations, so a delegated post's application waits for its delegate; signed sanction
+    # orders.
+    "leave": ("identity", "signing"),
 }
 REPLY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 STANDALONE_REPLIES = r"rpc\.reply-standalone_rpc_proxy-.*"

@@ -4,7 +4,6 @@ verification."""
 import base64
 
 from flask import Response, jsonify, request
-from pydantic import Field
 
 from common.errors import InvalidInput, UnsupportedMedia
 from common.tokens import signing_audience
@@ -14,7 +13,7 @@ from gateway.auth import bearer_actor
 from gateway.limits import limited, person_calling
 from gateway.openapi import Upload, choice, documented, page_size
 from gateway.rpc import long_rpc, rpc
-from gateway.signer import link_for, signer_command
+from gateway.signer import ReadyToSign, ready_to_sign
 from gateway.uploads import download, form_fields, uploaded_pdf_b64
 from gateway.verification import explained_report, verify_issued
 from services.files.schemas import (
@@ -29,22 +28,6 @@ from services.files.schemas import (
 from services.signing.schemas import Completed, Completion, Prepared
 
 DRAFT = "/files/<file_id>/drafts/<draft_id>"
-
-
-class ReadyToSign(Prepared):
-    """A prepared signing and what the officer's signer (eoffice-signer) needs to complete it:
-    a token good for this signing only (never the session's own), the link that carries it, and
-    the command for scripts."""
-
-    signing_token: str = Field(
-        description="for EOFFICE_TOKEN: fetches and completes this signing, and nothing else"
-    )
-    signing_token_expires_at: str
-    link: str = Field(
-        description="eoffice-sign://sign?office=…&signing=…&token=…: the line eoffice-signer "
-        "takes (pasted, or as its argument); it holds the signing token"
-    )
-    command: str = Field(description="eoffice-signer for scripts, with EOFFICE_TOKEN set")
 
 
 def body_and_pdf() -> tuple[dict, str | None]:
@@ -107,16 +90,7 @@ def approve_draft(file_id: str, draft_id: str) -> Response:
 def sign_draft(file_id: str, draft_id: str) -> Response:
     actor = caller()
     prepared = long_rpc().files.sign_draft(actor, file_id, draft_id, json_body())
-    token = rpc().identity.signing_token(actor, prepared["signing_id"])
-    return jsonify(
-        ReadyToSign(
-            **prepared,
-            signing_token=token["token"],
-            signing_token_expires_at=token["expires_at"],
-            link=link_for(prepared["signing_id"], token["token"]),
-            command=signer_command(prepared["signing_id"]),
-        ).model_dump()
-    )
+    return jsonify(ready_to_sign(actor, prepared))
 
 
 @api.post(f"{DRAFT}/paper-signed")

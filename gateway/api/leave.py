@@ -6,13 +6,16 @@ does not exist."""
 from collections.abc import Callable
 
 from flask import Response, jsonify, request
+from pydantic import RootModel
 
 from common.errors import InvalidInput
 from common.validation import whole_number
 from gateway.api import api
 from gateway.api.common import caller, json_body, versioned_body
 from gateway.openapi import View, documented
-from gateway.rpc import rpc
+from gateway.rpc import long_rpc, rpc
+from gateway.signer import ReadyToSign, ready_to_sign
+from gateway.uploads import download
 from services.leave.schemas import (
     Application,
     Applications,
@@ -21,6 +24,7 @@ from services.leave.schemas import (
     Correction,
     Decision,
     NewApplication,
+    Sanction,
 )
 
 A = "/leave/applications/<application_id>"
@@ -125,14 +129,40 @@ def reject_leave(application_id: str) -> Response:
     return jsonify(rpc().leave.reject(actor, application_id, versioned_body()))
 
 
+class Sanctioned(RootModel[Application | ReadyToSign]):
+    """Sealed: the application, sanctioned with its order. On the token: the signing readied
+    for eoffice-signer (the application is sanctioned when the signature is taken)."""
+
+
 @api.post(f"{A}/sanction")
-@_decision(
-    "Sanction an application waiting at my post at its sanctioning level: its days are debited "
-    "from the applicant's balance. Once decided, 409 LEAVE_ALREADY_DECIDED"
+@documented(
+    "Sanction an application waiting at my post at its sanctioning level, with its order (in "
+    "Hindi and English, numbered in my office's run of leave orders). sign=seal (default): the "
+    "office seals the order and the application is sanctioned at once, its days debited from "
+    "the applicant's balance. sign=token (with my password or TOTP again): answers what my DSC "
+    "token must sign, like a draft's signing; eoffice-signer completes it at "
+    "/signing/{id}/complete and the application is sanctioned then, unless it was returned or "
+    "decided otherwise since (409 SIGNING_NOT_CURRENT). Once decided, 409 LEAVE_ALREADY_DECIDED",
+    body=Sanction,
+    response=Sanctioned,
+    errors=(401, 404, 409, 422),
 )
 def sanction_leave(application_id: str) -> Response:
     actor = caller()
-    return jsonify(rpc().leave.sanction(actor, application_id, versioned_body()))
+    done = long_rpc().leave.sanction(actor, application_id, versioned_body())
+    return jsonify(ready_to_sign(actor, done) if "to_sign_b64" in done else done)
+
+
+@api.get(f"{A}/order")
+@documented(
+    "The sanction order's PDF (sealed or signed), for the applicant and the officers who acted "
+    "on the application (404 before it is issued)",
+    binary="application/pdf",
+    errors=(404,),
+)
+def leave_order(application_id: str) -> Response:
+    content = long_rpc().leave.order_document(caller(), application_id)
+    return download(content, "application/pdf", f"leave-order-{application_id[:8]}.pdf")
 
 
 @api.post(f"{A}/resubmit")

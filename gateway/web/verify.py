@@ -15,7 +15,7 @@ from gateway.limits import limited, person_calling
 from gateway.messages import message_for
 from gateway.rpc import long_rpc
 from gateway.uploads import uploaded_pdf_b64
-from gateway.verification import verify_issued
+from gateway.verification import issued_document, verify_issued
 
 pages = Blueprint("verify", __name__)
 
@@ -101,7 +101,7 @@ def _compared_with_issue(content_b64: str) -> dict[str, Any] | None:
     if not (number and code):
         return None
     try:
-        issued = long_rpc().files.issued_letter(number, code)
+        issued = issued_document(number, code)
     except OfficeError as exc:
         if exc.status >= 500:
             raise

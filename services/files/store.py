@@ -46,14 +46,6 @@ def ensure_indexes(db: Any) -> None:
     ensure_index(db.heads, "office_id")
 
 
-def next_counter(db: Any, key: str) -> int:
-    """The next value of a counter: one atomic increment, so never repeated and never skipped."""
-    counter = db.counters.find_one_and_update(
-        {"_id": key}, {"$inc": {"seq": 1}}, upsert=True, return_document=ReturnDocument.AFTER
-    )
-    return counter["seq"]
-
-
 def insert(db: Any, kind: str, new: NewItem, actor: Actor) -> None:
     """A new receipt or file and its first event: written together or not at all."""
     event = new_event(new.event, actor, new.doc["office_path"])

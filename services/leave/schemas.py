@@ -6,6 +6,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Half = Literal["forenoon", "afternoon"]
+# A sanction order's number: ``LV.SP-HTR-2026-000042``. Files' issue numbers are an office code
+# (capitals, digits, hyphens), the year and a serial: a dot is never in one, so this prefix tells
+# a leave order from a letter, and stays safe in a URL path (/verify/<number>) as a slash would
+# not.
+ORDER_PREFIX = "LV."
+
+
+def is_order_number(number: str) -> bool:
+    return number.startswith(ORDER_PREFIX)
 
 
 class Request(BaseModel):
@@ -44,6 +53,16 @@ class Decision(Request):
     remark: str | None = Field(None, max_length=1000)
 
 
+class Sanction(Decision):
+    """The sanctioning officer's word, and how its order is signed: sealed by the office at
+    once (``seal``), or on the officer's own DSC token (``token``: after their password or TOTP
+    again; the sanction is made when the token's signature is taken)."""
+
+    sign: Literal["seal", "token"] = "seal"
+    password: str | None = Field(None, max_length=200)
+    otp: str | None = Field(None, max_length=10)
+
+
 class Cancellation(Request):
     version: int = Field(ge=1)
     last_day: date | None = Field(None, description="leave already begun: the last day taken")
@@ -68,6 +87,17 @@ class HistoryEntry(BaseModel):
     last_day: str | None = None
 
 
+class Order(BaseModel):
+    """The sanction order issued: verified by anyone with its number and code at
+    /verify/<number>?code=<code>."""
+
+    number: str
+    code: str
+    issued_at: str
+    sha256: str
+    signed: Literal["seal", "token"]
+
+
 class Application(BaseModel):
     id: str
     user_id: str
@@ -90,6 +120,10 @@ class Application(BaseModel):
     refunded_days: float
     applied_at: str
     history: list[HistoryEntry] = []
+    order: Order | None = Field(None, description="the sanction order, once issued")
+    signing_id: str | None = Field(
+        None, description="the signing on the sanctioning officer's token it waits for, if any"
+    )
 
 
 class Applications(BaseModel):

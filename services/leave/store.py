@@ -4,7 +4,7 @@ so it is written once), and ``delegations`` of posts, kept from identity's event
 passes over an officer whose post is delegated. Idempotency records live beside them."""
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -12,7 +12,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from common.errors import Conflict, NotFound
 from common.outbox import with_events, with_first_events
-from common.storage import Db, apply_once
+from common.storage import Db, apply_once, next_counter
 
 OUTBOX_COLLECTIONS = ("applications",)
 
@@ -24,6 +24,8 @@ def ensure_indexes(db: Db) -> None:
     db.applications.create_index("has_outbox")
     db.ledger.create_index("user_id")
     db.delegations.create_index("post_id")
+    # An issued order is found by its number (the verification page); none is issued twice.
+    db.applications.create_index("order.number", unique=True, sparse=True)
 
 
 # --- applications ------------------------------------------------------------------------------
@@ -71,6 +73,38 @@ def change_application(
     if changed is None:
         raise Conflict("VERSION_CONFLICT")
     return changed
+
+
+def reserve_order(
+    db: Db, application_id: str, counter: str, make: Callable[[int], dict[str, str]]
+) -> dict[str, str]:
+    """The number (and code) an application's order is issued under: the one reserved for it
+    already, or ``make`` of the next serial of ``counter``. A reservation is no change to the
+    application (its version stays): it only fixes what a later issue prints."""
+    found = db.applications.find_one({"_id": application_id}, {"order_reserved": 1}) or {}
+    if not found.get("order_reserved"):
+        db.applications.update_one(
+            {"_id": application_id, "order_reserved": None},
+            {"$set": {"order_reserved": make(next_counter(db, counter))}},
+        )
+        found = db.applications.find_one({"_id": application_id}, {"order_reserved": 1}) or {}
+    reserved: dict[str, str] = found["order_reserved"]
+    return reserved
+
+
+def await_signing(db: Db, application_id: str, version: int, fields: dict[str, Any]) -> None:
+    """The application waits for a signing on the officer's token, if it is still at
+    ``version`` (which this does not change: the signing is taken at that version)."""
+    done = db.applications.update_one({"_id": application_id, "version": version}, {"$set": fields})
+    if done.matched_count != 1:
+        raise Conflict("VERSION_CONFLICT")
+
+
+def issued_order(db: Db, number: str) -> dict[str, Any] | None:
+    """The application whose order was issued under ``number``."""
+    if not isinstance(number, str):
+        return None
+    return db.applications.find_one({"order.number": number}, {"outbox": 0, "history": 0})
 
 
 def applications_of(db: Db, user_id: str) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Signing's requests and answers: a prepared signing (what the token must sign), its
 completion, a seal, and the verification report."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,12 +10,23 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Purpose(Strict):
-    """What the signature is for; the service named here takes the signed PDF."""
+class DraftPurpose(Strict):
+    """A draft letter on a file: files takes the signed PDF."""
 
     kind: Literal["draft"]
     file_id: str = Field(min_length=1, max_length=64)
     draft_id: str = Field(min_length=1, max_length=64)
+
+
+class LeaveOrderPurpose(Strict):
+    """The sanction order of a leave application: leave takes the signed PDF."""
+
+    kind: Literal["leave_order"]
+    application_id: str = Field(min_length=1, max_length=64)
+
+
+# What the signature is for; its kind names the service that awaits it and takes the signed PDF.
+Purpose = Annotated[DraftPurpose | LeaveOrderPurpose, Field(discriminator="kind")]
 
 
 class PrepareSigning(Strict):

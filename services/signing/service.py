@@ -128,6 +128,7 @@ class SigningService(service_parts.Health, service_parts.Idempotency, service_pa
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
     files = RpcProxy("files")
+    leave = RpcProxy("leave")
     config = Config()
     seal = SealKeys()
     trust = Trust()
@@ -258,12 +259,16 @@ class SigningService(service_parts.Health, service_parts.Idempotency, service_pa
 
     def _require_awaited(self, who: Actor, signing: dict[str, Any]) -> None:
         """The document's service still waits for this very signing: a signing prepared
-        before the draft was revised, signed otherwise or issued is refused (409
+        before the draft was revised, signed otherwise or issued (or before the leave
+        application was returned or decided otherwise) is refused (409
         ``SIGNING_NOT_CURRENT``), and nothing is signed or changed."""
-        purpose = signing["purpose"]  # a draft on a file: the only purpose there is
-        self.files.awaits_signature(
-            who.credential, purpose["file_id"], purpose["draft_id"], signing["_id"]
-        )
+        purpose = signing["purpose"]
+        if purpose["kind"] == "leave_order":
+            self.leave.awaits_signature(who.credential, purpose["application_id"], signing["_id"])
+        else:
+            self.files.awaits_signature(
+                who.credential, purpose["file_id"], purpose["draft_id"], signing["_id"]
+            )
 
     def _long_term(self, signed: bytes) -> tuple[bytes, str]:
         """A time-stamped signature (B-T) gets its chain and revocation data embedded (B-LT)
@@ -301,8 +306,8 @@ class SigningService(service_parts.Health, service_parts.Idempotency, service_pa
         self, actor: dict[str, Any], pdf_b64: str, lines: list[str], qr_url: str | None = None
     ) -> str:
         """Seal a PDF the system itself issues (a scan of a letter signed on paper) with the
-        office's server-held key: the same stamp, in the seal's name. Only files asks, having
-        checked that the person issuing it may."""
+        office's server-held key: the same stamp, in the seal's name. Only files and leave ask,
+        having checked that the person issuing it (or sanctioning leave) may."""
         if not self.trust.actor(actor).has_role("seal_documents"):
             raise Forbidden("SERVICE_ONLY")
         content = decode_base64(pdf_b64, "PDF_NOT_BASE64")

@@ -516,7 +516,7 @@ def test_verification_needs_the_code_and_says_when_nothing_is_signed(page: Page)
     page.get_by_label("Verification code").fill("ABCD2345")
     page.get_by_role("button", name="Verify", exact=True).click()
     expect(page.locator(".flash.error")).to_have_text(
-        "No letter was issued under this number (or the code does not match)."
+        "No letter or order was issued under this number (or the code does not match)."
     )
     answer = page.goto("/verify/SP-HTR-2026-999999")  # the number alone is not enough
     assert answer.status == 200

@@ -369,6 +369,10 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
             *(("POST", f"/{a}") for a in LEAVE_ACTIONS),
         )
     },
+    ("GET", f"{API}/leave/applications/{{application_id}}/order"): NotAnItem(
+        "a leave application's sanction order: its applicant's and the officers' who acted on it, "
+        f"404 {LEAVE_NOT_FOUND} to anyone else (test_leave_orders.py)"
+    ),
 }
 ITEM_ROUTES = {key: r for key, r in ROUTES.items() if isinstance(r, Route)}
 PRINTOUTS = {key for key, route in ITEM_ROUTES.items() if route.renders}

@@ -6,8 +6,14 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import base64
+import json
 import os
+import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -20,7 +26,11 @@ from services.leave.service import LeaveService
 from services.notify.service import NotifyService
 from services.reports.service import ReportsService
 from services.signing.service import SigningService
-from tests.service.desks import Desks
+from tests.service.desks import SP, Desks
+from tests.support import pki
+from tests.support.office import free_port
+from tests.support.token import nss_db, pdfsig, soft_token
+from tools import demo_pki
 from tools.demo_district import seed
 
 PASSWORD = "demo-Secret-1"
@@ -99,6 +109,17 @@ def office(config, container_factory):
     running.stop()
 
 
+@pytest.fixture
+def sealed(office, tmp_path, monkeypatch):
+    """Signing with an office seal (the demo PKI's, made in this test's directory): what
+    sanctioning leave seals its order with."""
+    seal = demo_pki.ensure(tmp_path)
+    monkeypatch.setenv("EOFFICE_SEAL_PASSWORD", seal.pop("EOFFICE_SEAL_PASSWORD"))
+    office.kill("signing")
+    office.start("signing", **seal)
+    return seal
+
+
 def eventually(check, seconds: float = 15.0):
     """Events travel asynchronously: wait (bounded) until ``check()`` returns something true."""
     deadline = time.monotonic() + seconds
@@ -113,3 +134,88 @@ def eventually(check, seconds: float = 15.0):
 def desks(office):
     """The demo district's people at their desks (tests/service/desks.py)."""
     return Desks(office)
+
+
+# --- signing: an office seal and trusted DSCs, an officer's token -------------------------------
+
+
+@pytest.fixture
+def smtp(tmp_path):
+    """A real SMTP server (aiosmtpd) on loopback delivering into a maildir."""
+    port, maildir = free_port(), tmp_path / "maildir"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
+        + ["-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield port, maildir
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture
+def signing_office(office, sealed, tmp_path, smtp):
+    """Identity trusting the test PKI; signing with a seal and trusting it; notify mailing."""
+    roots, intermediates = tmp_path / "roots.pem", tmp_path / "intermediates.pem"
+    roots.write_bytes(pki.root_ca().pem)
+    intermediates.write_bytes(pki.licensed_ca().pem)
+    trust = {
+        "EOFFICE_DSC_TRUST_ROOTS": str(roots),
+        "EOFFICE_DSC_INTERMEDIATES": str(intermediates),
+    }
+    for name in ("identity", "signing", "notify"):
+        office.kill(name)
+    office.start("identity", **trust)
+    office.signing_config = {**trust, **sealed}
+    office.start("signing", **office.signing_config)
+    office.start("notify", EOFFICE_SMTP_PORT=str(smtp[0]), EOFFICE_MAIL_FROM="dak@htr.up.gov.in")
+    return office
+
+
+@pytest.fixture
+def sp_token(signing_office, tmp_path):
+    """The SP's token with keys made on it; its RSA certificate enrolled as his DSC."""
+    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner="Rajesh Kumar Singh")
+    sp = signing_office.actor(SP)
+    signing_office.rpc.identity.enrol_dsc(
+        sp, sp["user_id"], {"certificate_b64": base64.b64encode(token.keys["rsa"].der).decode()}
+    )
+    return token
+
+
+def sign_on_token(token, prepared: dict, tmp_path: Path, key: str = "rsa") -> str:
+    """What the officer does at his desk: run eoffice-signer on the prepared signing."""
+    request, answer = tmp_path / "request.json", tmp_path / "signature.json"
+    ask = {k: prepared[k] for k in ("signing_id", "to_sign_b64")}
+    request.write_text(json.dumps({**ask, "algorithm": token.keys[key].algorithm}))
+    done = subprocess.run(
+        [*token.signer_args(key), "--in", str(request), "--out", str(answer)],
+        check=False,  # its message is shown on failure
+        env=token.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(answer.read_text())["signature_b64"]
+
+
+def checked_by_pdfsig(content: bytes, tmp_path: Path, name: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    nss = nss_dir(tmp_path)
+    return pdfsig(path, nss)
+
+
+def nss_dir(tmp_path: Path) -> Path:
+    nss = tmp_path / "nss"
+    if not nss.exists():
+        nss_db(tmp_path, pki.root_ca().der)
+    return nss

@@ -6,14 +6,9 @@ pdfsig as well as by our verifier. And what must be refused: signing without app
 wrong password, with another key, twice, too late; the paper fallback is sealed."""
 
 import base64
-import json
 import mailbox
 import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -22,14 +17,12 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from common.errors import Conflict, InvalidInput, NotFound, Refused, Unauthenticated
 from common.trust import Principal
-from tests.service.conftest import PASSWORD, eventually
+from tests.service.conftest import PASSWORD, checked_by_pdfsig, eventually, sign_on_token
 from tests.service.desks import ASP, HC, READER, SP, refused
-from tests.support import pki
 from tests.support.mailserver import MailServer
 from tests.support.pdfs import pdf
 from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
 from tests.support.tsa import crl_distribution_point, time_stamp_authority
-from tools import demo_pki
 
 LETTER = {
     "kind": "letter",
@@ -37,82 +30,6 @@ LETTER = {
     "addressee": "प्रतिसार निरीक्षक, पुलिस लाइन, हाथरस",
     "text": "आवास आवंटन की सूची संलग्न है।\n\nकृपया तदनुसार कार्यवाही करें।",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(tmp_path):
-    """A real SMTP server (aiosmtpd) on loopback delivering into a maildir."""
-    port, maildir = free_port(), tmp_path / "maildir"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
-        + ["-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield port, maildir
-    server.terminate()
-    server.wait(10)
-
-
-@pytest.fixture
-def signing_office(office, tmp_path, smtp, monkeypatch):
-    """Identity trusting the test PKI; signing with a seal and trusting it; notify mailing."""
-    roots, intermediates = tmp_path / "roots.pem", tmp_path / "intermediates.pem"
-    roots.write_bytes(pki.root_ca().pem)
-    intermediates.write_bytes(pki.licensed_ca().pem)
-    trust = {
-        "EOFFICE_DSC_TRUST_ROOTS": str(roots),
-        "EOFFICE_DSC_INTERMEDIATES": str(intermediates),
-    }
-    seal = demo_pki.ensure(tmp_path)
-    monkeypatch.setenv("EOFFICE_SEAL_PASSWORD", seal.pop("EOFFICE_SEAL_PASSWORD"))
-    for name in ("identity", "signing", "notify"):
-        office.kill(name)
-    office.start("identity", **trust)
-    office.signing_config = {**trust, **seal}
-    office.start("signing", **office.signing_config)
-    office.start("notify", EOFFICE_SMTP_PORT=str(smtp[0]), EOFFICE_MAIL_FROM="dak@htr.up.gov.in")
-    return office
-
-
-@pytest.fixture
-def sp_token(signing_office, tmp_path):
-    """The SP's token with keys made on it; its RSA certificate enrolled as his DSC."""
-    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner="Rajesh Kumar Singh")
-    sp = signing_office.actor(SP)
-    signing_office.rpc.identity.enrol_dsc(
-        sp, sp["user_id"], {"certificate_b64": base64.b64encode(token.keys["rsa"].der).decode()}
-    )
-    return token
-
-
-def sign_on_token(token, prepared: dict, tmp_path: Path, key: str = "rsa") -> str:
-    """What the officer does at his desk: run eoffice-signer on the prepared signing."""
-    request, answer = tmp_path / "request.json", tmp_path / "signature.json"
-    ask = {k: prepared[k] for k in ("signing_id", "to_sign_b64")}
-    request.write_text(json.dumps({**ask, "algorithm": token.keys[key].algorithm}))
-    done = subprocess.run(
-        [*token.signer_args(key), "--in", str(request), "--out", str(answer)],
-        check=False,  # its message is shown on failure
-        env=token.env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(answer.read_text())["signature_b64"]
 
 
 def approved_letter(desks, office, **file_fields) -> tuple[dict, dict]:
@@ -125,20 +42,6 @@ def approved_letter(desks, office, **file_fields) -> tuple[dict, dict]:
     desks.send(HC, file, "SP-HTR")
     approved = files.approve_draft(sp, file["id"], draft["id"], {"version": 1})
     return file, approved["drafts"][0]
-
-
-def checked_by_pdfsig(content: bytes, tmp_path: Path, name: str) -> str:
-    path = tmp_path / name
-    path.write_bytes(content)
-    nss = nss_dir(tmp_path)
-    return pdfsig(path, nss)
-
-
-def nss_dir(tmp_path: Path) -> Path:
-    nss = tmp_path / "nss"
-    if not nss.exists():
-        nss_db(tmp_path, pki.root_ca().der)
-    return nss
 
 
 def test_a_letter_is_approved_signed_on_the_token_issued_and_dispatched(

@@ -42,6 +42,7 @@ PUBLIC = {
     "notify.health": "a probe",
     "reports.health": "a probe",
     "leave.health": "a probe",
+    "leave.issued_order": "public verification; needs the order's code",
 }
 
 

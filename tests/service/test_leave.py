@@ -5,6 +5,8 @@ twice are refused; an officer on leave is passed over, a delegated post waits fo
 
 from datetime import timedelta
 
+import pytest
+
 from common.clock import IST, iso, utcnow
 from common.errors import Conflict, NotFound, Refused
 from tests.service.conftest import eventually
@@ -12,6 +14,8 @@ from tests.service.desks import refused
 from tests.service.test_offices_and_posts import new_person
 
 SHO, CO, ASP, SP = "sho.kotwali.hathras", "co.sadar.hathras", "asp.hathras", "sp.hathras"
+# A sanction issues its order under the office's seal.
+pytestmark = pytest.mark.usefixtures("sealed")
 
 
 def day(offset: int) -> str:

@@ -35,7 +35,7 @@ from common.errors import Conflict, NotFound, Refused
 from common.events import Names, ReceiptDiarised, ReceiptOpened
 from common.outbox import Outgoing, relay, with_events
 from common.secrets_at_rest import SecretBox, is_sealed
-from common.storage import Database, Storage, apply_once
+from common.storage import Database, Storage, apply_once, next_counter
 from services.files import store as files
 from services.files.domain import search
 from services.files.domain.change import Event, NewItem, change
@@ -326,8 +326,8 @@ def test_files_indexes_are_made_once_and_replace_the_old_unique_receipt_number(d
 
 
 def test_counters_count_up_by_one_each(db: Any) -> None:
-    assert [files.next_counter(db, "receipt:o1") for _ in range(3)] == [1, 2, 3]
-    assert files.next_counter(db, "file:o1") == 1
+    assert [next_counter(db, "receipt:o1") for _ in range(3)] == [1, 2, 3]
+    assert next_counter(db, "file:o1") == 1
     assert db.counters.find_one({"_id": "receipt:o1"})["seq"] == 3
 
 
@@ -1494,6 +1494,38 @@ def test_ledger_entries_are_written_once_and_delegations_kept_whatever_order(db:
     assert found["d1"]["ended_at"] == "2026-03-10T00:00:00+00:00" and found["d1"]["starts"] == "s"
     assert found["d2"]["ended_at"] == "2026-03-11T00:00:00+00:00" and found["d2"]["ends"] == "e"
     assert leave.delegations_of(db, "p-asp") == []
+
+
+def test_a_leave_order_is_reserved_once_awaited_at_its_version_and_found_by_number(
+    db: Any,
+) -> None:
+    leave.ensure_indexes(db)
+    leave.insert_application(db, leave_application("a1"), event("e1", "leave.applied"))
+    leave.insert_application(db, leave_application("a2"), event("e2", "leave.applied"))
+
+    def make(serial: int) -> dict[str, str]:
+        return {"number": f"LV.O-2026-{serial:06d}", "code": f"C{serial}"}
+
+    first = leave.reserve_order(db, "a1", "order:o:2026", make)
+    assert first == {"number": "LV.O-2026-000001", "code": "C1"}
+    assert leave.reserve_order(db, "a1", "order:o:2026", make) == first  # kept for a retry
+    assert leave.reserve_order(db, "a2", "order:o:2026", make)["number"] == "LV.O-2026-000002"
+    assert leave.application(db, "a1")["version"] == 1  # a reservation is no change
+
+    leave.await_signing(db, "a1", 1, {"signing_id": "s1"})
+    assert leave.application(db, "a1")["signing_id"] == "s1"
+    with pytest.raises(Conflict):  # the application moved on since it was read
+        leave.await_signing(db, "a1", 2, {"signing_id": "s2"})
+    assert leave.application(db, "a1")["signing_id"] == "s1"
+
+    assert leave.issued_order(db, "LV.O-2026-000001") is None  # reserved, not issued
+    order = {**first, "sha256": "0" * 64}
+    leave.change_application(db, "a1", 1, {"order": order}, {"action": "x"}, event("e3"))
+    found = leave.issued_order(db, "LV.O-2026-000001")
+    assert found is not None and found["_id"] == "a1" and "outbox" not in found
+    assert leave.issued_order(db, {"$ne": None}) is None  # type: ignore[arg-type]
+    with pytest.raises(DuplicateKeyError):  # one number, one order
+        db.applications.update_one({"_id": "a2"}, {"$set": {"order": order}})
 
 
 # Every public store function is called above: a new one must join the contract.

@@ -4,7 +4,6 @@ revised, approved and dispatched, each step as the change it makes to its file; 
 issue are in ``signatures``."""
 
 import re
-import secrets
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -14,6 +13,7 @@ from common.actor import Actor
 from common.clock import iso
 from common.errors import Conflict, InvalidInput, NotFound
 from common.events import DraftApproved, DraftDispatched
+from common.issued import verification_code
 from services.files.domain import notes
 from services.files.domain.change import Change, Event, Item, Post, change
 
@@ -83,13 +83,6 @@ def issue_number(office_code: str, year: int, serial: int) -> str:
     return f"{office_code}-{year}-{serial:06d}"
 
 
-def verification_code() -> str:
-    """Eight characters printed beside the issue number: knowing the number alone is not
-    enough to pull a letter's verification report."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from common.clock import utcnow
 from common.errors import Forbidden, NotFound
+from common.issued import same_code
 from common.rpc import rpc
+from common.storage import next_counter
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts
@@ -72,7 +74,7 @@ class DraftDesk(Desk):
         draft = drafts.approvable(who, doc, draft_id, approve.version)
         post = self._post(who, post_id)
         year = utcnow().year
-        serial = store.next_counter(self.storage.db, f"issue:{post['office_id']}:{year}")
+        serial = next_counter(self.storage.db, f"issue:{post['office_id']}:{year}")
         number = drafts.issue_number(post["office_code"], year, serial)
         step = drafts.approved(doc, draft, who, post_id, now(), approve.version, number)
         return self._changed(who, doc, step)
@@ -91,7 +93,7 @@ class DraftDesk(Desk):
         draft, to = drafts.dispatchable(doc, draft_id, out.mode, out.to)
         post = self._post(who, post_id)
         moment = utcnow()
-        serial = store.next_counter(self.storage.db, f"dispatch:{post['office_id']}:{moment.year}")
+        serial = next_counter(self.storage.db, f"dispatch:{post['office_id']}:{moment.year}")
         sending = {"mode": out.mode, "to": to, "remark": out.remark}
         entry = drafts.register_entry(doc, draft, who, post, moment, serial, sending)
         store.record_dispatch(self.storage.db, entry)
@@ -141,7 +143,7 @@ class DraftDesk(Desk):
         has the code printed beside the number. Without the right code the answer is the same
         as for a number never issued, so the register cannot be enumerated."""
         issue = store.issue(self.storage.db, str(issue_number))
-        if issue is None or not isinstance(code, str) or code.strip().upper() != issue["code"]:
+        if issue is None or not same_code(code, issue["code"]):
             raise NotFound("ISSUE_NOT_FOUND")
         return self._issued(issue)
 

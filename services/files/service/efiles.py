@@ -6,6 +6,7 @@ from typing import Any
 from common.actor import Actor
 from common.clock import iso, utcnow
 from common.rpc import rpc
+from common.storage import next_counter
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts, filing, movement, notes, numbering
@@ -33,10 +34,10 @@ class FileDesk(HeldDesk):
         if new.head:
             head = self._head(who, post["office_id"], new.head)
             key = f"file:{post['office_id']}:{head['code']}:{moment.year}"
-            serial = store.next_counter(db, key)
+            serial = next_counter(db, key)
             number = numbering.file_number(head["code"], serial, moment.year, head["section"])
         else:
-            serial = store.next_counter(db, f"file:{post['office_id']}:NS:{moment.year}")
+            serial = next_counter(db, f"file:{post['office_id']}:NS:{moment.year}")
             number = numbering.non_scheme_number(post["office_code"], serial, moment.year)
         made = filing.created(
             uuid.uuid4().hex,

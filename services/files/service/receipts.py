@@ -11,6 +11,7 @@ from common.clock import iso, utcnow
 from common.errors import Conflict, InvalidInput
 from common.pdf import check_pdf
 from common.rpc import rpc
+from common.storage import next_counter
 from common.validation import parse
 from services.files import store
 from services.files.domain import drafts, history, movement
@@ -73,7 +74,7 @@ class ReceiptDesk(HeldDesk):
         # retries at the very same moment may (the insert then refuses the second).
         if idempotency_key is not None and (earlier := self._earlier_try(who, receipt_id)):
             return earlier
-        running = store.next_counter(db, f"receipt:{post['office_id']}:{now.year}")
+        running = next_counter(db, f"receipt:{post['office_id']}:{now.year}")
         letter = {
             **fields.model_dump(mode="json", exclude={"post_id", "pages"}),
             "received_date": received.isoformat(),
@@ -196,7 +197,7 @@ class ReceiptDesk(HeldDesk):
 
     def _make_copy(self, actor: Actor, doc: Item, to: Post, how: movement.Sending, at: str) -> None:
         db = self.storage.db
-        copy_no = store.next_counter(db, f"copies:{doc.get('copy_of') or doc['_id']}")
+        copy_no = next_counter(db, f"copies:{doc.get('copy_of') or doc['_id']}")
         chain = self._chain(actor, to["id"])
         terms = store.search_terms_of(db, "receipts", doc["_id"])
         new = domain.copied(doc, uuid.uuid4().hex, copy_no, to, how, actor, at, chain, terms)

@@ -266,17 +266,27 @@ def _sanctions_here(application: dict[str, Any]) -> bool:
     return bool(application["level_index"] == len(application["levels"]) - 1)
 
 
+def require_sanctioning(application: dict[str, Any]) -> None:
+    """Only the sanctioning level sanctions (asked before its order is numbered)."""
+    if not _sanctions_here(application):
+        raise Refused("LEAVE_NOT_SANCTIONING_LEVEL", {"level": application["level"]})
+
+
+# A signing on the sanctioning officer's token waits no more once the application moves on.
+NOT_AWAITING = {"signing_id": None, "signing_for": None}
+
+
 def sanction(
     application: dict[str, Any], by: dict[str, Any], at: str, today: date, remark: str | None
 ) -> Change:
-    if not _sanctions_here(application):
-        raise Refused("LEAVE_NOT_SANCTIONING_LEVEL", {"level": application["level"]})
+    require_sanctioning(application)
     post = application["at_post_id"]
     fields = {
         "status": "sanctioned",
         "at_post_id": None,
         "decided_post_id": post,
         "sanctioned_on": today.isoformat(),
+        **NOT_AWAITING,
     }
     return fields, _entry("sanctioned", by, post, at, remark=remark)
 
@@ -291,13 +301,14 @@ def return_for_correction(
         "position": -1,
         "level": None,
         "level_index": None,
+        **NOT_AWAITING,
     }
     return fields, _entry("returned", by, post, at, remark=_reason(reason))
 
 
 def reject(application: dict[str, Any], by: dict[str, Any], at: str, reason: str | None) -> Change:
     post = application["at_post_id"]
-    fields = {"status": "rejected", "at_post_id": None, "decided_post_id": post}
+    fields = {"status": "rejected", "at_post_id": None, "decided_post_id": post, **NOT_AWAITING}
     return fields, _entry("rejected", by, post, at, remark=_reason(reason))
 
 
@@ -334,7 +345,7 @@ def cancel(
         raise Conflict("LEAVE_ALREADY_DECIDED", {"status": status})
     starts = date.fromisoformat(application["from_date"])
     ends = date.fromisoformat(application["to_date"])
-    fields: dict[str, Any] = {"status": "cancelled", "at_post_id": None}
+    fields: dict[str, Any] = {"status": "cancelled", "at_post_id": None, **NOT_AWAITING}
     if status == "sanctioned" and today > ends:
         raise Conflict("LEAVE_ALREADY_TAKEN")
     if status == "sanctioned" and today > starts:

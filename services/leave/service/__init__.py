@@ -29,5 +29,6 @@ class LeaveService(
 
     storage = Database(indexes=store.ensure_indexes)
     identity = RpcProxy("identity")
+    signing = RpcProxy("signing")
     trust = Trust()
     config = Config()

@@ -1,22 +1,23 @@
 """The officers' desk: what waits at one's posts, and recommending it up the chain, returning
-it for correction, rejecting it with a reason, or sanctioning it (the signed sanction order
-follows it, through signing)."""
+it for correction, rejecting it with a reason, or sanctioning it with its order (sealed or
+signed on the officer's token: ``ordering``)."""
 
 from collections.abc import Callable
 from typing import Any
 
 from common.actor import Actor
 from common.clock import iso, utcnow
-from common.events import LeaveRecommended, LeaveRejected, LeaveReturned, LeaveSanctioned
+from common.events import LeaveRecommended, LeaveRejected, LeaveReturned
 from common.rpc import rpc
 from common.validation import parse
 from services.leave import store
 from services.leave.domain import applications
-from services.leave.schemas import Decision
-from services.leave.service.base import Desk, today, view
+from services.leave.schemas import Decision, Sanction
+from services.leave.service.base import view
+from services.leave.service.ordering import OrderingDesk
 
 
-class DecidingDesk(Desk):
+class DecidingDesk(OrderingDesk):
     @rpc
     def to_act_on(self, actor: dict[str, Any]) -> dict[str, Any]:
         """Applications waiting at the actor's posts, oldest first."""
@@ -51,16 +52,14 @@ class DecidingDesk(Desk):
     def sanction(
         self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
     ) -> dict[str, Any]:
-        """Sanction it at its sanctioning level: its days are debited from the balance."""
-        who, found, decision = self._turn(actor, application_id, request)
-        fields, entry = applications.sanction(
-            found, self._by(who, found), iso(utcnow()), today(), decision.remark
-        )
-        changed = self._write(
-            who, found, fields, entry, LeaveSanctioned, by_post_id=found["at_post_id"]
-        )
-        self._post_ledger(changed)
-        return view(changed)
+        """Sanction it at its sanctioning level, with its order: sealed by the office, the
+        application sanctioned at once and its days debited from the balance; or (``sign``:
+        ``token``) readied for the officer's DSC, answering what the token must sign (it is
+        sanctioned when the signature is taken)."""
+        who, found, decision = self._turn(actor, application_id, request, Sanction)
+        assert isinstance(decision, Sanction)
+        done = self._sanction_with_order(who, found, decision)
+        return done if decision.sign == "token" else view(done)
 
     @rpc
     def return_for_correction(
@@ -101,12 +100,16 @@ class DecidingDesk(Desk):
         return view(changed)
 
     def _turn(
-        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
+        self,
+        actor: dict[str, Any],
+        application_id: str,
+        request: dict[str, Any],
+        asked: type[Decision] = Decision,
     ) -> tuple[Actor, dict[str, Any], Decision]:
         """The actor, the application waiting at their post (asked of identity at this moment:
         a transfer or an ended delegation takes effect at once), and their decision."""
         who = self.trust.actor(actor)
-        decision = parse(Decision, request)
+        decision = parse(asked, request)
         found = store.application(self.storage.db, application_id)
         at, decided = found.get("at_post_id"), found.get("decided_post_id")
         acting = None
@@ -119,18 +122,3 @@ class DecidingDesk(Desk):
 
     def _by(self, who: Actor, application: dict[str, Any]) -> dict[str, Any]:
         return who.audit(application["at_post_id"])
-
-    def _write(
-        self,
-        who: Actor,
-        found: dict[str, Any],
-        fields: dict[str, Any],
-        entry: dict[str, Any],
-        payload: Any,
-        **more: Any,
-    ) -> dict[str, Any]:
-        version = found["version"]
-        event = self._event(payload, {**found, **fields, "version": version + 1}, who, **more)
-        return store.change_application(
-            self.storage.db, found["_id"], version, fields, entry, event
-        )
