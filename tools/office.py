@@ -92,11 +92,13 @@ def wait_ready(url: str, sup: Supervisor, seconds: float = 90) -> None:
 
 def seed_demo(amqp_uri: str, password: str, work: bool, data: Path) -> int:
     """The demo district's offices, posts and people; the first time, with ``work``, its
-    desk work too (tools/demo_work.py) and what is behind its notices (tools/demo_notices.py).
+    desk work too (tools/demo_work.py), what is behind its notices (tools/demo_notices.py) and
+    a constable's leave sanctioned (tools/demo_leave.py).
     Returns how many things were created."""
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from tools.demo_district import seed
+    from tools.demo_leave import seed_leave
     from tools.demo_notices import seed_notices
     from tools.demo_work import People, seed_work
 
@@ -109,6 +111,8 @@ def seed_demo(amqp_uri: str, password: str, work: bool, data: Path) -> int:
             notices = seed_notices(rpc, people, seeder.credential(), data)
             for skipped in notices:
                 say(f"demo notices: skipped {skipped}")
+            order = seed_leave(rpc.leave, people)
+            say(f"demo leave: the constable's sanction order verifies at {order}")
         return created
 
 
