@@ -5,12 +5,16 @@ the days taken per office and month, once per event whatever the order events ar
 
 from datetime import timedelta
 
+import pytest
 from nameko.standalone.events import event_dispatcher
 
 from common.clock import IST, utcnow
 from common.logs import REQUEST_ID
 from common.trust import Principal
 from tests.service.conftest import eventually
+
+# Sanctioning issues its order under the office's seal.
+pytestmark = pytest.mark.usefixtures("sealed")
 
 SHO, CO, ASP, SP = "sho.kotwali.hathras", "co.sadar.hathras", "asp.hathras", "sp.hathras"
 

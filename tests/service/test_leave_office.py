@@ -4,10 +4,15 @@ register of every application; anyone else is told the office does not exist."""
 
 from datetime import timedelta
 
+import pytest
+
 from common.clock import IST, utcnow
 from common.errors import InvalidInput, NotFound
 from tests.service.desks import refused
 from tests.service.test_leave import ASP, CO, SHO, casual, day
+
+# Sanctioning issues its order under the office's seal.
+pytestmark = pytest.mark.usefixtures("sealed")
 
 
 def test_the_calendar_and_register_show_an_office_to_those_over_it_and_to_nobody_else(
