@@ -11,13 +11,15 @@ from common.trust import Trust
 from services.leave import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here.
-from services.leave.service import applying, deciding, following
+from services.leave.service import applying, deciding, following, joining, opening
 
 
 class LeaveService(
     applying.ApplyingDesk,
     deciding.DecidingDesk,
     following.FollowingDesk,
+    joining.JoiningDesk,
+    opening.OpeningDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,
