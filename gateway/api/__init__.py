@@ -23,6 +23,7 @@ from gateway.api import (  # noqa: E402,F401  (routes register on import)
     efiles,
     holidays,
     leave,
+    leave_sheets,
     notices,
     pendency,
     people,

@@ -730,6 +730,23 @@ def test_delegations_end_once(db: Any) -> None:
     assert ended is not None and ended["ended_at"] == "2025-02-01" and "outbox" not in ended
     assert db.delegations.find_one({"_id": "g1"})["outbox"][-1] == event("g")
     assert identity.end_delegation(db, "g1", "2025-02-02", event("h")) is None
+    # Leave cut short brings a delegation's end nearer, never later, and not once it ended.
+    identity.insert_delegation(
+        db,
+        {
+            "_id": "g3",
+            "post_id": "dm",
+            "delegate_user_id": "u2",
+            "ends": "2025-03-10",
+            "ended_at": None,
+        },
+        event("i"),
+    )
+    shorter = identity.shorten_delegation(db, "g3", "2025-03-05", event("j"))
+    assert shorter is not None and shorter["ends"] == "2025-03-05" and "outbox" not in shorter
+    assert db.delegations.find_one({"_id": "g3"})["outbox"][-1] == event("j")
+    assert identity.shorten_delegation(db, "g3", "2025-03-07", event("k")) is None
+    assert identity.shorten_delegation(db, "g1", "2025-01-01", event("l")) is None  # ended
 
 
 def user(user_id: str, username: str, **fields: Any) -> dict[str, Any]:
@@ -1387,6 +1404,16 @@ def test_ledger_entries_are_written_once_and_delegations_kept_whatever_order(db:
     assert leave.add_entries(db, [credit, debit]) == 1  # the credit again: kept once
     assert sorted(e["_id"] for e in leave.ledger_of(db, "u")) == [credit["_id"], debit["_id"]]
     assert leave.ledger_of(db, "v") == []
+    # An opening replaces the person's earlier opening of its kind.
+    opening = {"_id": "u:casual:opening", "user_id": "u", "kind": "casual", "days": 5}
+    leave.set_openings(db, [opening])
+    leave.set_openings(db, [{**opening, "days": 7}])
+    assert leave.entries_by_ids(db, [opening["_id"], credit["_id"], "u:earned:opening"]) == {
+        opening["_id"]: {**opening, "days": 7},
+        credit["_id"]: credit,
+    }
+    leave.set_openings(db, [])
+    assert len(leave.ledger_of(db, "u")) == 3
 
     made = {"_id": "d1", "post_id": "p-co", "starts": "s", "ends": "e"}
     leave.delegation_made(db, made, "ev1")
