@@ -351,3 +351,33 @@ def test_a_forged_sanction_delegates_nothing(office, desks):
     # The genuine article, proved by leave's key, is acted on (so the wait above was enough).
     dispatch("leave", "leave.sanctioned", Principal.load("leave", office.config).seal_event(event))
     assert eventually(lambda: _delegations(office, sho, post).get("leave-forged"))
+
+
+def test_leave_cut_short_or_joined_back_early_ends_the_delegation_sooner(office, desks):
+    leave = office.rpc.leave
+    sho, co, asp, reader = desks[SHO], desks[CO], desks[ASP], desks["reader.hathras"]
+    co_post, sho_post = desks.post("CO-SADAR-HTR"), desks.post("SHO-KOTWALI-HTR")
+    # The circle officer's leave began yesterday and runs to three days ahead.
+    app = leave.apply(co, casual(-1, 5, delegate_to_user_id=reader["user_id"]))
+    app = leave.sanction(asp, app["id"], {"version": 1})
+    whole = f"leave-{app['id']}"
+    made = eventually(lambda: _delegations(office, co, co_post).get(whole))
+    assert made is not None and made["live"]
+    # Cut short after tomorrow: that delegation ends now, another runs to the end of tomorrow.
+    leave.cancel(co, app["id"], {"version": 2, "last_day": day(1)})
+    rest = f"{whole}-to-{day(1)}"
+    after = eventually(lambda: _delegations(office, co, co_post).get(rest))
+    assert after is not None and after["live"] and after["delegate_user_id"] == reader["user_id"]
+    start_of_day_after = datetime.combine(date.fromisoformat(day(2)), clock_time(), IST)
+    assert after["ends"] == iso(start_of_day_after)
+    assert _delegations(office, co, co_post)[whole]["ended_at"] is not None
+
+    # The SHO joins back today from leave that was to run to two days ahead: ended now.
+    app = leave.apply(sho, casual(-1, 4, delegate_to_user_id=reader["user_id"]))
+    app = leave.sanction(asp, app["id"], {"version": 1})  # the circle officer is on leave
+    mine = f"leave-{app['id']}"
+    assert eventually(lambda: _delegations(office, sho, sho_post).get(mine))
+    leave.join(sho, app["id"], {"version": 2, "joined_on": day(0)})
+    ended = eventually(lambda: _delegations(office, sho, sho_post)[mine]["ended_at"])
+    assert ended is not None and not _delegations(office, sho, sho_post)[mine]["live"]
+    assert [d for d in _delegations(office, sho, sho_post) if d.startswith(mine)] == [mine]

@@ -730,23 +730,6 @@ def test_delegations_end_once(db: Any) -> None:
     assert ended is not None and ended["ended_at"] == "2025-02-01" and "outbox" not in ended
     assert db.delegations.find_one({"_id": "g1"})["outbox"][-1] == event("g")
     assert identity.end_delegation(db, "g1", "2025-02-02", event("h")) is None
-    # Leave cut short brings a delegation's end nearer, never later, and not once it ended.
-    identity.insert_delegation(
-        db,
-        {
-            "_id": "g3",
-            "post_id": "dm",
-            "delegate_user_id": "u2",
-            "ends": "2025-03-10",
-            "ended_at": None,
-        },
-        event("i"),
-    )
-    shorter = identity.shorten_delegation(db, "g3", "2025-03-05", event("j"))
-    assert shorter is not None and shorter["ends"] == "2025-03-05" and "outbox" not in shorter
-    assert db.delegations.find_one({"_id": "g3"})["outbox"][-1] == event("j")
-    assert identity.shorten_delegation(db, "g3", "2025-03-07", event("k")) is None
-    assert identity.shorten_delegation(db, "g1", "2025-01-01", event("l")) is None  # ended
 
 
 def user(user_id: str, username: str, **fields: Any) -> dict[str, Any]:

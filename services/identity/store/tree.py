@@ -187,17 +187,6 @@ def delegation(db: Any, delegation_id: object) -> dict | None:
     return db.delegations.find_one({"_id": delegation_id}, {"outbox": 0})
 
 
-def shorten_delegation(db: Any, delegation_id: str, ends: str, event: dict) -> dict | None:
-    """Bring a delegation not yet ended to end sooner, at ``ends`` (None if it had ended or
-    already ends by then)."""
-    return db.delegations.find_one_and_update(
-        {"_id": delegation_id, "ended_at": None, "ends": {"$gt": ends}},
-        with_events({"$set": {"ends": ends}}, event),
-        projection={"outbox": 0},
-        return_document=ReturnDocument.AFTER,
-    )
-
-
 def delegations_to(db: Any, user_id: str) -> list[dict]:
     return list(db.delegations.find({"delegate_user_id": user_id}, {"outbox": 0}))
 
