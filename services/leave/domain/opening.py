@@ -146,7 +146,9 @@ def _check_row(
     department_of: Callable[[str], Department | None],
     today: date,
 ) -> OpeningRow:
-    checked = OpeningRow(row["row"], row["person"], row["kind"].strip().casefold(), *_raw(row))
+    checked = OpeningRow(
+        row["row"], row["person"], _kind(row), row["days"].strip(), row["as_on"].strip()
+    )
     problems = checked.reasons
     formulas = set(row.get("formulas", []))
     problems.extend(reason(name, "FORMULA_NOT_ALLOWED") for name in row.get("formulas", []))
@@ -188,8 +190,17 @@ def _check_row(
     return checked
 
 
-def _raw(row: dict[str, Any]) -> tuple[str, str]:
-    return row["days"].strip(), row["as_on"].strip()
+def _kind(row: dict[str, Any]) -> str:
+    return str(row["kind"]).strip().casefold()
+
+
+def kept_ids(rows: list[dict[str, Any]], people: Mapping[str, Person]) -> list[str]:
+    """The ids of the openings a sheet's rows may replace (to read what is kept of them)."""
+    return [
+        balances.opening(p.user_id, _kind(r), 0, date.min)["_id"]
+        for r in rows
+        if (p := people.get(r["person"])) and p.yours
+    ]
 
 
 def _days(text: str) -> float | None:

@@ -15,7 +15,7 @@ from common.threads import cpu_bound
 from common.validation import parse
 from services.identity.domain.sheets.reading import read_sheet
 from services.leave import store
-from services.leave.domain import balances, opening, rules
+from services.leave.domain import opening, rules
 from services.leave.schemas import OpeningReport, OpeningUpload
 from services.leave.service.base import Desk, today
 
@@ -52,14 +52,7 @@ class OpeningDesk(Desk):
         people = {name: opening.Person(**found) for name, found in named.items()}
         departments = {p.office_id: self._rules_or_none(who, p.office_id) for p in people.values()}
         db = self.storage.db
-        kept = store.entries_by_ids(
-            db,
-            [
-                balances.opening(p.user_id, r["kind"].strip().casefold(), 0, today())["_id"]
-                for r in rows
-                if (p := people.get(r["person"])) and p.yours
-            ],
-        )
+        kept = store.entries_by_ids(db, opening.kept_ids(rows, people))
         checked = cpu_bound(opening.check_rows, rows, people, departments.get, kept, today())
         recorded = {"recorded_by": who.user_id, "recorded_at": iso(utcnow())}
         store.set_openings(
