@@ -335,6 +335,9 @@ class LeaveRecommended(LeaveEvent):
 class LeaveSanctioned(LeaveEvent):
     by_post_id: str
     order_number: str | None = None  # the sanction order issued with it
+    # The officer the applicant named to hold their post meanwhile: identity delegates the
+    # post to them for exactly the days of the leave.
+    delegate_to_user_id: str | None = None
 
 
 class LeaveRejected(LeaveEvent):
@@ -353,6 +356,15 @@ class LeaveCancelled(LeaveEvent):
     """Withdrawn by the applicant; ``curtailed_to`` when leave already begun was cut short."""
 
     was: str  # the status it had
+    curtailed_to: str | None = None
+    refunded_days: float = 0
+
+
+class LeaveJoined(LeaveEvent):
+    """The applicant reported back for duty after sanctioned leave; joining before its last day
+    cut it short (``curtailed_to``: the last day taken) and gave the days not taken back."""
+
+    joined_on: str
     curtailed_to: str | None = None
     refunded_days: float = 0
 
@@ -392,6 +404,7 @@ EVENT_TYPES: dict[str, tuple[str, type[Payload]]] = {
     "leave.rejected": ("leave", LeaveRejected),
     "leave.returned": ("leave", LeaveReturned),
     "leave.cancelled": ("leave", LeaveCancelled),
+    "leave.joined": ("leave", LeaveJoined),
 }
 
 

@@ -359,6 +359,18 @@ MESSAGES = {
     "LEAVE_CURTAIL_DATE_OUTSIDE": _l(
         "The last day of leave taken must fall within the leave, before its end."
     ),
+    "PERSON_UNKNOWN": _l("No one has this username or user id."),
+    "PERSON_OUTSIDE_YOUR_OFFICES": _l("This person is not in an office you set up."),
+    "LEAVE_OPENING_DUPLICATE_ROW": _l(
+        "An earlier row already gives this person's balance of this kind."
+    ),
+    "LEAVE_OPENING_DAYS_INVALID": _l("The balance must be a number of days, zero or more."),
+    "LEAVE_OPENING_DAYS_TOO_MANY": _l("The balance is more days than any leave can have."),
+    "LEAVE_OPENING_DATE_OUT_OF_RANGE": _l("The date must be from the year 2000 up to today."),
+    "LEAVE_ALREADY_JOINED": _l("You have already reported joining after this leave."),
+    "LEAVE_NOT_SANCTIONED": _l("A joining report is made only after sanctioned leave."),
+    "LEAVE_JOINING_BEFORE_START": _l("The day of joining must come after the leave began."),
+    "LEAVE_JOINING_IN_FUTURE": _l("The day of joining cannot be later than today."),
 }
 
 

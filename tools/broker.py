@@ -33,6 +33,8 @@ CALLS = {
 }
 # Whose events each consumes.
 CONSUMES = {
+    # Leave sanctioned with an officer named to hold the post: identity delegates it.
+    "identity": ("leave",),
     "files": ("signing",),
     "notify": ("files", "identity", "signing", "leave"),
     "reports": ("files", "identity", "leave"),

@@ -24,6 +24,7 @@ from gateway.api import (  # noqa: E402,F401  (routes register on import)
     holidays,
     leave,
     leave_office,
+    leave_sheets,
     notices,
     pendency,
     people,

@@ -23,6 +23,7 @@ from services.leave.schemas import (
     Cancellation,
     Correction,
     Decision,
+    Joining,
     NewApplication,
     Sanction,
 )
@@ -189,3 +190,17 @@ def resubmit_leave(application_id: str) -> Response:
 def cancel_leave(application_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().leave.cancel(actor, application_id, versioned_body()))
+
+
+@api.post(f"{A}/joining")
+@documented(
+    "My joining report after my sanctioned leave: the day I joined back (after the leave "
+    "began, not after today). Joining before its last day cuts it short and the days not taken "
+    "go back to my balance. 409 once joined, or for leave not sanctioned",
+    body=Joining,
+    response=Application,
+    errors=(404, 409, 422),
+)
+def join_after_leave(application_id: str) -> Response:
+    actor = caller()
+    return jsonify(rpc().leave.join(actor, application_id, versioned_body()))

@@ -34,6 +34,12 @@ class NewApplication(Request):
     post_id: str | None = Field(
         None, description="which of the applicant's posts (default: the first)"
     )
+    delegate_to_user_id: str | None = Field(
+        None,
+        max_length=100,
+        description="the officer to hold the applicant's post meanwhile: once the leave is "
+        "sanctioned, the post is delegated to them for exactly its days",
+    )
 
 
 class Correction(Request):
@@ -68,6 +74,13 @@ class Cancellation(Request):
     last_day: date | None = Field(None, description="leave already begun: the last day taken")
 
 
+class Joining(Request):
+    """The applicant's joining report: the day they were back on duty."""
+
+    version: int = Field(ge=1)
+    joined_on: date
+
+
 class HistoryEntry(BaseModel):
     n: int
     action: str
@@ -85,6 +98,7 @@ class HistoryEntry(BaseModel):
         False, description="the post it went to was delegated: its delegate acts for it"
     )
     last_day: str | None = None
+    joined_on: str | None = None
 
 
 class Order(BaseModel):
@@ -118,6 +132,8 @@ class Application(BaseModel):
     sanctioned_on: str | None
     curtailed_to: str | None
     refunded_days: float
+    joined_on: str | None = Field(None, description="the day the applicant joined back")
+    delegate_to_user_id: str | None = None
     applied_at: str
     history: list[HistoryEntry] = []
     order: Order | None = Field(None, description="the sanction order, once issued")
@@ -205,3 +221,32 @@ class RegisterQuery(Request):
 class LeaveRegister(BaseModel):
     office: OfficeNamed
     items: list[Application] = Field(description="newest first, without their history")
+
+
+class OpeningUpload(Request):
+    """An opening balance sheet (XLSX or CSV) as uploaded; base64 over the bus."""
+
+    filename: str = Field("", max_length=255)
+    content_b64: str = Field(min_length=1, max_length=40_000_000)
+
+
+class OpeningRow(BaseModel):
+    """One row of an uploaded opening balance sheet: the opening it gave, or why not."""
+
+    row: int
+    person: str = Field(description="the username or user id as the sheet wrote it")
+    user_id: str | None
+    kind: str
+    days: float | None
+    as_on: str
+    action: Literal["open", "replace", "unchanged", "reject"]
+    reasons: list[dict[str, Any]] = Field(description="{field, code, details?} per problem")
+
+
+class OpeningReport(BaseModel):
+    """What an upload did, row by row: each kept row is its person's one opening of its kind
+    (a new one, one replacing an earlier figure, or the same as before)."""
+
+    filename: str
+    summary: dict[str, int] = Field(description="rows per action: open, replace, unchanged, reject")
+    rows: list[OpeningRow]

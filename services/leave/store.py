@@ -141,6 +141,18 @@ def ledger_of(db: Db, user_id: str) -> list[dict[str, Any]]:
     return list(db.ledger.find({"user_id": user_id}))
 
 
+def entries_by_ids(db: Db, entry_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Ledger entries by id (one indexed lookup each: a sheet names thousands)."""
+    found = (db.ledger.find_one({"_id": i}) for i in set(entry_ids))
+    return {e["_id"]: e for e in found if e is not None}
+
+
+def set_openings(db: Db, entries: list[dict[str, Any]]) -> None:
+    """Write openings, each replacing the person's earlier opening of its kind (same id)."""
+    for e in entries:
+        db.ledger.replace_one({"_id": e["_id"]}, e, upsert=True)
+
+
 # --- delegations, from identity's events -----------------------------------------------------
 
 

@@ -41,9 +41,23 @@ schemathesis.openapi.media_type(
     st.builds(lambda: pki.officer("Rajesh Kumar Singh").der),
     aliases=["application/x-pem-file"],
 )
-schemathesis.openapi.media_type(
-    "text/csv", st.builds(lambda n: sheets.csv_sheet([sheets.person(n)]), st.integers(1, 999))
-)
+# One sheet for every upload of a CSV: the master data sheet's columns, and beside them an
+# opening leave balance's (each reader takes the columns it knows and leaves the others).
+OPENING = {
+    "Username or user id": "sho.kotwali.hathras",
+    "Kind of leave": "casual",
+    "Balance (days)": "3",
+    "As on": "01-01-2026",
+}
+
+
+def any_sheet(n: int) -> bytes:
+    lines = sheets.csv_sheet([sheets.person(n)]).decode("utf-8-sig").splitlines()
+    head, row = lines[0], lines[1]
+    return f"{head},{','.join(OPENING)}\r\n{row},{','.join(OPENING.values())}\r\n".encode()
+
+
+schemathesis.openapi.media_type("text/csv", st.builds(any_sheet, st.integers(1, 999)))
 
 # Every check schemathesis has, except those a reason below names.
 CHECKS = {

@@ -9,16 +9,20 @@ The office is the shared one of tests/e2e and the SHO's leave is one ledger for 
 each test asks for days of its own (far ahead, a year or month no other test here uses) and
 nothing here counts what it did not make."""
 
+import io
 import uuid
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 
+from common.clock import IST, utcnow
 from tests.e2e.test_api import Desk, assert_error
 
 LEAVE = "/api/v1/leave"
 SHO, CO, ASP, SP = "sho.kotwali.hathras", "co.sadar.hathras", "asp.hathras", "sp.hathras"
 STRANGER = "hc.estt.hathras"  # the SP office's head clerk: no post of the SHO's chain
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -253,3 +257,98 @@ def test_dates_beyond_the_years_kept_are_refused(desk):
     for starts, ends in (("2099-12-31", "9999-12-31"), ("9000-01-01", "9000-01-02")):
         r = sho.post(f"{LEAVE}/applications", json=earned(starts, ends))
         assert_error(r, 422, "LEAVE_DATES_OUT_OF_RANGE")
+
+
+# --- opening balances and joining --------------------------------------------------------------
+
+
+def opening_sheet(*rows: tuple) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["Username or user id", "Kind of leave", "Balance (days)", "As on"])
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_nodal_officer_uploads_opening_balances_row_by_row(desk):
+    """The Collectorate's nodal officer sets the Registrar Kanungo's compensatory leave (a kind
+    revenue has); a row for the police, a kind revenue lacks and days that are no number are
+    rejected, each with its reason in the uploader's language."""
+    adm, rk = desk("adm.hathras"), desk("rk.sadar.hathras")
+    yesterday = (utcnow().astimezone(IST).date() - timedelta(days=1)).strftime("%d-%m-%Y")
+    content = opening_sheet(
+        ("rk.sadar.hathras", "compensatory", 3, yesterday),
+        ("cru.hathras", "casual", 3, yesterday),
+        ("rk.sadar.hathras", "maternity", 3, yesterday),
+        ("rk.sadar.hathras", "earned", "many", yesterday),
+    )
+    r = adm.post(
+        f"{LEAVE}/opening-balances",
+        files={"sheet": ("openings.xlsx", content, XLSX)},
+        headers={"Accept-Language": "hi"},
+    )
+    report = ok(r, 201)
+    assert [(x["row"], x["action"]) for x in report["rows"]] == [
+        (2, "open"),
+        (3, "reject"),
+        (4, "reject"),
+        (5, "reject"),
+    ]
+    reasons = [[x["code"] for x in row["reasons"]] for row in report["rows"][1:]]
+    assert reasons == [
+        ["PERSON_OUTSIDE_YOUR_OFFICES"],
+        ["LEAVE_KIND_NOT_IN_DEPARTMENT"],
+        ["LEAVE_OPENING_DAYS_INVALID"],
+    ]
+    assert report["rows"][1]["reasons"][0]["message"] == (
+        "यह व्यक्ति आपके द्वारा स्थापित किसी कार्यालय में नहीं है।"
+    )
+    answer = ok(rk.get(f"{LEAVE}/balance"))
+    assert next(k for k in answer["kinds"] if k["kind"] == "compensatory")["balance"] == 3
+    # The same sheet again changes nothing.
+    again = adm.post(f"{LEAVE}/opening-balances", files={"sheet": ("o.xlsx", content, XLSX)})
+    assert ok(again, 201)["summary"] == {"open": 0, "replace": 0, "unchanged": 1, "reject": 3}
+    # Someone who sets up no office may not upload.
+    assert_error(
+        rk.post(f"{LEAVE}/opening-balances", files={"sheet": ("o.xlsx", content, XLSX)}),
+        403,
+        "OUTSIDE_YOUR_SCOPE",
+    )
+
+
+def test_the_applicant_reports_joining_after_sanctioned_leave(desk):
+    """The circle officer takes casual leave from yesterday to tomorrow (the ASP sanctions it)
+    and joins back today: today and tomorrow go back to his balance."""
+    co, asp, stranger = desk(CO), desk(ASP), desk(STRANGER)
+    today = utcnow().astimezone(IST).date()
+    body = {
+        **earned((today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat()),
+        "kind": "casual",
+    }
+    app = act(asp, apply(co, body), "sanction")
+    path = f"{LEAVE}/applications/{app['id']}/joining"
+    joined_on = {"joined_on": today.isoformat()}
+    assert_error(
+        stranger.post(path, json={"version": app["version"], **joined_on}),
+        404,
+        "LEAVE_APPLICATION_NOT_FOUND",
+    )
+    assert_error(co.post(path, json={"version": 1, **joined_on}), 409, "VERSION_CONFLICT")
+    assert_error(
+        co.post(path, json={"version": app["version"], "joined_on": body["from_date"]}),
+        422,
+        "LEAVE_JOINING_BEFORE_START",
+    )
+    joined = act(co, app, "joining", **joined_on)
+    assert (joined["status"], joined["joined_on"], joined["refunded_days"]) == (
+        "joined",
+        today.isoformat(),
+        2,
+    )
+    assert_error(
+        co.post(path, json={"version": joined["version"], **joined_on}),
+        409,
+        "LEAVE_ALREADY_JOINED",
+    )

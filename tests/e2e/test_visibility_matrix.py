@@ -149,7 +149,15 @@ NOT_WITH_YOU_F = ("FILE_NOT_WITH_YOU",)
 VERSION = refused("VERSION_CONFLICT")
 PDF = "application/pdf"
 LEAVE_NOT_FOUND = "LEAVE_APPLICATION_NOT_FOUND"
-LEAVE_ACTIONS = ("recommend", "return", "reject", "sanction", "resubmit", "cancel")
+LEAVE_ACTIONS = (
+    "recommend",
+    "return",
+    "reject",
+    "sanction",
+    "resubmit",
+    "cancel",
+    "joining",
+)
 
 ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
     # receipts (dak)
@@ -353,6 +361,10 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
     ("POST", f"{API}/leave/applications"): NotAnItem("applies for leave (a new application)"),
     ("GET", f"{API}/leave/applications"): NotAnItem("the caller's own applications"),
     ("GET", f"{API}/leave/to-act-on"): NotAnItem("applications waiting at the caller's posts"),
+    ("POST", f"{API}/leave/opening-balances"): NotAnItem(
+        "an opening balance sheet: each row's person outside the uploader's offices is rejected "
+        "PERSON_OUTSIDE_YOUR_OFFICES (test_leave_api.py)"
+    ),
     **{
         ("GET", f"{API}/leave/{what}"): NotAnItem(
             "an office's leave: for its officers and nodal officers or admins over it, 404 "

@@ -3,12 +3,17 @@ circle officer, the ASP and the SP act in turn up his post chain; an application
 post is not yours to know of; a stale screen, an overlap, a kind the police lack, sanctioning
 twice are refused; an officer on leave is passed over, a delegated post waits for its delegate."""
 
-from datetime import timedelta
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
 import pytest
+from nameko.standalone.events import event_dispatcher
 
 from common.clock import IST, iso, utcnow
-from common.errors import Conflict, NotFound, Refused
+from common.errors import Conflict, NotFound, Refused, Unauthenticated
+from common.events import LeaveSanctioned, new_event
+from common.trust import Principal, Verifier, keys_dir, principal_actor
 from tests.service.conftest import eventually
 from tests.service.desks import refused
 from tests.service.test_offices_and_posts import new_person
@@ -233,3 +238,151 @@ def test_an_officer_or_applicant_moved_off_their_post_is_refused_with_their_old_
         "LEAVE_APPLICATION_NOT_FOUND"
     )
     assert refused(Refused, leave.apply, sho, casual(60)) == "LEAVE_NO_POST_OF_YOURS"
+
+
+def test_the_applicant_joins_back_early_and_the_days_not_taken_come_back(office, desks):
+    leave = office.rpc.leave
+    sho, co = desks[SHO], desks[CO]
+    # Casual leave from the day before yesterday to tomorrow, sanctioned by the circle officer.
+    app = leave.apply(sho, casual(-2, 4))
+    before = balance_of(leave, sho, "casual", -2)
+    app = leave.sanction(co, app["id"], {"version": 1})
+    assert balance_of(leave, sho, "casual", -2)["balance"] == before["balance"] - 4
+    # Not his to report, nor at a stale version.
+    assert refused(NotFound, leave.join, co, app["id"], {"version": 2, "joined_on": day(0)}) == (
+        "LEAVE_APPLICATION_NOT_FOUND"
+    )
+    assert refused(Conflict, leave.join, sho, app["id"], {"version": 1, "joined_on": day(0)}) == (
+        "VERSION_CONFLICT"
+    )
+    assert refused(Refused, leave.join, sho, app["id"], {"version": 2, "joined_on": day(-2)}) == (
+        "LEAVE_JOINING_BEFORE_START"
+    )
+    # Back today: the two days before were taken, today and tomorrow come back.
+    joined = leave.join(sho, app["id"], {"version": 2, "joined_on": day(0)})
+    assert (joined["status"], joined["joined_on"], joined["curtailed_to"]) == (
+        "joined",
+        day(0),
+        day(-1),
+    )
+    assert joined["refunded_days"] == 2 and joined["history"][-1]["action"] == "joined"
+    assert balance_of(leave, sho, "casual", -2)["balance"] == before["balance"] - 2
+    assert refused(Conflict, leave.join, sho, app["id"], {"version": 3, "joined_on": day(0)}) == (
+        "LEAVE_ALREADY_JOINED"
+    )
+    assert leave.application(co, app["id"])["status"] == "joined"
+    # Leave not sanctioned yet is not joined from.
+    waiting = leave.apply(sho, casual(5))
+    assert refused(
+        Conflict, leave.join, sho, waiting["id"], {"version": 1, "joined_on": day(0)}
+    ) == ("LEAVE_NOT_SANCTIONED")
+
+
+def _delegations(office, actor, post_id: str) -> dict:
+    return {d["id"]: d for d in office.rpc.identity.delegations(actor, post_id)}
+
+
+def test_the_post_of_an_officer_on_leave_is_delegated_for_its_days_and_cancelling_ends_it(
+    office, desks
+):
+    leave = office.rpc.leave
+    sho, co, asp, sp = desks[SHO], desks[CO], desks[ASP], desks[SP]
+    reader = desks["reader.hathras"]
+    post = desks.post("SHO-KOTWALI-HTR")
+    assert refused(Refused, leave.apply, sho, earned(10, delegate_to_user_id=sho["user_id"])) == (
+        "DELEGATE_IS_HOLDER"
+    )
+    app = leave.apply(sho, earned(10, delegate_to_user_id=reader["user_id"]))
+    assert app["delegate_to_user_id"] == reader["user_id"]
+    app = leave.recommend(co, app["id"], {"version": 1})
+    app = leave.recommend(asp, app["id"], {"version": 2})
+    assert _delegations(office, sho, post) == {}  # nothing until it is sanctioned
+    app = leave.sanction(sp, app["id"], {"version": 3})
+
+    # Identity hears of the sanction and delegates the post for exactly those days (IST).
+    wanted = f"leave-{app['id']}"
+    made = eventually(lambda: _delegations(office, sho, post).get(wanted))
+    assert made is not None
+    first = datetime.combine(date.fromisoformat(day(10)), clock_time(), IST)
+    assert (made["delegate_user_id"], made["reason"], made["live"]) == (
+        reader["user_id"],
+        "leave",
+        False,  # it begins in ten days
+    )
+    assert (made["starts"], made["ends"]) == (iso(first), iso(first + timedelta(days=3)))
+    # Leave follows identity's delegation too (its routing passes over the delegated post).
+    assert eventually(lambda: _leave_knows(office, wanted))
+
+    # Cancelled before it begins: the delegation ends now.
+    leave.cancel(sho, app["id"], {"version": 4})
+    ended = eventually(lambda: _delegations(office, sho, post)[wanted]["ended_at"])
+    assert ended is not None and not _delegations(office, sho, post)[wanted]["live"]
+
+
+def _leave_knows(office, delegation_id: str) -> bool:
+    container = office.containers["leave"]
+    (storage,) = [d for d in container.dependencies if d.attr_name == "storage"]
+    return storage.storage.db.delegations.find_one({"_id": delegation_id}) is not None
+
+
+def test_a_forged_sanction_delegates_nothing(office, desks):
+    """Only leave may say leave was sanctioned: the same event proved by files' key is refused
+    by the trust layer, and identity delegates nothing."""
+    sho, reader = desks[SHO], desks["reader.hathras"]
+    post = desks.post("SHO-KOTWALI-HTR")
+    payload = LeaveSanctioned(
+        application_id="forged",
+        applicant_user_id=sho["user_id"],
+        applicant_post_id=post,
+        kind="earned",
+        from_date=day(1),
+        to_date=day(2),
+        days=2,
+        seq=4,
+        by_post_id=desks.post("SP-HTR"),
+        delegate_to_user_id=reader["user_id"],
+    )
+    event = new_event(payload, principal_actor("leave"), ["UP"])
+    forged = Principal.load("files", office.config).seal_event(event)
+    verifier = Verifier(lambda: {}, lambda: {}, keys_dir(office.config))
+    with pytest.raises(Unauthenticated) as caught:
+        verifier.event(forged)
+    assert caught.value.code == "EVENT_NOT_YOURS"
+    dispatch = event_dispatcher(office.config)
+    dispatch("leave", "leave.sanctioned", forged)
+    dispatch("leave", "leave.sanctioned", event)  # no proof at all
+    time.sleep(2)  # identity has had every chance to act on them
+    assert "leave-forged" not in _delegations(office, sho, post)
+    # The genuine article, proved by leave's key, is acted on (so the wait above was enough).
+    dispatch("leave", "leave.sanctioned", Principal.load("leave", office.config).seal_event(event))
+    assert eventually(lambda: _delegations(office, sho, post).get("leave-forged"))
+
+
+def test_leave_cut_short_or_joined_back_early_ends_the_delegation_sooner(office, desks):
+    leave = office.rpc.leave
+    sho, co, asp, reader = desks[SHO], desks[CO], desks[ASP], desks["reader.hathras"]
+    co_post, sho_post = desks.post("CO-SADAR-HTR"), desks.post("SHO-KOTWALI-HTR")
+    # The circle officer's leave began yesterday and runs to three days ahead.
+    app = leave.apply(co, casual(-1, 5, delegate_to_user_id=reader["user_id"]))
+    app = leave.sanction(asp, app["id"], {"version": 1})
+    whole = f"leave-{app['id']}"
+    made = eventually(lambda: _delegations(office, co, co_post).get(whole))
+    assert made is not None and made["live"]
+    # Cut short after tomorrow: that delegation ends now, another runs to the end of tomorrow.
+    leave.cancel(co, app["id"], {"version": 2, "last_day": day(1)})
+    rest = f"{whole}-to-{day(1)}"
+    after = eventually(lambda: _delegations(office, co, co_post).get(rest))
+    assert after is not None and after["live"] and after["delegate_user_id"] == reader["user_id"]
+    start_of_day_after = datetime.combine(date.fromisoformat(day(2)), clock_time(), IST)
+    assert after["ends"] == iso(start_of_day_after)
+    assert _delegations(office, co, co_post)[whole]["ended_at"] is not None
+
+    # The SHO joins back today from leave that was to run to two days ahead: ended now.
+    app = leave.apply(sho, casual(-1, 4, delegate_to_user_id=reader["user_id"]))
+    app = leave.sanction(asp, app["id"], {"version": 1})  # the circle officer is on leave
+    mine = f"leave-{app['id']}"
+    assert eventually(lambda: _delegations(office, sho, sho_post).get(mine))
+    leave.join(sho, app["id"], {"version": 2, "joined_on": day(0)})
+    ended = eventually(lambda: _delegations(office, sho, sho_post)[mine]["ended_at"])
+    assert ended is not None and not _delegations(office, sho, sho_post)[mine]["live"]
+    assert [d for d in _delegations(office, sho, sho_post) if d.startswith(mine)] == [mine]

@@ -492,3 +492,137 @@ def test_a_month_of_leave_is_each_day_someone_is_away_a_cut_short_leave_to_its_l
         {"date": "2034-03-03", "application_ids": ["b"]},
     ]
     assert offices.away_on([], date(2034, 3, 1), date(2034, 3, 31)) == []
+
+
+def test_joining_early_cuts_the_leave_short_and_joining_twice_or_too_soon_is_refused():
+    app = new_application(CASUAL)  # the 12th and 13th
+    assert (
+        code(Conflict, applications.join, app, BY, AT, TODAY, date(2026, 3, 13))
+        == "LEAVE_NOT_SANCTIONED"
+    )
+    app = applied(app, applications.sanction(app, BY, AT, TODAY, None))
+    on_14th = date(2026, 3, 14)
+    for joined_on in (date(2026, 3, 11), date(2026, 3, 12)):
+        assert (
+            code(Refused, applications.join, app, BY, AT, on_14th, joined_on)
+            == "LEAVE_JOINING_BEFORE_START"
+        )
+    assert (
+        code(Refused, applications.join, app, BY, AT, date(2026, 3, 12), date(2026, 3, 13))
+        == "LEAVE_JOINING_IN_FUTURE"
+    )
+    # Back on the 13th: the 12th taken, the 13th given back, as cancelling it would.
+    early = applied(app, applications.join(app, BY, AT, on_14th, date(2026, 3, 13)))
+    assert (early["status"], early["joined_on"], early["curtailed_to"], early["refunded_days"]) == (
+        "joined",
+        "2026-03-13",
+        "2026-03-12",
+        1,
+    )
+    assert early["history"][-1]["action"] == "joined"
+    assert [e["entry"] for e in balances.entries_of(early)] == ["debit", "refund"]
+    assert applications.on_leave([early], date(2026, 3, 12))
+    assert not applications.on_leave([early], date(2026, 3, 13))
+    # Back on the day after it ended (or later): nothing given back.
+    on_time = applied(app, applications.join(app, BY, AT, on_14th, on_14th))
+    assert (on_time["curtailed_to"], on_time["refunded_days"]) == (None, 0)
+    assert (
+        code(Conflict, applications.join, early, BY, AT, on_14th, on_14th) == "LEAVE_ALREADY_JOINED"
+    )
+    assert code(Conflict, applications.cancel, early, BY, AT, on_14th, None) == (
+        "LEAVE_ALREADY_DECIDED"
+    )
+
+
+def test_an_opening_stands_for_everything_up_to_its_day_and_a_later_one_replaces_it():
+    credits = balances.credits_due("u", EARNED, date(2025, 1, 1), date(2026, 7, 2), [])
+    taken = balances.entries_of(sanctioned("a1", "earned", "2026-02-02", "2026-02-11", 10))
+    assert balances.balance(EARNED, [*credits, *taken], 2026) == 50  # 4 credits of 15, less 10
+    # The office's record: 100 days at the end of 2026-03-31 (the credit of January and the
+    # leave of February are in that figure); July's credit comes on top.
+    opened = balances.opening("u", "earned", 100, date(2026, 3, 31))
+    assert balances.balance(EARNED, [*credits, *taken, opened], 2026) == 115
+    assert balances.balance(EARNED, [*credits, *taken, opened], 2025) == 30  # before it
+    # One opening per person and kind: a corrected sheet's figure takes its place.
+    again = balances.opening("u", "earned", 80, date(2026, 1, 1))
+    assert again["_id"] == opened["_id"] == "u:earned:opening"
+    assert balances.balance(EARNED, [*credits, *taken, again], 2026) == 85  # 80 + 15 - 10
+    # A lapsing kind's opening counts in its year only.
+    casual = balances.opening("u", "casual", 7, date(2026, 3, 1))
+    assert balances.balance(CASUAL, [casual], 2026) == 7
+    assert balances.balance(CASUAL, [casual], 2027) == 0
+
+
+def test_an_opening_sheet_keeps_its_good_rows_and_says_why_each_bad_one_is_not():
+    from services.leave.domain import opening
+
+    people = {
+        "sho.kotwali": opening.Person("u1", "ps", True),
+        "u2": opening.Person("u2", "ps", True),
+        "dm.hathras": opening.Person("u3", "dm", False),
+        "rev.clerk": opening.Person("u4", "tehsil", True),
+    }
+    departments = {"ps": POLICE, "tehsil": REVENUE}
+
+    def row(n, person, kind, days, as_on="01-04-2026", formulas=()):
+        return {
+            "row": n,
+            "person": person,
+            "kind": kind,
+            "days": days,
+            "as_on": as_on,
+            "formulas": list(formulas),
+        }
+
+    kept = {"u2:earned:opening": balances.opening("u2", "earned", 20, date(2026, 4, 1))}
+    rows = opening.check_rows(
+        [
+            row(2, "sho.kotwali", "Earned", "120.5"),
+            row(3, "u2", "earned", "20"),
+            row(4, "u2", "casual", "5,5", "2026-04-01"),
+            row(5, "nobody", "earned", "3"),
+            row(6, "dm.hathras", "earned", "3"),
+            row(7, "sho.kotwali", "compensatory", "3"),
+            row(8, "rev.clerk", "compensatory", "3"),
+            row(9, "u2", "medical", "-2"),
+            row(10, "u2", "medical", "ten"),
+            row(11, "sho.kotwali", "earned", "100"),
+            row(12, "u2", "station", "3", "31-02-2026"),
+            row(13, "u2", "station", "3", "01-04-2027"),
+            row(14, "u2", "restricted", "", formulas=("days",)),
+            row(15, "u2", "medical", "1e9"),
+            row(16, "u2", "medical", "nan"),
+        ],
+        people,
+        departments.get,
+        kept,
+        TODAY.replace(month=12),
+    )
+    got = [(r.row, r.as_dict()["action"], [x["code"] for x in r.reasons]) for r in rows]
+    assert got == [
+        (2, "open", []),
+        (3, "unchanged", []),
+        (4, "open", []),
+        (5, "reject", ["PERSON_UNKNOWN"]),
+        (6, "reject", ["PERSON_OUTSIDE_YOUR_OFFICES"]),
+        (7, "reject", ["LEAVE_KIND_NOT_IN_DEPARTMENT"]),
+        (8, "open", []),  # revenue has compensatory leave
+        (9, "reject", ["LEAVE_OPENING_DAYS_INVALID"]),
+        (10, "reject", ["LEAVE_OPENING_DAYS_INVALID"]),
+        (11, "reject", ["LEAVE_OPENING_DUPLICATE_ROW"]),
+        (12, "reject", ["DATE_NOT_REAL"]),
+        (13, "reject", ["LEAVE_OPENING_DATE_OUT_OF_RANGE"]),
+        (14, "reject", ["FORMULA_NOT_ALLOWED"]),
+        (15, "reject", ["LEAVE_OPENING_DAYS_TOO_MANY"]),
+        (16, "reject", ["LEAVE_OPENING_DAYS_INVALID"]),
+    ]
+    assert rows[9].reasons[0]["details"] == {"first_row": 2}
+    assert rows[0].entry() == {
+        **balances.opening("u1", "earned", 120.5, date(2026, 4, 1)),
+    }
+    assert rows[2].as_dict()["days"] == 5.5
+    changed = opening.check_rows(
+        [row(3, "u2", "earned", "25")], people, departments.get, kept, date(2026, 12, 1)
+    )
+    assert changed[0].action == "replace"
+    assert opening.summarise(rows) == {"open": 3, "replace": 0, "unchanged": 1, "reject": 11}

@@ -1482,6 +1482,16 @@ def test_ledger_entries_are_written_once_and_delegations_kept_whatever_order(db:
     assert leave.add_entries(db, [credit, debit]) == 1  # the credit again: kept once
     assert sorted(e["_id"] for e in leave.ledger_of(db, "u")) == [credit["_id"], debit["_id"]]
     assert leave.ledger_of(db, "v") == []
+    # An opening replaces the person's earlier opening of its kind.
+    opening = {"_id": "u:casual:opening", "user_id": "u", "kind": "casual", "days": 5}
+    leave.set_openings(db, [opening])
+    leave.set_openings(db, [{**opening, "days": 7}])
+    assert leave.entries_by_ids(db, [opening["_id"], credit["_id"], "u:earned:opening"]) == {
+        opening["_id"]: {**opening, "days": 7},
+        credit["_id"]: credit,
+    }
+    leave.set_openings(db, [])
+    assert len(leave.ledger_of(db, "u")) == 3
 
     made = {"_id": "d1", "post_id": "p-co", "starts": "s", "ends": "e"}
     leave.delegation_made(db, made, "ev1")

@@ -1,16 +1,18 @@
 """What the desks share: the dependencies the service class gives them, and the few steps more
 than one desk takes (finding a person one may set up, posting someone, reading configured lists)."""
 
+from datetime import datetime
 from typing import Any
 
 from common.actor import Actor
+from common.clock import iso
 from common.config import setting
-from common.events import Names, PostAssigned, new_event
+from common.events import Names, PostAssigned, PostDelegated, new_event
 from common.secrets_at_rest import SecretBox
 from common.storage import Storage
 from common.trust import Trusted
 from services.identity import store
-from services.identity.domain import authority, sheets
+from services.identity.domain import authority, posts, sheets
 
 
 class Desk:
@@ -66,6 +68,48 @@ class Desk:
             post["office_path"],
         )
         store.assign_post(self.storage.db, post, person["_id"], charge, event)
+
+    def _delegate(
+        self,
+        actor: Actor,
+        post: dict[str, Any],
+        delegate: dict[str, Any],
+        starts: datetime,
+        ends: datetime,
+        reason: str,
+        now: datetime,
+        delegation_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Delegate a post to a person for a period, with its event (by a person at the
+        delegate desk, or by identity itself for leave sanctioned)."""
+        posts.check_delegation(starts, ends, now, post.get("holder_user_id"), delegate["_id"])
+        delegation = {
+            "_id": delegation_id or store.new_id(),
+            "post_id": post["_id"],
+            "post_name": Names.of(post).model_dump(),
+            "holder_user_id": post["holder_user_id"],
+            "delegate_user_id": delegate["_id"],
+            "starts": iso(starts),
+            "ends": iso(ends),
+            "reason": reason,
+            "created_by": actor.audit(),
+            "ended_at": None,
+        }
+        event = new_event(
+            PostDelegated(
+                delegation_id=delegation["_id"],
+                post_id=post["_id"],
+                post_name=Names.of(post),
+                holder_user_id=post["holder_user_id"],
+                delegate_user_id=delegate["_id"],
+                starts=delegation["starts"],
+                ends=delegation["ends"],
+            ),
+            actor,
+            post["office_path"],
+        )
+        store.insert_delegation(self.storage.db, delegation, event)
+        return delegation
 
     def _govid_domain(self) -> str:
         return setting(self.config, "EOFFICE_GOVID_DOMAIN", "up.gov.in")

@@ -4,7 +4,7 @@ and enabling."""
 from eventlet import tpool
 
 from common.clock import iso, utcnow
-from common.errors import Conflict
+from common.errors import Conflict, Forbidden, InvalidInput
 from common.events import (
     Names,
     PersonDisabled,
@@ -21,6 +21,9 @@ from services.identity.schemas import (
 )
 from services.identity.service.base import Desk
 from services.identity.service.views import user_view
+
+# The most names asked at once: every row of the largest sheet that names people.
+MAX_NAMES = 20_000
 
 
 def _codes(named: str | list[str]) -> list[str]:
@@ -120,6 +123,32 @@ class PeopleDesk(Desk):
             {"disabled": False, "disabled_at": None, "failed_logins": 0, "next_attempt_at": None},
         )
         return self._view_of(user_id)
+
+    @rpc
+    def people_named(self, actor: dict, names: list[str]) -> dict:
+        """Whom each name stands for (a username, or a user id): their id and office, and
+        whether the actor sets that office up; a name nobody has is left out. For an office's
+        admin or nodal officer, who names people in a sheet (leave's opening balances)."""
+        who = self.trust.actor(actor)
+        if not any(g.role in ("admin", "nodal_officer") for g in who.grants):
+            raise Forbidden("OUTSIDE_YOUR_SCOPE")
+        if not isinstance(names, list) or len(names) > MAX_NAMES:
+            raise InvalidInput("BAD_QUERY")
+        db = self.storage.db
+        paths: dict[str, list[str]] = {}
+        found = {}
+        for name in {n for n in names if isinstance(n, str) and 0 < len(n) <= 200}:
+            person = store.user_by_username(db, name.strip().lower()) or store.users_by_ids(
+                db, [name]
+            ).get(name)
+            if person is None:
+                continue
+            office_id = person["office_id"]
+            if office_id not in paths:
+                paths[office_id] = store.office_by_id(db, office_id)["path"]
+            yours = any(who.may(r, paths[office_id]) for r in ("admin", "nodal_officer"))
+            found[name] = {"user_id": person["_id"], "office_id": office_id, "yours": yours}
+        return found
 
     def _view_of(self, user_id: str) -> dict:
         db = self.storage.db

@@ -8,7 +8,6 @@ from common.errors import Conflict, InvalidInput
 from common.events import (
     DelegationEnded,
     Names,
-    PostDelegated,
     new_event,
 )
 from common.fold import normalise
@@ -91,34 +90,9 @@ class PostDesk(Desk):
             authority.require_setup(who, post["office_path"])
         delegate = store.user_by_id(db, new.to_user_id)
         now = utcnow()
-        starts, ends = _utc(new.starts or now), _utc(new.ends)
-        posts.check_delegation(starts, ends, now, post.get("holder_user_id"), delegate["_id"])
-        delegation = {
-            "_id": store.new_id(),
-            "post_id": post["_id"],
-            "post_name": Names.of(post).model_dump(),
-            "holder_user_id": post["holder_user_id"],
-            "delegate_user_id": delegate["_id"],
-            "starts": iso(starts),
-            "ends": iso(ends),
-            "reason": new.reason,
-            "created_by": who.audit(),
-            "ended_at": None,
-        }
-        event = new_event(
-            PostDelegated(
-                delegation_id=delegation["_id"],
-                post_id=post["_id"],
-                post_name=Names.of(post),
-                holder_user_id=post["holder_user_id"],
-                delegate_user_id=delegate["_id"],
-                starts=delegation["starts"],
-                ends=delegation["ends"],
-            ),
-            who,
-            post["office_path"],
+        delegation = self._delegate(
+            who, post, delegate, _utc(new.starts or now), _utc(new.ends), new.reason, now
         )
-        store.insert_delegation(db, delegation, event)
         return delegation_view(delegation, iso(now))
 
     @rpc

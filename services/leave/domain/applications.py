@@ -22,12 +22,15 @@ from common.errors import Conflict, NotFound, Refused
 from services.leave.domain import balances
 from services.leave.domain.rules import Kind
 
-FINAL = ("sanctioned", "rejected", "cancelled", "curtailed")
+FINAL = ("sanctioned", "rejected", "cancelled", "curtailed", "joined")
 # The years leave may be asked for (and a balance read): a date beyond would have the ledger
 # credited period by period up to it, thousands of entries for one request.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-# Leave that holds its days: on its way, or sanctioned (curtailed: up to its new last day).
-HOLDING = (*balances.ON_THE_WAY, "sanctioned", "curtailed")
+# Leave that holds its days: on its way, or sanctioned (curtailed, or joined early: up to its
+# new last day).
+HOLDING = (*balances.ON_THE_WAY, "sanctioned", "curtailed", "joined")
+# Leave taken or being taken: the applicant is away on its days.
+TAKEN = ("sanctioned", "curtailed", "joined")
 
 
 @dataclass(frozen=True)
@@ -153,8 +156,7 @@ def on_leave(applications: Iterable[dict[str, Any]], today: date) -> bool:
     """Whether a person's sanctioned leave covers ``today``."""
     day = today.isoformat()
     return any(
-        a["status"] in ("sanctioned", "curtailed")
-        and a["from_date"] <= day <= (a.get("curtailed_to") or a["to_date"])
+        a["status"] in TAKEN and a["from_date"] <= day <= (a.get("curtailed_to") or a["to_date"])
         for a in applications
     )
 
@@ -341,7 +343,7 @@ def cancel(
     refunded; leave already begun is cut short ("curtailed") after ``last_day`` (default:
     yesterday) and the days not taken refunded; leave already over cannot be."""
     status = application["status"]
-    if status in ("rejected", "cancelled", "curtailed"):
+    if status in ("rejected", "cancelled", "curtailed", "joined"):
         raise Conflict("LEAVE_ALREADY_DECIDED", {"status": status})
     starts = date.fromisoformat(application["from_date"])
     ends = date.fromisoformat(application["to_date"])
@@ -352,15 +354,49 @@ def cancel(
         last = last_day or today - timedelta(days=1)
         if not starts <= last < ends:
             raise Refused("LEAVE_CURTAIL_DATE_OUTSIDE")
-        taken = balances.days_of(starts, last, application.get("half"))
-        fields.update(
-            status="curtailed",
-            curtailed_to=last.isoformat(),
-            refunded_days=application["days"] - taken,
-        )
+        fields.update(_curtailed(application, last), status="curtailed")
         return fields, _entry(
             "curtailed", by, application["post_id"], at, last_day=fields["curtailed_to"]
         )
     if status == "sanctioned":
         fields["refunded_days"] = application["days"]
     return fields, _entry("cancelled", by, application["post_id"], at)
+
+
+def _curtailed(application: dict[str, Any], last: date) -> dict[str, Any]:
+    """Leave cut short after ``last``: its new last day, and the days not taken to refund."""
+    taken = balances.days_of(
+        date.fromisoformat(application["from_date"]), last, application.get("half")
+    )
+    return {"curtailed_to": last.isoformat(), "refunded_days": application["days"] - taken}
+
+
+def join(
+    application: dict[str, Any], by: dict[str, Any], at: str, today: date, joined_on: date
+) -> Change:
+    """The applicant reports back for duty on ``joined_on`` after sanctioned leave. Joining
+    before its last day cuts it short (as cancelling leave begun does): the days from
+    ``joined_on`` are refunded. Joining later than the day after it ended is recorded as it is
+    (the office judges the overstay)."""
+    status = application["status"]
+    if status == "joined":
+        raise Conflict("LEAVE_ALREADY_JOINED", {"joined_on": application.get("joined_on")})
+    if status != "sanctioned":
+        raise Conflict("LEAVE_NOT_SANCTIONED", {"status": status})
+    starts = date.fromisoformat(application["from_date"])
+    ends = date.fromisoformat(application["to_date"])
+    if joined_on <= starts:
+        raise Refused("LEAVE_JOINING_BEFORE_START", {"from_date": application["from_date"]})
+    if joined_on > today:
+        raise Refused("LEAVE_JOINING_IN_FUTURE")
+    fields: dict[str, Any] = {"status": "joined", "joined_on": joined_on.isoformat()}
+    if joined_on <= ends:
+        fields.update(_curtailed(application, joined_on - timedelta(days=1)))
+    return fields, _entry(
+        "joined",
+        by,
+        application["post_id"],
+        at,
+        joined_on=fields["joined_on"],
+        last_day=fields.get("curtailed_to"),
+    )

@@ -1,10 +1,13 @@
 """A person's leave balance: a fold over their ledger entries, kind by kind.
 
 The ledger holds an opening balance (from the office's records when a person comes onto the
-system), the credits of each period (earned leave half-yearly, casual and medical leave yearly),
-a debit for each sanctioned application and a refund when sanctioned leave is cancelled or
-cut short. Every entry's id is made from what it is for (a person's credit for a period, an
-application's debit), so writing one twice keeps one.
+system: the balance at the end of its day, as the office's sheet gives it), the credits of
+each period (earned leave half-yearly, casual and medical leave yearly), a debit for each
+sanctioned application and a refund when sanctioned leave is cancelled or cut short. Every
+entry's id is made from what it is for (a person's credit for a period, an application's
+debit, a person's opening of a kind), so writing one twice keeps one. An opening stands for
+everything before it: entries dated on or before its day are not counted again, and a later
+opening of the same kind replaces it.
 
 A kind taken within a yearly limit (restricted holidays, station leave) has no credits: its
 balance is the limit less what was taken that year. A lapsing kind (casual leave) counts one
@@ -45,7 +48,8 @@ def entry(
 
 
 def opening(user_id: str, kind: str, days: float, on: date) -> dict[str, Any]:
-    return entry(user_id, kind, "opening", days, on, f"opening:{on.isoformat()}")
+    """A person's opening balance of a kind as on a day: one per person and kind."""
+    return entry(user_id, kind, "opening", days, on, "opening")
 
 
 def periods(kind: Kind, since: date, today: date) -> list[tuple[str, date]]:
@@ -106,8 +110,12 @@ def balance(kind: Kind, entries: Iterable[dict[str, Any]], year: int) -> float:
     if kind.lapses or kind.credit is None:
         mine = [e for e in mine if e["year"] == year]
     left = kind.days if kind.credit is None else 0.0
+    opened = [e for e in mine if e["entry"] == "opening"]
+    if opened:  # the office's figure stands for everything up to the end of its day
+        left, since = opened[-1]["days"], opened[-1]["on"]
+        mine = [e for e in mine if e["on"] > since]
     for e in mine:
-        if e["entry"] in ("opening", "credit", "refund"):
+        if e["entry"] in ("credit", "refund"):
             left += e["days"]
             if e["entry"] == "credit" and kind.most_kept is not None:
                 left = min(left, kind.most_kept)

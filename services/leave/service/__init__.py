@@ -12,7 +12,7 @@ from common.trust import Trust
 from services.leave import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here.
-from services.leave.service import applying, deciding, following, office_view
+from services.leave.service import applying, deciding, following, joining, office_view, opening
 
 
 class LeaveService(
@@ -20,6 +20,8 @@ class LeaveService(
     deciding.DecidingDesk,
     following.FollowingDesk,
     office_view.OfficeViewDesk,
+    joining.JoiningDesk,
+    opening.OpeningDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,

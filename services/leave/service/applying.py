@@ -35,6 +35,8 @@ class ApplyingDesk(Desk):
         who = self.trust.actor(actor)
         new = parse(NewApplication, request)
         post_id = self._own_post(who, new.post_id)
+        if new.delegate_to_user_id == who.user_id:
+            raise Refused("DELEGATE_IS_HOLDER")
         department = self._department(who, who.office_id or "")
         asked = Asked(
             department.kind(new.kind), new.from_date, new.to_date, new.half, new.certificate_sha256
@@ -56,6 +58,7 @@ class ApplyingDesk(Desk):
                 "department": department.name,
                 "reason": new.reason,
                 "address": new.address,
+                "delegate_to_user_id": new.delegate_to_user_id,
             },
             asked,
             levels,

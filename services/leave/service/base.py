@@ -98,6 +98,8 @@ class Desk:
     def _event(
         self, payload: type[LeaveEvent], application: dict[str, Any], who: Actor, **more: Any
     ) -> dict[str, Any]:
+        if "delegate_to_user_id" in payload.model_fields:  # the sanction: identity delegates
+            more.setdefault("delegate_to_user_id", application.get("delegate_to_user_id"))
         return new_event(
             payload(
                 application_id=application["_id"],

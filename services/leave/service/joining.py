@@ -1,0 +1,41 @@
+"""The applicant's joining report: back on duty after sanctioned leave. Joining before its last
+day cuts it short and gives the days not taken back to the balance."""
+
+from typing import Any
+
+from common.clock import iso, utcnow
+from common.events import LeaveJoined
+from common.rpc import rpc
+from common.validation import parse
+from services.leave import store
+from services.leave.domain import applications
+from services.leave.schemas import Joining
+from services.leave.service.base import Desk, today, view
+
+
+class JoiningDesk(Desk):
+    @rpc
+    def join(
+        self, actor: dict[str, Any], application_id: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The applicant reports the day they joined back after their sanctioned leave."""
+        who = self.trust.actor(actor)
+        report = parse(Joining, request)
+        db = self.storage.db
+        found = store.application(db, application_id)
+        applications.require_applicant(found, who.user_id, report.version)
+        fields, entry = applications.join(
+            found, who.audit(found["post_id"]), iso(utcnow()), today(), report.joined_on
+        )
+        after = {**found, **fields, "version": report.version + 1}
+        event = self._event(
+            LeaveJoined,
+            after,
+            who,
+            joined_on=after["joined_on"],
+            curtailed_to=after.get("curtailed_to"),
+            refunded_days=after.get("refunded_days") or 0,
+        )
+        changed = store.change_application(db, found["_id"], report.version, fields, entry, event)
+        self._post_ledger(changed)
+        return view(changed)
