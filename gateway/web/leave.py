@@ -20,7 +20,8 @@ from common.workdays import Calendar
 from gateway.api.leave_office import asked, office_calendar, office_register, register_csv
 from gateway.auth import session_actor
 from gateway.messages import message_for
-from gateway.rpc import rpc
+from gateway.rpc import long_rpc, rpc
+from gateway.uploads import download
 from gateway.web.common import act, local_name
 from services.leave.domain.applications import FIRST_YEAR, LAST_YEAR
 from services.leave.domain.rules import DEPARTMENTS
@@ -36,12 +37,14 @@ STATUSES = {
     "rejected": _l("Rejected"),
     "cancelled": _l("Cancelled"),
     "curtailed": _l("Cut short"),
+    "joined": _l("Joined back"),
 }
 # What a history entry says was done (beside the states above).
 DONE = {
     **STATUSES,
     "applied": _l("Applied for leave"),
     "resubmitted": _l("Corrected and sent again"),
+    "joined": _l("Joining report filed"),
 }
 # Why an officer up the chain was passed over.
 PASSED_OVER = {
@@ -212,7 +215,8 @@ def my_applications() -> str:
         rpc().leave.application(actor, a["id"]) for a in rpc().leave.my_applications(actor)["items"]
     ]
     posts = _posts(actor, {a["at_post_id"] for a in items})
-    return render_template("leave/mine.html", items=items, posts=posts)
+    today = datetime.now(IST).date().isoformat()
+    return render_template("leave/mine.html", items=items, posts=posts, today=today)
 
 
 def _version() -> int:
@@ -253,6 +257,27 @@ def resubmit(application_id: str) -> Redirect:
         return rpc().leave.resubmit(actor, application_id, body)
 
     return act(call, back, lambda a: (_("Sent up again."), back))
+
+
+@pages.post(f"{A}/joining")
+def joining(application_id: str) -> Redirect:
+    """The joining report: the day one joined back (before the last day: the leave is cut
+    short and the days not taken given back)."""
+    actor = session_actor()
+    body = {"version": _version(), "joined_on": request.form.get("joined_on", "")}
+    back = url_for("leave.my_applications", _anchor=f"leave-{application_id}")
+    return act(
+        lambda: rpc().leave.join(actor, application_id, body),
+        back,
+        lambda a: (_("Joining report filed."), back),
+    )
+
+
+@pages.get(f"{A}/order.pdf")
+def order_pdf(application_id: str) -> Response:
+    """The sanction order, for its applicant and the officers who acted on the application."""
+    content = long_rpc().leave.order_document(session_actor(), application_id)
+    return download(content, "application/pdf", f"leave-order-{application_id[:8]}.pdf")
 
 
 # --- to act on -----------------------------------------------------------------------------------

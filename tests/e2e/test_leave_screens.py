@@ -2,7 +2,9 @@
 refused in Hindi for dates out of order (nothing he typed lost), counts the days and the working
 days of his casual leave (a gazetted holiday, named, and the second Saturday are off) and
 applies; the circle officer finds it in "Leave to act on" and sanctions it; the circle's
-calendar shows the SHO away on those days and its register lists it; the SHO sees it sanctioned.
+calendar shows the SHO away on those days and its register lists it; the SHO sees it sanctioned,
+opens its sanction order and verifies it publicly. Back from leave begun two days ago, an
+applicant files the joining report.
 A returned application is corrected and sent again, and a screen left open while it changed is
 told so. Screenshots land in /tmp/shots/.
 
@@ -10,10 +12,12 @@ The office is the shared one of tests/e2e: each window size asks for a week of i
 (March on the phone, September on the desktop), which no other test uses."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from common.clock import IST
 from tests.e2e.test_api import Desk
 from tests.e2e.test_leave_api import LEAVE, act, apply, ok
 from tests.support.browser import (
@@ -26,6 +30,11 @@ from tests.support.browser import (
 )
 
 SHO, CO = "sho.kotwali.hathras", "co.sadar.hathras"
+# (applicant, their reporting officer) back from leave, per window size.
+BACK_FROM_LEAVE = {
+    "phone": ("ct.hathras", "reader.hathras"),
+    "desktop": ("cru.hathras", "hc.estt.hathras"),
+}
 # Monday to the second Saturday of the month, a gazetted holiday within: six days, four of
 # them working days. The state's calendar of 2034 names the holidays (uploaded here once: no
 # other test gives that year a calendar).
@@ -166,6 +175,20 @@ def test_casual_leave_is_applied_for_sanctioned_and_shown_away(page: Page, holid
     fits_the_screen(page, "my applications")
     shot(page, f"leave-mine-{size}")
 
+    # Its sanction order, sealed by the office: the PDF, and its public verification.
+    order = mine.locator("dd.order")
+    expect(order).to_contain_text("under the office seal")
+    number = order.locator(".order-number").inner_text()
+    assert re.fullmatch(r"LV\.CO-SADAR-HTR-20\d\d-\d{6}", number), number  # the office sanctioning
+    with page.expect_download() as got:
+        order.get_by_role("link", name="The order (PDF)").click()
+    assert got.value.suggested_filename.startswith("leave-order-")
+    assert open(got.value.path(), "rb").read(5) == b"%PDF-"
+    order.get_by_role("link", name="Verify it").click()
+    expect(page.locator("p.verdict").first).to_have_class(re.compile(r"\bgood\b"))
+    fits_the_screen(page, "the sanction order verified")
+    shot(page, f"leave-order-verified-{size}")
+
 
 def test_a_stranger_is_told_the_office_is_not_theirs_to_see(page: Page):
     log_in(page, "hc.estt.hathras")
@@ -226,3 +249,38 @@ def test_returned_leave_is_corrected_and_a_stale_screen_is_told_so(page: Page, o
     flashed(page).to_have_text("Cancelled.")
     expect(mine.locator("dd.status")).to_have_text("Cancelled")
     fits_the_screen(page, "my applications")
+
+
+@on_phone_and_desktop
+def test_back_from_leave_the_applicant_files_the_joining_report(page: Page, office, login):
+    """Casual leave that began two days ago and runs to tomorrow, sanctioned by the reporting
+    officer; back today: the leave is cut short to yesterday and its last two days given back.
+    On the phone the constable of the Reader's branch, on the desktop the CRU's diarist (each
+    run's leave its own person's: both cover today)."""
+    applicant, officer = BACK_FROM_LEAVE[size_of(page)]
+    person, reporting = Desk(office.url, login(applicant)), Desk(office.url, login(officer))
+    today = datetime.now(IST).date()
+    body = {
+        "kind": "casual",
+        "from_date": (today - timedelta(days=2)).isoformat(),
+        "to_date": (today + timedelta(days=1)).isoformat(),
+        "reason": "गाँव में पारिवारिक कार्य",
+    }
+    app = act(reporting, apply(person, body), "sanction", remark="स्वीकृत")
+    assert app["status"] == "sanctioned"
+
+    log_in(page, applicant)
+    page.goto("/leave/mine")
+    mine = page.locator(f"section#leave-{app['id']}")
+    mine.get_by_text("Joining report", exact=True).click()
+    expect(mine.get_by_label("The day I joined back")).to_have_value(today.isoformat())
+    fits_the_screen(page, "the joining report")
+    mine.get_by_role("button", name="File the joining report").click()
+    flashed(page).to_have_text("Joining report filed.")
+    mine = page.locator(f"section#leave-{app['id']}")
+    expect(mine.locator("dd.status")).to_have_text("Joined back")
+    expect(mine.locator("dd.joined-on")).to_have_text(dmy(today.isoformat()))
+    expect(mine.locator("dd.dates")).to_contain_text("cut short to")
+    after = ok(person.get(f"{LEAVE}/applications/{app['id']}"))
+    assert (after["joined_on"], after["refunded_days"]) == (today.isoformat(), 2)
+    shot(page, f"leave-joined-{size_of(page)}")
