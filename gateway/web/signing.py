@@ -64,17 +64,37 @@ def _signing_state(
     if signature is None and pending.get("signing_id") != signing_id:
         abort(404)
     prepared = rpc().signing.prepared(actor, signing_id)
-    if signature is not None:
-        state = "signed"
-    elif prepared["status"] == "completed" or _later(prepared["expires_at"]):
-        state = "waiting"  # completed: the file is taking the signed PDF in
-    else:
-        state = "expired"
-    return file, draft, prepared, signature, state
+    return file, draft, prepared, signature, token_state(prepared, signature is not None)
+
+
+def token_state(prepared: dict[str, Any], signed: bool) -> str:
+    """Where a signing on the token stands for its screen: ``signed`` (the service it was for
+    has taken the signature in), ``waiting`` for the token, or ``expired``."""
+    if signed:
+        return "signed"
+    if prepared["status"] == "completed" or _later(prepared["expires_at"]):
+        return "waiting"  # completed: the service is taking the signed PDF in
+    return "expired"
 
 
 def _later(moment: str) -> bool:
     return datetime.fromisoformat(moment) > utcnow()
+
+
+def waiting_for_token(
+    actor: dict[str, Any], prepared: dict[str, Any], state: str
+) -> dict[str, Any]:
+    """What a sign screen shows while it waits: the signer's line and command (while the
+    signing waits for the token), the document's digest the signer prints, and the time left."""
+    token = _signing_token(actor, prepared) if state == "waiting" else None
+    link = link_for(prepared["signing_id"], token["token"]) if token else None
+    return {
+        "link": link,
+        "command": link_command(link) if link else None,
+        "digest": _document_digest(prepared["to_sign_b64"]),
+        "signing_token": token,
+        "minutes_left": _minutes_until(prepared["expires_at"]),
+    }
 
 
 @pages.get(f"{DRAFT}/signing/<signing_id>")
@@ -83,8 +103,6 @@ def signing(file_id: str, draft_id: str, signing_id: str) -> ResponseReturnValue
     then who signed, when, and whether the signature checks out."""
     actor = session_actor()
     file, draft, prepared, signature, state = _signing_state(actor, file_id, draft_id, signing_id)
-    token = _signing_token(actor, prepared) if state == "waiting" else None
-    link = link_for(signing_id, token["token"]) if token else None
     result = None
     if state == "signed":
         pdf = long_rpc().files.draft_document(actor, file_id, draft_id, "signed")
@@ -97,11 +115,7 @@ def signing(file_id: str, draft_id: str, signing_id: str) -> ResponseReturnValue
         signature=signature,
         state=state,
         result=result,
-        link=link,
-        command=link_command(link) if link else None,
-        digest=_document_digest(prepared["to_sign_b64"]),
-        signing_token=token,
-        minutes_left=_minutes_until(prepared["expires_at"]),
+        **waiting_for_token(actor, prepared, state),
     )
     return page, 200, {"Cache-Control": "no-store"}  # it holds the signing token
 
