@@ -22,6 +22,7 @@ from services.identity.store.keys import (
     use_refresh_token,
     verifying_keys,
 )
+from services.identity.store.leave import leave_on, record_leave
 from services.identity.store.people import (
     claim_login,
     dsc_warning_sent,
@@ -118,6 +119,7 @@ __all__ = [
     "insert_vpn_account",
     "insert_with_event",
     "kept_vpn_server_key",
+    "leave_on",
     "live_vpn_account",
     "live_vpn_accounts",
     "live_vpn_addresses",
@@ -135,6 +137,7 @@ __all__ = [
     "posts_of_office",
     "posts_under",
     "recently_disabled",
+    "record_leave",
     "record_failure",
     "refresh_token",
     "release_login",
@@ -182,6 +185,7 @@ def ensure_indexes(db: Any) -> None:
     db.sheets.create_index("uploaded_by")
     db.delegations.create_index("delegate_user_id")
     db.delegations.create_index("post_id")
+    db.leave_periods.create_index("post_id")
     db.refresh_tokens.create_index("family")
     db.refresh_tokens.create_index("user_id")
     db.signing_keys.create_index("active")
