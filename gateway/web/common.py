@@ -52,8 +52,8 @@ def when(moment: str | None, with_time: bool = True) -> str:
 
 
 def on_leave_label(post: Mapping[str, Any]) -> str:
-    """ "(on leave until …)" beside a post whose holder is on sanctioned leave today, so work
-    is not sent blind to someone away; empty otherwise."""
+    """What to say beside a post whose holder is on sanctioned leave today ("on leave until
+    …"), so work is not sent blind to someone away; nothing otherwise."""
     away = post.get("on_leave")
     if not away:
         return ""

@@ -1,6 +1,7 @@
-"""Identity's collections: offices, posts, delegations, users, refresh tokens, signing keys,
-VPN accounts. Changes that others must hear of carry their events in the changed document
-(common.outbox). One module per subject; the service reads them all as ``store.<query>``."""
+"""Identity's collections: offices, posts, delegations, holders' leave, users, refresh tokens,
+signing keys, VPN accounts. Changes that others must hear of carry their events in the changed
+document (common.outbox). One module per subject; the service reads them all as
+``store.<query>``."""
 
 from typing import Any
 
