@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import flash, jsonify, make_response, redirect, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from common.clock import IST
@@ -50,6 +51,15 @@ def when(moment: str | None, with_time: bool = True) -> str:
     return local.strftime("%d-%m-%Y %H:%M IST" if with_time else "%d-%m-%Y")
 
 
+def on_leave_label(post: Mapping[str, Any]) -> str:
+    """What to say beside a post whose holder is on sanctioned leave today ("on leave until
+    …"), so work is not sent blind to someone away; nothing otherwise."""
+    away = post.get("on_leave")
+    if not away:
+        return ""
+    return _("(on leave until %(date)s)", date=when(away["to_date"]))
+
+
 def template_helpers() -> dict[str, Callable[..., str]]:
     """What every template may call: labels and names in the reader's language, times."""
     return {
@@ -59,6 +69,7 @@ def template_helpers() -> dict[str, Callable[..., str]]:
         "status_label": lambda v: label("status", v),
         "local": local_name,
         "when": when,
+        "on_leave_label": on_leave_label,
     }
 
 

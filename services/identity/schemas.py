@@ -167,6 +167,13 @@ class Offices(BaseModel):
     items: list[Office]
 
 
+class OnLeave(BaseModel):
+    """Sanctioned leave of a post's holder, covering today (office time)."""
+
+    from_date: str
+    to_date: str
+
+
 class Post(BaseModel):
     id: str
     abbreviation: str
@@ -183,6 +190,9 @@ class Post(BaseModel):
     holder_user_id: str | None = None
     holder_name: str | None = None
     charge: str | None = None
+    on_leave: OnLeave | None = Field(
+        None, description="the holder's sanctioned leave covering today (office time)"
+    )
 
 
 class MayAct(BaseModel):

@@ -589,6 +589,7 @@ IDENTITY_INDEXED = {
     ("sheets", "uploaded_by"),
     ("delegations", "delegate_user_id"),
     ("delegations", "post_id"),
+    ("leave_periods", "post_id"),
     ("refresh_tokens", "family"),
     ("refresh_tokens", "user_id"),
     ("signing_keys", "active"),
@@ -730,6 +731,39 @@ def test_delegations_end_once(db: Any) -> None:
     assert ended is not None and ended["ended_at"] == "2025-02-01" and "outbox" not in ended
     assert db.delegations.find_one({"_id": "g1"})["outbox"][-1] == event("g")
     assert identity.end_delegation(db, "g1", "2025-02-02", event("h")) is None
+
+
+def test_leave_periods_keep_the_newest_version_told(db: Any) -> None:
+    identity.ensure_indexes(db)
+    taken = {"post_id": "dm", "applicant_user_id": "u1", "from_date": "2025-03-01"}
+    assert identity.record_leave(
+        db, "a1", 2, {**taken, "to_date": "2025-03-05", "cancelled": False}
+    )
+    # Told twice, or an older version told late: nothing changes.
+    assert not identity.record_leave(
+        db, "a1", 2, {**taken, "to_date": "2025-03-09", "cancelled": False}
+    )
+    assert identity.record_leave(
+        db, "a1", 3, {**taken, "to_date": "2025-03-02", "cancelled": False}
+    )
+    assert not identity.record_leave(
+        db, "a1", 2, {**taken, "to_date": "2025-03-05", "cancelled": False}
+    )
+    # Cancelled before its sanction is heard of: the sanction, older, does not bring it back.
+    other = {"post_id": "adm", "applicant_user_id": "u2", "from_date": "2025-03-01"}
+    assert identity.record_leave(db, "a2", 3, {**other, "to_date": "2025-03-05", "cancelled": True})
+    assert not identity.record_leave(
+        db, "a2", 2, {**other, "to_date": "2025-03-05", "cancelled": False}
+    )
+    posts = [{"_id": "dm", "holder_user_id": "u1"}, {"_id": "adm", "holder_user_id": "u2"}]
+    on_the_2nd = identity.leave_on(db, posts, "2025-03-02")
+    assert {p: (v["from_date"], v["to_date"]) for p, v in on_the_2nd.items()} == {
+        "dm": ("2025-03-01", "2025-03-02")
+    }
+    assert identity.leave_on(db, posts, "2025-03-03") == {}
+    assert identity.leave_on(db, posts, "2025-02-28") == {}
+    # The post's next holder is not on its last holder's leave.
+    assert identity.leave_on(db, [{"_id": "dm", "holder_user_id": "u3"}], "2025-03-02") == {}
 
 
 def user(user_id: str, username: str, **fields: Any) -> dict[str, Any]:

@@ -5,6 +5,9 @@ delegation, leave cut short (cancelled once begun, or joined back early) ends it
 days of leave are left, delegates the post again up to the new last day (so every consumer of
 delegations, and every notice, reads a period as it really is).
 
+Every sanctioned leave is also kept as a period of the post's holder (so the post shows who is
+away, delegated or not): one record per application, changed only by a newer version of it.
+
 Idempotent: a delegation's id is made from the application's (and the new last day's), so a
 sanction told twice delegates once, and an end told twice ends once."""
 
@@ -53,6 +56,7 @@ class OnLeaveDesk(Desk):
         event = self.trust.event(raw)  # a forged one (or one leave did not send) is refused
         body = event.body()
         assert isinstance(body, LeaveSanctioned)
+        self._keep_period(body, body.to_date, cancelled=False)
         if not body.delegate_to_user_id:
             return
         db = self.storage.db
@@ -67,6 +71,21 @@ class OnLeaveDesk(Desk):
             return
         ends = _day_start(date.fromisoformat(body.to_date) + timedelta(days=1))
         self._delegate_for_leave(post, delegate, body.from_date, ends, wanted)
+
+    def _keep_period(self, body: LeaveEvent, last_day: str, cancelled: bool) -> None:
+        """The holder's leave on their post as this version of the application has it."""
+        store.record_leave(
+            self.storage.db,
+            body.application_id,
+            body.seq,
+            {
+                "post_id": body.applicant_post_id,
+                "applicant_user_id": body.applicant_user_id,
+                "from_date": body.from_date,
+                "to_date": last_day,
+                "cancelled": cancelled,
+            },
+        )
 
     def _delegate_for_leave(
         self,
@@ -92,6 +111,7 @@ class OnLeaveDesk(Desk):
         event = self.trust.event(raw)
         body = event.body()
         assert isinstance(body, LeaveCancelled)
+        self._keep_period(body, body.curtailed_to or body.to_date, cancelled=not body.curtailed_to)
         self._end_sooner(body, body.curtailed_to)
 
     @_told("leave.joined")
@@ -99,6 +119,7 @@ class OnLeaveDesk(Desk):
         event = self.trust.event(raw)
         body = event.body()
         assert isinstance(body, LeaveJoined)
+        self._keep_period(body, body.curtailed_to or body.to_date, cancelled=False)
         if body.curtailed_to:  # joined back on time or late: the delegation ran its course
             self._end_sooner(body, body.curtailed_to)
 

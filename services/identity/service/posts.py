@@ -2,8 +2,9 @@
 fresh reads files asks for (who holds a post, who may act from it, the chain above it)."""
 
 from datetime import datetime
+from typing import Any
 
-from common.clock import iso, utcnow
+from common.clock import IST, iso, utcnow
 from common.errors import Conflict, InvalidInput
 from common.events import (
     DelegationEnded,
@@ -32,6 +33,11 @@ def _utc(moment: datetime) -> datetime:
             "INVALID_FIELDS", {"fields": [{"field": "starts/ends", "problem": "timezone_missing"}]}
         )
     return moment
+
+
+def _leave_today(db: Any, found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The holders' leave covering today in the office's time, by post id."""
+    return store.leave_on(db, found, utcnow().astimezone(IST).date().isoformat())
 
 
 class PostDesk(Desk):
@@ -135,7 +141,7 @@ class PostDesk(Desk):
         db = self.storage.db
         post = store.post_by_id(db, post_id)
         holder = store.users_by_ids(db, [post["holder_user_id"]]).get(post["holder_user_id"])
-        return post_view(post, holder)
+        return post_view(post, holder, _leave_today(db, [post]).get(post_id))
 
     @rpc
     def may_act(self, actor: dict, post_id: str) -> dict:
@@ -201,10 +207,12 @@ class PostDesk(Desk):
     def _listed(self, found: list[dict], words: list[str] | None = None) -> dict:
         """Posts with their holders, by abbreviation; with ``words``, only those whose
         abbreviation, name or holder has every word."""
+        db = self.storage.db
         holders = store.users_by_ids(
-            self.storage.db, [p["holder_user_id"] for p in found if p["holder_user_id"]]
+            db, [p["holder_user_id"] for p in found if p["holder_user_id"]]
         )
-        views = [post_view(p, holders.get(p["holder_user_id"])) for p in found]
+        away = _leave_today(db, found)
+        views = [post_view(p, holders.get(p["holder_user_id"]), away.get(p["_id"])) for p in found]
         if words:
             views = [v for v in views if posts.matches(v, holders.get(v["holder_user_id"]), words)]
         ordered = sorted(views, key=lambda p: p["abbreviation"])

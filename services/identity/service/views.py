@@ -19,12 +19,22 @@ def office_view(office: dict[str, Any]) -> dict[str, Any]:
     ).model_dump()
 
 
-def post_view(post: dict[str, Any], holder: dict[str, Any] | None = None) -> dict[str, Any]:
+def post_view(
+    post: dict[str, Any],
+    holder: dict[str, Any] | None = None,
+    on_leave: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A post; ``on_leave``: its holder's leave covering today (``store.leave_on``)."""
     return Post.model_validate(
         {
-            **{k: post.get(k) for k in Post.model_fields if k not in ("id", "holder_name")},
+            **{
+                k: post.get(k)
+                for k in Post.model_fields
+                if k not in ("id", "holder_name", "on_leave")
+            },
             "id": post["_id"],
             "holder_name": holder["name_en"] if holder else None,
+            "on_leave": on_leave,
         }
     ).model_dump()
 

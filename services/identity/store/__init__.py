@@ -1,6 +1,7 @@
-"""Identity's collections: offices, posts, delegations, users, refresh tokens, signing keys,
-VPN accounts. Changes that others must hear of carry their events in the changed document
-(common.outbox). One module per subject; the service reads them all as ``store.<query>``."""
+"""Identity's collections: offices, posts, delegations, holders' leave, users, refresh tokens,
+signing keys, VPN accounts. Changes that others must hear of carry their events in the changed
+document (common.outbox). One module per subject; the service reads them all as
+``store.<query>``."""
 
 from typing import Any
 
@@ -22,6 +23,7 @@ from services.identity.store.keys import (
     use_refresh_token,
     verifying_keys,
 )
+from services.identity.store.leave import leave_on, record_leave
 from services.identity.store.people import (
     claim_login,
     dsc_warning_sent,
@@ -118,6 +120,7 @@ __all__ = [
     "insert_vpn_account",
     "insert_with_event",
     "kept_vpn_server_key",
+    "leave_on",
     "live_vpn_account",
     "live_vpn_accounts",
     "live_vpn_addresses",
@@ -135,6 +138,7 @@ __all__ = [
     "posts_of_office",
     "posts_under",
     "recently_disabled",
+    "record_leave",
     "record_failure",
     "refresh_token",
     "release_login",
@@ -182,6 +186,7 @@ def ensure_indexes(db: Any) -> None:
     db.sheets.create_index("uploaded_by")
     db.delegations.create_index("delegate_user_id")
     db.delegations.create_index("post_id")
+    db.leave_periods.create_index("post_id")
     db.refresh_tokens.create_index("family")
     db.refresh_tokens.create_index("user_id")
     db.signing_keys.create_index("active")
