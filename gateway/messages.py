@@ -339,6 +339,9 @@ MESSAGES = {
     "LEAVE_TOO_FAR_BACK": _l("This kind of leave cannot begin that far back."),
     "LEAVE_TOO_LONG": _l("This is more days than this kind of leave allows at one time."),
     "LEAVE_CERTIFICATE_REQUIRED": _l("Please attach the medical certificate."),
+    "LEAVE_CERTIFICATE_NOT_UPLOADED": _l(
+        "Please upload the medical certificate yourself: this one was not uploaded by you."
+    ),
     "LEAVE_JOINS_HOLIDAY": _l(
         "This kind of leave cannot be joined to a holiday before or after it."
     ),

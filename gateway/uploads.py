@@ -13,9 +13,9 @@ def form_fields() -> dict[str, str]:
     return {k: v for k, v in request.form.items() if v.strip()}
 
 
-def uploaded_pdf_b64() -> str | None:
-    """The uploaded PDF, if any (a physical letter may come without a scan)."""
-    upload = request.files.get("pdf")
+def uploaded_pdf_b64(field: str = "pdf") -> str | None:
+    """The PDF uploaded in ``field``, if any (a physical letter may come without a scan)."""
+    upload = request.files.get(field)
     if upload is None or not upload.filename:
         return None
     content = upload.read()

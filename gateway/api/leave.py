@@ -12,10 +12,11 @@ from common.errors import InvalidInput
 from common.validation import whole_number
 from gateway.api import api
 from gateway.api.common import caller, json_body, versioned_body
-from gateway.openapi import View, documented
+from gateway.limits import limited, person_calling
+from gateway.openapi import Upload, View, documented
 from gateway.rpc import long_rpc, rpc
 from gateway.signer import ReadyToSign, ready_to_sign
-from gateway.uploads import download
+from gateway.uploads import download, uploaded_pdf_b64
 from services.leave.schemas import (
     Application,
     Applications,
@@ -24,6 +25,7 @@ from services.leave.schemas import (
     Correction,
     Decision,
     Joining,
+    KeptCertificate,
     NewApplication,
     Sanction,
 )
@@ -204,3 +206,38 @@ def cancel_leave(application_id: str) -> Response:
 def join_after_leave(application_id: str) -> Response:
     actor = caller()
     return jsonify(rpc().leave.join(actor, application_id, versioned_body()))
+
+
+# --- medical certificates ------------------------------------------------------------------------
+
+
+@api.post("/leave/certificates")
+@limited("upload", person_calling)
+@documented(
+    "Upload my medical certificate (multipart file field 'pdf'): kept as mine, and answered by "
+    "the SHA-256 my application (or its correction) names it by as certificate_sha256. An "
+    "application naming a certificate I did not upload is refused (422 "
+    "LEAVE_CERTIFICATE_NOT_UPLOADED). The same PDF again is kept once",
+    upload=Upload("pdf", "application/pdf"),
+    response=KeptCertificate,
+    status=201,
+    errors=(400, 413, 415, 422, 429),
+)
+def upload_leave_certificate() -> tuple[Response, int]:
+    actor = caller()
+    content = uploaded_pdf_b64()
+    if content is None:
+        raise InvalidInput("PDF_MISSING")
+    return jsonify(rpc().leave.keep_certificate(actor, content)), 201
+
+
+@api.get(f"{A}/certificate")
+@documented(
+    "An application's medical certificate (PDF): for its applicant and the posts it waits at "
+    "or passed (404 otherwise, and for an application without one)",
+    binary="application/pdf",
+    errors=(404,),
+)
+def leave_certificate(application_id: str) -> Response:
+    content = rpc().leave.certificate_document(caller(), application_id)
+    return download(content, "application/pdf", f"leave-certificate-{application_id[:8]}.pdf")

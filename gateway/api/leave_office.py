@@ -26,9 +26,15 @@ MONTH_QUERY: tuple[str, dict[str, Any]] = (
 REGISTER: Query = {
     "office": OFFICE,
     "month": ("only applications with a day in this month, YYYY-MM", MONTH_QUERY[1]),
-    "kind": "only this kind of leave (casual, earned, medical ...)",
-    "status": "only applications in this state (applied, recommended, returned, sanctioned, "
-    "rejected, cancelled, curtailed)",
+    "kind": (
+        "only this kind of leave (casual, earned, medical ...)",
+        {"type": "string", "maxLength": 40},
+    ),
+    "status": (
+        "only applications in this state (applied, recommended, returned, sanctioned, "
+        "rejected, cancelled, curtailed, joined)",
+        {"type": "string", "maxLength": 20},
+    ),
 }
 # The register's CSV: one row an application, these columns in this order.
 COLUMNS = (

@@ -4,7 +4,6 @@ cut short, correct a returned one), what waits at one's posts for one's word, an
 calendar of who is away and its leave register. Every form works without script; a refusal is
 said in the reader's language with the form as it was typed."""
 
-import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,14 +13,14 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as Redirect
 
 from common.clock import IST
-from common.errors import InvalidInput, OfficeError
+from common.errors import OfficeError
 from common.validation import whole_number
 from common.workdays import Calendar
 from gateway.api.leave_office import asked, office_calendar, office_register, register_csv
 from gateway.auth import session_actor
 from gateway.messages import message_for
 from gateway.rpc import long_rpc, rpc
-from gateway.uploads import download
+from gateway.uploads import download, pdf_response, uploaded_pdf_b64
 from gateway.web.common import act, local_name
 from services.leave.domain.applications import FIRST_YEAR, LAST_YEAR
 from services.leave.domain.rules import DEPARTMENTS
@@ -161,14 +160,19 @@ def check_dates() -> str:
 
 
 def _certificate() -> str | None:
-    """The medical certificate's fingerprint (the application names it by its SHA-256)."""
-    upload = request.files.get("certificate")
-    if upload is None or not upload.filename:
+    """The medical certificate uploaded with the form, kept by the leave service as the
+    applicant's: the SHA-256 the application names it by."""
+    content = uploaded_pdf_b64("certificate")
+    if content is None:
         return None
-    content = upload.read()
-    if not content.startswith(b"%PDF"):
-        raise InvalidInput("PDF_MISSING")
-    return hashlib.sha256(content).hexdigest()
+    return str(rpc().leave.keep_certificate(session_actor(), content)["sha256"])
+
+
+@pages.get(f"{A}/certificate")
+def certificate(application_id: str) -> Response:
+    """An application's medical certificate, for whoever may see the application."""
+    content = rpc().leave.certificate_document(session_actor(), application_id)
+    return pdf_response(content, f"certificate-{application_id}")
 
 
 @pages.post("/leave/apply")

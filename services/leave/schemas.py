@@ -29,7 +29,9 @@ class NewApplication(Request):
     reason: str = Field(min_length=1, max_length=1000)
     address: str = Field("", max_length=500, description="where the applicant can be reached")
     certificate_sha256: str | None = Field(
-        None, pattern="^[0-9a-f]{64}$", description="the medical certificate, uploaded first"
+        None,
+        pattern="^[0-9a-f]{64}$",
+        description="the medical certificate, uploaded by the applicant first (its sha256)",
     )
     post_id: str | None = Field(
         None, description="which of the applicant's posts (default: the first)"
@@ -50,6 +52,12 @@ class Correction(Request):
     to_date: date
     half: Half | None = None
     certificate_sha256: str | None = Field(None, pattern="^[0-9a-f]{64}$")
+
+
+class KeptCertificate(BaseModel):
+    """A medical certificate kept as its uploader's, by the SHA-256 an application names it by."""
+
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
 
 
 class Decision(Request):

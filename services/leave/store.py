@@ -1,7 +1,8 @@
 """Leave's collections: ``applications`` (each with its history and outbox), the ``ledger``
 of each person's openings, credits, debits and refunds (ids made from what each entry is for,
-so it is written once), and ``delegations`` of posts, kept from identity's events so routing
-passes over an officer whose post is delegated. Idempotency records live beside them."""
+so it is written once), ``delegations`` of posts, kept from identity's events so routing
+passes over an officer whose post is delegated, and the medical ``certificates`` each person
+uploaded (the PDFs themselves are blobs). Idempotency records live beside them."""
 
 import contextlib
 from collections.abc import Callable, Iterable
@@ -178,6 +179,25 @@ def delegation_ended(
 
 def delegations_of(db: Db, post_id: str) -> list[dict[str, Any]]:
     return list(db.delegations.find({"post_id": post_id}))
+
+
+# --- medical certificates ----------------------------------------------------------------------
+
+
+def keep_certificate(db: Db, user_id: str, sha256: str, at: str) -> None:
+    """Record that a person uploaded the certificate of this hash (once: the first upload's
+    time is kept; the same upload at the same moment on MongoDB: one insert wins)."""
+    with contextlib.suppress(DuplicateKeyError):
+        db.certificates.update_one(
+            {"_id": f"{user_id}:{sha256}"},
+            {"$setOnInsert": {"user_id": user_id, "sha256": sha256, "uploaded_at": at}},
+            upsert=True,
+        )
+
+
+def uploaded_certificate(db: Db, user_id: str, sha256: str) -> bool:
+    """Whether this person uploaded the certificate of this hash."""
+    return db.certificates.find_one({"_id": f"{user_id}:{sha256}"}, {"_id": 1}) is not None
 
 
 # --- an office's leave ---------------------------------------------------------------------------

@@ -385,6 +385,13 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
         "a leave application's sanction order: its applicant's and the officers' who acted on it, "
         f"404 {LEAVE_NOT_FOUND} to anyone else (test_leave_orders.py)"
     ),
+    ("POST", f"{API}/leave/certificates"): NotAnItem(
+        "uploads the caller's own medical certificate (a new one, kept as theirs)"
+    ),
+    ("GET", f"{API}/leave/applications/{{application_id}}/certificate"): NotAnItem(
+        "a leave application's medical certificate: for whoever may see the application, "
+        f"404 {LEAVE_NOT_FOUND} to anyone else (test_leave_certificates.py)"
+    ),
 }
 ITEM_ROUTES = {key: r for key, r in ROUTES.items() if isinstance(r, Route)}
 PRINTOUTS = {key for key, route in ITEM_ROUTES.items() if route.renders}

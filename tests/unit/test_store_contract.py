@@ -1572,6 +1572,25 @@ def test_a_leave_order_is_reserved_once_awaited_at_its_version_and_found_by_numb
         db.applications.update_one({"_id": "a2"}, {"$set": {"order": order}})
 
 
+def test_a_certificate_is_recorded_once_as_its_uploaders(db: Any) -> None:
+    leave.ensure_indexes(db)
+    sha = "c" * 64
+    assert not leave.uploaded_certificate(db, "u-sho", sha)
+    leave.keep_certificate(db, "u-sho", sha, "2026-03-01T10:00:00+00:00")
+    leave.keep_certificate(db, "u-sho", sha, "2026-03-02T10:00:00+00:00")  # uploaded again
+    assert leave.uploaded_certificate(db, "u-sho", sha)
+    assert not leave.uploaded_certificate(db, "u-hc", sha)  # another person's
+    assert not leave.uploaded_certificate(db, "u-sho", "d" * 64)
+    assert list(db.certificates.find()) == [
+        {
+            "_id": f"u-sho:{sha}",
+            "user_id": "u-sho",
+            "sha256": sha,
+            "uploaded_at": "2026-03-01T10:00:00+00:00",
+        }
+    ]
+
+
 # Every public store function is called above: a new one must join the contract.
 @pytest.mark.parametrize("module", [files, signing, notify, reports, leave])
 def test_every_public_store_function_is_exercised_here(module: Any) -> None:

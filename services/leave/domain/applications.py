@@ -228,6 +228,14 @@ def require_turn(application: dict[str, Any], acting_post: str | None, version: 
     _require_version(application, version)
 
 
+def require_viewer(application: dict[str, Any], user_id: str, post_ids: Iterable[str]) -> None:
+    """An application (and its certificate) is its applicant's, and the posts' it waits at or
+    passed; to anyone else it is as if it did not exist."""
+    seen_by = {application["at_post_id"], *(h.get("post_id") for h in application["history"])}
+    if application["user_id"] != user_id and not seen_by & set(post_ids):
+        raise NotFound("LEAVE_APPLICATION_NOT_FOUND")
+
+
 def require_applicant(application: dict[str, Any], user_id: str, version: int) -> None:
     if application["user_id"] != user_id:
         raise NotFound("LEAVE_APPLICATION_NOT_FOUND")

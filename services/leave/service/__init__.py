@@ -1,7 +1,7 @@
 """Leave: applications by kind and department's rules, routed up the applicant's post chain,
 recommended, returned, rejected or sanctioned, cancelled or cut short; each person's balance
-from their ledger; an office's calendar of who is away and its leave register. This class only
-gathers the desks and declares what they use."""
+from their ledger; the medical certificates applicants upload; an office's calendar of who is
+away and its leave register. This class only gathers the desks and declares what they use."""
 
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
@@ -12,11 +12,20 @@ from common.trust import Trust
 from services.leave import store
 
 # Modules, not their classes: `nameko run` takes every class with entrypoints it finds here.
-from services.leave.service import applying, deciding, following, joining, office_view, opening
+from services.leave.service import (
+    applying,
+    certificates,
+    deciding,
+    following,
+    joining,
+    office_view,
+    opening,
+)
 
 
 class LeaveService(
     applying.ApplyingDesk,
+    certificates.CertificatesDesk,
     deciding.DecidingDesk,
     following.FollowingDesk,
     office_view.OfficeViewDesk,

@@ -7,7 +7,7 @@ from typing import Any
 
 from common.actor import Actor
 from common.clock import IST, iso, utcnow
-from common.errors import InvalidInput, NotFound, Refused
+from common.errors import InvalidInput, Refused
 from common.events import LeaveApplied, LeaveCancelled
 from common.rpc import rpc
 from common.validation import parse
@@ -138,9 +138,7 @@ class ApplyingDesk(Desk):
         """One application with its history: for its applicant and the posts it passed."""
         who = self.trust.actor(actor)
         found = store.application(self.storage.db, application_id)
-        seen_by = {found["at_post_id"], *(h.get("post_id") for h in found["history"])}
-        if found["user_id"] != who.user_id and not seen_by & set(who.post_ids):
-            raise NotFound("LEAVE_APPLICATION_NOT_FOUND")
+        applications.require_viewer(found, who.user_id, who.post_ids)
         return view(found)
 
     @rpc
@@ -196,6 +194,12 @@ class ApplyingDesk(Desk):
         asked: Asked,
         others: list[dict[str, Any]],
     ) -> None:
+        # A certificate is named by its hash: only one the applicant uploaded (see
+        # CertificatesDesk), not another person's nor one made up.
+        if asked.certificate is not None and not store.uploaded_certificate(
+            self.storage.db, who.user_id, asked.certificate
+        ):
+            raise Refused("LEAVE_CERTIFICATE_NOT_UPLOADED")
         applications.require_within_years(asked)
         year = asked.from_date.year
         ledger = self._ledger(who.user_id, department, others, asked.from_date)
