@@ -99,6 +99,8 @@ def test_the_apply_screen_keeps_the_certificate_and_the_officer_opens_it(page: P
     ]
     assert len(mine) == 1 and mine[0]["certificate"] == hashlib.sha256(content).hexdigest()
     path = f"/leave/applications/{mine[0]['id']}/certificate"
+    link = page.locator(f"section#leave-{mine[0]['id']} dd.certificate a")
+    expect(link).to_have_attribute("href", path)
     answer = page.request.get(path)
     assert answer.status == 200 and answer.body() == content
     assert answer.headers["content-type"] == "application/pdf"
@@ -107,6 +109,9 @@ def test_the_apply_screen_keeps_the_certificate_and_the_officer_opens_it(page: P
     page.context.clear_cookies()
     log_in(page, CO)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto("/leave/to-act-on")
+    waiting = page.locator(f"section#leave-{mine[0]['id']}")
+    expect(waiting.locator("dd.certificate a")).to_have_attribute("href", path)
     assert page.request.get(path).body() == content
     page.context.clear_cookies()
     log_in(page, STRANGER)
