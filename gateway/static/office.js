@@ -30,13 +30,18 @@
   });
 })();
 
-// A form marked data-submit-once disables its button once sent, so a slow answer (applying a
-// sheet of thousands of rows) is not asked for twice by an impatient second click.
+// A form marked data-submit-once disables its buttons once sent, so a slow answer (applying a
+// sheet of thousands of rows, an application for leave) is not asked for twice by an impatient
+// second click. Disabled a moment later: a button disabled while its form is being sent would
+// leave its own name and formaction out of what is sent.
 (function () {
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
     form.addEventListener("submit", function () {
-      var button = form.querySelector("button");
-      if (button) button.disabled = true;
+      setTimeout(function () {
+        form.querySelectorAll("button").forEach(function (button) {
+          button.disabled = true;
+        });
+      }, 0);
     });
   });
 })();

@@ -11,7 +11,7 @@
 "use strict";
 
 const PAGES = "eoffice-pages";
-const STATIC = "eoffice-static-1"; // a new name when the files below change
+const STATIC = "eoffice-static-2"; // a new name when the files below change
 const NETWORK_WAIT_MS = 10000;
 const KEEP_AHEAD = 20; // items of the inbox saved in the background
 const FRESH_MS = 10 * 60 * 1000; // an item saved this recently is not fetched again
