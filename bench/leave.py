@@ -49,6 +49,7 @@ from typing import Any
 
 import requests
 
+from bench.files import run, start
 from bench.office import Failed, expect, ratio, run_facts, run_phase, save_and_print
 from common.clock import IST, iso, utcnow
 from common.storage import DataDirLocked, Storage
@@ -87,7 +88,6 @@ CONCURRENCY = (1, len(APPLICANTS))
 LIMITS = {"echo": (3000, 8), "balance": (2000, 10), "chain": (400, 20)}
 WARMUP = (10, 3)
 HTTP_TIMEOUT = 60
-STARTUP_TIMEOUT = 300
 STATION_DAYS_A_YEAR = 24  # the police's yearly limit of station leave: one day each
 
 
@@ -100,26 +100,6 @@ def login(url: str, username: str) -> tuple[dict, dict]:
     )
     answer = expect(response, 200, f"login {username}").json()
     return {"Authorization": f"Bearer {answer['access_token']}"}, answer["user"]
-
-
-def start(office: Office) -> float:
-    t0 = time.monotonic()
-    print("[bench] starting the office ...", flush=True)
-    office.start(timeout=STARTUP_TIMEOUT)
-    print(f"[bench] office ready after {time.monotonic() - t0:.0f} s", flush=True)
-    return round(time.monotonic() - t0, 1)
-
-
-def run(office: Office, step: Any) -> Any:
-    """``step()`` against a started office, stopped afterwards (its log shown on failure)."""
-    try:
-        return step()
-    except BaseException:
-        if office.proc is not None:
-            print("[bench] office log (tail):\n" + office.log()[-4000:], file=sys.stderr)
-        raise
-    finally:
-        office.stop()
 
 
 # --- 1. the district ---------------------------------------------------------------------------
@@ -424,7 +404,7 @@ def main() -> int:
         office = Office(data_dir)
 
         def grow() -> dict:
-            ready = start(office)
+            ready = round(start(office), 1)
             grown = grow_district(office.url)
             grown["figures"]["first_start_s"] = ready
             return grown
@@ -441,7 +421,7 @@ def main() -> int:
         restart: dict = {}
 
         def again() -> dict:
-            restart["s"] = start(office)
+            restart["s"] = round(start(office), 1)
             return measure(office.url)
 
         measured = run(office, again)

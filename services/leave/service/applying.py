@@ -112,21 +112,21 @@ class ApplyingDesk(Desk):
         db = self.storage.db
         found = store.application(db, application_id)
         applications.require_applicant(found, who.user_id, asked.version)
-        fields, entry = applications.cancel(
+        change = applications.cancel(
             found, who.audit(found["post_id"]), iso(utcnow()), today(), asked.last_day
         )
-        after = {**found, **fields, "version": asked.version + 1}
-        event = self._event(
-            LeaveCancelled,
-            after,
+        return self._applicant_changed(
             who,
-            was=found["status"],
-            curtailed_to=after["curtailed_to"],
-            refunded_days=after["refunded_days"],
+            found,
+            asked.version,
+            change,
+            LeaveCancelled,
+            lambda after: {
+                "was": found["status"],
+                "curtailed_to": after["curtailed_to"],
+                "refunded_days": after["refunded_days"],
+            },
         )
-        changed = store.change_application(db, found["_id"], asked.version, fields, entry, event)
-        self._post_ledger(changed)
-        return view(changed)
 
     @rpc
     def my_applications(self, actor: dict[str, Any]) -> dict[str, Any]:

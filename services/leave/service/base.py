@@ -2,6 +2,7 @@
 a chain, the ledger brought up to date, events of an application, and its answer."""
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
@@ -94,6 +95,27 @@ class Desk:
     def _post_ledger(self, application: dict[str, Any]) -> None:
         """The debit or refund a decision wrote in the applicant's ledger."""
         store.add_entries(self.storage.db, balances.entries_of(application))
+
+    def _applicant_changed(
+        self,
+        who: Actor,
+        found: dict[str, Any],
+        version: int,
+        change: tuple[dict[str, Any], dict[str, Any]],
+        payload: type[LeaveEvent],
+        more: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A change the applicant makes (a cancellation, a joining report), written at the
+        version they saw with its event (``more``: the event's fields from the changed
+        application); the days it gives back go to the ledger."""
+        fields, entry = change
+        after = {**found, **fields, "version": version + 1}
+        event = self._event(payload, after, who, **more(after))
+        changed = store.change_application(
+            self.storage.db, found["_id"], version, fields, entry, event
+        )
+        self._post_ledger(changed)
+        return view(changed)
 
     def _event(
         self, payload: type[LeaveEvent], application: dict[str, Any], who: Actor, **more: Any

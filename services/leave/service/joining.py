@@ -10,7 +10,7 @@ from common.validation import parse
 from services.leave import store
 from services.leave.domain import applications
 from services.leave.schemas import Joining
-from services.leave.service.base import Desk, today, view
+from services.leave.service.base import Desk, today
 
 
 class JoiningDesk(Desk):
@@ -24,18 +24,18 @@ class JoiningDesk(Desk):
         db = self.storage.db
         found = store.application(db, application_id)
         applications.require_applicant(found, who.user_id, report.version)
-        fields, entry = applications.join(
+        change = applications.join(
             found, who.audit(found["post_id"]), iso(utcnow()), today(), report.joined_on
         )
-        after = {**found, **fields, "version": report.version + 1}
-        event = self._event(
-            LeaveJoined,
-            after,
+        return self._applicant_changed(
             who,
-            joined_on=after["joined_on"],
-            curtailed_to=after.get("curtailed_to"),
-            refunded_days=after.get("refunded_days") or 0,
+            found,
+            report.version,
+            change,
+            LeaveJoined,
+            lambda after: {
+                "joined_on": after["joined_on"],
+                "curtailed_to": after.get("curtailed_to"),
+                "refunded_days": after.get("refunded_days") or 0,
+            },
         )
-        changed = store.change_application(db, found["_id"], report.version, fields, entry, event)
-        self._post_ledger(changed)
-        return view(changed)
