@@ -10,7 +10,6 @@ The office is the shared one of tests/e2e: the days asked for (2035) are this fi
 import hashlib
 import re
 import shlex
-import subprocess
 
 import pytest
 import requests
@@ -18,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.test_api import Desk, assert_error, wait_for
 from tests.e2e.test_leave_api import LEAVE, act, apply, earned, ok
-from tests.e2e.test_signing_screens import ROOT, SP_NAME, enrol_dsc
+from tests.e2e.test_signing_screens import SP_NAME, enrol_dsc
 from tests.support import pki
 from tests.support.browser import (
     fits_the_screen,
@@ -29,7 +28,7 @@ from tests.support.browser import (
     within_the_screen,
 )
 from tests.support.office import DEMO_PASSWORD
-from tests.support.token import SIGNER, nss_db, pdfsig, soft_token
+from tests.support.token import nss_db, pdfsig, soft_token
 
 SHO, CO, ASP, SP = "sho.kotwali.hathras", "co.sadar.hathras", "asp.hathras", "sp.hathras"
 # Each test's own days of 2035.
@@ -64,21 +63,6 @@ def up_to_the_sp(desk, days: tuple[str, str]) -> dict:
         app = act(desk(who), app, "recommend")
     assert (app["level"], app["status"]) == ("sanctioning", "recommended")
     return app
-
-
-def sign_on_the_token(token, link: str) -> str:
-    """The officer runs his signer beside the token with the office's line."""
-    done = subprocess.run(
-        [SIGNER, link, "--pin-env", "TOKEN_PIN"],
-        check=False,
-        env=token.env(),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0 and "signed and accepted" in done.stderr, done.stderr
-    return done.stderr
 
 
 def signed_order_checks_out(office, sp: Desk, app: dict, tmp_path) -> None:
@@ -132,7 +116,7 @@ def test_the_sp_sanctions_with_the_order_signed_on_his_token(desk, office, sp_to
     waiting = ok(sp.get(path))
     assert (waiting["status"], waiting["signing_id"]) == ("recommended", ready["signing_id"])
 
-    said = sign_on_the_token(sp_token, ready["link"])
+    said = sp_token.sign_link(ready["link"])
     assert SP_NAME in said
     done = sanctioned(sp, app)
     assert (done["order"]["signed"], done["signing_id"]) == ("token", None)
@@ -195,7 +179,7 @@ def test_the_sp_sanctions_on_his_token_from_leave_to_act_on(
     page.goto("/lang/en?next=" + page.url.removeprefix(office.url))
 
     # The signer signs on the token; the page, still open, shows the order by itself.
-    said = sign_on_the_token(sp_token, link)
+    said = sp_token.sign_link(link)
     assert f"document digest {digest}" in said
     expect(page.locator("h2.verdict")).to_have_text(
         "Sanctioned. The order is signed on your token and the signature is valid.",

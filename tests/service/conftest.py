@@ -7,6 +7,7 @@ import eventlet
 eventlet.monkey_patch()
 
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from common.tokens import verify_access_token
@@ -29,7 +31,8 @@ from services.signing.service import SigningService
 from tests.service.desks import SP, Desks
 from tests.support import pki
 from tests.support.office import free_port
-from tests.support.token import nss_db, pdfsig, soft_token
+from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
+from tests.support.tsa import crl_distribution_point, time_stamp_authority
 from tools import demo_pki
 from tools.demo_district import seed
 
@@ -219,3 +222,25 @@ def nss_dir(tmp_path: Path) -> Path:
     if not nss.exists():
         nss_db(tmp_path, pki.root_ca().der)
     return nss
+
+
+@contextlib.contextmanager
+def revocable_dsc(office, officer: dict, tmp_path: Path, owner: str = "Rajesh Kumar Singh"):
+    """The officer's DSC on a SoftHSM2 token, from the CA whose CRL is served on loopback, and
+    signing started again to time-stamp at a TSA on loopback (PAdES B-LT): yields the token, the
+    certificate and the CA's list of revoked certificates (append to it to revoke)."""
+    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner=owner)
+    revoked: list = []
+    with (
+        time_stamp_authority() as tsa,
+        crl_distribution_point(lambda: crl(revoked=tuple(revoked))) as crl_url,
+    ):
+        cert = certificate_for(token.keys["rsa"].cert.public_key(), owner, crl_url=crl_url)
+        der = cert.public_bytes(Encoding.DER)
+        office.rpc.identity.enrol_dsc(
+            officer, officer["user_id"], {"certificate_b64": base64.b64encode(der).decode()}
+        )
+        office.kill("signing")
+        office.start("signing", EOFFICE_TSA_URL=tsa, **office.signing_config)
+        token.put_certificates(rsa=cert)  # the CA's new certificate, onto the token
+        yield token, cert, revoked

@@ -17,12 +17,17 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from common.errors import Conflict, InvalidInput, NotFound, Refused, Unauthenticated
 from common.trust import Principal
-from tests.service.conftest import PASSWORD, checked_by_pdfsig, eventually, sign_on_token
+from tests.service.conftest import (
+    PASSWORD,
+    checked_by_pdfsig,
+    eventually,
+    revocable_dsc,
+    sign_on_token,
+)
 from tests.service.desks import ASP, HC, READER, SP, refused
 from tests.support.mailserver import MailServer
 from tests.support.pdfs import pdf
-from tests.support.token import certificate_for, crl, nss_db, pdfsig, soft_token
-from tests.support.tsa import crl_distribution_point, time_stamp_authority
+from tests.support.token import nss_db, pdfsig
 
 LETTER = {
     "kind": "letter",
@@ -340,23 +345,7 @@ def test_with_a_time_stamp_authority_and_a_crl_a_signature_is_long_term_until_re
     """PAdES B-LT: time-stamped by a TSA on loopback, with the CA's current CRL embedded. Once
     the CA revokes the officer's certificate, his next signature is refused."""
     office, files, sp = signing_office, desks.files, desks[SP]
-    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner="Rajesh Kumar Singh")
-    revoked: list = []
-    with (
-        time_stamp_authority() as tsa,
-        crl_distribution_point(lambda: crl(revoked=tuple(revoked))) as crl_url,
-    ):
-        cert = certificate_for(
-            token.keys["rsa"].cert.public_key(), "Rajesh Kumar Singh", crl_url=crl_url
-        )
-        der = cert.public_bytes(Encoding.DER)
-        office.rpc.identity.enrol_dsc(
-            sp, sp["user_id"], {"certificate_b64": base64.b64encode(der).decode()}
-        )
-        office.kill("signing")
-        office.start("signing", EOFFICE_TSA_URL=tsa, **office.signing_config)
-        token.put_certificates(rsa=cert)  # the CA's new certificate, onto the token
-
+    with revocable_dsc(office, sp, tmp_path) as (token, cert, revoked):
         file, draft = approved_letter(desks, office)
         prepared = files.sign_draft(sp, file["id"], draft["id"], {"password": PASSWORD})
         signature = sign_on_token(token, prepared, tmp_path)

@@ -11,14 +11,16 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives.serialization import Encoding
-
 from common.clock import IST, utcnow
 from common.errors import Conflict, NotFound, Refused
-from tests.service.conftest import PASSWORD, checked_by_pdfsig, eventually, sign_on_token
+from tests.service.conftest import (
+    PASSWORD,
+    checked_by_pdfsig,
+    eventually,
+    revocable_dsc,
+    sign_on_token,
+)
 from tests.service.desks import refused
-from tests.support.token import certificate_for, crl, soft_token
-from tests.support.tsa import crl_distribution_point, time_stamp_authority
 
 SHO, CO, ASP, SP = "sho.kotwali.hathras", "co.sadar.hathras", "asp.hathras", "sp.hathras"
 HC = "hc.estt.hathras"
@@ -165,22 +167,7 @@ def test_a_sanction_signed_on_a_revoked_dsc_is_refused_and_nothing_sanctioned(
     certificate, his signature on the order is refused and the application waits as it was."""
     office = signing_office
     leave, sp, sho = office.rpc.leave, desks[SP], desks[SHO]
-    token = soft_token(tmp_path / "sp-token", label="SP DSC", owner="Rajesh Kumar Singh")
-    revoked: list = []
-    with (
-        time_stamp_authority() as tsa,
-        crl_distribution_point(lambda: crl(revoked=tuple(revoked))) as crl_url,
-    ):
-        cert = certificate_for(
-            token.keys["rsa"].cert.public_key(), "Rajesh Kumar Singh", crl_url=crl_url
-        )
-        der = cert.public_bytes(Encoding.DER)
-        office.rpc.identity.enrol_dsc(
-            sp, sp["user_id"], {"certificate_b64": base64.b64encode(der).decode()}
-        )
-        office.kill("signing")
-        office.start("signing", EOFFICE_TSA_URL=tsa, **office.signing_config)
-        token.put_certificates(rsa=cert)
+    with revocable_dsc(office, sp, tmp_path) as (token, cert, revoked):
         revoked.append(cert)
 
         app = at_the_sp(leave, desks, 60)

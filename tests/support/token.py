@@ -171,6 +171,21 @@ class SoftToken:
             capture_output=True,
         )
 
+    def sign_link(self, link: str) -> str:
+        """The officer runs his signer beside this token with the office's line (the link of
+        one signing); answers what it told him, once it says the office accepted it."""
+        done = subprocess.run(
+            [SIGNER, link, "--pin-env", PIN_ENV],
+            check=False,
+            env=self.env(),
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0 and "signed and accepted" in done.stderr, done.stderr
+        return done.stderr
+
     def signer_args(self, key: str = "rsa") -> list[str]:
         """The installed ``eoffice-signer`` command, with this token's library, the
         certificate of ``key`` and the PIN from ``$TOKEN_PIN``."""
