@@ -1,8 +1,10 @@
 """Leave's collections: ``applications`` (each with its history and outbox), the ``ledger``
 of each person's openings, credits, debits and refunds (ids made from what each entry is for,
 so it is written once), ``delegations`` of posts, kept from identity's events so routing
-passes over an officer whose post is delegated, and the medical ``certificates`` each person
-uploaded (the PDFs themselves are blobs). Idempotency records live beside them."""
+passes over an officer whose post is delegated, the medical ``certificates`` each person
+uploaded (the PDFs themselves are blobs), and ``days_held``: the half days each person's
+applications hold, one record each, so two applications sent at once cannot both hold one.
+Idempotency records live beside them."""
 
 import contextlib
 from collections.abc import Callable, Iterable
@@ -45,6 +47,47 @@ def application(db: Db, application_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound("LEAVE_APPLICATION_NOT_FOUND")
     return found
+
+
+def application_if_any(db: Db, application_id: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = db.applications.find_one({"_id": application_id}, {"outbox": 0})
+    return found
+
+
+# --- the days each person's applications hold ----------------------------------------------------
+
+
+def hold_days(
+    db: Db, user_id: str, application_id: str, days: Iterable[str], at: str
+) -> list[dict[str, Any]]:
+    """Hold each half day for the application, as one record a person and half day (a unique
+    id); answers the records of those another application of the person holds already."""
+    held = []
+    for day in days:
+        key = f"{user_id}:{day}"
+        try:
+            db.days_held.insert_one({"_id": key, "application_id": application_id, "at": at})
+        except DuplicateKeyError:
+            found = db.days_held.find_one({"_id": key})
+            if found is not None and found["application_id"] != application_id:
+                held.append(found)
+    return held
+
+
+def take_over_day(db: Db, held: dict[str, Any], application_id: str, at: str) -> bool:
+    """A day its holder gave up, held for another application, unless it changed hands since
+    it was read."""
+    taken = db.days_held.find_one_and_update(
+        {"_id": held["_id"], "application_id": held["application_id"]},
+        {"$set": {"application_id": application_id, "at": at}},
+    )
+    return taken is not None
+
+
+def let_go_days(db: Db, user_id: str, application_id: str, days: Iterable[str]) -> None:
+    """The days held for an application that was refused after all."""
+    keys = [f"{user_id}:{day}" for day in days]
+    db.days_held.delete_many({"_id": {"$in": keys}, "application_id": application_id})
 
 
 def change_application(

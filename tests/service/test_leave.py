@@ -389,3 +389,22 @@ def test_leave_cut_short_or_joined_back_early_ends_the_delegation_sooner(office,
     ended = eventually(lambda: _delegations(office, sho, sho_post)[mine]["ended_at"])
     assert ended is not None and not _delegations(office, sho, sho_post)[mine]["live"]
     assert [d for d in _delegations(office, sho, sho_post) if d.startswith(mine)] == [mine]
+
+
+def test_the_same_leave_sent_twice_at_once_is_applied_for_once(office, desks):
+    """A double click, or a phone's retry racing the first try: the two applications are
+    checked at the same moment (each asks identity the way up between its check and its
+    write), yet only one holds the days; the other is refused as an overlap, and a day given
+    up (the first withdrawn) can be asked for again."""
+    leave, sho = office.rpc.leave, desks[SHO]
+    body = casual(40, 2)
+    for _ in range(3):
+        tries = [leave.apply.call_async(sho, body) for _ in range(4)]
+        applied, refusals = [], []
+        for answer in tries:
+            try:
+                applied.append(answer.result())
+            except Refused as exc:
+                refusals.append(exc.code)
+        assert len(applied) == 1 and refusals == ["LEAVE_OVERLAPS"] * 3
+        leave.cancel(sho, applied[0]["id"], {"version": 1})

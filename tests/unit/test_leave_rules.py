@@ -222,6 +222,23 @@ def test_overlapping_leave_is_refused_but_decided_and_other_halves_are_not():
     )
 
 
+def test_the_half_days_an_application_holds_and_whether_their_holder_still_does():
+    assert applications.days_asked(asked()) == [
+        "2026-03-12:am",
+        "2026-03-12:pm",
+        "2026-03-13:am",
+        "2026-03-13:pm",
+    ]
+    one_day = date(2026, 3, 12)
+    assert applications.days_asked(asked(starts=one_day, ends=one_day, half="afternoon")) == [
+        "2026-03-12:pm"
+    ]
+    held = sanctioned("a1", "casual", "2026-03-12", "2026-03-14", 3)
+    assert applications.still_holds(held, asked())
+    assert not applications.still_holds({**held, "status": "cancelled"}, asked())
+    assert not applications.still_holds(None, asked())  # not written (the service waits a while)
+
+
 def test_more_days_than_the_balance_is_refused_with_what_is_available():
     with pytest.raises(Refused) as caught:
         check(asked(), available=1.5)

@@ -1464,6 +1464,26 @@ def test_a_leave_application_changes_at_its_version_with_its_history_and_event(d
     assert [a["_id"] for a in leave.waiting_at(db, ["p-co"])] == ["a3"]
 
 
+def test_a_half_day_is_held_by_one_application_of_a_person_at_a_time(db: Any) -> None:
+    leave.ensure_indexes(db)
+    days = ["2026-03-12:am", "2026-03-12:pm"]
+    assert leave.hold_days(db, "u", "a1", days, "t1") == []
+    assert leave.hold_days(db, "u", "a1", days, "t1") == []  # its own again: nothing in the way
+    assert leave.hold_days(db, "v", "b1", days, "t1") == []  # another person's days
+    [held] = leave.hold_days(db, "u", "a2", ["2026-03-12:pm", "2026-03-13:am"], "t2")
+    assert (held["_id"], held["application_id"]) == ("u:2026-03-12:pm", "a1")
+    assert leave.take_over_day(db, held, "a2", "t3")  # a1 gave it up
+    assert not leave.take_over_day(db, held, "a3", "t3")  # changed hands since it was read
+    leave.let_go_days(db, "u", "a2", ["2026-03-12:pm", "2026-03-13:am"])
+    assert leave.hold_days(db, "u", "a3", ["2026-03-12:pm", "2026-03-13:am"], "t4") == []
+    [kept] = leave.hold_days(db, "u", "a4", ["2026-03-12:am"], "t5")
+    assert kept["application_id"] == "a1"  # letting go is only of an application's own
+    leave.insert_application(db, leave_application("a9"), event("e9", "leave.applied"))
+    found = leave.application_if_any(db, "a9")
+    assert found is not None and "outbox" not in found
+    assert leave.application_if_any(db, "nope") is None
+
+
 def test_an_offices_leave_is_found_by_its_path_status_kind_and_days(db: Any) -> None:
     leave.ensure_indexes(db)
     assert_indexed(db, "applications", "office_path")

@@ -99,6 +99,25 @@ def check(
         raise Refused("LEAVE_BALANCE_SHORT", {"available": available, "asked": asked.days})
 
 
+def days_asked(asked: Asked) -> list[str]:
+    """The half days an application holds (``YYYY-MM-DD:am``, ``…:pm``). Two applications of
+    one person never hold the same one: the store's unique ids say so at the moment of writing,
+    whatever ran between the check and the write (two applications sent at once)."""
+    halves = {"forenoon": ("am",), "afternoon": ("pm",)}.get(asked.half or "", ("am", "pm"))
+    count = (asked.to_date - asked.from_date).days + 1
+    return [
+        f"{(asked.from_date + timedelta(days=n)).isoformat()}:{half}"
+        for n in range(count)
+        for half in halves
+    ]
+
+
+def still_holds(other: dict[str, Any] | None, asked: Asked) -> bool:
+    """Whether the application holding one of the days asked (None: not written yet) still
+    holds days asked: one withdrawn, rejected or cut short before them gives them up."""
+    return other is not None and _overlaps(asked, other)
+
+
 def _overlaps(asked: Asked, other: dict[str, Any]) -> bool:
     if other["status"] not in HOLDING:
         return False

@@ -70,6 +70,7 @@ class ApplyingDesk(Desk):
         event = self._event(
             LeaveApplied, application, who, to_post_id=stop.post_id, level=stop.level
         )
+        self._hold_days(who, application["_id"], asked)
         store.insert_application(db, application, event)
         return view(application)
 
@@ -99,6 +100,7 @@ class ApplyingDesk(Desk):
         )
         after = {**found, **fields, "version": fix.version + 1}
         event = self._event(LeaveApplied, after, who, to_post_id=stop.post_id, level=stop.level)
+        self._hold_days(who, found["_id"], asked)
         return view(store.change_application(db, found["_id"], fix.version, fields, entry, event))
 
     @rpc

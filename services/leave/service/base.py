@@ -3,18 +3,23 @@ a chain, the ledger brought up to date, events of an application, and its answer
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from common.actor import Actor
 from common.clock import IST, iso, utcnow
+from common.errors import Refused
 from common.events import LeaveEvent, new_event
 from common.storage import Storage
 from common.trust import Trusted
 from services.leave import store
 from services.leave.domain import applications, balances, rules
-from services.leave.domain.applications import Stop
+from services.leave.domain.applications import Asked, Stop
 from services.leave.schemas import Application
+
+# Days held for an application that is not written yet: it is being applied for (or its write
+# was cut off, and after this long the days are free again).
+WRITING = timedelta(minutes=2)
 
 
 def today() -> date:
@@ -95,6 +100,25 @@ class Desk:
     def _post_ledger(self, application: dict[str, Any]) -> None:
         """The debit or refund a decision wrote in the applicant's ledger."""
         store.add_entries(self.storage.db, balances.entries_of(application))
+
+    def _hold_days(self, who: Actor, application_id: str, asked: Asked) -> None:
+        """Hold the days asked for the application about to be written. Checked against the
+        person's applications already, this refuses (as an overlap, holding nothing) only what
+        another application of theirs took since: one sent at the same moment, or still being
+        applied for. Days an application gave up since (withdrawn, rejected, cut short) are
+        taken over."""
+        db, now = self.storage.db, utcnow()
+        days = applications.days_asked(asked)
+        for held in store.hold_days(db, who.user_id, application_id, days, iso(now)):
+            holder = store.application_if_any(db, held["application_id"])
+            being_written = holder is None and now - datetime.fromisoformat(held["at"]) < WRITING
+            if (
+                being_written
+                or applications.still_holds(holder, asked)
+                or not store.take_over_day(db, held, application_id, iso(now))
+            ):
+                store.let_go_days(db, who.user_id, application_id, days)
+                raise Refused("LEAVE_OVERLAPS", {"application_id": held["application_id"]})
 
     def _applicant_changed(
         self,
