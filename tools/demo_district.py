@@ -1,6 +1,7 @@
 """The demo district, Hathras: what `make run` seeds once so a person can try the office.
 Two departments work there, so HQ's figures compare them: the police (the SP's office, with a
-constable of the Reader's branch who applies for leave, a circle and a police station) and revenue (the Collectorate and Tehsil Sadar)."""
+constable under the Reader who applies for leave, a circle and a police station) and revenue
+(the Collectorate and Tehsil Sadar)."""
 
 from typing import Any
 
@@ -34,7 +35,7 @@ POSTS = [
     ("ASP-HTR", "SP-HTR", "Additional Superintendent of Police, Hathras", "अपर पुलिस अधीक्षक, हाथरस", "SP-HTR"),
     ("RDR-SP-HTR", "SP-HTR", "Reader to SP, Hathras", "वाचक पुलिस अधीक्षक, हाथरस", "SP-HTR"),
     ("HC-ESTT-SP-HTR", "SP-HTR", "Head Clerk, Establishment, SP Office Hathras", "प्रधान लिपिक, अधिष्ठान, पुलिस अधीक्षक कार्यालय हाथरस", "ASP-HTR"),
-    ("CT-RB-SP-HTR", "SP-HTR", "Constable, Reader Branch, SP Office Hathras", "आरक्षी, वाचक शाखा, पुलिस अधीक्षक कार्यालय हाथरस", "RDR-SP-HTR"),
+    ("CT-SP-HTR", "SP-HTR", "Constable, SP Office Hathras", "आरक्षी, पुलिस अधीक्षक कार्यालय हाथरस", "RDR-SP-HTR"),
     ("CRU-SP-HTR", "SP-HTR", "Central Receipt Unit, SP Office Hathras", "केंद्रीय आवती इकाई, पुलिस अधीक्षक कार्यालय हाथरस", "HC-ESTT-SP-HTR"),
     ("CO-SADAR-HTR", "CO-SADAR-HTR", "Circle Officer Sadar, Hathras", "क्षेत्राधिकारी सदर, हाथरस", "ASP-HTR"),
     ("SHO-KOTWALI-HTR", "PS-KOTWALI-HTR", "SHO Kotwali Nagar, Hathras", "थानाध्यक्ष कोतवाली नगर, हाथरस", "CO-SADAR-HTR"),
@@ -53,7 +54,7 @@ PEOPLE = [
     ("asp.hathras", "Anita Verma", "अनीता वर्मा", ["officer", "nodal_officer"], "SP-HTR", ["ASP-HTR"]),
     ("reader.hathras", "Suresh Chandra Sharma", "सुरेश चन्द्र शर्मा", ["dealing_hand"], "SP-HTR", ["RDR-SP-HTR"]),
     ("hc.estt.hathras", "Mohd. Iqbal Khan", "मो. इक़बाल ख़ान", ["dealing_hand"], "SP-HTR", ["HC-ESTT-SP-HTR"]),
-    ("ct.hathras", "Sunil Kumar Yadav", "सुनील कुमार यादव", ["dealing_hand"], "SP-HTR", ["CT-RB-SP-HTR"]),
+    ("ct.hathras", "Sunil Kumar Yadav", "सुनील कुमार यादव", ["dealing_hand"], "SP-HTR", ["CT-SP-HTR"]),
     ("cru.hathras", "Pooja Yadav", "पूजा यादव", ["diarist"], "SP-HTR", ["CRU-SP-HTR"]),
     ("co.sadar.hathras", "Vikram Pratap Singh", "विक्रम प्रताप सिंह", ["officer"], "CO-SADAR-HTR", ["CO-SADAR-HTR"]),
     ("sho.kotwali.hathras", "Ramesh Prasad Gupta", "रमेश प्रसाद गुप्ता", ["officer"], "PS-KOTWALI-HTR", ["SHO-KOTWALI-HTR"]),

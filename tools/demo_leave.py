@@ -1,5 +1,5 @@
 """The demo district's leave: the first time `make run` seeds Hathras, its constable of the
-Reader's branch applies for a week's earned leave, the Reader (his reporting officer)
+SP office (under the Reader) applies for a week's earned leave, the Reader (his reporting officer)
 recommends it and the SP sanctions it under the office's seal (the demo has no DSC token), so
 a sanction order is there to open and verify publicly. Done through leave's ordinary calls, as
 the people themselves. A person trying the demo applies for more leave the same way."""

@@ -255,7 +255,7 @@ def test_returned_leave_is_corrected_and_a_stale_screen_is_told_so(page: Page, o
 def test_back_from_leave_the_applicant_files_the_joining_report(page: Page, office, login):
     """Casual leave that began two days ago and runs to tomorrow, sanctioned by the reporting
     officer; back today: the leave is cut short to yesterday and its last two days given back.
-    On the phone the constable of the Reader's branch, on the desktop the CRU's diarist (each
+    On the phone the SP office's constable, on the desktop the CRU's diarist (each
     run's leave its own person's: both cover today)."""
     applicant, officer = BACK_FROM_LEAVE[size_of(page)]
     person, reporting = Desk(office.url, login(applicant)), Desk(office.url, login(officer))
