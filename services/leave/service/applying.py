@@ -120,7 +120,6 @@ class ApplyingDesk(Desk):
         return self._applicant_changed(
             who,
             found,
-            asked.version,
             change,
             LeaveCancelled,
             lambda after: {

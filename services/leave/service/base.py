@@ -120,24 +120,35 @@ class Desk:
                 store.let_go_days(db, who.user_id, application_id, days)
                 raise Refused("LEAVE_OVERLAPS", {"application_id": held["application_id"]})
 
+    def _write(
+        self,
+        who: Actor,
+        found: dict[str, Any],
+        fields: dict[str, Any],
+        entry: dict[str, Any],
+        payload: type[LeaveEvent],
+        **more: Any,
+    ) -> dict[str, Any]:
+        """The change, with its event, written at the version it was read at."""
+        version = found["version"]
+        event = self._event(payload, {**found, **fields, "version": version + 1}, who, **more)
+        return store.change_application(
+            self.storage.db, found["_id"], version, fields, entry, event
+        )
+
     def _applicant_changed(
         self,
         who: Actor,
         found: dict[str, Any],
-        version: int,
         change: tuple[dict[str, Any], dict[str, Any]],
         payload: type[LeaveEvent],
         more: Callable[[dict[str, Any]], dict[str, Any]],
     ) -> dict[str, Any]:
-        """A change the applicant makes (a cancellation, a joining report), written at the
-        version they saw with its event (``more``: the event's fields from the changed
-        application); the days it gives back go to the ledger."""
+        """A change the applicant makes (a cancellation, a joining report; its version checked
+        already), with its event (``more``: the event's fields from the changed application);
+        the days it gives back go to the ledger."""
         fields, entry = change
-        after = {**found, **fields, "version": version + 1}
-        event = self._event(payload, after, who, **more(after))
-        changed = store.change_application(
-            self.storage.db, found["_id"], version, fields, entry, event
-        )
+        changed = self._write(who, found, fields, entry, payload, **more({**found, **fields}))
         self._post_ledger(changed)
         return view(changed)
 

@@ -30,7 +30,6 @@ class JoiningDesk(Desk):
         return self._applicant_changed(
             who,
             found,
-            report.version,
             change,
             LeaveJoined,
             lambda after: {

@@ -225,18 +225,3 @@ class OrderingDesk(Desk):
             "sha256": order["sha256"],
             "pdf_b64": self._order_b64(order),
         }
-
-    def _write(
-        self,
-        who: Actor,
-        found: dict[str, Any],
-        fields: dict[str, Any],
-        entry: dict[str, Any],
-        payload: Any,
-        **more: Any,
-    ) -> dict[str, Any]:
-        version = found["version"]
-        event = self._event(payload, {**found, **fields, "version": version + 1}, who, **more)
-        return store.change_application(
-            self.storage.db, found["_id"], version, fields, entry, event
-        )
