@@ -77,3 +77,21 @@ def test_leave_cut_short_is_away_only_to_its_last_day_taken(office, desks):
         if begun["id"] in d["application_ids"]
     }
     assert seen == {day(-2), last}
+
+
+def test_leave_ended_by_a_joining_report_is_away_to_the_day_before_joining(office, desks):
+    """Back two days early: the calendar shows the days taken, as for leave cut short."""
+    leave = office.rpc.leave
+    co, asp = desks[CO], desks[ASP]
+    begun = leave.apply(co, casual(-2, 4))  # the circle officer's: the ASP sanctions it
+    begun = leave.sanction(asp, begun["id"], {"version": begun["version"]})
+    joined = leave.join(co, begun["id"], {"version": begun["version"], "joined_on": day(0)})
+    assert (joined["status"], joined["curtailed_to"]) == ("joined", day(-1))
+    months = {day(-2)[:7], day(1)[:7]}
+    items = [
+        a
+        for month in months
+        for a in leave.office_calendar(asp, {"month": month})["items"]
+        if a["application_id"] == begun["id"]
+    ]
+    assert {(a["to_date"], a["days"]) for a in items} == {(day(-1), 2)}

@@ -10,7 +10,7 @@ from common.errors import NotFound
 from common.rpc import rpc
 from common.validation import parse
 from services.leave import store
-from services.leave.domain import offices, rules
+from services.leave.domain import applications, offices, rules
 from services.leave.schemas import (
     CalendarQuery,
     LeaveRegister,
@@ -19,8 +19,6 @@ from services.leave.schemas import (
     RegisterQuery,
 )
 from services.leave.service.base import Desk, view
-
-AWAY = ("sanctioned", "curtailed")
 
 
 class OfficeViewDesk(Desk):
@@ -35,7 +33,9 @@ class OfficeViewDesk(Desk):
         span = (first.isoformat(), last.isoformat())
         found = [
             a
-            for a in store.office_applications(self.storage.db, office["id"], AWAY, between=span)
+            for a in store.office_applications(
+                self.storage.db, office["id"], applications.TAKEN, between=span
+            )
             if offices.last_day(a) >= span[0]
         ]
         found.sort(key=lambda a: (a["from_date"], a["applicant_name"], a["_id"]))
