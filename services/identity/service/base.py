@@ -7,7 +7,7 @@ from typing import Any
 from common.actor import Actor
 from common.clock import iso
 from common.config import setting
-from common.events import Names, PostAssigned, PostDelegated, new_event
+from common.events import DelegationEnded, Names, PostAssigned, PostDelegated, new_event
 from common.secrets_at_rest import SecretBox
 from common.storage import Storage
 from common.trust import Trusted
@@ -110,6 +110,26 @@ class Desk:
         )
         store.insert_delegation(self.storage.db, delegation, event)
         return delegation
+
+    def _end_delegation(
+        self, actor: Actor, found: dict[str, Any], now: str
+    ) -> dict[str, Any] | None:
+        """End a delegation now, with its event (by a person at the delegate desk, or by
+        identity itself for leave cut short or cancelled); answers it ended, or None if it had
+        ended already."""
+        db = self.storage.db
+        event = new_event(
+            DelegationEnded(
+                **{k: found[k] for k in ("post_id", "holder_user_id", "delegate_user_id")},
+                delegation_id=found["_id"],
+                post_name=Names.model_validate(found["post_name"]),
+                ended_at=now,
+            ),
+            actor,
+            store.post_by_id(db, found["post_id"])["office_path"],
+        )
+        ended: dict[str, Any] | None = store.end_delegation(db, found["_id"], now, event)
+        return ended
 
     def _govid_domain(self) -> str:
         return setting(self.config, "EOFFICE_GOVID_DOMAIN", "up.gov.in")

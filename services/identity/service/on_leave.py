@@ -21,13 +21,10 @@ from pymongo.errors import DuplicateKeyError
 from common.clock import IST, iso, utcnow
 from common.errors import Refused
 from common.events import (
-    DelegationEnded,
     LeaveCancelled,
     LeaveEvent,
     LeaveJoined,
     LeaveSanctioned,
-    Names,
-    new_event,
 )
 from services.identity import store
 from services.identity.service.base import Desk
@@ -143,14 +140,4 @@ class OnLeaveDesk(Desk):
             ):
                 delegate = store.user_by_id(db, found["delegate_user_id"])
                 self._delegate_for_leave(post, delegate, body.from_date, ends, wanted)
-        event = new_event(
-            DelegationEnded(
-                **{k: found[k] for k in ("post_id", "holder_user_id", "delegate_user_id")},
-                delegation_id=found["_id"],
-                post_name=Names.model_validate(found["post_name"]),
-                ended_at=iso(now),
-            ),
-            self.trust.own_actor(),
-            store.post_by_id(db, found["post_id"])["office_path"],
-        )
-        store.end_delegation(db, found["_id"], iso(now), event)
+        self._end_delegation(self.trust.own_actor(), found, iso(now))

@@ -6,11 +6,6 @@ from typing import Any
 
 from common.clock import IST, iso, utcnow
 from common.errors import Conflict, InvalidInput
-from common.events import (
-    DelegationEnded,
-    Names,
-    new_event,
-)
 from common.fold import normalise
 from common.rpc import rpc
 from common.validation import parse
@@ -111,17 +106,7 @@ class PostDesk(Desk):
         if who.user_id not in (found["holder_user_id"], found["delegate_user_id"]):
             authority.require_setup(who, store.post_by_id(db, found["post_id"])["office_path"])
         now = iso(utcnow())
-        event = new_event(
-            DelegationEnded(
-                **{k: found[k] for k in ("post_id", "holder_user_id", "delegate_user_id")},
-                delegation_id=found["_id"],
-                post_name=Names.model_validate(found["post_name"]),
-                ended_at=now,
-            ),
-            who,
-            store.post_by_id(db, found["post_id"])["office_path"],
-        )
-        ended = store.end_delegation(db, delegation_id, now, event)
+        ended = self._end_delegation(who, found, now)
         return delegation_view(ended or found, now)
 
     @rpc
