@@ -358,6 +358,8 @@ class LeaveCancelled(LeaveEvent):
     was: str  # the status it had
     curtailed_to: str | None = None
     refunded_days: float = 0
+    # The officer's post that held it, or sanctioned it (None: it was with its applicant).
+    held_by_post_id: str | None = None
 
 
 class LeaveJoined(LeaveEvent):

@@ -113,25 +113,6 @@ def post_names(db: Db, post_ids: Iterable[str]) -> dict[str, dict[str, str]]:
     return {p["_id"]: p["name"] for p in found if p.get("name")}
 
 
-# --- where each leave application is, for its cancellation -----------------------------------
-
-
-def leave_at(db: Db, application_id: str, post_id: str | None, seq: int) -> None:
-    """The officer's post an application is with as of its version ``seq`` (an older event
-    arriving late changes nothing)."""
-    with contextlib.suppress(DuplicateKeyError):  # a newer version is kept already
-        db.leave.update_one(
-            {"_id": application_id, "seq": {"$not": {"$gte": seq}}},
-            {"$set": {"post_id": post_id, "seq": seq}},
-            upsert=True,
-        )
-
-
-def leave_post(db: Db, application_id: str) -> str | None:
-    found = db.leave.find_one({"_id": application_id})
-    return found["post_id"] if found else None
-
-
 def holders(db: Db, post_ids: Iterable[str]) -> dict[str, str]:
     return {p["_id"]: p["holder_user_id"] for p in db.posts.find({"_id": {"$in": list(post_ids)}})}
 

@@ -1109,18 +1109,6 @@ def test_a_posts_name_is_kept_with_its_holder_and_a_late_assignment_keeps_the_ne
     assert notify.post_names(db, ["p1", "p2", "p3"]) == {"p1": {"en": "SP", "hi": "पुलिस अधीक्षक"}}
 
 
-def test_where_a_leave_application_is_follows_its_newest_version_in_any_order(db: Any) -> None:
-    notify.ensure_indexes(db)
-    assert notify.leave_post(db, "a1") is None
-    notify.leave_at(db, "a1", "p1", 1)
-    notify.leave_at(db, "a1", "p3", 3)
-    notify.leave_at(db, "a1", "p2", 2)  # older, arriving late: changes nothing
-    notify.leave_at(db, "a1", "p2", 3)  # the same version again: changes nothing
-    assert notify.leave_post(db, "a1") == "p3"
-    notify.leave_at(db, "a1", None, 4)  # returned: with no officer
-    assert notify.leave_post(db, "a1") is None
-
-
 def test_a_persons_choices_are_kept_and_their_first_addresses_never_overwrite_them(db: Any) -> None:
     notify.ensure_indexes(db)
     assert_indexed(db, "people", "wanted")

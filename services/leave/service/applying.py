@@ -126,6 +126,7 @@ class ApplyingDesk(Desk):
                 "was": found["status"],
                 "curtailed_to": after["curtailed_to"],
                 "refunded_days": after["refunded_days"],
+                "held_by_post_id": found.get("at_post_id") or found.get("decided_post_id"),
             },
         )
 

@@ -132,12 +132,16 @@ def notices_for(event: Event) -> list[Notice]:
 
 def _for_leave(event: Event, body: LeaveEvent) -> list[Notice]:
     """An application reaching an officer's post tells that post it waits for them; a word on
-    it (recommended on, returned, rejected, sanctioned) tells its applicant. Its cancellation
-    is told by ``leave_cancelled``: the post to tell is not in the event."""
+    it (recommended on, returned, rejected, sanctioned) tells its applicant; its cancellation
+    tells the officer's post that held or sanctioned it (none when it was back with its
+    applicant)."""
     told: list[Notice] = []
     params = leave_params(body)
     if isinstance(body, (LeaveApplied, LeaveRecommended)):
         told.append(for_post(event, body.to_post_id, "leave_to_act_on", dict(params)))
+    if isinstance(body, LeaveCancelled) and body.held_by_post_id and body.was != "returned":
+        more = {"was": body.was, "curtailed_to": body.curtailed_to}
+        told.append(for_post(event, body.held_by_post_id, "leave_cancelled", params | more))
     kind = LEAVE_TOLD.get(type(body))
     if kind:
         if isinstance(body, (LeaveRejected, LeaveReturned)):
@@ -160,33 +164,6 @@ def leave_params(body: LeaveEvent, **more: Any) -> dict[str, Any]:
     if isinstance(body, (LeaveApplied, LeaveRecommended)):
         params["to_post_id"] = body.to_post_id
     return params
-
-
-def leave_cancelled(event: Event, post_id: str | None) -> list[Notice]:
-    """A cancelled application tells the officer's post that held or sanctioned it (none when
-    it was back with its applicant)."""
-    body = event.body()
-    if not isinstance(body, LeaveCancelled) or post_id is None or body.was == "returned":
-        return []
-    params = leave_params(body, was=body.was, curtailed_to=body.curtailed_to)
-    return [for_post(event, post_id, "leave_cancelled", params)]
-
-
-def leave_whereabouts(event: Event) -> tuple[str, str | None, int] | None:
-    """(application, officer's post, seq) for an event that moves an application: the post it
-    now waits at or that sanctioned it (so its cancellation tells them), None when it is with
-    no officer. Kept by notify, since a cancellation does not say who held it."""
-    body = event.body()
-    post: str | None
-    if isinstance(body, (LeaveApplied, LeaveRecommended)):
-        post = body.to_post_id
-    elif isinstance(body, LeaveSanctioned):
-        post = body.by_post_id
-    elif isinstance(body, (LeaveReturned, LeaveRejected)):
-        post = None
-    else:
-        return None
-    return body.application_id, post, body.seq
 
 
 def with_post_names(told: list[Notice], names: Mapping[str, Any]) -> list[Notice]:

@@ -8,7 +8,7 @@ from nameko.events import SERVICE_POOL, event_handler
 from nameko.timer import timer
 
 from common.clock import IST, iso, utcnow
-from common.events import Event, FileSent, LeaveCancelled, PostAssigned, PostDelegated
+from common.events import Event, FileSent, PostAssigned, PostDelegated
 from common.paging import page_of
 from common.rpc import rpc
 from common.workdays import Calendars
@@ -133,20 +133,13 @@ class NoticeDesk(Desk):
 
     def _leave(self, raw: dict[str, Any]) -> None:
         """The officer an application reaches is told, its applicant is told each word on it,
-        and where it is kept, so its cancellation tells the officer who held or sanctioned it."""
+        and a cancellation tells the officer who held or sanctioned it."""
         event = self._event(raw)
         if event is None:
             return
-        db, body = self.storage.db, event.body()
-        if isinstance(body, LeaveCancelled):
-            told = notices.leave_cancelled(event, store.leave_post(db, body.application_id))
-        else:
-            told = notices.notices_for(event)
-        moved = notices.leave_whereabouts(event)
-        if moved:
-            store.leave_at(db, *moved)
+        told = notices.notices_for(event)
         posts = {n["params"]["to_post_id"] for n in told if n["params"].get("to_post_id")}
-        self._raise(notices.with_post_names(told, store.post_names(db, posts)))
+        self._raise(notices.with_post_names(told, store.post_names(self.storage.db, posts)))
 
     # --- what concerns a person ----------------------------------------------------------------
 
