@@ -12,7 +12,7 @@ from common.actor import Actor
 from common.errors import Conflict, NotFound
 from common.events import new_event
 from common.outbox import with_events, with_first_events
-from common.storage import ensure_index
+from common.storage import ensure_index, next_counter
 from services.files.domain import history
 from services.files.domain.change import Change, Item, NewItem
 
@@ -44,6 +44,9 @@ def ensure_indexes(db: Any) -> None:
     # The dispatch register: an office's entries, newest first, served by the index.
     ensure_index(db.dispatches, [("office_id", 1), ("at", -1), ("_id", -1)])
     ensure_index(db.heads, "office_id")
+    # Text read out of documents: the reader takes the oldest queued; the index catches up by seq.
+    ensure_index(db.texts, [("state", 1), ("queued_at", 1)])
+    ensure_index(db.texts, "seq")
 
 
 def insert(db: Any, kind: str, new: NewItem, actor: Actor) -> None:
@@ -213,3 +216,79 @@ def dispatches_of(db: Any, office_id: str | None, batch: int) -> Iterator[Item]:
         yield from page
         if len(page) < batch:
             return
+
+
+# --- text read out of documents ----------------------------------------------------------------
+# One document per content (``_id`` its SHA-256): ``state`` queued, reading, done or failed (with
+# ``reason``); when done its ``method`` (text layer or ocr), ``pages`` and ``text``; ``refs`` the
+# items it belongs to ({kind, id, what}: a receipt's letter, a file's issued letter, a legacy
+# record's scan). ``seq`` grows whenever what the full-text index must hold of it changes (read,
+# or a new item refers to it), so an index anywhere catches up by asking for what is newer.
+
+
+def queue_text(db: Any, sha256: str, ref: Item, at: str) -> None:
+    """Ask for the words of document ``sha256`` for the item ``ref``; a document already read
+    is not read again, only indexed for the new item too."""
+    before = db.texts.find_one_and_update(
+        {"_id": sha256},
+        {"$setOnInsert": {"state": "queued", "queued_at": at}, "$addToSet": {"refs": ref}},
+        {"state": 1, "refs": 1},
+        upsert=True,
+    )
+    if before is not None and before["state"] == "done" and ref not in before.get("refs", []):
+        db.texts.update_one({"_id": sha256}, {"$set": {"seq": next_counter(db, "texts")}})
+
+
+def take_queued_text(db: Any, at: str) -> Item | None:
+    """The oldest document waiting to be read, marked as being read (``reading_since``)."""
+    return db.texts.find_one_and_update(
+        {"state": "queued"},
+        {"$set": {"state": "reading", "reading_since": at}},
+        sort=[("queued_at", 1)],
+        return_document=ReturnDocument.AFTER,
+    )
+
+
+def requeue_unfinished_texts(db: Any) -> int:
+    """Documents a stopped reader was reading go back to the queue (at start)."""
+    return db.texts.update_many({"state": "reading"}, {"$set": {"state": "queued"}}).modified_count
+
+
+def text_read(db: Any, sha256: str, method: str, pages: int, text: str, at: str) -> None:
+    db.texts.update_one(
+        {"_id": sha256},
+        {
+            "$set": {
+                "state": "done",
+                "method": method,
+                "pages": pages,
+                "text": text,
+                "read_at": at,
+                "seq": next_counter(db, "texts"),
+            },
+            "$unset": {"reason": "", "reading_since": ""},
+        },
+    )
+
+
+def text_failed(db: Any, sha256: str, reason: str, detail: str, at: str) -> None:
+    db.texts.update_one(
+        {"_id": sha256},
+        {
+            "$set": {"state": "failed", "reason": reason, "detail": detail, "read_at": at},
+            "$unset": {"reading_since": ""},
+        },
+    )
+
+
+def texts_since(db: Any, seq: int, batch: int) -> list[Item]:
+    """Documents read (or newly referred to) after ``seq``, in order, at most ``batch``."""
+    return list(db.texts.find({"seq": {"$gt": seq}}).sort("seq", 1).limit(batch))
+
+
+def text_states(db: Any, sha256s: Sequence[str]) -> dict[str, Item]:
+    """Each document's reading state (``state``, ``reason``, ``method``, ``pages``), by hash."""
+    found = db.texts.find(
+        {"_id": {"$in": list(sha256s)}}, {"state": 1, "reason": 1, "method": 1, "pages": 1}
+    )
+    return {doc.pop("_id"): doc for doc in found}

@@ -546,6 +546,41 @@ def test_an_issue_number_is_recorded_once(db: Any) -> None:
     assert files.issue(db, {"$gt": ""}) is None  # type: ignore[arg-type]
 
 
+def test_a_documents_text_is_queued_once_read_once_and_indexed_again_for_each_new_item(
+    db: Any,
+) -> None:
+    files.ensure_indexes(db)
+    assert_indexed(db, "texts", "seq")
+    receipt = {"kind": "receipts", "id": "r1", "what": "receipt"}
+    files.queue_text(db, "a" * 64, receipt, "2026-12-01T10:00:00Z")
+    files.queue_text(db, "a" * 64, receipt, "2026-12-01T10:00:01Z")  # asked again: no change
+    files.queue_text(db, "b" * 64, receipt, "2026-12-01T10:00:02Z")
+    assert files.text_states(db, ["a" * 64])["a" * 64]["state"] == "queued"
+    taken = files.take_queued_text(db, "2026-12-01T10:01:00Z")
+    assert taken is not None and taken["_id"] == "a" * 64 and taken["state"] == "reading"
+    assert taken["refs"] == [receipt]
+    assert files.requeue_unfinished_texts(db) == 1  # a reader stopped half-way: asked again
+    taken = files.take_queued_text(db, "2026-12-01T10:02:00Z")
+    assert taken is not None and taken["_id"] == "a" * 64
+    files.text_read(db, "a" * 64, "ocr", 2, "हाथरस चौकीदार", "2026-12-01T10:03:00Z")
+    other = files.take_queued_text(db, "2026-12-01T10:04:00Z")
+    assert other is not None and other["_id"] == "b" * 64
+    files.text_failed(db, "b" * 64, "encrypted", "", "2026-12-01T10:05:00Z")
+    assert files.take_queued_text(db, "2026-12-01T10:06:00Z") is None
+    states = files.text_states(db, ["a" * 64, "b" * 64, "c" * 64])
+    assert states["a" * 64] == {"state": "done", "method": "ocr", "pages": 2}
+    assert states["b" * 64] == {"state": "failed", "reason": "encrypted"}
+    assert "c" * 64 not in states
+    read = files.texts_since(db, 0, 10)
+    assert [t["_id"] for t in read] == ["a" * 64] and read[0]["text"] == "हाथरस चौकीदार"
+    # The same letter put on a second item: not read again, but the index must take it again.
+    files.queue_text(db, "a" * 64, {"kind": "files", "id": "f1", "what": "letter"}, "2026-12-02")
+    again = files.texts_since(db, read[0]["seq"], 10)
+    assert [t["_id"] for t in again] == ["a" * 64] and len(again[0]["refs"]) == 2
+    assert files.text_states(db, ["a" * 64])["a" * 64]["state"] == "done"
+    assert files.texts_since(db, again[0]["seq"], 10) == []
+
+
 def test_the_dispatch_register_reads_newest_first_a_page_at_a_time(db: Any) -> None:
     files.ensure_indexes(db)
     entries = [
