@@ -10,12 +10,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from eventlet import patcher
+
 OCR_LANGUAGES = "hin+eng"
 OCR_DPI = 200  # enough for typed office letters; 300 doubles the time for little gain
 # Fewer letters than this on every page means the text layer is absent or only a scanner's
 # stamp: read the pages' images instead.
 MIN_LETTERS_PER_PAGE = 20
 MAX_OCR_PAGES = 200
+# Under Nameko's monkey patching ``subprocess.run`` is green (the service answers while a child
+# runs), but eventlet builds its Popen on a copy of the subprocess module of its own, so a
+# timeout raises that copy's TimeoutExpired, which ``except subprocess.TimeoutExpired`` misses.
+TIMED_OUT = (subprocess.TimeoutExpired, patcher.original("subprocess").TimeoutExpired)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def _run(command: list[str], ends_at: float) -> str:
         raise Unreadable("deadline")
     try:
         done = subprocess.run(command, capture_output=True, timeout=left, check=False)
-    except subprocess.TimeoutExpired:
+    except TIMED_OUT:
         raise Unreadable("deadline") from None
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace")
