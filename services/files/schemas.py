@@ -262,6 +262,23 @@ class PutInFile(Strict):
     file_id: str = Field(min_length=1, max_length=64)
 
 
+class TextState(BaseModel):
+    """How far reading a document's words has got."""
+
+    state: Literal["queued", "reading", "done", "failed"]
+    reason: Literal["encrypted", "broken", "deadline", "no_text", "too_many_pages"] | None = Field(
+        None, description="why it could not be read (failed)"
+    )
+    method: Literal["text", "ocr"] | None = Field(
+        None, description="its own text layer, or OCR of its pages (done)"
+    )
+    pages: int | None = None
+
+
+class DocumentText(TextState):
+    text: str | None = Field(None, description="its words, pages separated by form feeds (done)")
+
+
 class Document(BaseModel):
     sha256: str | None = Field(None, description="none: a physical letter without a scan")
     size: int = 0
@@ -349,6 +366,7 @@ class Receipt(BaseModel):
     drafts: list[Draft] = []
     version: int
     pendency: ItemPendency | None = None
+    text: TextState | None = Field(None, description="its letter's words read out (with a PDF)")
 
 
 class InboxItem(BaseModel):
@@ -397,6 +415,7 @@ class Correspondence(BaseModel):
     first_page: int
     last_page: int
     added_at: str
+    text: TextState | None = Field(None, description="its words read out (when it has a PDF)")
 
 
 class EFile(BaseModel):

@@ -292,3 +292,26 @@ def text_states(db: Any, sha256s: Sequence[str]) -> dict[str, Item]:
         {"_id": {"$in": list(sha256s)}}, {"state": 1, "reason": 1, "method": 1, "pages": 1}
     )
     return {doc.pop("_id"): doc for doc in found}
+
+
+def text_of(db: Any, sha256: str) -> Item | None:
+    """A document's reading, its words and the items it belongs to (``refs``)."""
+    return db.texts.find_one({"_id": sha256}) if isinstance(sha256, str) else None
+
+
+def queue_unread_documents(db: Any, at: str) -> int:
+    """Queue the documents stored before their words were read (receipts' letters and issued
+    letters), once per store: a start after that reads nothing more here. How many it queued."""
+    if db.migrations.find_one({"_id": "texts_queued"}) is not None:
+        return 0
+    refs = [
+        (r["document"]["sha256"], {"kind": "receipts", "id": r["_id"], "what": "receipt"})
+        for r in db.receipts.find({"document.sha256": {"$ne": None}}, {"document.sha256": 1})
+    ] + [
+        (i["sha256"], {"kind": "files", "id": i["file_id"], "what": "letter"})
+        for i in db.issues.find({}, {"sha256": 1, "file_id": 1})
+    ]
+    for sha256, ref in refs:
+        queue_text(db, sha256, ref, at)
+    db.migrations.insert_one({"_id": "texts_queued", "at": at, "documents": len(refs)})
+    return len(refs)

@@ -581,6 +581,34 @@ def test_a_documents_text_is_queued_once_read_once_and_indexed_again_for_each_ne
     assert files.texts_since(db, again[0]["seq"], 10) == []
 
 
+def test_documents_stored_before_reading_are_queued_once_and_a_text_is_read_whole(
+    db: Any,
+) -> None:
+    files.ensure_indexes(db)
+    db.receipts.insert_many(
+        [
+            {"_id": "r1", "number": "R1", "document": {"sha256": "a" * 64}},
+            # a physical letter without a scan
+            {"_id": "r2", "number": "R2", "document": {"sha256": None}},
+            {"_id": "r3", "number": "R1", "copy_no": 1, "document": {"sha256": "a" * 64}},
+        ]
+    )
+    files.record_issue(db, {"_id": "O1/2026/1", "file_id": "f1", "sha256": "b" * 64})
+    assert files.queue_unread_documents(db, "2026-12-01T10:00:00Z") == 3
+    assert files.queue_unread_documents(db, "2026-12-01T11:00:00Z") == 0  # once per store
+    queued = files.text_of(db, "a" * 64)
+    assert queued is not None and queued["state"] == "queued"
+    assert [r["id"] for r in queued["refs"]] == ["r1", "r3"]
+    letter = files.text_of(db, "b" * 64)
+    assert letter is not None
+    assert letter["refs"] == [{"kind": "files", "id": "f1", "what": "letter"}]
+    files.text_read(db, "a" * 64, "text", 1, "चौकीदार", "2026-12-01T10:01:00Z")
+    read = files.text_of(db, "a" * 64)
+    assert read is not None and (read["state"], read["text"]) == ("done", "चौकीदार")
+    assert files.text_of(db, "c" * 64) is None
+    assert files.text_of(db, {"$gt": ""}) is None  # type: ignore[arg-type]
+
+
 def test_the_dispatch_register_reads_newest_first_a_page_at_a_time(db: Any) -> None:
     files.ensure_indexes(db)
     entries = [

@@ -18,6 +18,7 @@ from services.files.service import (
     efiles,
     filing,
     pendency,
+    reading,
     receipts,
     signatures,
 )
@@ -31,6 +32,7 @@ class FilesService(
     signatures.SignatureDesk,
     desk.DeskViews,
     pendency.PendencyDesk,
+    reading.ReadingDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,
@@ -38,7 +40,7 @@ class FilesService(
     name = "files"
     outbox_collections = tuple(store.KINDS)
 
-    storage = Database(indexes=store.ensure_indexes)
+    storage = Database(indexes=store.ensure_indexes, migrate=reading.prepare_reading)
     identity = RpcProxy("identity")
     signing = RpcProxy("signing")
     trust = Trust()

@@ -114,6 +114,22 @@ class Desk:
         file = store.item(self.storage.db, "files", in_file) if in_file else None
         return visibility.may_see_receipt(actor, doc, file)
 
+    def _require_document_seen(self, actor: Actor, sha256: str) -> None:
+        """A stored PDF (and its words) is seen by whoever may see a receipt carrying it, or a
+        file it was read for (an issued letter); for anyone else it does not exist."""
+        db = self.storage.db
+        if not isinstance(sha256, str):
+            raise NotFound("DOCUMENT_NOT_FOUND")
+        if any(
+            self._may_see(actor, "receipts", r) for r in store.receipts_with_document(db, sha256)
+        ):
+            return
+        for ref in (store.text_of(db, sha256) or {}).get("refs", []):
+            file = store.who_may_see(db, "files", ref["id"]) if ref["kind"] == "files" else None
+            if file is not None and self._may_see(actor, "files", file):
+                return
+        raise NotFound("DOCUMENT_NOT_FOUND")
+
     def _apply(self, actor: Actor, kind: str, doc: Item, step: Change) -> Item:
         """Write ``step`` on ``doc``; a change of a file's status is told with its holder."""
         if kind == "files" and movement.changes_status(doc, step):

@@ -133,11 +133,10 @@ class DeskViews(Desk):
 
     @rpc
     def document(self, actor: dict[str, Any], sha256: str) -> str:
-        """A stored PDF (base64), for anyone who may see a receipt that carries it."""
+        """A stored PDF (base64), for anyone who may see a receipt that carries it or a file it
+        was issued from."""
         who = self.trust.actor(actor)
-        receipts = store.receipts_with_document(self.storage.db, sha256)
-        if not any(self._may_see(who, "receipts", r) for r in receipts):
-            raise NotFound("DOCUMENT_NOT_FOUND")
+        self._require_document_seen(who, sha256)
         content = self.storage.blobs.get(sha256)
         if content is None:
             raise NotFound("DOCUMENT_NOT_FOUND")

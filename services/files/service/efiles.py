@@ -14,6 +14,7 @@ from services.files.domain.change import Item
 from services.files.schemas import FileAction, NewFile, NewNote, PutInFile, SendFile
 from services.files.service.base import now
 from services.files.service.held import HeldDesk
+from services.files.service.reading import with_texts
 from services.files.service.views import file_view
 
 
@@ -61,7 +62,7 @@ class FileDesk(HeldDesk):
         doc = self._file(who, file_id)
         if opening and movement.is_first_open(who, doc):
             doc = self._apply(who, "files", doc, movement.opened("files", doc, who, now()))
-        return file_view(self._with_pendency(who, doc), who)
+        return file_view(with_texts(self.storage.db, self._with_pendency(who, doc)), who)
 
     # --- noting -------------------------------------------------------------------------------
 

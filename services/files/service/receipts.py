@@ -29,6 +29,7 @@ from services.files.schemas import (
 )
 from services.files.service.base import decode_pdf, now
 from services.files.service.held import HeldDesk
+from services.files.service.reading import with_text
 from services.files.service.views import receipt_view
 
 
@@ -96,13 +97,19 @@ class ReceiptDesk(HeldDesk):
             if earlier is None:
                 raise
             return earlier
-        return receipt_view(new.doc)
+        if sha256 is not None:
+            store.queue_text(
+                db, sha256, {"kind": "receipts", "id": receipt_id, "what": "receipt"}, iso(now)
+            )
+        return receipt_view(with_text(db, new.doc))
 
     def _earlier_try(self, actor: Actor, receipt_id: str) -> dict[str, Any] | None:
         """The receipt an earlier try of this diarisation made, as the actor may see it now."""
         if store.item(self.storage.db, "receipts", receipt_id) is None:
             return None
-        return receipt_view(self._visible(actor, "receipts", receipt_id))
+        return receipt_view(
+            with_text(self.storage.db, self._visible(actor, "receipts", receipt_id))
+        )
 
     @rpc
     def get_receipt(
@@ -114,7 +121,7 @@ class ReceiptDesk(HeldDesk):
         doc = self._visible(who, "receipts", receipt_id)
         if opening and movement.is_first_open(who, doc):
             doc = self._apply(who, "receipts", doc, movement.opened("receipts", doc, who, now()))
-        return receipt_view(self._with_pendency(who, doc))
+        return receipt_view(with_text(self.storage.db, self._with_pendency(who, doc)))
 
     def _holding_receipt(
         self, actor: Actor, receipt_id: str, version: int | None, received: bool = True
@@ -202,6 +209,11 @@ class ReceiptDesk(HeldDesk):
         terms = store.search_terms_of(db, "receipts", doc["_id"])
         new = domain.copied(doc, uuid.uuid4().hex, copy_no, to, how, actor, at, chain, terms)
         store.insert(db, "receipts", new, actor)
+        if sha256 := doc["document"].get("sha256"):
+            # The copy's desk finds the letter by its words too.
+            store.queue_text(
+                db, sha256, {"kind": "receipts", "id": new.doc["_id"], "what": "receipt"}, at
+            )
 
     @rpc
     def reply_to_receipt(

@@ -150,4 +150,7 @@ class SignatureDesk(Desk):
         at, pages = now(), check_pdf(self._blob(sha256))
         store.record_issue(self.storage.db, signatures.issue(doc, draft, at, sha256))
         step = signatures.issued(doc, draft, who, post_id, at, sha256, pages)
-        return self._changed(who, doc, step)
+        issued = self._changed(who, doc, step)
+        letter = {"kind": "files", "id": file_id, "what": "letter"}
+        store.queue_text(self.storage.db, sha256, letter, at)
+        return issued
