@@ -47,6 +47,7 @@ MESSAGES = {
     ),
     "BAD_REGISTER_LIMIT": _l("The page size must be between 1 and 500."),
     "DOCUMENT_NOT_FOUND": _l("No such document."),
+    "DOCUMENT_TEXT_NOT_FOUND": _l("This document's words have not been asked for yet."),
     "NOTICE_NOT_FOUND": _l("No such notice."),
     "NOT_YOUR_OFFICE": _l("You may only see reports of your own office."),
     "NO_OFFICE": _l("Your account is not attached to an office."),

@@ -13,6 +13,7 @@ from gateway.uploads import form_fields, pdf_response, uploaded_pdf_b64
 from services.files.schemas import (
     ChainCheck,
     DiariseReceipt,
+    DocumentText,
     EditReceipt,
     History,
     Receipt,
@@ -144,3 +145,14 @@ def verify_receipt_history(receipt_id: str) -> Response:
 @documented("A stored PDF, by the SHA-256 of its bytes", binary="application/pdf", errors=(404,))
 def document(sha256: str) -> Response:
     return pdf_response(rpc().files.document(caller(), sha256), sha256)
+
+
+@api.get("/documents/<sha256>/text")
+@documented(
+    "The words read out of a stored PDF (its text layer, or OCR of its pages), and how far "
+    "reading it has got: queued, reading, done, or failed with the reason",
+    response=DocumentText,
+    errors=(404,),
+)
+def document_text(sha256: str) -> Response:
+    return jsonify(rpc().files.document_text(caller(), sha256))

@@ -211,6 +211,7 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
     ),
     # documents: the receipt's scanned letter, by its SHA-256
     ("GET", f"{API}/documents/{{sha256}}"): read(RECEIPTS, DOCUMENT_NOT_FOUND, PDF),
+    ("GET", f"{API}/documents/{{sha256}}/text"): read(RECEIPTS, DOCUMENT_NOT_FOUND),
     # files
     ("POST", f"{API}/files"): NotAnItem("opens a new file"),
     ("GET", F): read(("file",), FILE_NOT_FOUND),
@@ -851,6 +852,7 @@ def test_a_classified_letter_put_in_a_normal_file_stays_with_those_it_was_marked
         f"{API}/receipts/{letter['id']}/history",
         f"{API}/receipts/{letter['id']}/history.csv",
         f"{API}/documents/{letter['document']['sha256']}",
+        f"{API}/documents/{letter['document']['sha256']}/text",
     )
     shown = [
         f"GET {path} -> {answer.status_code} {answer.headers.get('Content-Type')}"
