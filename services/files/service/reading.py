@@ -72,7 +72,14 @@ class ReadingDesk(Desk):
             taken = store.take_queued_text(db, now())
             if taken is None:
                 break
-            self._read(taken["_id"])
+            try:
+                self._read(taken["_id"])
+            except OSError:
+                # The readers are not installed or the disk is full: the machine's fault, not
+                # the document's. It goes back to the queue and is read once that is mended.
+                store.requeue_unfinished_texts(db)
+                log.exception("text.reader_unavailable", sha256=taken["_id"])
+                break
             read += 1
         return read
 
