@@ -292,3 +292,18 @@ def text_states(db: Any, sha256s: Sequence[str]) -> dict[str, Item]:
         {"_id": {"$in": list(sha256s)}}, {"state": 1, "reason": 1, "method": 1, "pages": 1}
     )
     return {doc.pop("_id"): doc for doc in found}
+
+
+# --- the full-text index's reads ---------------------------------------------------------------
+
+
+def last_text_seq(db: Any) -> int:
+    """The newest ``seq`` given to a text (0: none yet): an index at it has nothing to catch up."""
+    counter = db.counters.find_one({"_id": "texts"})
+    return int(counter["seq"]) if counter else 0
+
+
+def texts_of(db: Any, sha256s: Sequence[str]) -> dict[str, str]:
+    """The words read out of each of these documents (those read), by hash."""
+    found = db.texts.find({"_id": {"$in": list(sha256s)}, "state": "done"}, {"text": 1})
+    return {doc["_id"]: doc.get("text", "") for doc in found}

@@ -17,6 +17,7 @@ from services.files.service import (
     drafts,
     efiles,
     filing,
+    fulltext,
     pendency,
     receipts,
     signatures,
@@ -31,6 +32,7 @@ class FilesService(
     signatures.SignatureDesk,
     desk.DeskViews,
     pendency.PendencyDesk,
+    fulltext.TextSearchDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,
@@ -44,3 +46,4 @@ class FilesService(
     trust = Trust()
     config = Config()
     deadline = Deadline()
+    fulltext = fulltext.FullText()
