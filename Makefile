@@ -27,6 +27,7 @@ bench: $(STAMP) translations
 	$(PY) -m bench.notify
 	$(PY) -m bench.outbox
 	$(PY) -m bench.leave
+	$(PY) -m bench.records
 
 # The embedded store, documents and keys under EOFFICE_DATA_DIR (./var), with a manifest of
 # SHA-256s; the office must be stopped (see deploy/RUNBOOK.md). Restore into an empty data dir.

@@ -37,6 +37,7 @@ from gateway.web import (
     offline,
     receipts,
     reports,
+    search,
     signing,
     staff,
     verify,
@@ -135,6 +136,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         verify,
         staff,
         reports,
+        search,
         offline,
     ):
         app.register_blueprint(area.pages)

@@ -375,6 +375,9 @@ MESSAGES = {
     "LEAVE_NOT_SANCTIONED": _l("A joining report is made only after sanctioned leave."),
     "LEAVE_JOINING_BEFORE_START": _l("The day of joining must come after the leave began."),
     "LEAVE_JOINING_IN_FUTURE": _l("The day of joining cannot be later than today."),
+    # full-text search
+    "SEARCH_QUERY_TOO_LONG": _l("Search for at most 200 characters: a few words or a number."),
+    "SEARCH_QUERY_EMPTY": _l("Type a word or a number to search for."),
 }
 
 

@@ -21,7 +21,10 @@ from services.files.schemas import (
     NewNote,
     Page,
     PutInFile,
+    SearchPage,
 )
+
+SEARCH_FILTERS = ("kind", "year", "section", "status")
 
 
 @api.get("/heads")
@@ -167,15 +170,31 @@ def sent() -> Response:
 
 @api.get("/search")
 @documented(
-    "Receipts and files you may see with every word of q in their number, subject, "
-    "sender or confirmed notes (Hindi regardless of nukta and joiners)",
-    response=Page,
-    query={"q": "words", "limit": page_size(200)},
-    errors=(400,),
+    "Receipts and files you may see with every word of q (in Hindi regardless of nukta, "
+    "chandrabindu, half forms and digits; a word of three letters or more also as the start of "
+    "a longer one) in their number, subject, sender or confirmed notes, or in the words read out "
+    "of their documents (letters, issued letters, legacy scans): those found by their fields "
+    "first, then by their documents' words, best first; each with a snippet whose hits are "
+    "marked (segments of text, never HTML)",
+    response=SearchPage,
+    query={
+        "q": "words (at most 200 characters)",
+        "kind": choice("only", "receipt", "file", "letter", "legacy"),
+        "year": ("diarised, opened or recorded in", {"type": "integer"}),
+        "section": "a file's section (ESTT)",
+        "status": choice("only", "open", "parked", "closed", "recorded", "merged", "in_file"),
+        "limit": page_size(200),
+        "cursor": "from next_cursor",
+    },
+    errors=(400, 422),
 )
 def search() -> Response:
     actor = caller()
-    return jsonify(rpc().files.search(actor, request.args.get("q", ""), page_limit()))
+    filters = {f: request.args[f] for f in SEARCH_FILTERS if request.args.get(f)}
+    found = rpc().files.search_text(
+        actor, request.args.get("q", ""), filters, page_limit(), request.args.get("cursor")
+    )
+    return jsonify(found)
 
 
 @api.get("/files/<file_id>/notesheet.pdf")

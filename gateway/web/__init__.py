@@ -7,4 +7,5 @@ history, documents), ``notices`` (all my notices, what reaches me by email or SM
 dead letters and circulars), ``receipts``, ``files``, ``filing`` (open a file; close, reopen,
 link, merge and record it), ``drafts``, ``signing``, ``leave`` (apply, one's applications,
 what waits for one's word, the office's calendar of who is away and its leave register),
-``verify`` (public) and ``staff`` (the nodal officer's onboarding, people and posts)."""
+``search`` (receipts and files by their words and their documents'), ``verify`` (public) and
+``staff`` (the nodal officer's onboarding, people and posts)."""

@@ -315,3 +315,18 @@ def queue_unread_documents(db: Any, at: str) -> int:
         queue_text(db, sha256, ref, at)
     db.migrations.insert_one({"_id": "texts_queued", "at": at, "documents": len(refs)})
     return len(refs)
+
+
+# --- the full-text index's reads ---------------------------------------------------------------
+
+
+def last_text_seq(db: Any) -> int:
+    """The newest ``seq`` given to a text (0: none yet): an index at it has nothing to catch up."""
+    counter = db.counters.find_one({"_id": "texts"})
+    return int(counter["seq"]) if counter else 0
+
+
+def texts_of(db: Any, sha256s: Sequence[str]) -> dict[str, str]:
+    """The words read out of each of these documents (those read), by hash."""
+    found = db.texts.find({"_id": {"$in": list(sha256s)}, "state": "done"}, {"text": 1})
+    return {doc["_id"]: doc.get("text", "") for doc in found}

@@ -609,6 +609,21 @@ def test_documents_stored_before_reading_are_queued_once_and_a_text_is_read_whol
     assert files.text_of(db, {"$gt": ""}) is None  # type: ignore[arg-type]
 
 
+def test_the_full_text_index_learns_the_newest_seq_and_reads_texts_for_its_snippets(
+    db: Any,
+) -> None:
+    files.ensure_indexes(db)
+    assert files.last_text_seq(db) == 0  # nothing read yet: an index at 0 is caught up
+    ref = {"kind": "receipts", "id": "r1", "what": "receipt"}
+    for sha in ("a" * 64, "b" * 64):
+        files.queue_text(db, sha, ref, "2026-12-01T10:00:00Z")
+    files.take_queued_text(db, "2026-12-01T10:01:00Z")
+    files.text_read(db, "a" * 64, "text", 1, "भूमि विवाद", "2026-12-01T10:02:00Z")
+    assert files.last_text_seq(db) == files.texts_since(db, 0, 10)[-1]["seq"]
+    # Only what was read: a document still queued has no words yet.
+    assert files.texts_of(db, ["a" * 64, "b" * 64, "c" * 64]) == {"a" * 64: "भूमि विवाद"}
+
+
 def test_the_dispatch_register_reads_newest_first_a_page_at_a_time(db: Any) -> None:
     files.ensure_indexes(db)
     entries = [

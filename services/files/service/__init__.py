@@ -17,6 +17,7 @@ from services.files.service import (
     drafts,
     efiles,
     filing,
+    fulltext,
     pendency,
     reading,
     receipts,
@@ -33,6 +34,7 @@ class FilesService(
     desk.DeskViews,
     pendency.PendencyDesk,
     reading.ReadingDesk,
+    fulltext.TextSearchDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,
@@ -46,3 +48,4 @@ class FilesService(
     trust = Trust()
     config = Config()
     deadline = Deadline()
+    fulltext = fulltext.FullText()
