@@ -374,6 +374,8 @@ MESSAGES = {
     "LEAVE_NOT_SANCTIONED": _l("A joining report is made only after sanctioned leave."),
     "LEAVE_JOINING_BEFORE_START": _l("The day of joining must come after the leave began."),
     "LEAVE_JOINING_IN_FUTURE": _l("The day of joining cannot be later than today."),
+    # Hindi typing
+    "TYPING_MODE_UNKNOWN": _l("Choose a way of typing Hindi: off, phonetic or inscript."),
 }
 
 
