@@ -168,6 +168,7 @@
   const headerButton = element("button", "typing-mode");
   headerButton.type = "button";
   headerButton.title = texts.change;
+  headerButton.addEventListener("pointerdown", (event) => event.preventDefault()); // keeps the box
   headerButton.addEventListener("click", cycle);
   const brand = document.querySelector("header .brand");
   if (brand) brand.after(headerButton);
