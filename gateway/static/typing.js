@@ -112,8 +112,13 @@
       const form = new FormData();
       form.append("mode", mode);
       form.append("csrf_token", (await token.json()).csrf_token);
-      const answer = await fetch(settings.save, { method: "POST", body: form, credentials: "same-origin" });
-      if (answer.ok && kept().mode === mode) keep(mode, false);
+      const answer = await fetch(settings.save, {
+        method: "POST",
+        body: form,
+        credentials: "same-origin",
+      });
+      // Logged out meanwhile, the answer is the login page: not saved.
+      if (answer.ok && !answer.redirected && kept().mode === mode) keep(mode, false);
     } catch (linkDown) {
       // kept as unsaved: sent when the link returns
     }
@@ -121,9 +126,10 @@
 
   function firstMode() {
     const device = kept();
+    const known = MODES.includes(device.mode);
     const offline = document.documentElement.dataset.savedAt; // a page saved earlier (sw.js)
-    if (!settings.person) return MODES.includes(device.mode) ? device.mode : "off";
-    if (device.person === settings.person && (device.unsaved || offline)) {
+    if (!settings.person) return known ? device.mode : "off";
+    if (known && device.person === settings.person && (device.unsaved || offline)) {
       if (device.unsaved) save(device.mode);
       return device.mode;
     }
@@ -147,13 +153,14 @@
 
   // --- which boxes: text and search boxes and textareas, never logins or codes --------------
 
-  const NOT_WORDS = /username|one-time-code|email|tel|url/;
+  const NOT_WORDS = /username|one-time-code|email|tel|url/; // autocomplete
+  const NOT_WORD_KEYS = /numeric|decimal|email|tel|url/; // inputmode
 
   function typable(field) {
     if (!field || field.readOnly || field.disabled || field.dataset.typing === "off") return false;
     if (field.tagName === "TEXTAREA") return true;
-    if (field.tagName !== "INPUT" || (field.type !== "text" && field.type !== "search")) return false;
-    return !NOT_WORDS.test(field.autocomplete) && !/numeric|decimal|email|tel|url/.test(field.inputMode);
+    if (field.tagName !== "INPUT" || !["text", "search"].includes(field.type)) return false;
+    return !NOT_WORDS.test(field.autocomplete) && !NOT_WORD_KEYS.test(field.inputMode);
   }
 
   // --- what is shown: the mode in the header and by the box, and the suggestions -----------
@@ -256,7 +263,8 @@
 
   function writing(field) {
     const at = field.selectionStart;
-    return word && word.field === field && at === field.selectionEnd && at === word.start + word.shown.length;
+    const end = word && word.start + word.shown.length;
+    return word && word.field === field && at === field.selectionEnd && at === end;
   }
 
   function phonetic(event, field) {
