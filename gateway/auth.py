@@ -63,6 +63,7 @@ def remember(tokens: dict) -> None:
     session["user_id"] = tokens["user"]["id"]  # whose actions wait on this device (offline.js)
     session["user_name"] = tokens["user"]["name_en"]
     session["user_name_hi"] = tokens["user"]["name_hi"]
+    session["typing"] = tokens["user"].get("typing", "off")  # how they type Hindi (typing.js)
 
 
 CHANGES = ("POST", "PUT", "PATCH", "DELETE")

@@ -378,6 +378,8 @@ MESSAGES = {
     # full-text search
     "SEARCH_QUERY_TOO_LONG": _l("Search for at most 200 characters: a few words or a number."),
     "SEARCH_QUERY_EMPTY": _l("Type a word or a number to search for."),
+    # Hindi typing
+    "TYPING_MODE_UNKNOWN": _l("Choose a way of typing Hindi: off, phonetic or inscript."),
 }
 
 

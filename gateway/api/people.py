@@ -30,6 +30,7 @@ from services.identity.schemas import (
     TotpCode,
     TotpEnrolment,
     TotpStatus,
+    Typing,
     User,
     Users,
     VpnAccount,
@@ -279,6 +280,25 @@ def confirm_totp() -> Response:
 def remove_totp() -> Response:
     actor = caller()
     return jsonify(rpc().identity.remove_totp(actor, json_body()))
+
+
+@api.get("/me/typing")
+@documented("How I type Hindi in the office's text boxes (off until chosen)", response=Typing)
+def typing_mode() -> Response:
+    return jsonify(rpc().identity.typing_mode(caller()))
+
+
+@api.put("/me/typing")
+@documented(
+    "Choose how I type Hindi: off, phonetic or inscript; kept for every browser I log in on. "
+    "Any other is 422 TYPING_MODE_UNKNOWN",
+    body=Typing,
+    response=Typing,
+    errors=(400, 422),
+)
+def choose_typing_mode() -> Response:
+    actor = caller()
+    return jsonify(rpc().identity.choose_typing_mode(actor, json_body()))
 
 
 @api.post("/auth/keys/rotate")

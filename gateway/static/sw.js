@@ -11,7 +11,7 @@
 "use strict";
 
 const PAGES = "eoffice-pages";
-const STATIC = "eoffice-static-2"; // a new name when the files below change
+const STATIC = "eoffice-static-3"; // a new name when the files below change
 const NETWORK_WAIT_MS = 10000;
 const KEEP_AHEAD = 20; // items of the inbox saved in the background
 const FRESH_MS = 10 * 60 * 1000; // an item saved this recently is not fetched again
@@ -26,6 +26,8 @@ const STATIC_FILES = [
   "static/office.css",
   "static/office.js",
   "static/offline.js",
+  "static/typing.js",
+  "static/vendor/sanscript/sanscript.js",
   "static/icons/icon-192.png",
   "manifest.webmanifest",
 ].map((path) => BASE + path);

@@ -1,10 +1,12 @@
 """Coming in and going: log in (with the code of an authenticator app, for those who use
-one), log out, choose the language, the one page a newly onboarded person needs (setting a
-password with the activation code from their slip), and turning two-step login on or off."""
+one), log out, choose the language and how to type Hindi, the one page a newly onboarded
+person needs (setting a password with the activation code from their slip), and turning
+two-step login on or off."""
 
+from typing import Any
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -38,6 +40,41 @@ def choose_language(code: str) -> Response:
     if code in LANGUAGES:
         session["lang"] = code
     return redirect(_safe_next(request.args.get("next")))
+
+
+@pages.post("/account/typing")
+def choose_typing() -> Response:
+    """typing.js remembers the person's change of Hindi typing (Ctrl+Space, or its button)."""
+    chosen = rpc().identity.choose_typing_mode(
+        session_actor(), {"mode": request.form.get("mode", "")}
+    )
+    session["typing"] = chosen["mode"]
+    return jsonify(chosen)
+
+
+@pages.app_context_processor
+def hindi_typing() -> dict[str, Any]:
+    def settings() -> dict[str, Any]:
+        """What typing.js needs: the mode this person chose (None before login: then the
+        device's), where to save a change, and its words in the reader's language."""
+        logged_in = bool(session.get("access_token"))
+        return {
+            "mode": session.get("typing", "off") if logged_in else None,
+            "person": session.get("user_id", "") if logged_in else "",
+            "save": url_for("account.choose_typing"),
+            "token": url_for("offline.csrf_token"),
+            "texts": {
+                "modes": {
+                    "off": _("Hindi typing: off"),
+                    "phonetic": _("Hindi typing: phonetic"),
+                    "inscript": _("Hindi typing: InScript"),
+                },
+                "change": _("Ctrl+Space changes how you type Hindi: off, phonetic, InScript"),
+                "suggestions": _("Suggestions: arrow keys or 1–9 to choose, Esc keeps the roman"),
+            },
+        }
+
+    return {"typing_settings": settings}
 
 
 @pages.route("/login", methods=["GET", "POST"])

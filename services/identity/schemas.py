@@ -147,6 +147,14 @@ class TotpStatus(BaseModel):
     totp_enabled: bool
 
 
+class Typing(Strict):
+    mode: str = Field(
+        max_length=20,
+        description="how this person types Hindi: off, phonetic (roman letters spelt out in "
+        "Devanagari as typed) or inscript (the standard Devanagari keyboard)",
+    )
+
+
 class Office(BaseModel):
     id: str
     code: str
@@ -232,6 +240,7 @@ class User(BaseModel):
     office_id: str
     disabled: bool = False
     totp_enabled: bool = False
+    typing: str = Field("off", description="how this person types Hindi (see Typing)")
     locked_until: str | None = Field(None, description="locked out by failed logins until then")
     dsc: Dsc | None = None
     vpn_address: str | None = None

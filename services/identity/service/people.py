@@ -1,5 +1,5 @@
-"""People: the actor's own record, creating a person, the staff of an office, disabling
-and enabling."""
+"""People: the actor's own record and how they type Hindi, creating a person, the staff of
+an office, disabling and enabling."""
 
 from eventlet import tpool
 
@@ -13,10 +13,11 @@ from common.events import (
 from common.rpc import rpc
 from common.validation import parse
 from services.identity import store
-from services.identity.domain import authority, people
+from services.identity.domain import authority, hindi_typing, people
 from services.identity.domain import tokens as domain
 from services.identity.schemas import (
     NewUser,
+    Typing,
     Users,
 )
 from services.identity.service.base import Desk
@@ -35,6 +36,20 @@ class PeopleDesk(Desk):
     @rpc
     def me(self, actor: dict) -> dict:
         return self._view_of(self.trust.actor(actor).user_id)
+
+    @rpc
+    def typing_mode(self, actor: dict) -> dict:
+        who = self.trust.actor(actor)
+        person = store.user_by_id(self.storage.db, who.user_id)
+        return Typing(mode=hindi_typing.mode_of(person)).model_dump()
+
+    @rpc
+    def choose_typing_mode(self, actor: dict, choice: dict) -> dict:
+        """Remember how the actor types Hindi, for every browser they log in on."""
+        who = self.trust.actor(actor)
+        mode = hindi_typing.chosen_mode(parse(Typing, choice).mode)
+        store.set_user(self.storage.db, who.user_id, {"typing": mode})
+        return Typing(mode=mode).model_dump()
 
     @rpc
     def create_user(self, actor: dict, user: dict) -> dict:

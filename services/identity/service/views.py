@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from services.identity.domain import login, posts
+from services.identity.domain import hindi_typing, login, posts
 from services.identity.schemas import Delegation, Office, Post, SheetReport, User
 
 
@@ -52,6 +52,7 @@ def user_view(
             "office_id": user["office_id"],
             "disabled": bool(user.get("disabled")),
             "totp_enabled": bool(user.get("totp_enabled")),
+            "typing": hindi_typing.mode_of(user),
             "locked_until": user.get("next_attempt_at")
             if user.get("failed_logins", 0) >= login.LOCK_AFTER
             else None,
