@@ -72,11 +72,12 @@ class Column:
 
 @dataclass(frozen=True)
 class SheetLayout:
-    """The columns a kind of sheet must have (every one, even when its cells may be blank) and
-    the most data rows it may hold."""
+    """The columns a kind of sheet must have (every one, even when its cells may be blank,
+    except those it ``may_lack`` altogether) and the most data rows it may hold."""
 
     columns: tuple[Column, ...]
     max_rows: int
+    may_lack: frozenset[str] = frozenset()
     _by_header: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -306,20 +307,22 @@ def _collect(rows: Iterable[tuple[int, list[_Cell]]], layout: SheetLayout) -> li
         if name:
             by_field[name].append(index)
     fields = layout.fields
-    missing = [f for f in fields if f not in by_field]
+    missing = [f for f in fields if f not in by_field and f not in layout.may_lack]
     if missing:
         raise InvalidInput("SHEET_MISSING_COLUMNS", {"missing": missing})
     doubled = [f for f in fields if len(by_field[f]) > 1]
     if doubled:
         raise InvalidInput("SHEET_DUPLICATE_COLUMNS", {"columns": doubled})
-    where = {f: by_field[f][0] for f in fields}
+    where = {f: by_field[f][0] if by_field.get(f) else None for f in fields}
 
     out: list[dict[str, Any]] = []
     for number, cells in _chain(seen[header_at + 1 :], rows):
         row: dict[str, Any] = {"row": number}
         formulas = []
-        for name, index in where.items():
-            text, formula = cells[index] if index < len(cells) else ("", False)
+        for name, column in where.items():
+            text, formula = (
+                cells[column] if column is not None and column < len(cells) else ("", False)
+            )
             row[name] = text
             if formula:
                 formulas.append(name)

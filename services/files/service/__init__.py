@@ -19,6 +19,7 @@ from services.files.service import (
     filing,
     pendency,
     receipts,
+    records,
     signatures,
 )
 
@@ -31,6 +32,7 @@ class FilesService(
     signatures.SignatureDesk,
     desk.DeskViews,
     pendency.PendencyDesk,
+    records.RecordRoomDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,

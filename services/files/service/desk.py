@@ -10,7 +10,7 @@ from common.paging import page_of
 from common.rpc import rpc
 from common.threads import cpu_bound
 from services.files import store
-from services.files.domain import notes, search
+from services.files.domain import notes, search, visibility
 from services.files.render import notesheet, rti
 from services.files.schemas import InboxItem, Page
 from services.files.service.base import Desk
@@ -133,10 +133,14 @@ class DeskViews(Desk):
 
     @rpc
     def document(self, actor: dict[str, Any], sha256: str) -> str:
-        """A stored PDF (base64), for anyone who may see a receipt that carries it."""
+        """A stored PDF (base64), for anyone who may see a receipt that carries it (or the
+        legacy file it is the scan of)."""
         who = self.trust.actor(actor)
         receipts = store.receipts_with_document(self.storage.db, sha256)
-        if not any(self._may_see(who, "receipts", r) for r in receipts):
+        records = store.records_with_scan(self.storage.db, sha256)
+        if not any(self._may_see(who, "receipts", r) for r in receipts) and not any(
+            visibility.may_see(who, r) for r in records
+        ):
             raise NotFound("DOCUMENT_NOT_FOUND")
         content = self.storage.blobs.get(sha256)
         if content is None:
