@@ -63,7 +63,7 @@ def record_upload() -> dict[str, Any]:
     upload=Upload("file", UPLOADS, LegacyRecord),
     response=RecordBatch,
     status=201,
-    errors=(404, 409, 413, 422, 429),
+    errors=(400, 404, 409, 413, 429),
 )
 def record_batch() -> tuple[Response, int]:
     actor, upload = caller(), record_upload()
@@ -91,7 +91,7 @@ def records_due() -> dict[str, Any]:
     "dates asked, soonest first",
     response=RecordsDue,
     query=DUE,
-    errors=(422,),
+    errors=(400,),
 )
 def due_for_review() -> Response:
     return jsonify(records_due())
@@ -99,7 +99,7 @@ def due_for_review() -> Response:
 
 @api.get("/records/due-for-review.<fmt>")
 @documented(
-    "Recorded files due for review, as CSV or XLSX", binary=(CSV, XLSX), query=DUE, errors=(422,)
+    "Recorded files due for review, as CSV or XLSX", binary=(CSV, XLSX), query=DUE, errors=(400,)
 )
 def due_for_review_export(fmt: str) -> Response:
     return _export(fmt, "records-due-for-review", lambda: records_due()["items"])
