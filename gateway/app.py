@@ -36,6 +36,8 @@ from gateway.web import (
     notices,
     offline,
     receipts,
+    records,
+    registers,
     reports,
     signing,
     staff,
@@ -135,6 +137,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         verify,
         staff,
         reports,
+        records,
+        registers,
         offline,
     ):
         app.register_blueprint(area.pages)

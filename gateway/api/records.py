@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from common.errors import InvalidInput
 from gateway.api import api
 from gateway.api.common import caller
-from gateway.api.reports import CSV, XLSX, _export, report_args
+from gateway.api.reports import CSV, XLSX, export_table, report_args
 from gateway.limits import limited, person_calling
 from gateway.messages import message_for
 from gateway.openapi import Upload, documented
@@ -47,7 +47,7 @@ def record_upload() -> dict[str, Any]:
     return {
         "filename": upload.filename or "",
         "content_b64": base64.b64encode(content).decode(),
-        "fields": form_fields(),
+        "fields": {k: v for k, v in form_fields().items() if k != "csrf_token"},  # a page's
     }
 
 
@@ -102,4 +102,4 @@ def due_for_review() -> Response:
     "Recorded files due for review, as CSV or XLSX", binary=(CSV, XLSX), query=DUE, errors=(400,)
 )
 def due_for_review_export(fmt: str) -> Response:
-    return _export(fmt, "records-due-for-review", lambda: records_due()["items"])
+    return export_table(fmt, "records-due-for-review", lambda: records_due()["items"])
