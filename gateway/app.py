@@ -36,6 +36,8 @@ from gateway.web import (
     notices,
     offline,
     receipts,
+    records,
+    registers,
     reports,
     search,
     signing,
@@ -137,6 +139,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         staff,
         reports,
         search,
+        records,
+        registers,
         offline,
     ):
         app.register_blueprint(area.pages)

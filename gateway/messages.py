@@ -380,6 +380,36 @@ MESSAGES = {
     "SEARCH_QUERY_EMPTY": _l("Type a word or a number to search for."),
     # Hindi typing
     "TYPING_MODE_UNKNOWN": _l("Choose a way of typing Hindi: off, phonetic or inscript."),
+    # the record room: legacy files uploaded in batches
+    "RECORDS_UPLOAD_MISSING": _l("Please choose a ZIP, a sheet or a PDF to upload."),
+    "RECORDS_UPLOAD_UNREADABLE": _l("The upload could not be read."),
+    "RECORDS_ZIP_BROKEN": _l("The ZIP is damaged or locked with a password, and cannot be read."),
+    "RECORDS_ZIP_TOO_LARGE": _l(
+        "The ZIP unpacks to far more than it holds (or to more than 200 MB): it is refused."
+    ),
+    "RECORDS_ZIP_UNSAFE_PATH": _l("The ZIP names a file outside its own folder: it is refused."),
+    "RECORDS_ZIP_NO_SHEET": _l("The ZIP must hold its sheet, records.xlsx or records.csv."),
+    "RECORDS_ZIP_NAME_REPEATED": _l("The ZIP holds two PDFs of the same name."),
+    "RECORDS_BATCH_NOT_FOUND": _l("No such batch."),
+    "RECORDS_NOT_A_PDF": _l("Only PDFs can be added to a batch."),
+    "RECORDS_SCAN_NOT_IN_BATCH": _l("The batch's sheet names no PDF of this name."),
+    "RECORDS_DATE_INVALID": _l("Dates must be written YYYY-MM-DD."),
+    "LEGACY_CELL_FORMULA": _l("A cell of this row holds a formula: type the value itself."),
+    "LEGACY_OLD_NUMBER_MISSING": _l("The old file number is missing."),
+    "LEGACY_OLD_NUMBER_TOO_LONG": _l("The old file number is longer than 120 characters."),
+    "LEGACY_OLD_NUMBER_REPEATED": _l("The sheet names this old file number on an earlier row."),
+    "LEGACY_SUBJECT_MISSING": _l("The subject is missing (or longer than 1,000 characters)."),
+    "LEGACY_YEAR_INVALID": _l("The year must be written in four digits, from 1800 up to now."),
+    "LEGACY_CATEGORY_INVALID": _l("The retention category must be A, B or C."),
+    "LEGACY_GRADING_INVALID": _l("The grading must be normal, confidential, secret or top secret."),
+    "LEGACY_SCAN_MISSING": _l("The PDF this row names is not in the upload."),
+    "LEGACY_SCAN_NOT_PDF": _l("The file this row names is not a PDF."),
+    "LEGACY_SCAN_TOO_LARGE": _l("The PDF is larger than 20 MB."),
+    "LEGACY_SCAN_BROKEN": _l("The PDF is damaged and cannot be read."),
+    "LEGACY_SCAN_ENCRYPTED": _l("The PDF is locked with a password: upload it unlocked."),
+    "LEGACY_DUPLICATE_OLD_NUMBER": _l(
+        "This old file number is already recorded here with a different scan."
+    ),
 }
 
 

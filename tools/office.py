@@ -93,13 +93,15 @@ def wait_ready(url: str, sup: Supervisor, seconds: float = 90) -> None:
 def seed_demo(amqp_uri: str, password: str, work: bool, data: Path) -> int:
     """The demo district's offices, posts and people; the first time, with ``work``, its
     desk work too (tools/demo_work.py), what is behind its notices (tools/demo_notices.py) and
-    a constable's leave sanctioned (tools/demo_leave.py).
+    a constable's leave sanctioned (tools/demo_leave.py), and old files scanned into the record
+    room (tools/demo_records.py).
     Returns how many things were created."""
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from tools.demo_district import seed
     from tools.demo_leave import seed_leave
     from tools.demo_notices import seed_notices
+    from tools.demo_records import seed_records
     from tools.demo_work import People, seed_work
 
     seeder = Principal.load("seed")  # its assertions are short-lived: one for each step
@@ -113,6 +115,10 @@ def seed_demo(amqp_uri: str, password: str, work: bool, data: Path) -> int:
                 say(f"demo notices: skipped {skipped}")
             order = seed_leave(rpc.leave, people)
             say(f"demo leave: the constable's sanction order verifies at {order}")
+            batch = seed_records(rpc.files, people)
+            say(
+                f"demo records: {batch['done']} scanned legacy files recorded (batch {batch['id']})"
+            )
         return created
 
 

@@ -29,5 +29,6 @@ from gateway.api import (  # noqa: E402,F401  (routes register on import)
     pendency,
     people,
     receipts,
+    records,
     reports,
 )

@@ -117,7 +117,7 @@ def pendency_by_age() -> Response:
 @api.get("/reports/pendency/ages.<fmt>")
 @documented("Pending items by age, as CSV or XLSX", binary=(CSV, XLSX), query=ROWS, errors=ERRORS)
 def pendency_by_age_export(fmt: str) -> Response:
-    return _export(fmt, "pendency", lambda: _by_age()["rows"])
+    return export_table(fmt, "pendency", lambda: _by_age()["rows"])
 
 
 @api.get("/reports/pendency/late")
@@ -136,7 +136,7 @@ def late_items() -> Response:
 @api.get("/reports/pendency/late.<fmt>")
 @documented("The late list, as CSV or XLSX", binary=(CSV, XLSX), query=NODE, errors=ERRORS)
 def late_items_export(fmt: str) -> Response:
-    return _export(fmt, "late-items", lambda: _late()["items"])
+    return export_table(fmt, "late-items", lambda: _late()["items"])
 
 
 DESK: Query = {
@@ -162,7 +162,7 @@ def pending_with_others() -> Response:
     "Items pending with others, as CSV or XLSX", binary=(CSV, XLSX), query=DESK, errors=ERRORS
 )
 def pending_with_others_export(fmt: str) -> Response:
-    return _export(fmt, "pending-with-others", lambda: _with_others()["items"])
+    return export_table(fmt, "pending-with-others", lambda: _with_others()["items"])
 
 
 @api.get("/reports/adoption")
@@ -180,7 +180,7 @@ def adoption() -> Response:
 @api.get("/reports/adoption.<fmt>")
 @documented("Adoption, as CSV or XLSX", binary=(CSV, XLSX), query=ROWS, errors=ERRORS)
 def adoption_export(fmt: str) -> Response:
-    return _export(fmt, "adoption", lambda: _adoption()["rows"])
+    return export_table(fmt, "adoption", lambda: _adoption()["rows"])
 
 
 @api.get("/reports/monthly")
@@ -197,7 +197,7 @@ def monthly() -> Response:
 @api.get("/reports/monthly.<fmt>")
 @documented("Month by month, as CSV or XLSX", binary=(CSV, XLSX), query=NODE, errors=ERRORS)
 def monthly_export(fmt: str) -> Response:
-    return _export(fmt, "monthly", lambda: _monthly()["months"])
+    return export_table(fmt, "monthly", lambda: _monthly()["months"])
 
 
 @api.get("/reports/monthly-report.pdf")
@@ -238,7 +238,7 @@ def register(register: str) -> Response:
     "An office's register, as CSV or XLSX", binary=(CSV, XLSX), query=REGISTER, errors=ERRORS
 )
 def register_export(register: str, fmt: str) -> Response:
-    return _export(fmt, f"register-{register}", lambda: _register(register)["lines"])
+    return export_table(fmt, f"register-{register}", lambda: _register(register)["lines"])
 
 
 def leave_pending_report() -> dict[str, Any]:
@@ -307,7 +307,8 @@ def changes() -> Response:
     return jsonify(rpc().reports.changes(caller(), request.args.get("cursor") or None))
 
 
-def _export(fmt: str, name: str, rows: Callable[[], list[dict[str, Any]]]) -> Response:
+def export_table(fmt: str, name: str, rows: Callable[[], list[dict[str, Any]]]) -> Response:
+    """Rows as a CSV or XLSX download (the API's exports and the register screens')."""
     if fmt not in FORMATS:
         raise NotFound("UNKNOWN_FORMAT", {"format": fmt[:20], "formats": ["json", *FORMATS]})
     flat = [_flat(r) for r in rows()]

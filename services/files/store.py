@@ -47,6 +47,17 @@ def ensure_indexes(db: Any) -> None:
     # Text read out of documents: the reader takes the oldest queued; the index catches up by seq.
     ensure_index(db.texts, [("state", 1), ("queued_at", 1)])
     ensure_index(db.texts, "seq")
+    # Legacy records: one per old file number in an office (a resumed batch finds it again);
+    # a scan's record found by its hash; recorded files read by status for the review register.
+    ensure_index(
+        db.files,
+        [("office_id", 1), ("legacy.old_number", 1)],
+        unique=True,
+        partialFilterExpression={"legacy.old_number": {"$exists": True}},
+    )
+    ensure_index(db.files, "legacy.sha256")
+    ensure_index(db.files, "status")
+    ensure_index(db.record_batches, "sheet_key", unique=True, sparse=True)
 
 
 def insert(db: Any, kind: str, new: NewItem, actor: Actor) -> None:
@@ -330,3 +341,57 @@ def texts_of(db: Any, sha256s: Sequence[str]) -> dict[str, str]:
     """The words read out of each of these documents (those read), by hash."""
     found = db.texts.find({"_id": {"$in": list(sha256s)}, "state": "done"}, {"text": 1})
     return {doc["_id"]: doc.get("text", "") for doc in found}
+
+
+# --- legacy records and their batches ----------------------------------------------------------
+# A batch (``record_batches``): who uploaded it at which post and office, and one row per legacy
+# file with its outcome (waiting for its scan, recorded, already recorded, refused with a code).
+# A batch made from a sheet alone carries ``sheet_key`` (office and the sheet's hash), so the
+# same sheet uploaded again finds its batch and resumes it.
+
+
+def record_legacy(db: Any, record: Item) -> Item | None:
+    """Write a legacy record; if its office has recorded that old file number already, the
+    record there is answered instead (and nothing is written)."""
+    try:
+        db.files.insert_one(record)
+    except DuplicateKeyError:
+        return legacy_record(db, record["office_id"], record["legacy"]["old_number"])
+    return None
+
+
+def legacy_record(db: Any, office_id: str, old_number: str) -> Item | None:
+    return db.files.find_one(
+        {"office_id": office_id, "legacy.old_number": old_number}, {"history": 0, "outbox": 0}
+    )
+
+
+def records_with_scan(db: Any, sha256: str) -> list[Item]:
+    """The legacy records whose scan this is (who may see them may see it)."""
+    return list(db.files.find({"legacy.sha256": sha256}, WHO_MAY_SEE))
+
+
+def insert_batch(db: Any, batch: Item) -> Item:
+    """A new batch; one made from a sheet already uploaded at that office is the one answered."""
+    try:
+        db.record_batches.insert_one(batch)
+    except DuplicateKeyError:
+        found: Item = db.record_batches.find_one({"sheet_key": batch["sheet_key"]})
+        return found
+    return batch
+
+
+def record_batch(db: Any, batch_id: str) -> Item | None:
+    if not isinstance(batch_id, str):
+        return None
+    return db.record_batches.find_one({"_id": batch_id})
+
+
+def batch_row_done(db: Any, batch_id: str, index: int, answer: Item) -> None:
+    """Row ``index`` of the batch has its outcome."""
+    db.record_batches.update_one({"_id": batch_id}, {"$set": {f"rows.{index}": answer}})
+
+
+def recorded_files(db: Any) -> Iterator[Item]:
+    """Every file in the record room (the review register picks what is due and visible)."""
+    return db.files.find({"status": "recorded"}, SUMMARY)

@@ -1,12 +1,12 @@
 """Identity's requests and answers."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.events import Names
+from common.sheets import Column
 
 Role = Literal["dealing_hand", "diarist", "officer", "nodal_officer", "admin", "hq_viewer"]
 # The kinds of department (services/identity/domain/departments.py's KINDS).
@@ -358,22 +358,9 @@ class TotpEnrolment(BaseModel):
     qr_svg: str
 
 
-# The master data sheet's columns: its template, its reader and the screens that show its
-# report all name a field the same way.
-@dataclass(frozen=True)
-class Column:
-    """One field of the sheet. ``optional`` fields may be left blank (the column must still be
-    there): a blank email means "issue a Gov ID", a blank post means "not posted yet", and a
-    blank never erases what is already stored."""
-
-    field: str
-    en: str
-    hi: str
-    hint: str = ""
-    optional: bool = False
-    aliases: tuple[str, ...] = ()
-
-
+# The master data sheet's columns (a blank optional email means "issue a Gov ID", a blank post
+# "not posted yet", and a blank never erases what is stored): its template, its reader and the
+# screens that show its report all name a field the same way.
 COLUMNS: tuple[Column, ...] = (
     Column("name_en", "Name (English)", "नाम (अंग्रेज़ी)", "Latin letters / अंग्रेज़ी अक्षर"),
     Column(

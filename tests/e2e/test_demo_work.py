@@ -4,6 +4,7 @@ first screens a person opens already have Hathras's figures — the police's dak
 at the SP's office, the revenue department's at the Collectorate, and HQ comparing the two
 departments — and its people find a notice of each kind a fresh office can show."""
 
+import subprocess
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -148,3 +149,21 @@ def test_the_demo_people_have_a_notice_of_each_kind_a_fresh_office_can_show(offi
     for username in ("reader.hathras", "adm.hathras"):
         circular = told(username, "circular")
         assert circular["params"]["title"] == demo_notices.CIRCULAR[1]["title"]
+
+
+def test_the_demo_record_room_holds_four_old_files_scanned_in_hindi(office, tmp_path):
+    """tools/demo_records.py: the Head Clerk's ZIP of real scans, recorded on first run; each
+    an image with no text layer, so only OCR finds "चौकीदार" in it."""
+    from tools.demo_records import FILES as OLD_FILES
+
+    clerk = Person(office.url, "hc.estt.hathras")
+    due = clerk.get("/api/v1/records/due-for-review", to="2099-12-31").json()["items"]
+    demo = {d["old_number"]: d for d in due if d["number"].startswith("LEGACY/SP-HTR/")}
+    kept_for_ever = {old for old, _, category, *_ in OLD_FILES if category == "A"}
+    assert set(demo) == {old for old, *_ in OLD_FILES} - kept_for_ever
+    record = clerk.get(f"/api/v1/files/{next(iter(demo.values()))['id']}").json()
+    assert record["status"] == "recorded" and record["legacy"]["pages"] == 1
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(clerk.get(f"/api/v1/documents/{record['legacy']['sha256']}").content)
+    text = subprocess.run(["pdftotext", str(scan), "-"], capture_output=True, check=True)
+    assert text.stdout.strip() == b""

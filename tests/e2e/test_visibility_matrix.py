@@ -355,6 +355,19 @@ ROUTES: dict[tuple[str, str], Route | NotAnItem] = {
         "an issued letter's emails by its number: for the desk that dispatched it and its admins, "
         "an empty list for anyone else (test_notify_api.py)"
     ),
+    # the record room: a legacy record is a file (its routes above judge it); a batch is seen
+    # only by the post that uploaded it and the posts above, 404 RECORDS_BATCH_NOT_FOUND for
+    # anyone else, as for an id nobody issued (test_records_api.py)
+    ("POST", f"{API}/records/batches"): NotAnItem("records new legacy files (a new batch)"),
+    ("GET", f"{API}/records/batches/{{batch_id}}"): NotAnItem(
+        "a batch's report: 404 RECORDS_BATCH_NOT_FOUND off its desk (test_records_api.py)"
+    ),
+    **{
+        ("GET", f"{API}/records/due-for-review{fmt}"): NotAnItem(
+            "recorded files the caller may see (visibility.may_see), nothing else"
+        )
+        for fmt in ("", ".{fmt}")
+    },
     # leave: an application is judged by the leave service, not by a grading; anyone who is
     # not its applicant and not a post it passed gets 404 LEAVE_APPLICATION_NOT_FOUND, the same
     # as for an id nobody issued, on every route below (test_leave_api.py)
@@ -443,6 +456,7 @@ SCOPE = (
     f"{API}/deliveries",
     f"{API}/dispatches",
     f"{API}/leave",
+    f"{API}/records",
 )
 ANY = re.compile(r"<any\(([^)]*)\):[A-Za-z_][A-Za-z0-9_]*>")
 PARAM = re.compile(r"<(?:[A-Za-z_]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>")

@@ -644,6 +644,65 @@ def test_the_dispatch_register_reads_newest_first_a_page_at_a_time(db: Any) -> N
     assert list(files.dispatches_of(db, "o3", 2)) == []
 
 
+def test_a_legacy_record_is_one_per_old_number_in_an_office_and_its_batch_resumes(
+    db: Any,
+) -> None:
+    files.ensure_indexes(db)
+    assert_indexed(db, "files", "legacy.sha256")
+    assert_indexed(db, "files", "status")
+
+    def record(record_id: str, office: str, old: str, sha: str) -> dict[str, Any]:
+        seen = {"involved_posts": ["p1"], "supervisors": [], "grading": "normal"}
+        legacy = {"old_number": old, "sha256": sha}
+        return {
+            "_id": record_id,
+            "number": f"LEGACY/{office}/{old}",
+            "office_id": office,
+            "status": "recorded",
+            "legacy": legacy,
+            **seen,
+        }
+
+    assert files.record_legacy(db, record("f1", "o1", "12/1987", "a" * 64)) is None
+    again = files.record_legacy(db, record("f2", "o1", "12/1987", "b" * 64))
+    assert again is not None and again["_id"] == "f1"  # the one recorded first is answered
+    assert files.record_legacy(db, record("f3", "o2", "12/1987", "b" * 64)) is None  # other office
+    files.insert(
+        db,
+        "files",
+        NewItem(
+            {"_id": "f4", "number": "N/1", "office_path": ["o1"], "status": "open"},
+            ReceiptOpened(receipt_id="x", number="N/1", post_id="p1", seq=1),
+        ),
+        ACTOR,
+    )
+    files.insert(
+        db,
+        "files",
+        NewItem(
+            {"_id": "f5", "number": "N/2", "office_path": ["o1"], "status": "recorded"},
+            ReceiptOpened(receipt_id="y", number="N/2", post_id="p1", seq=1),
+        ),
+        ACTOR,
+    )
+    assert files.legacy_record(db, "o1", "12/1987")["_id"] == "f1"  # type: ignore[index]
+    assert files.legacy_record(db, "o1", "13/1987") is None
+    assert [r["_id"] for r in files.records_with_scan(db, "b" * 64)] == ["f3"]
+    assert {r["_id"] for r in files.recorded_files(db)} == {"f1", "f3", "f5"}
+
+    rows = [{"row": 2, "outcome": "waiting"}, {"row": 3, "outcome": "waiting"}]
+    batch = {"_id": "b1", "sheet_key": "p1:abc", "rows": rows}
+    assert files.insert_batch(db, batch) == batch
+    assert files.insert_batch(db, {"_id": "b2", "sheet_key": "p1:abc", "rows": []})["_id"] == "b1"
+    files.insert_batch(db, {"_id": "z1", "rows": []})  # ZIP batches carry no sheet key
+    files.insert_batch(db, {"_id": "z2", "rows": []})
+    files.batch_row_done(db, "b1", 1, {"row": 3, "outcome": "recorded"})
+    kept = files.record_batch(db, "b1")
+    assert kept is not None and [r["outcome"] for r in kept["rows"]] == ["waiting", "recorded"]
+    assert files.record_batch(db, "nope") is None
+    assert files.record_batch(db, {"$gt": ""}) is None  # type: ignore[arg-type]
+
+
 # --- identity -------------------------------------------------------------------------------
 
 

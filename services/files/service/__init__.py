@@ -21,6 +21,7 @@ from services.files.service import (
     pendency,
     reading,
     receipts,
+    records,
     signatures,
 )
 
@@ -35,6 +36,7 @@ class FilesService(
     pendency.PendencyDesk,
     reading.ReadingDesk,
     fulltext.TextSearchDesk,
+    records.RecordRoomDesk,
     service_parts.Health,
     service_parts.Idempotency,
     service_parts.Outbox,

@@ -115,14 +115,15 @@ class Desk:
         return visibility.may_see_receipt(actor, doc, file)
 
     def _require_document_seen(self, actor: Actor, sha256: str) -> None:
-        """A stored PDF (and its words) is seen by whoever may see a receipt carrying it, or a
-        file it was read for (an issued letter); for anyone else it does not exist."""
+        """A stored PDF (and its words) is seen by whoever may see a receipt carrying it, the
+        legacy record it is the scan of, or a file it was read for (an issued letter); for anyone
+        else it does not exist."""
         db = self.storage.db
         if not isinstance(sha256, str):
             raise NotFound("DOCUMENT_NOT_FOUND")
         if any(
             self._may_see(actor, "receipts", r) for r in store.receipts_with_document(db, sha256)
-        ):
+        ) or any(self._may_see(actor, "files", r) for r in store.records_with_scan(db, sha256)):
             return
         for ref in (store.text_of(db, sha256) or {}).get("refs", []):
             file = store.who_may_see(db, "files", ref["id"]) if ref["kind"] == "files" else None

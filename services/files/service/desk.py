@@ -133,8 +133,8 @@ class DeskViews(Desk):
 
     @rpc
     def document(self, actor: dict[str, Any], sha256: str) -> str:
-        """A stored PDF (base64), for anyone who may see a receipt that carries it or a file it
-        was issued from."""
+        """A stored PDF (base64), for anyone who may see a receipt that carries it, a file it
+        was issued from or the legacy record it is the scan of."""
         who = self.trust.actor(actor)
         self._require_document_seen(who, sha256)
         content = self.storage.blobs.get(sha256)

@@ -21,10 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import InvalidInput
+from common.sheets import Column, SheetLayout
 from services.identity.domain.sheets.checking import parse_date, reason
 from services.identity.domain.sheets.layout import MAX_ROWS, header_text
-from services.identity.domain.sheets.reading import SheetLayout
-from services.identity.schemas import Column
 
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 MAX_NAME = 120

@@ -11,9 +11,9 @@ from common.actor import Actor
 from common.clock import iso, utcnow
 from common.errors import Forbidden, Refused
 from common.rpc import rpc
+from common.sheets import read_sheet
 from common.threads import cpu_bound
 from common.validation import parse
-from services.identity.domain.sheets.reading import read_sheet
 from services.leave import store
 from services.leave.domain import opening, rules
 from services.leave.schemas import OpeningReport, OpeningUpload

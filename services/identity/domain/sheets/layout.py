@@ -17,7 +17,7 @@ OPTIONAL = frozenset(c.field for c in COLUMNS if c.optional)
 
 
 def header_text(column: Column) -> str:
-    return f"{column.en} / {column.hi}"
+    return column.header
 
 
 def column_of(name: str) -> Column:
