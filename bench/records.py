@@ -6,9 +6,9 @@ candidate item and judging who may see it; bench.files measures those). In this 
 
 1. ocr      Scans as a record room makes them: a typed Hindi letter (several lines, with
             चौकीदार and भूमि विवाद in it) drawn by common.office_pdf.OfficePdf, rasterised by
-            pdftoppm at 150 dpi and wrapped alone into a PDF, so it has no text layer. Each is
-            read by ``services.files.text.extract.read_text`` (pdftoppm + Tesseract hin+eng)
-            one after another with Tesseract held to one thread (OMP_THREAD_LIMIT=1): pages per
+            pdftoppm at 200 dpi and wrapped alone into a PDF (tools.demo_scans), so it has no
+            text layer. Each is read by ``services.files.text.extract.read_text`` (pdftoppm +
+            Tesseract hin+eng) one after another with Tesseract held to one thread (OMP_THREAD_LIMIT=1): pages per
             minute per core, from wall time and from the CPU time of the child processes; and
             how many pages gave back the distinctive word.
 2. index    DOCS documents (default 100,000, EOFFICE_BENCH_DOCS) of generated text, one page of
@@ -31,19 +31,16 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from fpdf import FPDF
-
-from common.office_pdf import OfficePdf
 from services.files.text.extract import Unreadable, read_text
 from services.files.text.index import Filters, FullTextIndex, Row
 from services.files.text.query import text_query
 from services.files.text.snippets import snippet
+from tools.demo_scans import hindi_scan_pdf
 
 RESULTS = Path(__file__).resolve().parent / "results" / "records-latest.json"
 DOCS = int(os.environ.get("EOFFICE_BENCH_DOCS", "100000"))
@@ -90,35 +87,6 @@ NAMES = words("रामसिंह श्यामलाल मोहनला
 
 
 # --- 1. scans and OCR ----------------------------------------------------------------------
-
-
-def hindi_scan_pdf(lines: list[str], dpi: int = 150) -> bytes:
-    """A one-page scan of a typed Hindi letter: drawn, rasterised, and only the image kept."""
-    letter = OfficePdf({"page": "पृष्ठ {page} / {total}"})
-    letter.add_page()
-    letter.set_font("deva", "", 14)
-    for line in lines:
-        letter.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
-    with tempfile.TemporaryDirectory(prefix="eoffice-scan-") as folder:
-        source = Path(folder) / "letter.pdf"
-        source.write_bytes(bytes(letter.output()))
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-r",
-                str(dpi),
-                "-gray",
-                "-png",
-                "-singlefile",
-                source,
-                source.with_suffix(""),
-            ],
-            check=True,
-        )
-        scan = FPDF(unit="mm", format="A4")
-        scan.add_page()
-        scan.image(str(source.with_suffix(".png")), x=0, y=0, w=210, h=297)
-        return bytes(scan.output())
 
 
 def ocr(scans: int) -> dict:

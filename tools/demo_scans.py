@@ -25,29 +25,23 @@ def _letter_pdf(lines: Sequence[str]) -> bytes:
     return bytes(pdf.output())
 
 
-def hindi_scan_pdf(lines: Sequence[str], dpi: int = DPI) -> bytes:
-    """A one-page image-only PDF of ``lines`` (Hindi and English), as a scanner makes it."""
+def hindi_scan_pdf(lines: Sequence[str], dpi: int = DPI, pages: int = 1) -> bytes:
+    """An image-only PDF of ``lines`` (Hindi and English), as a scanner makes it: the page
+    ``pages`` times (a long scan, for deadlines)."""
     with tempfile.TemporaryDirectory(prefix="scan-") as folder:
         source = Path(folder) / "letter.pdf"
         source.write_bytes(_letter_pdf(lines))
         subprocess.run(
-            [
-                "pdftoppm",
-                "-r",
-                str(dpi),
-                "-gray",
-                "-png",
-                "-singlefile",
-                str(source),
-                str(Path(folder) / "page"),
-            ],
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile"]
+            + [str(source), str(Path(folder) / "page")],
             check=True,
             capture_output=True,
             timeout=60,
         )
         scan = FPDF(unit="mm", format="A4")
-        scan.add_page()
-        scan.image(str(Path(folder) / "page.png"), x=0, y=0, w=210, h=297)
+        for _ in range(pages):
+            scan.add_page()
+            scan.image(str(Path(folder) / "page.png"), x=0, y=0, w=210, h=297)
         return bytes(scan.output())
 
 
