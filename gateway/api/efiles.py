@@ -180,8 +180,11 @@ def sent() -> Response:
     query={
         "q": "words (at most 200 characters)",
         "kind": choice("only", "receipt", "file", "letter", "legacy"),
-        "year": ("diarised, opened or recorded in", {"type": "integer"}),
-        "section": "a file's section (ESTT)",
+        "year": (
+            "diarised, opened or recorded in (a legacy file: its own year)",
+            {"type": "integer", "minimum": 1800, "maximum": 2100},
+        ),
+        "section": ("a file's section (ESTT)", {"type": "string", "minLength": 1, "maxLength": 20}),
         "status": choice("only", "open", "parked", "closed", "recorded", "merged", "in_file"),
         "limit": page_size(200),
         "cursor": "from next_cursor",

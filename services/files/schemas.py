@@ -483,7 +483,8 @@ class SearchFilters(Strict):
         "fields), letter (a file's issued letters, by their words), legacy (recorded legacy "
         "files, by their fields or their scans' words)",
     )
-    year: int | None = Field(None, ge=1900, le=2100, description="diarised, opened or recorded")
+    # From 1800, as a legacy record's year may be (LegacyRecord).
+    year: int | None = Field(None, ge=1800, le=2100, description="diarised, opened or recorded")
     section: str | None = Field(None, min_length=1, max_length=20, description="of a file")
     status: ItemStatus | None = Field(None, description="in_file: a receipt put in a file")
 

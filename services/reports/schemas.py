@@ -148,6 +148,9 @@ class Register(BaseModel):
     name: str
     month: str | None
     lines: list[dict[str, Any]]
+    whole: bool = Field(
+        True, description="the office's whole register; false: the lines the caller's posts wrote"
+    )
 
     model_config = ConfigDict(
         json_schema_extra={

@@ -225,10 +225,18 @@ class ReportsService(service_parts.Health, service_parts.Idempotency):
         office_id: str | None = None,
         month: str | None = None,
     ) -> dict[str, Any]:
-        """An office's diary, file, dispatch or closed-files register."""
+        """An office's diary, file, dispatch or closed-files register: whole for those who see
+        the office whole (its officers, nodal officers, HQ); for a clerk, who keeps the
+        registers of their own desk, the lines their posts wrote in their office's."""
+        who = self.trust.actor(actor)
+        if office_id in (None, who.office_id) and not scope.tops(who) and who.office_id:
+            lines = answers.register(self.storage.db, register, who.office_id, month)
+            mine = [line for line in lines if who.holds(line.get("post_id"))]
+            answer = {"office_id": who.office_id, "name": register, "month": month}
+            return {**answer, "lines": mine, "whole": False}
         _, node = self._rows(actor, office_id, None, None)
         lines = answers.register(self.storage.db, register, node, month)
-        return {"office_id": node, "name": register, "month": month, "lines": lines}
+        return {"office_id": node, "name": register, "month": month, "lines": lines, "whole": True}
 
     @rpc
     def leave_pending(

@@ -10,7 +10,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_api import Desk
+from tests.e2e.test_api import Desk, diarised
 from tests.e2e.test_records_api import CLERK, records_csv, zipped
 from tests.support.browser import fits_the_screen, log_in, on_phone_and_desktop, shot, size_of
 from tests.support.pdfs import pdf
@@ -93,7 +93,7 @@ def test_a_clerk_records_old_files_and_finds_them_due_for_review(
     # The registers from reports; and the pages in Hindi.
     page.goto("/registers/files")  # an office's registers are its officers': the clerk is told
     expect(page.get_by_role("heading", name="File register")).to_be_visible()
-    expect(page.locator(".not-yours")).to_be_visible()
+    expect(page.locator(".own-desk")).to_be_visible()  # and shown the lines her posts wrote
     log_in(page, "sp.hathras")
     page.goto("/registers/diary")
     expect(page.get_by_role("heading", name="Diary register")).to_be_visible()
@@ -108,3 +108,25 @@ def test_a_clerk_records_old_files_and_finds_them_due_for_review(
     expect(page.get_by_role("heading", name="समीक्षा हेतु देय अभिलेखित फ़ाइलें")).to_be_visible()
     fits_the_screen(page, screen)
     shot(page, f"records-due-hi-{screen}")
+
+
+def test_a_clerk_sees_the_lines_her_desk_wrote_in_the_diary_register(page: Page, office, login):
+    """The CRU keeps the diary at her desk: her office's diary register shows her the letters
+    she diarised; the whole register, with every desk's letters, stays the officers'."""
+    cru, tag = Desk(office.url, login("cru.hathras")), uuid.uuid4().hex[:8]
+    receipt = diarised(cru, subject=f"Diary register line {tag}")
+    log_in(page, "cru.hathras")
+    page.goto("/registers/diary")
+    expect(page.locator(".own-desk")).to_be_visible()
+    line = page.locator("table.register tr", has_text=tag)
+    for _ in range(40):  # reports takes the diarising from its event, a moment later
+        if line.count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(line).to_contain_text(receipt["number"])
+    # Another desk's line is not hers to list: the Reader's register lacks it.
+    reader = Desk(office.url, login("reader.hathras")).get("/api/v1/reports/registers/diary")
+    assert reader.status_code == 200, reader.text
+    assert reader.json()["whole"] is False
+    assert tag not in reader.text
