@@ -18,7 +18,7 @@ from services.files.service.base import Desk
 MAX_SEARCH_RESULTS = 100
 
 
-def _item(kind: str, doc: dict[str, Any], now: datetime, escalated: bool = False) -> InboxItem:
+def desk_item(kind: str, doc: dict[str, Any], now: datetime, escalated: bool = False) -> InboxItem:
     return InboxItem(
         kind="receipt" if kind == "receipts" else "file",
         id=doc["_id"],
@@ -60,13 +60,13 @@ class DeskViews(Desk):
         who = self.trust.actor(actor)
         db, now = self.storage.db, utcnow()
         items = [
-            _item(kind, d, now)
+            desk_item(kind, d, now)
             for kind in store.KINDS
             for d in store.held_by(db, kind, who.post_ids)
         ]
         # What has been held long below the actor's posts and escalated to them, marked so.
         items += [
-            _item(kind, d, now, escalated=True)
+            desk_item(kind, d, now, escalated=True)
             for kind in store.KINDS
             for d in store.escalated_to(db, kind, who.post_ids)
             if d["holder_post_id"] not in who.post_ids
@@ -101,7 +101,7 @@ class DeskViews(Desk):
         who = self.trust.actor(actor)
         db, now = self.storage.db, utcnow()
         items = [
-            _item(kind, d, now)
+            desk_item(kind, d, now)
             for kind in store.KINDS
             for d in store.sent_by(db, kind, who.post_ids)
             if d["holder_post_id"] not in who.post_ids
@@ -127,7 +127,7 @@ class DeskViews(Desk):
             for d in store.matching(db, kind, terms, MAX_SEARCH_RESULTS * 5):
                 self.deadline.check()
                 if self._may_see(who, kind, d):
-                    found.append(_item(kind, d, now))
+                    found.append(desk_item(kind, d, now))
         found.sort(key=lambda i: i.since, reverse=True)
         return _page(found[:MAX_SEARCH_RESULTS], limit, None)
 

@@ -18,7 +18,7 @@ from services.files.domain import search
 from services.files.domain.change import Item
 from services.files.schemas import SearchFilters, SearchHit, SearchPage, Segment
 from services.files.service.base import Desk
-from services.files.service.desk import MAX_SEARCH_RESULTS, _item
+from services.files.service.desk import MAX_SEARCH_RESULTS, desk_item
 from services.files.text.index import Filters, FullTextIndex, what_item_is, year_of
 from services.files.text.query import TextQuery, text_query
 from services.files.text.snippets import snippet
@@ -144,7 +144,7 @@ class TextSearchDesk(Desk):
         now = utcnow()
         return [
             SearchHit(
-                **_item(f.kind, f.doc, now).model_dump(),
+                **desk_item(f.kind, f.doc, now).model_dump(),
                 what=f.what,  # type: ignore[arg-type]  # one of SearchKind, by construction
                 matched_in="text" if f.sha256 else "fields",
                 snippet=[
