@@ -31,13 +31,16 @@ COPY signer/eoffice_signer eoffice_signer
 # The Hindi catalog compiled as `make translations` does (.mo files are not in git).
 RUN /opt/venv/bin/pybabel -q compile -d gateway/translations
 
-# --- runtime: Python, the fonts PDFs are drawn with (found through fontconfig), the virtual
-# environment and the code; no compiler, no pip cache, no package lists. poppler-utils is not
-# here: only the tests read PDFs back with it.
+# --- runtime: Python, the fonts PDFs are drawn with (found through fontconfig), the readers of
+# documents' words (poppler's pdftotext and pdftoppm, Tesseract with its Hindi and English
+# models: files reads every stored PDF), the virtual environment and the code; no compiler, no
+# pip cache, no package lists.
 FROM python:3.11.13-slim-bookworm
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fontconfig=2.14.1-4 fonts-noto-core=20201225-1 \
+       poppler-utils=22.12.0-2+deb12u3 tesseract-ocr=5.3.0-2 tesseract-ocr-hin=1:4.1.0-2 \
+       tesseract-ocr-eng=1:4.1.0-2 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /home/eoffice --create-home eoffice \
     && install -d -o eoffice -g eoffice -m 0700 /var/lib/eoffice
