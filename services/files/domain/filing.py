@@ -12,7 +12,7 @@ from services.files.domain import drafts, movement, notes, receipts, search, vis
 from services.files.domain.change import Change, Event, Item, NewItem, Post, change
 
 
-def created(
+def at_post(
     file_id: str,
     number: str,
     post: Post,
@@ -21,10 +21,10 @@ def created(
     described: dict[str, Any],
     section: str | None,
     supervisors: list[str],
-) -> NewItem:
-    """A file opened at ``post``: ``described`` its subject, category, grading, physical and
-    head (``section`` the head's section, if it has a head)."""
-    doc = {
+) -> Item:
+    """A new file's document, open and held at ``post`` where it was made (a legacy record
+    is made the same way, then recorded at once)."""
+    return {
         "_id": file_id,
         "number": number,
         "subject": described["subject"],
@@ -53,6 +53,21 @@ def created(
         "notes": [],
         "correspondence": [],
     }
+
+
+def created(
+    file_id: str,
+    number: str,
+    post: Post,
+    actor: Actor,
+    now: str,
+    described: dict[str, Any],
+    section: str | None,
+    supervisors: list[str],
+) -> NewItem:
+    """A file opened at ``post``: ``described`` its subject, category, grading, physical and
+    head (``section`` the head's section, if it has a head)."""
+    doc = at_post(file_id, number, post, actor, now, described, section, supervisors)
     told = {
         "file_id": file_id,
         "number": number,

@@ -13,7 +13,6 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from common.actor import Actor
 from common.clock import iso
 from common.errors import OfficeError
-from common.events import Names
 from common.pdf import BROKEN_PDF, check_pdf
 from services.files.domain import filing, history, movement, search
 from services.files.domain.batches import Row
@@ -91,34 +90,20 @@ def recorded(
     page = filing.paper(
         "scan", record_id, file_number, row.subject, scan["sha256"], scan["pages"], 1, at
     )
-    return {
-        "_id": record_id,
-        "number": file_number,
+    described = {
         "subject": row.subject,
         "category": "legacy",
         "grading": row.grading,
         "physical": True,
-        "status": "recorded",
         "head": None,
-        "section": row.section or None,
-        "office_id": post["office_id"],
-        "office_path": post["office_path"],
-        "created_at": at,
-        "created_by": actor.audit(post["id"]),
-        "creator_post_id": post["id"],
-        "holder_post_id": post["id"],
-        "holder_post_name": Names.of(post).model_dump(),
-        "from_post_name": None,
-        "holder_since": at,
-        "opened_at": at,
-        "priority": "normal",
-        "due_date": None,
-        "remark": "",
-        "sent_by_post_id": None,
+    }
+    made = filing.at_post(
+        record_id, file_number, post, actor, at, described, row.section or None, supervisors
+    )
+    return {
+        **made,
+        "status": "recorded",
         "closed_by_post_id": post["id"],
-        "involved_posts": [post["id"]],
-        "supervisors": supervisors,
-        "notes": [],
         "correspondence": [page],
         "record": record,
         "legacy": legacy,
