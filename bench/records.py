@@ -8,7 +8,7 @@ candidate item and judging who may see it; bench.files measures those). In this 
             चौकीदार and भूमि विवाद in it) drawn by common.office_pdf.OfficePdf, rasterised by
             pdftoppm at 200 dpi and wrapped alone into a PDF (tools.demo_scans), so it has no
             text layer. Each is read by ``services.files.text.extract.read_text`` (pdftoppm +
-            Tesseract hin+eng) one after another with Tesseract held to one thread
+            Tesseract eng+hin) one after another with Tesseract held to one thread
             (OMP_THREAD_LIMIT=1): pages per minute per core, from wall time and from the CPU
             time of the child processes; and how many pages gave back the distinctive word.
 2. index    DOCS documents (default 100,000, EOFFICE_BENCH_DOCS) of generated text, one page of

@@ -29,6 +29,21 @@ def test_a_hindi_scan_without_a_text_layer_is_read_by_ocr():
     assert "चौकीदार" in reading.text
 
 
+def test_numbers_in_a_hindi_scan_are_read_as_written():
+    """Dates, file numbers and years are how old papers are found. Tesseract's Hindi model
+    read first misreads Latin digits (1994 as 994, 03.11.2001 as 03.7.200, A-11011/3/2025 as
+    A-0/3/2025: measured); with English first they come back whole, the Hindi as well."""
+    scan = hindi_scan_pdf(
+        [
+            "महोदय, निवेदन है कि ग्राम मुरसान में दिनांक 03.11.2001 को",
+            "फ़ाइल 37/1994, Ref No. A-11011/3/2025-ESTT",
+        ]
+    )
+    text = read_text(scan).text
+    for written in ("03.11.2001", "37/1994", "A-11011/3/2025-ESTT", "दिनांक", "मुरसान"):
+        assert written in text, (written, text)
+
+
 def test_an_encrypted_pdf_is_refused_as_encrypted():
     assert unreadable(encrypted_pdf("A confidential letter about the land dispute")).reason == (
         "encrypted"
