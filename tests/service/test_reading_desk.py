@@ -4,6 +4,7 @@ hold up the next letter, a reader stopped mid-read reads again after a restart, 
 letter is read for its file. Its words are shown only to those who may see the letter."""
 
 import base64
+import time
 
 import pytest
 
@@ -87,3 +88,15 @@ def test_an_issued_letter_is_read_for_its_file(signing_office, desks):
     assert base64.b64decode(files.document(sp, issued)).startswith(b"%PDF")  # the PDF too
     with pytest.raises(NotFound):
         files.document_text(desks[SHO], issued)
+
+
+def test_a_letter_waits_in_the_queue_while_the_readers_cannot_run(desks, monkeypatch, tmp_path):
+    """pdftotext and Tesseract missing (or a full disk) is the machine's fault, not the
+    letter's: it stays queued, and is read once the readers are back."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pdfinfo, pdftotext, tesseract here
+    receipt = diarised(desks, pdf(text="Transfer order of head constable Mohan Lal"), "Transfer")
+    time.sleep(5)  # two ticks of the reader
+    text = desks.files.get_receipt(desks[CRU], receipt["id"], opening=False)["text"]
+    assert text["state"] == "queued"
+    monkeypatch.undo()
+    assert text_when(desks, receipt, "done")["method"] == "text"
