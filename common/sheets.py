@@ -340,3 +340,36 @@ def _collect(rows: Iterable[tuple[int, list[_Cell]]], layout: SheetLayout) -> li
 def _chain(first: list[_Row], rest: Iterator[_Row]) -> Iterator[_Row]:
     yield from first
     yield from rest
+
+
+# --- what a row's checks share: a date as offices write it, and a reason a cell is refused ----
+
+_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
+
+
+def is_date(raw: str) -> bool:
+    """Written as a date (DD-MM-YYYY, with - / or ., or ISO YYYY-MM-DD), real or not."""
+    return bool(_DMY.match(raw) or _ISO.match(raw))
+
+
+def parse_date(raw: str) -> date | None:
+    """DD-MM-YYYY (also with / or .) or ISO YYYY-MM-DD; None when not a real date."""
+    if m := _DMY.match(raw):
+        day, month, year = int(m[1]), int(m[3]), int(m[4])
+    elif m := _ISO.match(raw):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def reason(name: str, code: str, **details: Any) -> dict[str, Any]:
+    """Why a row's cell ``name`` is refused: its error ``code`` and what explains it."""
+    found: dict[str, Any] = {"field": name, "code": code}
+    if details:
+        found["details"] = details
+    return found

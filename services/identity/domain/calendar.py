@@ -21,8 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import InvalidInput
-from common.sheets import Column, SheetLayout
-from services.identity.domain.sheets.checking import parse_date, reason
+from common.sheets import Column, SheetLayout, parse_date, reason
 from services.identity.domain.sheets.layout import MAX_ROWS, header_text
 
 FIRST_YEAR, LAST_YEAR = 1900, 2099

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from common.sheets import Column, SheetLayout
-from services.identity.domain.sheets.checking import parse_date, reason
+from common.sheets import Column, SheetLayout, parse_date, reason
 from services.leave.domain import balances
 from services.leave.domain.applications import FIRST_YEAR
 from services.leave.domain.rules import Department

@@ -11,11 +11,11 @@ One concept per module: ``layout`` (the fields), ``template``, ``reading``, ``ch
 row) and ``planning``; the names below are what the service and the tests use.
 """
 
+from common.sheets import parse_date
 from services.identity.domain.sheets.checking import (
     RowCheck,
     SheetRules,
     normalise_mobile,
-    parse_date,
     validate_row,
 )
 from services.identity.domain.sheets.layout import DESIGNATIONS, FIELDS, MAX_ROWS, OPTIONAL

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from common.sheets import is_date, parse_date, reason
 from services.identity.domain.departments import fallback_designations
 from services.identity.domain.designations import Designations
 from services.identity.domain.sheets.layout import FIELDS, OPTIONAL, SAMPLE_EMPLOYEE_CODE
@@ -82,8 +83,6 @@ _EMAIL = re.compile(
     r"^(?P<local>[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*)"
     r"@(?P<domain>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$"
 )
-_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
 _MOBILE = re.compile(r"^[6-9]\d{9}$")
 _GENDERS = {
     "male": "male",
@@ -106,13 +105,6 @@ _JOINERS = frozenset("\u200c\u200d")  # ZWNJ / ZWJ choose half-forms in Devanaga
 
 # Checks one field's text (spaces already collapsed): its value, or the reason it is refused.
 Check = Callable[[str, "SheetRules"], tuple[Any, dict[str, Any] | None]]
-
-
-def reason(name: str, code: str, **details: Any) -> dict[str, Any]:
-    reason: dict[str, Any] = {"field": name, "code": code}
-    if details:
-        reason["details"] = details
-    return reason
 
 
 def validate_row(row: dict[str, Any], rules: SheetRules) -> RowCheck:
@@ -216,23 +208,9 @@ def _check_employee_code(raw: str, rules: SheetRules) -> tuple[Any, dict[str, An
     return code, None
 
 
-def parse_date(raw: str) -> date | None:
-    """DD-MM-YYYY (also with / or .) or ISO YYYY-MM-DD; None when not a real date."""
-    if m := _DMY.match(raw):
-        day, month, year = int(m[1]), int(m[3]), int(m[4])
-    elif m := _ISO.match(raw):
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _check_date(name: str) -> Check:
     def check(raw: str, rules: SheetRules) -> tuple[Any, dict[str, Any] | None]:
-        if not (_DMY.match(raw) or _ISO.match(raw)):
+        if not is_date(raw):
             return None, reason(name, "DATE_FORMAT_INVALID")
         parsed = parse_date(raw)
         if parsed is None:

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from services.identity.domain.sheets.checking import RowCheck, reason
+from common.sheets import reason
+from services.identity.domain.sheets.checking import RowCheck
 from services.identity.domain.sheets.layout import FIELDS, OPTIONAL
 
 _COMPARED = tuple(f for f in FIELDS if f != "employee_code")
