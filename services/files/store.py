@@ -260,9 +260,18 @@ def take_queued_text(db: Any, at: str) -> Item | None:
     )
 
 
-def requeue_unfinished_texts(db: Any) -> int:
-    """Documents a stopped reader was reading go back to the queue (at start)."""
-    return db.texts.update_many({"state": "reading"}, {"$set": {"state": "queued"}}).modified_count
+def requeue_unfinished_texts(db: Any, taken_before: str | None = None) -> int:
+    """Documents a stopped reader was reading go back to the queue: all of them (at start), or
+    those taken before ``taken_before`` (a reader that died and did not come back)."""
+    found: Item = {"state": "reading"}
+    if taken_before is not None:
+        found["reading_since"] = {"$lt": taken_before}
+    return db.texts.update_many(found, {"$set": {"state": "queued"}}).modified_count
+
+
+def put_back_text(db: Any, sha256: str) -> None:
+    """A document being read goes back to the queue (its reader could not run)."""
+    db.texts.update_one({"_id": sha256, "state": "reading"}, {"$set": {"state": "queued"}})
 
 
 def text_read(db: Any, sha256: str, method: str, pages: int, text: str, at: str) -> None:

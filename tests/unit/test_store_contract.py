@@ -559,7 +559,13 @@ def test_a_documents_text_is_queued_once_read_once_and_indexed_again_for_each_ne
     taken = files.take_queued_text(db, "2026-12-01T10:01:00Z")
     assert taken is not None and taken["_id"] == "a" * 64 and taken["state"] == "reading"
     assert taken["refs"] == [receipt]
-    assert files.requeue_unfinished_texts(db) == 1  # a reader stopped half-way: asked again
+    # Taken at 10:01: not yet given up for a reader that might still be at it at 10:01...
+    assert files.requeue_unfinished_texts(db, taken_before="2026-12-01T10:01:00Z") == 0
+    assert files.requeue_unfinished_texts(db) == 1  # ...but a reader stopped half-way: again
+    taken = files.take_queued_text(db, "2026-12-01T10:01:30Z")
+    assert taken is not None and taken["_id"] == "a" * 64
+    files.put_back_text(db, "a" * 64)  # its reader could not run
+    assert files.text_states(db, ["a" * 64])["a" * 64]["state"] == "queued"
     taken = files.take_queued_text(db, "2026-12-01T10:02:00Z")
     assert taken is not None and taken["_id"] == "a" * 64
     files.text_read(db, "a" * 64, "ocr", 2, "हाथरस चौकीदार", "2026-12-01T10:03:00Z")

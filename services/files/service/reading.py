@@ -9,17 +9,19 @@ patching ``subprocess.run`` is green, so the service answers other calls while o
 needed."""
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import structlog
 from nameko.timer import timer
 
+from common.clock import iso
 from common.errors import NotFound
 from common.rpc import rpc
 from services.files import store
 from services.files.domain.change import Item
 from services.files.schemas import DocumentText, TextState
-from services.files.service.base import Desk, now
+from services.files.service.base import Desk, moment, now
 from services.files.text.extract import Unreadable, read_text
 
 log = structlog.get_logger()
@@ -68,6 +70,10 @@ class ReadingDesk(Desk):
     def read_queued(self) -> int:
         """Read queued documents, oldest first, one at a time; how many were read."""
         db, started, read = self.storage.db, time.monotonic(), 0
+        # A reader holds a document at most its deadline: one held far longer was taken by a
+        # files process that died (another replica, on MongoDB), so it is read here instead.
+        given_up = moment() - timedelta(seconds=2 * self._deadline_s() + TICK_S)
+        store.requeue_unfinished_texts(db, taken_before=iso(given_up))
         while time.monotonic() - started < TICK_S:
             taken = store.take_queued_text(db, now())
             if taken is None:
@@ -77,7 +83,7 @@ class ReadingDesk(Desk):
             except OSError:
                 # The readers are not installed or the disk is full: the machine's fault, not
                 # the document's. It goes back to the queue and is read once that is mended.
-                store.requeue_unfinished_texts(db)
+                store.put_back_text(db, taken["_id"])
                 log.exception("text.reader_unavailable", sha256=taken["_id"])
                 break
             read += 1
