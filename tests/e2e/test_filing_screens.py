@@ -128,7 +128,8 @@ def test_a_file_opened_from_the_inbox_is_closed_reopened_and_recorded(page: Page
     page.get_by_text("Close", exact=True).click()
     page.get_by_label("Approval in paragraph").fill(str(paragraph))
     page.get_by_role("button", name="Close the file").click()
-    page.get_by_text("Record room", exact=True).click()
+    # The filing section's "Record room" (the header has a link of the same name).
+    page.get_by_role("region", name="Filing").get_by_text("Record room", exact=True).click()
     page.get_by_label("B: kept, reviewed after 25 years").check()
     fits_the_screen(page)
     page.get_by_role("button", name="Send to the record room").click()
