@@ -9,6 +9,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -102,13 +103,20 @@ def backup_tool(action: str, directory: Path, data: Path) -> subprocess.Complete
 
 
 def state(office: Office, receipts: list[dict], file: dict) -> dict:
-    """What people see of the receipts and the file, and their history chains' checks."""
+    """What people see of the receipts and the file, and their history chains' checks, once
+    their letters' words are read (a reading still under way goes on after a restart)."""
     cru, clerk = logged_in(office, "cru.hathras"), logged_in(office, "hc.estt.hathras")
     url = f"{office.url}/api/v1"
     seen: dict = {}
     for receipt in receipts:
-        got = requests.get(f"{url}/receipts/{receipt['id']}", headers=cru, timeout=TIMEOUT)
-        assert got.status_code == 200, got.text
+        deadline = time.monotonic() + 120
+        while True:
+            got = requests.get(f"{url}/receipts/{receipt['id']}", headers=cru, timeout=TIMEOUT)
+            assert got.status_code == 200, got.text
+            text = got.json()["text"]
+            if text is None or text["state"] in ("done", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         chain = requests.get(
             f"{url}/receipts/{receipt['id']}/history/verify", headers=cru, timeout=TIMEOUT
         )
