@@ -1,8 +1,8 @@
 """Rate limits on the doors anyone can knock at: logging in, activating an account, verifying a
-letter, and uploading files. Each door has two budgets, spent together: one per address (many
-guesses from one machine) and one per account (one account guessed at from many machines; the
-person logged in, for verification and uploads). The API and the web page of a door share its
-budgets, so using both does not double them.
+letter, uploading files, and a record room's batches of scans. Each door has two budgets, spent
+together: one per address (many guesses from one machine) and one per account (one account
+guessed at from many machines; the person logged in, for verification and uploads). The API and
+the web page of a door share its budgets, so using both does not double them.
 
 Budgets are set by environment variables (``EOFFICE_RATE_LIMIT_LOGIN_PER_ADDRESS`` …, in
 Flask-Limiter's notation: ``10/minute;100/hour``) and counted in ``EOFFICE_RATE_LIMIT_STORAGE``
@@ -29,6 +29,9 @@ DEFAULT_LIMITS = {
     "activation": ("20/minute;200/hour", "5/minute;30/hour"),
     "verification": ("30/minute;300/hour", "10/minute;100/hour"),
     "upload": ("120/minute;2000/hour", "30/minute;600/hour"),
+    # A record room sends a batch of hundreds of scans one by one: a budget of its own, wide
+    # enough for 300 scans in a few minutes, still bounded.
+    "records": ("600/minute;20000/hour", "300/minute;10000/hour"),
 }
 
 limiter = Limiter(get_remote_address)

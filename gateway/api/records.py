@@ -52,7 +52,7 @@ def record_upload() -> dict[str, Any]:
 
 
 @api.post("/records/batches")
-@limited("upload", person_calling)
+@limited("records", person_calling)
 @documented(
     "Record scanned legacy files (multipart, file field 'file'): a ZIP of PDFs with its sheet "
     "records.xlsx or records.csv (columns: old file number, subject, year, section, retention "

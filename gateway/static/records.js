@@ -32,7 +32,7 @@
         headers: { Accept: "application/json" },
       });
       if (response.status === 429) {
-        await wait(Number(response.headers.get("Retry-After")) || 5); // the upload budget
+        await wait(Number(response.headers.get("Retry-After")) || 5); // the record room's budget
         continue;
       }
       const answer = await response.json().catch(() => ({}));

@@ -22,7 +22,7 @@ def desk() -> str:
 
 
 @pages.post("/batches")
-@limited("upload", person_calling)
+@limited("records", person_calling)
 def upload() -> Response | Redirect:
     """A ZIP from the form (then its report), or a sheet or one PDF sent by records.js (then
     the batch as data)."""

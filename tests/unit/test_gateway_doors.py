@@ -315,6 +315,26 @@ def test_uploads_are_limited_per_person_and_a_letter_without_a_scan_is_not_an_up
     assert diarise(other).status_code == 201
 
 
+def test_a_record_rooms_batch_spends_a_budget_of_its_own(gateway):
+    """Hundreds of scans go one by one into a batch: they do not use up the letters' budget,
+    and they have a bound of their own."""
+    app = gateway(
+        EOFFICE_RATE_LIMIT_RECORDS_PER_ACCOUNT="2/minute",
+        EOFFICE_RATE_LIMIT_UPLOAD_PER_ACCOUNT="1/minute",
+    )
+    app.services.files.record_batch.return_value = {"rows": []}
+    client = app.test_client()
+
+    def scan() -> int:
+        data = {"file": (io.BytesIO(LETTER), "1.pdf"), "batch_id": "b1"}
+        return client.post(
+            "/api/v1/records/batches", data=data, headers=BEARER, content_type="multipart/form-data"
+        ).status_code
+
+    assert [scan() for _ in range(3)] == [201, 201, 429]
+    assert diarise(client).status_code == 201  # the letters' budget is untouched
+
+
 # --- verification by number ---------------------------------------------------------------------
 
 
