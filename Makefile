@@ -7,6 +7,7 @@ STAMP   := .venv/.installed-$(shell cat pyproject.toml signer/pyproject.toml req
 .PHONY: run test bench lint lock translations update-translations clean backup restore rebuild-reports signer-wheel
 
 run: $(STAMP) translations
+	tools/ensure-office-system.sh
 	$(PY) -m tools.office
 
 # Three pytest runs: the service tests need eventlet's monkey-patching; the browser and

@@ -1,23 +1,20 @@
 #!/usr/bin/env bash
-# What the tests need from the machine, installed or started if missing:
-# RabbitMQ with its management API (Nameko's test fixtures make a vhost per test through it),
-# Debian's Chromium (browser tests), poppler (pdfsig, pdftotext), the Noto fonts, and
-# wireguard-tools (`wg` checks the VPN keys and configs we make), SoftHSM2 (a real PKCS#11 token
-# for signing tests), NSS's certutil (the trust database pdfsig verifies against) and Tesseract with
-# its Hindi and English models (OCR of scanned records).
+# What the tests need from the machine, installed or started if missing: what the office itself
+# needs (tools/ensure-office-system.sh: fonts, poppler, Tesseract), then RabbitMQ with its
+# management API (Nameko's test fixtures make a vhost per test through it), Debian's Chromium
+# (browser tests), wireguard-tools (`wg` checks the VPN keys and configs we make), SoftHSM2 (a
+# real PKCS#11 token for signing tests) and NSS's certutil (the trust database pdfsig verifies
+# against).
 set -euo pipefail
+
+"$(dirname "$0")/ensure-office-system.sh"
 
 need=()
 command -v chromium >/dev/null || need+=(chromium)
-command -v pdfsig >/dev/null || need+=(poppler-utils)
-[ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
 command -v rabbitmq-server >/dev/null || need+=(rabbitmq-server)
 command -v wg >/dev/null || need+=(wireguard-tools)
 command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v certutil >/dev/null || need+=(libnss3-tools)
-command -v tesseract >/dev/null || need+=(tesseract-ocr)
-[ -f /usr/share/tesseract-ocr/5/tessdata/hin.traineddata ] || need+=(tesseract-ocr-hin)
-[ -f /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || need+=(tesseract-ocr-eng)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing system packages: ${need[*]}. Install them: sudo apt-get install -y ${need[*]}" >&2
