@@ -4,6 +4,7 @@ Hindi models). Each program runs as a child process under one deadline for the w
 document, so a hostile or huge scan is stopped and marked failed rather than holding the worker.
 """
 
+import os
 import subprocess
 import tempfile
 import time
@@ -20,6 +21,9 @@ OCR_DPI = 200  # enough for typed office letters; 300 doubles the time for littl
 # stamp: read the pages' images instead.
 MIN_LETTERS_PER_PAGE = 20
 MAX_OCR_PAGES = 200
+# Tesseract's OpenMP threads would take every core for one page (the same speed per page of
+# CPU, measured in bench/records.py): held to one, the services beside it keep a core.
+ONE_THREAD = {"OMP_THREAD_LIMIT": "1"}
 # Under Nameko's monkey patching ``subprocess.run`` is green (the service answers while a child
 # runs), but eventlet builds its Popen on a copy of the subprocess module of its own, so a
 # timeout raises that copy's TimeoutExpired, which ``except subprocess.TimeoutExpired`` misses.
@@ -88,7 +92,13 @@ def _run(command: list[str], ends_at: float) -> str:
     if left <= 0:
         raise Unreadable("deadline")
     try:
-        done = subprocess.run(command, capture_output=True, timeout=left, check=False)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            timeout=left,
+            check=False,
+            env={**os.environ, **ONE_THREAD},
+        )
     except TIMED_OUT:
         raise Unreadable("deadline") from None
     if done.returncode != 0:
