@@ -21,8 +21,8 @@ from services.files.schemas import (
     NewNote,
     Page,
     PutInFile,
-    SearchPage,
 )
+from services.files.search_schemas import SearchPage
 
 SEARCH_FILTERS = ("kind", "year", "section", "status")
 

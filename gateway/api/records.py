@@ -16,7 +16,7 @@ from gateway.messages import message_for
 from gateway.openapi import Upload, documented
 from gateway.rpc import long_rpc, rpc
 from gateway.uploads import form_fields
-from services.files.schemas import LegacyRecord, RecordBatch, RecordsDue
+from services.files.record_schemas import LegacyRecord, RecordBatch, RecordsDue
 
 UPLOADS = "application/zip, application/pdf, text/csv, " + XLSX
 DUE: dict[str, str | tuple[str, dict[str, Any]]] = {

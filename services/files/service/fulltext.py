@@ -16,7 +16,7 @@ from common.validation import parse, whole_number
 from services.files import store
 from services.files.domain import search
 from services.files.domain.change import Item
-from services.files.schemas import SearchFilters, SearchHit, SearchPage, Segment
+from services.files.search_schemas import SearchFilters, SearchHit, SearchPage, Segment
 from services.files.service.base import Desk
 from services.files.service.desk import MAX_SEARCH_RESULTS, desk_item
 from services.files.text.index import Filters, FullTextIndex, what_item_is, year_of

@@ -21,7 +21,7 @@ from services.files import store
 from services.files.domain import batches, legacy, visibility
 from services.files.domain.batches import Row
 from services.files.domain.change import Item, Post
-from services.files.schemas import DueForReview, LegacyRecord, RecordBatch, RecordsDue
+from services.files.record_schemas import DueForReview, LegacyRecord, RecordBatch, RecordsDue
 from services.files.service.base import Desk, moment, now
 
 SHEET_READ_SECONDS = 60  # the longest reading one batch's sheet may take
