@@ -154,12 +154,7 @@ def register(db: Db, name: str, office: str, month: str | None) -> list[dict[str
         raise NotFound(
             "REGISTER_NOT_FOUND", {"register": name, "registers": list(effects.REGISTERS)}
         )
-    lines = [
-        line
-        for doc in store.register_months(db, name, office)
-        if month is None or doc["month"] == month
-        for line in doc["lines"]
-    ]
+    lines = store.register_lines(db, name, office, month)
     return sorted(lines, key=lambda line: (line["at"], line["id"]))
 
 

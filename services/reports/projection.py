@@ -68,7 +68,7 @@ def apply(db: Db, event: Event, batch: store.Batch) -> str | None:
         store.add_flow(batch, list(flow.office_path), flow.day, flow.field)
     line = effects.register_entry(event)
     if line:
-        store.add_register_line(batch, *line)
+        store.add_register_line(batch, event.event_id, *line)
     waits = leave.whereabouts(event)
     if waits:
         store.move_leave(db, waits[0], event.event_id, waits[1])

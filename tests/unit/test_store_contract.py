@@ -1475,6 +1475,7 @@ def test_leave_waits_once_per_event_at_its_newest_place_and_its_days_taken_add_u
 def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> None:
     reports.ensure_indexes(db)
     assert_indexed(db, "events", "page")
+    assert_indexed(db, "register_lines", "key", "month")
     assert reports.log_event(db, "e1", {"type": "x", "office_path": ["up"], "day": "d"})
     assert not reports.log_event(db, "e1", {"type": "x"})  # redelivered: kept once
     reports.set_event_status(db, "e1", "kept", "unknown_type")
@@ -1497,11 +1498,11 @@ def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> N
     assert reports.pending_counts_at(db, "htr") == []  # counted in the batch, not yet written
     reports.add_flow(batch, ["up", "htr"], "2026-01-05", "sent")
     reports.add_flow(batch, ["up"], "2026-01-06", "sent")
-    reports.add_register_line(batch, "diary", "htr", "2026-01", {"id": "r1"})
-    reports.add_register_line(batch, "diary", "htr", "2026-01", {"id": "r2"})
+    reports.add_register_line(batch, "e1", "diary", "htr", "2026-01", {"id": "r1"})
+    reports.add_register_line(batch, "e2", "diary", "htr", "2026-01", {"id": "r2"})
     reports.set_person(db, "u1", {"office_path": ["up"], "govid": True}, {})
     reports.recount_person(db, batch, "u1", lambda doc: "up|100")
-    assert batch.waiting() == 8  # six documents, two lines
+    assert batch.waiting() == 7  # five documents to update, two lines to insert
     batch.write(db)
     assert batch.waiting() == 0
     assert reports.pending_counts_at(db, "htr")[0]["c"] == {"urgent": 1}
@@ -1511,8 +1512,10 @@ def test_the_reports_log_and_counters_behave_alike_on_both_engines(db: Any) -> N
         "all": 2,
     }
     assert reports.daily_at(db, "nowhere") == []
-    lines = reports.register_months(db, "diary", "htr")[0]["lines"]
-    assert lines == [{"id": "r1"}, {"id": "r2"}]
+    assert reports.register_lines(db, "diary", "htr") == [{"id": "r1"}, {"id": "r2"}]
+    assert reports.register_lines(db, "diary", "htr", "2026-01") == [{"id": "r1"}, {"id": "r2"}]
+    assert reports.register_lines(db, "diary", "htr", "2026-02") == []
+    assert reports.register_lines(db, "files", "htr") == []
     assert reports.staff_at(db, "up") == {"100": 1}
     # The desk an item was made at: set before or after its movements, found by desk.
     reports.set_origin(db, "r7", "cru")
@@ -1782,6 +1785,22 @@ def test_every_public_identity_store_function_is_exercised_here() -> None:
         n for n in identity.__all__ if callable(getattr(identity, n)) and f".{n}(" not in source
     ]
     assert not missing, f"services.identity.store: no contract test calls {missing}"
+
+
+def test_registers_kept_a_document_a_month_become_a_document_a_line_once(db: Any) -> None:
+    """An earlier version pushed every line onto its month's document; at start they become a
+    document each, and a start cut short and begun again writes no line twice."""
+    month = {"key": "diary|htr", "month": "2026-01", "lines": [{"id": "r1"}, {"id": "r2"}]}
+    db.registers.insert_one({"_id": "diary|htr|2026-01", **month})
+    db.registers.insert_one({"_id": "files|htr|2026-01", **month, "key": "files|htr"})
+    db.register_lines.insert_one(  # the first line of a start cut short
+        {"_id": "diary|htr|2026-01|0", "key": "diary|htr", "month": "2026-01", "line": {"id": "r1"}}
+    )
+    reports.ensure_indexes(db)
+    reports.ensure_indexes(db)  # the next start: nothing left to move
+    assert sorted(line["id"] for line in reports.register_lines(db, "diary", "htr")) == ["r1", "r2"]
+    assert len(reports.register_lines(db, "files", "htr", "2026-01")) == 2
+    assert db.registers.count_documents({}) == 0
 
 
 def test_consumers_racing_to_make_the_same_document_each_apply_their_event(
