@@ -323,6 +323,14 @@ def test_files_indexes_are_made_once_and_replace_the_old_unique_receipt_number(d
     db.files.insert_one({"_id": "f1", "number": "F/1"})
     with pytest.raises(DuplicateKeyError):
         db.files.insert_one({"_id": "f2", "number": "F/1"})
+    # An update that makes a clash is refused too, and changes nothing.
+    db.files.insert_one({"_id": "f3", "number": "F/3"})
+    with pytest.raises(DuplicateKeyError):
+        db.files.update_one({"_id": "f3"}, {"$set": {"number": "F/1"}})
+    assert db.files.find_one({"_id": "f3"})["number"] == "F/3"
+    with pytest.raises(DuplicateKeyError):  # the copy would be a second original
+        db.receipts.update_one({"_id": "r1c"}, {"$unset": {"copy_no": ""}})
+    db.files.update_one({"_id": "f3"}, {"$set": {"subject": "s"}})  # no unique field touched
 
 
 def test_counters_count_up_by_one_each(db: Any) -> None:
