@@ -7,16 +7,24 @@ a set and a tuple per document per field and a tuple per array element: with 50,
 decoded whole, history and all, with the collector walking the growing heap) and made each full
 collection pause the service for about a second (bench/files.py).
 
-Here the same index (same candidates, so the same answers) keeps:
+Here the same index keeps:
 
 - a text value as the text itself, interned: one string per distinct term, shared by every
   document that holds it (other values keep litemongo's keys, shared the same way);
-- a document's keys as one tuple, and a key held by one document as that document's key rather
-  than a set of one;
+- a document's keys as its one text key, or a tuple of more, and nothing for a document with
+  none; a key held by one document as that document's key rather than a set of one;
 - and builds with the collector paused, once, when the service starts (:func:`build_indexes`).
+
+A query is planned on its narrowest indexed field alone (:meth:`_Indexes.candidates`), where
+litemongo gathered every field's candidates to intersect them; the filter decides either way,
+so the answers are the same.
 
 And a query with a limit and no sort reads only as many documents as it returns: litemongo's
 cursor decodes and projects every match first (3,653 files for one common word, to keep 500).
+
+And a read hands over the fields asked for as they were decoded (:func:`_copy_only_fields`):
+litemongo decodes every document afresh for every read, so the copy mongomock made of each
+field, a file's whole history among them, protected nothing (half the time of an inbox's read).
 
 And a write checks its unique indexes in the index first (:func:`_ensure_uniques`): litemongo
 ran a query per unique index after every insert and update, decoding the documents found, even
@@ -30,7 +38,7 @@ import functools
 import gc
 import itertools
 import sys
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +77,10 @@ def _shared(key: Any) -> Any:
 
 class _Field(indexing.FieldIndex):
     """One field's index: key -> the store key of the one document holding it, or a set of
-    them; store key -> the tuple of its keys (None: the value could not be keyed, so the
-    document is a candidate for every query on this field)."""
+    them; store key -> its keys: one text key as itself, more as a tuple, None when the value
+    could not be keyed (the document is a candidate for every query on this field), and no
+    entry when it has none (most fields of most documents: a tuple and an entry each, kept
+    for nothing, were 40 MiB at 50,000 files)."""
 
     def __init__(self, path: str) -> None:
         super().__init__(path)
@@ -112,10 +122,13 @@ class _Field(indexing.FieldIndex):
 
     def add(self, store_key: Hashable, doc: dict[str, Any]) -> None:
         keys = self._keys(doc)
-        self._doc_keys[store_key] = keys
         if keys is None:
+            self._doc_keys[store_key] = None
             self._unkeyed.add(store_key)
             return
+        if not keys:
+            return
+        self._doc_keys[store_key] = keys[0] if len(keys) == 1 and type(keys[0]) is str else keys
         entries = self._held
         for key in keys:
             held = entries.get(key)
@@ -135,7 +148,7 @@ class _Field(indexing.FieldIndex):
             self._unkeyed.discard(store_key)
             return
         entries = self._held
-        for key in keys:
+        for key in (keys,) if type(keys) is str else keys:
             held = entries.get(key)
             if type(held) is set:
                 held.discard(store_key)
@@ -143,6 +156,14 @@ class _Field(indexing.FieldIndex):
                     entries[key] = next(iter(held))
             elif held == store_key:
                 del entries[key]
+
+    def count(self, keys: Iterable[Hashable]) -> int:
+        """How many documents :meth:`candidates` would give, without gathering them."""
+        n = len(self._unkeyed)
+        for key in keys:
+            held = self._held.get(_shared(key))
+            n += len(held) if type(held) is set else held is not None
+        return n
 
     def candidates(self, keys: Iterable[Hashable]) -> set[Hashable]:
         found = set(self._unkeyed)
@@ -161,7 +182,34 @@ class _Indexes(indexing.CollectionIndexes):
 
     def __init__(self, paths: set[str]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self._fields: dict[str, indexing.FieldIndex] = {path: _Field(path) for path in paths}
+        self._fields: dict[str, _Field] = {path: _Field(path) for path in paths}  # type: ignore[assignment]
+
+    def candidates(self, filter: Any) -> set[Hashable] | None:  # (litemongo names it so)
+        """The documents that could match ``filter``: those of its narrowest indexed field alone
+        (None: no field can be planned on). litemongo intersected every field's, so an inbox's
+        ``status: open`` gathered every open file (50,000) to keep the 150 at one desk; the
+        filter is applied to each candidate anyway."""
+        narrowest = self._narrowest(filter)
+        return None if narrowest is None else narrowest[1]()
+
+    def _narrowest(self, filter: Any) -> tuple[int, Callable[[], set[Hashable]]] | None:
+        """The narrowest plan for ``filter``: how many candidates, and how to gather them."""
+        if not isinstance(filter, dict):
+            return None
+        best: tuple[int, Callable[[], set[Hashable]]] | None = None
+        for field, condition in filter.items():
+            found = None
+            if field == "$and" and isinstance(condition, list | tuple):
+                plans = [plan for sub in condition if (plan := self._narrowest(sub))]
+                found = min(plans, key=lambda plan: plan[0], default=None)
+            elif field in self._fields:
+                keys = indexing.query_keys(condition)
+                if keys is not None:
+                    index = self._fields[field]
+                    found = (index.count(keys), functools.partial(index.candidates, keys))
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        return best
 
 
 class _Collection(sqlite_store.CollectionStore):  # type: ignore[misc]
@@ -231,7 +279,7 @@ class _Cursor(collection.Cursor):
 collection.Cursor = _Cursor  # type: ignore[misc]
 
 
-_check_uniques = collection.Collection._ensure_uniques
+_check_uniques: Any = collection.Collection._ensure_uniques
 
 
 def _ensure_uniques(self: collection.Collection, new_data: dict[str, Any]) -> None:
@@ -253,8 +301,37 @@ def _ensure_uniques(self: collection.Collection, new_data: dict[str, Any]) -> No
                 text[field] = value
         sharing = found_in.candidates(text) if text else None
         if spec.get("partialFilterExpression") is not None or sharing is None or len(sharing) > 1:
-            _check_uniques(self, new_data)  # type: ignore[no-untyped-call]
+            _check_uniques(self, new_data)
             return
 
 
 collection.Collection._ensure_uniques = _ensure_uniques  # type: ignore[method-assign]
+
+
+_copy_fields: Any = collection.Collection._copy_only_fields
+
+
+def _copy_only_fields(self: collection.Collection, doc: Any, fields: Any, container: type) -> Any:
+    """The fields of ``doc`` a read asked for: all, or named top-level fields kept or left out,
+    taken as decoded (nothing else holds them); any other projection (paths, operators) goes
+    mongomock's way."""
+    if container is not dict or type(doc) is not dict:
+        return _copy_fields(self, doc, fields, container)
+    if not fields:
+        return doc
+    if isinstance(fields, list | tuple):
+        fields = dict.fromkeys(fields, 1)
+    if not isinstance(fields, Mapping) or any(
+        type(v) not in (int, bool) or "." in k or k.startswith("$") for k, v in fields.items()
+    ):
+        return _copy_fields(self, doc, fields, container)
+    named = {k: bool(v) for k, v in fields.items() if k != ID}
+    keep_id = bool(fields.get(ID, 1))
+    if len(set(named.values())) > 1:
+        return _copy_fields(self, doc, fields, container)  # refused there
+    if any(named.values()):  # all kept, or all left out
+        return {k: v for k, v in doc.items() if k in named or (k == ID and keep_id)}
+    return {k: v for k, v in doc.items() if k not in named and (k != ID or keep_id)}
+
+
+collection.Collection._copy_only_fields = _copy_only_fields  # type: ignore[method-assign]

@@ -459,6 +459,41 @@ def test_desks_list_what_waits_at_and_was_sent_by_their_posts_without_the_heavy_
     assert all("history" not in r for r in sent)
 
 
+def test_reads_give_the_fields_asked_for_and_never_a_document_shared_with_the_store(
+    db: Any,
+) -> None:
+    """Projections as MongoDB gives them (the embedded engine hands over what it decoded, and
+    plans a query on its narrowest field): whole, fields kept, fields left out, with or without
+    ``_id``, paths; and changing what a read gave changes nothing stored."""
+    db.files.create_index("status")
+    db.files.create_index("holder_post_id")
+    doc = {"_id": "f1", "a": 1, "b": {"c": 2, "d": 3}, "status": "open", "holder_post_id": "p1"}
+    db.files.insert_many([doc, *({**doc, "_id": f"f{n}", "holder_post_id": "p2"} for n in (2, 3))])
+    assert db.files.find_one({"_id": "f1"}) == doc
+    assert db.files.find_one({"_id": "f1"}, {"a": 1}) == {"_id": "f1", "a": 1}
+    assert db.files.find_one({"_id": "f1"}, ["a", "status"]) == {
+        "_id": "f1",
+        "a": 1,
+        "status": "open",
+    }
+    assert db.files.find_one({"_id": "f1"}, {"a": 1, "_id": 0}) == {"a": 1}
+    assert db.files.find_one({"_id": "f1"}, {"b": 0, "status": 0, "holder_post_id": 0}) == {
+        "_id": "f1",
+        "a": 1,
+    }
+    assert db.files.find_one({"_id": "f1"}, {"b.c": 1, "_id": 0}) == {"b": {"c": 2}}
+    # Planned on the narrowest field (one holder), the other filters still apply.
+    assert [d["_id"] for d in db.files.find({"status": "open", "holder_post_id": "p1"})] == ["f1"]
+    assert list(db.files.find({"status": "closed", "holder_post_id": "p1"})) == []
+    assert [d["_id"] for d in db.files.find({"$and": [{"status": "open"}, {"_id": "f3"}]})] == [
+        "f3"
+    ]
+    read = db.files.find_one({"_id": "f1"})
+    read["b"]["c"] = 99
+    read["a"] = 99
+    assert db.files.find_one({"_id": "f1"}) == doc
+
+
 def test_the_seven_working_day_rule_finds_what_waits_long_and_what_was_escalated(
     db: Any,
 ) -> None:
