@@ -59,6 +59,14 @@ this machine's noise in the bench, before -> after, the same bench, minutes apar
     2.3, note 3.0 -> 3.8, put in file 6.3 -> 5.4; dak x16 / echo x16 throughput (>= 0.35)
     0.06 -> 0.05; echo p50 / raw p50 (<= 3) 18.1 -> 13.8. None met.
 
+Where a desk call's milliseconds go (Dec 2026, quiet machine: echo p50 3.8 ms, receive 9-17
+ms, diarise 22 ms): each move asks identity afresh whether the person may act from the post, a
+round trip measured from files at p50 4.0 ms (identity's own part 2.6 ms), so a call is an echo,
+plus that, plus its reads and writes (receive: one read, one conditional update); diarise adds
+the upload (multipart, base64 to files), its blob, the diary counter and the text queue, and
+shares files' event loop and the CPUs with the reading of earlier letters. That answer is asked
+fresh on purpose (a transfer stops the officer at once), so goal 1 is out of reach by design.
+
 What each path keeps (unchanged): an RPC request is persistent, on a durable queue, published
 with confirms and as mandatory (an unknown service is an error at once, not a hang), and
 acknowledged by the service only after it has answered (a service killed mid-call gets the call
