@@ -10,6 +10,7 @@ import pytest
 
 from common.errors import Refused
 from services.files import store
+from tests.service.conftest import eventually
 from tests.service.desks import ASP, CRU, HC, READER, SHO, SP, b64, refused
 from tests.support.pdfs import pdf
 
@@ -43,12 +44,23 @@ def files_db(office):
     return storage.storage.db
 
 
+TAKEN_AT = "2026-12-01T10:00:01Z"
+
+
 def text_read(office, sha256: str, ref: dict, text: str) -> None:
-    """What the text worker does with a document: queued for its item, taken, read."""
+    """What the text worker does with a document: queued for its item, taken, read. The
+    service's own reader takes queued documents too (every two seconds): if it took this one
+    first, its words are written once it has finished, or they would be overwritten by its."""
     db = files_db(office)
     store.queue_text(db, sha256, ref, "2026-12-01T10:00:00Z")
-    while store.take_queued_text(db, "2026-12-01T10:00:01Z") is not None:
+    while store.take_queued_text(db, TAKEN_AT) is not None:
         pass
+    assert eventually(
+        lambda: (
+            (found := store.text_of(db, sha256))
+            and (found["state"] in ("done", "failed") or found.get("reading_since") == TAKEN_AT)
+        )
+    )
     store.text_read(db, sha256, "ocr", 1, text, "2026-12-01T10:00:02Z")
 
 
