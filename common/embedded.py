@@ -329,7 +329,7 @@ def _copy_only_fields(self: collection.Collection, doc: Any, fields: Any, contai
     keep_id = bool(fields.get(ID, 1))
     if len(set(named.values())) > 1:
         return _copy_fields(self, doc, fields, container)  # refused there
-    if any(named.values()):  # all kept, or all left out
+    if any(named.values()) or (not named and keep_id):  # these kept (``_id`` alone, at least)
         return {k: v for k, v in doc.items() if k in named or (k == ID and keep_id)}
     return {k: v for k, v in doc.items() if k not in named and (k != ID or keep_id)}
 

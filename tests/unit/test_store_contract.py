@@ -477,6 +477,10 @@ def test_reads_give_the_fields_asked_for_and_never_a_document_shared_with_the_st
         "status": "open",
     }
     assert db.files.find_one({"_id": "f1"}, {"a": 1, "_id": 0}) == {"a": 1}
+    assert db.files.find_one({"_id": "f1"}, {"_id": 1}) == {"_id": "f1"}
+    assert db.files.find_one({"_id": "f1"}, {"_id": 0}) == {
+        k: v for k, v in doc.items() if k != "_id"
+    }
     assert db.files.find_one({"_id": "f1"}, {"b": 0, "status": 0, "holder_post_id": 0}) == {
         "_id": "f1",
         "a": 1,
