@@ -180,6 +180,13 @@ def build(app: Flask) -> dict:
         "description": "error",
         "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorEnvelope")}}},
     }
+    # gunicorn refuses a request line over 4,094 bytes (path and query) itself, before any
+    # route sees it, with a page of its own: any operation may answer so.
+    too_long = {
+        "description": "URI Too Long: the request line is over 4,094 bytes (the server's own "
+        "answer, before the API's)",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
     paths: dict = {}
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
@@ -224,6 +231,7 @@ def build(app: Flask) -> dict:
                 | (set() if doc["public"] else {401})
             ):
                 responses[str(status)] = error
+            responses["414"] = too_long
             op["responses"] = responses
             if not doc["public"]:
                 op["security"] = [{"bearer": []}]

@@ -101,3 +101,9 @@ def test_uploads_name_their_file_field_and_creations_answer_201(spec):
     assert set(verify) == {"multipart/form-data", "application/pdf"}
     draft = paths["/api/v1/files/{file_id}/drafts"]["post"]["requestBody"]["content"]
     assert set(draft) == {"application/json", "multipart/form-data"}
+
+
+def test_every_operation_says_a_request_line_too_long_is_refused_before_it(spec) -> None:
+    """gunicorn answers 414 with a page of its own for a path and query over 4,094 bytes."""
+    answers = [op["responses"]["414"] for ops in spec["paths"].values() for op in ops.values()]
+    assert answers and all("text/html" in a["content"] for a in answers)
