@@ -5,7 +5,7 @@ order) for whoever has it in hand."""
 from typing import Any
 
 from common.errors import NotFound
-from gateway.messages import signature_problem
+from gateway.labels import signature_problem
 from gateway.rpc import long_rpc
 from services.leave.schemas import is_order_number
 

@@ -15,7 +15,8 @@ from common.clock import IST
 from common.errors import OfficeError
 from common.validation import whole_number
 from gateway.errors import wants_json
-from gateway.messages import label, message_for
+from gateway.labels import label
+from gateway.messages import message_for
 from gateway.rpc import rpc
 
 # Indian offices keep Indian time, which has no daylight saving: a fixed offset is exact.
