@@ -221,6 +221,30 @@ class _Collection(sqlite_store.CollectionStore):  # type: ignore[misc]
             index = self._query_index = self._build(paths)
         return index
 
+    def encode(self, doc: dict[str, Any]) -> bytes:
+        encoded: bytes = self._documents._encode_doc(doc)
+        return encoded
+
+    def decode(self, encoded: bytes) -> dict[str, Any]:
+        decoded: dict[str, Any] = self._documents._decode_doc(encoded)
+        return decoded
+
+    def put(self, changed: list[tuple[dict[str, Any], bytes]]) -> None:
+        """Store each changed document, already encoded, in one transaction (litemongo commits
+        each document's write on its own: clearing 10,000 outboxes took 10,000 commits)."""
+        if not changed:
+            return
+        table = self._documents
+        with self._rwlock.writer():
+            with table._connection:
+                table._cur.executemany(
+                    f"UPDATE {table._table_name} SET {table.DOC}=? WHERE {table.ID}=?",
+                    [(encoded, table.encode_key(doc[ID])) for doc, encoded in changed],
+                )
+            if self._query_index is not None:
+                for doc, _ in changed:
+                    self._query_index.add(self._index_key(doc[ID]), doc)
+
     def _build(self, paths: set[str]) -> _Indexes:
         index = _Indexes(paths)
         # Nothing in the growing index can be garbage: the collector would only walk it again
@@ -255,13 +279,18 @@ class _Server(sqlite_store.ServerStore):  # type: ignore[misc]
 
 
 class _Cursor(collection.Cursor):
-    """litemongo's cursor, which with a limit and no sort stops reading at the limit."""
+    """litemongo's cursor, which with a limit and no sort stops reading at the limit, and gives
+    each result without copying the others."""
 
     _first: list[dict[str, Any]] | None = None
     _first_of: functools.partial[Any] | None = None
 
     def _compute_results(self, with_limit_and_skip: bool = False) -> list[dict[str, Any]]:
         limit: int | None = self._limit
+        if with_limit_and_skip and not limit and not self._skip:
+            # Nothing to cut: mongomock would copy every result to cut nothing, at every
+            # document the cursor gives (10,000 documents read: 50 million copies).
+            with_limit_and_skip = False
         if (
             not (with_limit_and_skip and limit)
             or self._sort
@@ -335,3 +364,136 @@ def _copy_only_fields(self: collection.Collection, doc: Any, fields: Any, contai
 
 
 collection.Collection._copy_only_fields = _copy_only_fields  # type: ignore[method-assign]
+
+
+# --- updates ------------------------------------------------------------------------------------
+
+_update_as_mongomock: Any = collection.Collection._update
+_find_and_modify_as_mongomock: Any = collection.Collection._find_and_modify
+# The update operators mongomock applies to a document (``_apply_update_document``).
+_OPERATORS = frozenset(collection._updaters) | {
+    "$rename",
+    "$currentDate",
+    "$addToSet",
+    "$pull",
+    "$pullAll",
+    "$push",
+}
+
+
+def _plain(self: collection.Collection, update: Any) -> bool:
+    """An update applied here rather than mongomock's way: operators only, each on some fields,
+    none of them ``_id`` or a field of a unique index (so it cannot clash, and nothing written
+    ever needs undoing), on this module's store (not litemongo's in-memory one) giving naive
+    times."""
+    if (
+        not isinstance(self._store, _Collection)
+        or not isinstance(update, Mapping)
+        or not update
+        or self.codec_options.tz_aware
+        or any(
+            op not in _OPERATORS or not isinstance(fields, Mapping) or not fields
+            for op, fields in update.items()
+        )
+    ):
+        return False
+    touched = {path.split(".", 1)[0] for fields in update.values() for path in fields}
+    touched |= {str(to).split(".", 1)[0] for to in update.get("$rename", {}).values()}
+    unique = {
+        field.split(".", 1)[0]
+        for spec in self._store.indexes.values()
+        if spec.get("unique")
+        for field, _ in spec["key"]
+    }
+    return not touched & (unique | {ID})
+
+
+def _changed(
+    self: collection.Collection, doc: dict[str, Any], spec: Any, update: Any
+) -> tuple[bytes, bytes] | None:
+    """Apply a :func:`_plain` ``update`` to ``doc`` (as read by ``spec``, which a positional
+    ``$`` refers to); its encodings before and after, or None if it did not change it.
+    mongomock deep-copied each document it updated, to compare and to roll back: a long file's
+    notes and history, at every desk action, cost about three decodes. The encodings compare the
+    same way, the new one is what is stored, and a plain update has nothing to roll back."""
+    store: _Collection = self._store
+    before = store.encode(doc)
+    self._apply_update_document(doc, spec, update, False)  # type: ignore[no-untyped-call]
+    after = store.encode(doc)
+    return None if after == before else (before, after)
+
+
+def _update(
+    self: collection.Collection,
+    spec: Any,
+    update: Any,
+    upsert: bool = False,
+    manipulate: bool = False,
+    multi: bool = False,
+    check_keys: bool = False,
+    **options: Any,
+) -> dict[str, Any]:
+    """update_one and update_many: a :func:`_plain` update without upsert or options is applied
+    by :func:`_changed`, each matching document read once; any other goes mongomock's way."""
+    if upsert or any(v is not None for v in options.values()) or not _plain(self, update):
+        return _update_as_mongomock(  # type: ignore[no-any-return]
+            self, spec, update, upsert, manipulate, multi, check_keys, **options
+        )
+    spec = helpers.patch_datetime_awareness_in_document(spec)  # type: ignore[no-untyped-call]
+    update = helpers.patch_datetime_awareness_in_document(update)  # type: ignore[no-untyped-call]
+    collection.validate_is_mapping("spec", spec)  # type: ignore[no-untyped-call]
+    matched, changed = 0, []
+    for doc in list(self._iter_documents(spec)):  # type: ignore[no-untyped-call]
+        matched += 1
+        if encoded := _changed(self, doc, spec, update):
+            changed.append((doc, encoded[1]))
+        if not multi:
+            break
+    self._store.put(changed)
+    return {
+        "connectionId": self.database.client._id,
+        "err": None,
+        "n": matched,
+        "nModified": len(changed),
+        "ok": 1,
+        "upserted": None,
+        "updatedExisting": matched > 0,
+    }
+
+
+def _find_and_modify(
+    self: collection.Collection,
+    query: Any,
+    projection: Any = None,
+    update: Any = None,
+    upsert: bool = False,
+    sort: Any = None,
+    return_document: Any = collection.ReturnDocument.BEFORE,
+    session: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """find_one_and_update: with a :func:`_plain` update, no upsert and no sort, the document is
+    read once and updated in place (mongomock read it three times: to find it, to update it and
+    to return it); anything else goes mongomock's way."""
+    if upsert or sort is not None or session is not None or kwargs or not _plain(self, update):
+        return _find_and_modify_as_mongomock(
+            self, query, projection, update, upsert, sort, return_document, session, **kwargs
+        )
+    # A projection mongomock refuses is refused before anything is written, as there.
+    self._copy_only_fields({ID: None}, projection, dict)  # type: ignore[no-untyped-call]
+    update = helpers.patch_datetime_awareness_in_document(update)  # type: ignore[no-untyped-call]
+    doc = next(self._iter_documents(query), None)  # type: ignore[no-untyped-call]
+    if doc is None:
+        return None
+    # mongomock updated it by its _id alone: a positional ``$`` is as unsupported as there.
+    encoded = _changed(self, doc, {ID: doc[ID]}, update)
+    if encoded is None:
+        return self._copy_only_fields(doc, projection, dict)  # type: ignore[no-untyped-call]
+    self._store.put([(doc, encoded[1])])
+    if return_document is not collection.ReturnDocument.AFTER:
+        doc = self._store.decode(encoded[0])
+    return self._copy_only_fields(doc, projection, dict)  # type: ignore[no-untyped-call]
+
+
+collection.Collection._update = _update  # type: ignore[method-assign,assignment]
+collection.Collection._find_and_modify = _find_and_modify  # type: ignore[method-assign]

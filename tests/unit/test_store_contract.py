@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from pymongo import MongoClient
+from pymongo import MongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from common import idempotency
@@ -496,6 +496,58 @@ def test_reads_give_the_fields_asked_for_and_never_a_document_shared_with_the_st
     read["b"]["c"] = 99
     read["a"] = 99
     assert db.files.find_one({"_id": "f1"}) == doc
+
+
+def test_updates_count_match_and_change_and_keep_indexes_and_uniques_as_mongodb(db: Any) -> None:
+    """Updates as MongoDB applies them (the embedded engine applies operator updates that touch
+    no unique field itself, each document read once): counts of matched and modified, an index
+    on an updated field, find_one_and_update's before, after and projection, a positional
+    ``$``; and an update that would break a unique index is refused and changes nothing."""
+    db.files.create_index("holder_post_id")
+    db.files.create_index("number", unique=True)
+    db.files.insert_many(
+        [
+            {"_id": "f1", "number": "1", "holder_post_id": "p1", "v": 1, "notes": [{"n": 1}]},
+            {"_id": "f2", "number": "2", "holder_post_id": "p1", "v": 1, "notes": []},
+        ]
+    )
+    same = db.files.update_one({"_id": "f1"}, {"$set": {"holder_post_id": "p1"}})
+    assert (same.matched_count, same.modified_count) == (1, 0)
+    moved = db.files.update_many({"holder_post_id": "p1"}, {"$set": {"holder_post_id": "p2"}})
+    assert (moved.matched_count, moved.modified_count) == (2, 2)
+    assert list(db.files.find({"holder_post_id": "p1"})) == []
+    assert [d["_id"] for d in db.files.find({"holder_post_id": "p2"})] == ["f1", "f2"]
+    none = db.files.update_one({"_id": "f9"}, {"$inc": {"v": 1}})
+    assert (none.matched_count, none.modified_count) == (0, 0)
+
+    after = db.files.find_one_and_update(
+        {"_id": "f1", "v": 1},
+        {"$inc": {"v": 1}, "$push": {"notes": {"n": 2}}, "$set": {"holder_post_id": "p3"}},
+        projection={"notes": 0},
+        return_document=ReturnDocument.AFTER,
+    )
+    assert after == {"_id": "f1", "number": "1", "holder_post_id": "p3", "v": 2}
+    before = db.files.find_one_and_update({"_id": "f1"}, {"$unset": {"holder_post_id": ""}})
+    assert before["holder_post_id"] == "p3" and before["notes"] == [{"n": 1}, {"n": 2}]
+    assert db.files.find_one_and_update({"_id": "f1", "v": 1}, {"$inc": {"v": 1}}) is None
+    assert [d["_id"] for d in db.files.find({"holder_post_id": "p3"})] == []
+    assert db.files.find_one({"_id": "f1"}) == {
+        "_id": "f1",
+        "number": "1",
+        "v": 2,
+        "notes": [{"n": 1}, {"n": 2}],
+    }
+
+    db.files.update_one({"_id": "f1", "notes.n": 2}, {"$set": {"notes.$.seen": True}})
+    assert db.files.find_one({"_id": "f1"})["notes"] == [{"n": 1}, {"n": 2, "seen": True}]
+
+    with pytest.raises(DuplicateKeyError):
+        db.files.update_one({"_id": "f2"}, {"$set": {"number": "1"}, "$inc": {"v": 1}})
+    with pytest.raises(DuplicateKeyError):
+        db.files.find_one_and_update({"_id": "f2"}, {"$set": {"number": "1"}, "$inc": {"v": 1}})
+    assert db.files.find_one({"_id": "f2"})["number"] == "2"
+    assert db.files.find_one({"_id": "f2"})["v"] == 1
+    assert [d["_id"] for d in db.files.find({"number": "1"})] == ["f1"]
 
 
 def test_the_seven_working_day_rule_finds_what_waits_long_and_what_was_escalated(
