@@ -19,9 +19,6 @@ from services.files.domain.change import Change, Item, NewItem
 KINDS = ("receipts", "files")
 # What desk views need; the history (and the notes of a file) stay on disk unless asked for.
 SUMMARY = {"history": 0, "outbox": 0, "search_terms": 0, "notes": 0}
-# What a copy of a receipt does not take over from the receipt it copies: its own history,
-# events, replies and whereabouts are its own.
-NOT_COPIED = ("_id", "history", "outbox", "has_outbox", "drafts", "file_id", "search_terms")
 
 
 def ensure_indexes(db: Any) -> None:
@@ -63,7 +60,9 @@ def ensure_indexes(db: Any) -> None:
 def insert(db: Any, kind: str, new: NewItem, actor: Actor) -> None:
     """A new receipt or file and its first event: written together or not at all."""
     event = new_event(new.event, actor, new.doc["office_path"])
-    db[kind].insert_one(with_first_events(new.doc, event))
+    doc = with_first_events(new.doc, event)
+    doc["history_head"] = _head(doc["_id"], doc["version"], doc["history"][-1])
+    db[kind].insert_one(doc)
 
 
 def item(db: Any, kind: str, item_id: str, with_history: bool = False) -> Item | None:
@@ -78,8 +77,20 @@ def search_terms_of(db: Any, kind: str, item_id: str) -> list[str]:
     return db[kind].find_one({"_id": item_id}, {"search_terms": 1}).get("search_terms", [])
 
 
-def last_history_entry(db: Any, kind: str, item_id: str) -> Item:
-    doc = db[kind].find_one({"_id": item_id}, {"history": {"$slice": -1}})
+def _head(item_id: str, version: int, entry: Item) -> Item:
+    """What the next history entry links to, kept beside the document's version so a change
+    need not read the history (the whole document, on the embedded store) to find it."""
+    return {"of": item_id, "version": version, "seq": entry["seq"], "hash": entry["hash"]}
+
+
+def last_history_entry(db: Any, kind: str, current: Item) -> Item:
+    """The last entry of ``current``'s history (its seq and hash): its head, if it is the head
+    of this very document at this version (a document made from another, or written by an
+    earlier version, has none that is); else read from the history."""
+    head = current.get("history_head") or {}
+    if head.get("of") == current["_id"] and head.get("version") == current["version"]:
+        return head
+    doc = db[kind].find_one({"_id": current["_id"]}, {"history": {"$slice": -1}})
     return doc["history"][-1]
 
 
@@ -89,7 +100,7 @@ def apply(db: Any, kind: str, current: Item, step: Change) -> Item:
     change in between makes this a conflict rather than a silent overwrite."""
     said = step.history
     entry = history.entry(
-        last_history_entry(db, kind, current["_id"]),
+        last_history_entry(db, kind, current),
         said.action,
         said.at,
         said.actor,
@@ -99,6 +110,9 @@ def apply(db: Any, kind: str, current: Item, step: Change) -> Item:
     ops = step.update()
     ops.setdefault("$inc", {})["version"] = 1
     ops.setdefault("$push", {})["history"] = entry
+    ops.setdefault("$set", {})["history_head"] = _head(
+        current["_id"], current["version"] + 1, entry
+    )
     if step.events:
         told = [
             new_event(e.at(entry["seq"]), said.actor, current["office_path"]) for e in step.events

@@ -339,8 +339,11 @@ def test_counters_count_up_by_one_each(db: Any) -> None:
     assert db.counters.find_one({"_id": "receipt:o1"})["seq"] == 3
 
 
+# A new receipt's or file's first version and history entry.
+FIRST = {"version": 1, "history": [{"seq": 1, "action": "diarised", "hash": "h1"}]}
+
+
 def new_receipt(receipt_id: str, **fields: Any) -> NewItem:
-    first = {"seq": 1, "action": "diarised", "hash": "h1"}
     doc = {
         "_id": receipt_id,
         "number": f"R/{receipt_id}",
@@ -348,8 +351,7 @@ def new_receipt(receipt_id: str, **fields: Any) -> NewItem:
         "office_path": ["o1"],
         "holder_post_id": "p-clerk",
         "status": "open",
-        "version": 1,
-        "history": [first],
+        **FIRST,
         "search_terms": search.terms("Road repair near Hazratganj", f"R/{receipt_id}"),
         "involved_posts": ["p-clerk"],
         "notes": [],
@@ -385,7 +387,7 @@ def test_a_new_receipt_is_stored_with_its_first_event_and_read_with_or_without_h
     assert files.item(db, "receipts", "nobody") is None
     assert files.item(db, "receipts", {"$ne": None}) is None  # type: ignore[arg-type]
     assert "hazratganj" in files.search_terms_of(db, "receipts", "r1")
-    assert files.last_history_entry(db, "receipts", "r1")["seq"] == 1
+    assert files.last_history_entry(db, "receipts", plain)["seq"] == 1
 
 
 def opened_by(post_id: str, version: int) -> Any:
@@ -429,6 +431,40 @@ def test_a_change_is_one_version_checked_write_with_its_history_and_events(db: A
         files.apply(db, "receipts", updated, opened_by("p-so", 3))
     assert stale.value.code == "VERSION_CONFLICT"
     assert files.item(db, "receipts", "r1")["version"] == 3  # type: ignore[index]
+
+
+def test_a_change_links_to_its_own_last_history_entry_whatever_head_it_carries(db: Any) -> None:
+    """A change links its history entry to the document's last one through the head kept
+    beside its version; a document whose head is another's (made from it) or missing (written
+    by an earlier version) is linked through its own history instead."""
+    files.insert(db, "receipts", new_receipt("r1"), ACTOR)
+    r1 = files.apply(db, "receipts", files.item(db, "receipts", "r1"), opened_by("p-so", 1))
+    stored = db.receipts.find_one({"_id": "r1"})
+    assert stored["history_head"] == {
+        "of": "r1",
+        "version": 2,
+        "seq": 2,
+        "hash": stored["history"][-1]["hash"],
+    }
+    own_entry = {**stored["history"][-1], "hash": "own-2"}
+    made_from_r1 = {
+        **stored,
+        "_id": "r2",
+        "number": "R/r2",
+        "history": [*stored["history"][:1], own_entry],
+    }
+    earlier = {
+        k: v
+        for k, v in {**made_from_r1, "_id": "r3", "number": "R/r3"}.items()
+        if k != "history_head"
+    }
+    db.receipts.insert_many([made_from_r1, earlier])
+    for item_id in ("r1", "r2", "r3"):
+        files.apply(db, "receipts", files.item(db, "receipts", item_id), opened_by("p-clerk", 2))
+        history = files.item(db, "receipts", item_id, with_history=True)["history"]  # type: ignore[index]
+        assert [h["seq"] for h in history] == [1, 2, 3]
+        assert history[2]["prev_hash"] == history[1]["hash"]
+    assert r1["version"] == 2
 
 
 def test_desks_list_what_waits_at_and_was_sent_by_their_posts_without_the_heavy_parts(
@@ -776,7 +812,7 @@ def test_a_legacy_record_is_one_per_old_number_in_an_office_and_its_batch_resume
         db,
         "files",
         NewItem(
-            {"_id": "f4", "number": "N/1", "office_path": ["o1"], "status": "open"},
+            {**FIRST, "_id": "f4", "number": "N/1", "office_path": ["o1"], "status": "open"},
             ReceiptOpened(receipt_id="x", number="N/1", post_id="p1", seq=1),
         ),
         ACTOR,
@@ -785,7 +821,7 @@ def test_a_legacy_record_is_one_per_old_number_in_an_office_and_its_batch_resume
         db,
         "files",
         NewItem(
-            {"_id": "f5", "number": "N/2", "office_path": ["o1"], "status": "recorded"},
+            {**FIRST, "_id": "f5", "number": "N/2", "office_path": ["o1"], "status": "recorded"},
             ReceiptOpened(receipt_id="y", number="N/2", post_id="p1", seq=1),
         ),
         ACTOR,

@@ -160,7 +160,16 @@ def diarised(
 
 # What a copy of a receipt does not take over from the receipt it copies: its own history,
 # events, replies and whereabouts are its own.
-NOT_COPIED = ("_id", "history", "outbox", "has_outbox", "drafts", "file_id", "search_terms")
+NOT_COPIED = (
+    "_id",
+    "history",
+    "history_head",
+    "outbox",
+    "has_outbox",
+    "drafts",
+    "file_id",
+    "search_terms",
+)
 
 
 def copied(
