@@ -20,6 +20,7 @@ test: $(STAMP) translations
 
 bench: $(STAMP) translations
 	$(PY) -m bench.office
+	$(PY) -m bench.long_file
 	$(PY) -m bench.onboarding
 	$(PY) -m bench.files
 	$(PY) -m bench.signing
