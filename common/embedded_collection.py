@@ -217,7 +217,7 @@ def _update(
                 changed.append((doc, encoded[1]))
             if not multi:
                 break
-    finally:  # an update refused at one document keeps those before it, as MongoDB's does
+    finally:  # an update refused at one document keeps those before it, as MongoDB does
         self._store.put(changed)
     return {
         "connectionId": self.database.client._id,

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 from pymongo import MongoClient, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, WriteError
 
 from common import idempotency
 from common.actor import Actor
@@ -584,6 +584,13 @@ def test_updates_count_match_and_change_and_keep_indexes_and_uniques_as_mongodb(
     assert db.files.find_one({"_id": "f2"})["number"] == "2"
     assert db.files.find_one({"_id": "f2"})["v"] == 1
     assert [d["_id"] for d in db.files.find({"number": "1"})] == ["f1"]
+
+    # Refused at the second document (MongoDB names it WriteError, mongomock TypeError): the
+    # first keeps its change, as on MongoDB, which does not undo an update_many's earlier ones.
+    db.counts.insert_many([{"_id": "a", "n": 1}, {"_id": "b", "n": "x"}])
+    with pytest.raises((TypeError, WriteError)):
+        db.counts.update_many({}, {"$inc": {"n": 1}})
+    assert list(db.counts.find()) == [{"_id": "a", "n": 2}, {"_id": "b", "n": "x"}]
 
 
 def test_the_seven_working_day_rule_finds_what_waits_long_and_what_was_escalated(
