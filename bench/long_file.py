@@ -20,10 +20,14 @@ notes over a note at 10). No target: issue #17 asks for desk calls near the echo
 far the length of a file takes them from it on the embedded store (MongoDB does the same work
 in its server).
 
-Figures (2026-12-06, 2-CPU machine, load ~1), note p50 at 10 / 300 / 600 / 1,000 notes:
+Figures (2026-12-06, 2-CPU machine, load ~1, minutes apart), note p50 at 10 / 100 / 300 / 600 /
+1,000 notes:
 
-    before (mongomock's updates)   18 / 67 / 123 / 134 ms
-    after                          see the README's speed section
+    mongomock's updates (before)                       16 / 26 / 60 / 134 / 172 ms
+    common/embedded_collection.py's, the history head  16 / 23 / 47 /  67 / 115 ms
+
+What is left is the file itself: read whole, written whole, and answered whole (the file view
+with every note), serialised as JSON by the files service and again by the gateway.
 
     .venv/bin/python -m bench.long_file     (writes bench/results/long-file-latest.json as well)
 """
