@@ -33,7 +33,6 @@ with every note), serialised as JSON by the files service and again by the gatew
 """
 
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,12 +40,13 @@ from pathlib import Path
 
 import requests
 
-from bench.office import READER, expect, login, ms, percentile, run_facts, save_and_print
+from bench.office import READER, expect, login, ratio, run_facts, run_phase, save_and_print
 from tests.support.office import Office
 
 RESULTS = Path(__file__).resolve().parent / "results" / "long-file-latest.json"
 LENGTHS = (10, 100, 300, 600, 1000)
 SAMPLES = 20
+PHASE_SECONDS = 600  # a bound that the count reaches first
 NOTE = (
     "प्रकरण में थाना सासनी की आख्या प्राप्त हो गई है। भूमि विवाद के संबंध में दोनों पक्षों को "
     "सुना गया। Report of SHO Sasni received; both parties heard on 12.03.2025. Put up for "
@@ -54,58 +54,49 @@ NOTE = (
 ) * 2
 
 
-def timed(operation: Callable[[], None], times: int) -> dict[str, float | None]:
-    took = []
-    for _ in range(times):
-        began = time.perf_counter()
-        operation()
-        took.append(time.perf_counter() - began)
-    took.sort()
-    return {"p50_ms": ms(statistics.median(took)), "p95_ms": ms(percentile(took, 95))}
-
-
 def measure(url: str) -> list[dict]:
-    reader: requests.Session = login(url, READER)()
+    reader = login(url, READER)  # each phase logs in afresh, as bench.office's do
+    filler: requests.Session = reader()
     file_id = expect(
-        reader.post(f"{url}/api/v1/files", json={"subject": "Long file"}, timeout=30),
+        filler.post(f"{url}/api/v1/files", json={"subject": "Long file"}, timeout=30),
         201,
         "open a file",
     ).json()["id"]
 
-    def note() -> None:
+    def note(session: requests.Session) -> None:
         expect(
-            reader.post(f"{url}/api/v1/files/{file_id}/notes", json={"text": NOTE}, timeout=30),
+            session.post(f"{url}/api/v1/files/{file_id}/notes", json={"text": NOTE}, timeout=30),
             201,
             "note",
         )
 
-    def open_file() -> None:
-        expect(reader.get(f"{url}/api/v1/files/{file_id}", timeout=30), 200, "open")
+    def open_file(session: requests.Session) -> None:
+        expect(session.get(f"{url}/api/v1/files/{file_id}", timeout=30), 200, "open")
 
-    def echo() -> None:
-        expect(reader.get(f"{url}/readyz/identity", timeout=30), 200, "echo")
+    def echo(session: requests.Session) -> None:
+        expect(session.get(f"{url}/readyz/identity", timeout=30), 200, "echo")
+
+    def phase(operation: Callable[[requests.Session], None], count: int) -> dict:
+        return run_phase(operation, 1, count, PHASE_SECONDS, reader)
 
     rows, written = [], 0
     for length in LENGTHS:
         while written < length - SAMPLES:
-            note()
+            note(filler)
             written += 1
         print(f"[bench] a file of {length} notes ...", flush=True)
-        notes = timed(note, length - written)
-        written = length
+        notes = phase(note, length - written)
+        written += notes["ok"]
         rows.append(
             {
-                "notes": length,
+                "notes": written,
                 "note": notes,
-                "open": timed(open_file, SAMPLES),
-                "echo": timed(echo, SAMPLES),
+                "open": phase(open_file, SAMPLES),
+                "echo": phase(echo, SAMPLES),
             }
         )
+    filler.close()
     return rows
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return None if a is None or not b else round(a / b, 2)
 
 
 def print_report(result: dict) -> None:
@@ -130,6 +121,13 @@ def print_report(result: dict) -> None:
         f"growth: a note at {LENGTHS[-1]} notes takes {result['growth']['note']}x one at "
         f"{LENGTHS[0]}; an open {result['growth']['open']}x"
     )
+    failed = {
+        f"{row['notes']} notes, {what}: {failure}": n
+        for row in result["rows"]
+        for what in ("note", "open", "echo")
+        for failure, n in row[what]["failures"].items()
+    }
+    print(f"failures: {failed or 'none'}")
 
 
 def main() -> int:
